@@ -1,0 +1,38 @@
+# backdrop_add_test(NAME <area_name> SOURCES ... LIBRARIES ... LABELS unit|parity|gui|slow ...
+#                   [FRAMEWORK doctest|qttest] [TIMEOUT seconds])
+#
+# Test names start with their area (models_, core_imaging_, core_bandit_, ui_ ...). Every test
+# runs from the repository root so that the `../shared` defaults of the data folders hold, and
+# parity tests read their folders from environment variables (BACKDROP_FIXTURES ...).
+function(backdrop_add_test)
+  cmake_parse_arguments(ARG "" "NAME;FRAMEWORK;TIMEOUT" "SOURCES;LIBRARIES;LABELS" ${ARGN})
+  if(NOT ARG_NAME MATCHES "^(models|core|ui|app)_")
+    message(FATAL_ERROR "test ${ARG_NAME}: names start with their area (models_, core_, ui_, app_)")
+  endif()
+  if(NOT ARG_LABELS)
+    message(FATAL_ERROR "test ${ARG_NAME}: give at least one label (unit, parity, gui, slow)")
+  endif()
+  if(NOT ARG_FRAMEWORK)
+    set(ARG_FRAMEWORK qttest)
+  endif()
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 600)
+  endif()
+
+  add_executable(${ARG_NAME} ${ARG_SOURCES})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_LIBRARIES} backdrop_test_support backdrop_warnings)
+  if(ARG_FRAMEWORK STREQUAL "doctest")
+    target_link_libraries(${ARG_NAME} PRIVATE backdrop_doctest_main)
+  elseif(ARG_FRAMEWORK STREQUAL "qttest")
+    set_target_properties(${ARG_NAME} PROPERTIES AUTOMOC ON)
+    target_link_libraries(${ARG_NAME} PRIVATE Qt6::Test)
+  else()
+    message(FATAL_ERROR "test ${ARG_NAME}: unknown FRAMEWORK ${ARG_FRAMEWORK}")
+  endif()
+
+  add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME} WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+  set_tests_properties(${ARG_NAME} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+  if("gui" IN_LIST ARG_LABELS)
+    set_property(TEST ${ARG_NAME} APPEND PROPERTY ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+  endif()
+endfunction()

@@ -1,0 +1,76 @@
+#include "core/catalog/catalog.h"
+
+#include <set>
+
+#include "core/common/csv_reader.h"
+
+namespace backdrop {
+namespace {
+
+struct ColumnIndices {
+  std::size_t id, category, title, image;
+};
+
+ColumnIndices locate_columns(const CsvHeader& header, const CatalogColumns& columns, const std::string& origin) {
+  return {header.require(columns.id, origin), header.require(columns.category, origin),
+          header.require(columns.title, origin), header.require(columns.image, origin)};
+}
+
+std::string trimmed(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string::npos) return "";
+  const auto last = text.find_last_not_of(" \t");
+  return text.substr(first, last - first + 1);
+}
+
+}  // namespace
+
+Catalog read_catalog_csv(const std::filesystem::path& csv, const CatalogColumns& columns) {
+  Catalog catalog;
+  catalog.source = csv;
+  try {
+    CsvReader reader(csv);
+    std::vector<std::string> fields;
+    if (!reader.next(fields)) throw CatalogError(csv.string() + ": the file is empty");
+    const CsvHeader header(fields);
+    const auto index = locate_columns(header, columns, csv.string());
+    const auto folder = csv.parent_path();
+    std::set<std::string> seen;
+
+    while (reader.next(fields)) {
+      const auto line = reader.record_line();
+      if (fields.size() == 1 && fields[0].empty()) continue;  // blank line
+      if (fields.size() != header.names().size()) {
+        catalog.issues.push_back({line, "expected " + std::to_string(header.names().size()) + " fields, found " +
+                                            std::to_string(fields.size())});
+        continue;
+      }
+      Product product{trimmed(fields[index.id]), trimmed(fields[index.category]), trimmed(fields[index.title]),
+                      trimmed(fields[index.image]), line};
+      if (product.id.empty()) {
+        catalog.issues.push_back({line, "empty " + columns.id});
+        continue;
+      }
+      if (!seen.insert(product.id).second) {
+        catalog.issues.push_back({line, "duplicate " + columns.id + " '" + product.id + "'"});
+        continue;
+      }
+      if (product.image.empty()) {
+        catalog.issues.push_back({line, "product '" + product.id + "' has no " + columns.image});
+        continue;
+      }
+      if (product.image.is_relative()) product.image = folder / product.image;
+      if (!std::filesystem::is_regular_file(product.image)) {
+        catalog.issues.push_back({line, "product '" + product.id + "': image file '" + product.image.string() +
+                                            "' does not exist"});
+        continue;
+      }
+      catalog.products.push_back(std::move(product));
+    }
+  } catch (const CsvError& error) {
+    throw CatalogError(error.what());
+  }
+  return catalog;
+}
+
+}  // namespace backdrop

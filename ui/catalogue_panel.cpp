@@ -1,0 +1,177 @@
+#include "ui/catalogue_panel.h"
+
+#include <QComboBox>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QImageReader>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QStackedWidget>
+#include <QStandardItemModel>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+#include <set>
+
+#include "core/catalog/catalog.h"
+#include "ui/roles.h"
+
+namespace backdrop::ui {
+namespace {
+
+constexpr int kThumbnailSize = 128;
+
+struct Thumbnail {
+  int row;
+  QImage image;
+};
+
+// Decodes only as many pixels as the thumbnail needs; runs on a worker thread.
+Thumbnail decodeThumbnail(int row, const QString& path) {
+  QImageReader reader(path);
+  reader.setAutoTransform(true);  // EXIF orientation
+  const QSize size = reader.size();
+  if (size.isValid()) reader.setScaledSize(size.scaled(kThumbnailSize, kThumbnailSize, Qt::KeepAspectRatio));
+  return {row, reader.read()};
+}
+
+}  // namespace
+
+CataloguePanel::CataloguePanel(QWidget* parent) : QWidget(parent) {
+  setObjectName("cataloguePanel");
+  pages_ = new QStackedWidget(this);
+  pages_->addWidget(buildEmptyState());
+  pages_->addWidget(buildBrowser());
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(pages_);
+}
+
+QWidget* CataloguePanel::buildEmptyState() {
+  auto* page = new QWidget;
+  page->setObjectName("catalogueEmptyState");
+  auto* title = new QLabel(tr("<h3>No catalogue open</h3>"));
+  auto* hint = new QLabel(tr("Open a catalogue CSV with one row per product "
+                             "(product_id, category, title, image) to browse its products here."));
+  hint->setWordWrap(true);
+  auto* open = new QPushButton(tr("Open Catalogue…"));
+  open->setObjectName("openCatalogueButton");
+  connect(open, &QPushButton::clicked, this, &CataloguePanel::openCatalogueRequested);
+
+  auto* layout = new QVBoxLayout(page);
+  layout->addStretch();
+  for (QWidget* widget : {static_cast<QWidget*>(title), static_cast<QWidget*>(hint)}) {
+    layout->addWidget(widget, 0, Qt::AlignHCenter);
+  }
+  title->setAlignment(Qt::AlignCenter);
+  hint->setAlignment(Qt::AlignCenter);
+  layout->addWidget(open, 0, Qt::AlignHCenter);
+  layout->addStretch();
+  return page;
+}
+
+QWidget* CataloguePanel::buildBrowser() {
+  auto* page = new QWidget;
+  categoryFilter_ = new QComboBox;
+  categoryFilter_->setObjectName("categoryFilter");
+  search_ = new QLineEdit;
+  search_->setObjectName("productSearch");
+  search_->setPlaceholderText(tr("Search products"));
+  search_->setClearButtonEnabled(true);
+
+  model_ = new QStandardItemModel(this);
+  categoryProxy_ = new QSortFilterProxyModel(this);
+  categoryProxy_->setSourceModel(model_);
+  categoryProxy_->setFilterRole(kCategoryRole);
+  searchProxy_ = new QSortFilterProxyModel(this);
+  searchProxy_->setSourceModel(categoryProxy_);
+  searchProxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
+  searchProxy_->setFilterRole(kSearchTextRole);
+
+  grid_ = new QListView;
+  grid_->setObjectName("productGrid");
+  grid_->setViewMode(QListView::IconMode);
+  grid_->setIconSize(QSize(kThumbnailSize, kThumbnailSize));
+  grid_->setGridSize(QSize(kThumbnailSize + 24, kThumbnailSize + 40));
+  grid_->setResizeMode(QListView::Adjust);
+  grid_->setMovement(QListView::Static);
+  grid_->setUniformItemSizes(true);
+  grid_->setWordWrap(true);
+  grid_->setModel(searchProxy_);
+
+  connect(categoryFilter_, &QComboBox::currentIndexChanged, this, &CataloguePanel::applyCategoryFilter);
+  connect(search_, &QLineEdit::textChanged, searchProxy_, &QSortFilterProxyModel::setFilterFixedString);
+  connect(grid_->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& current) {
+    emit currentProductChanged(current.isValid() ? current.data(kProductIdRole).toString() : QString());
+  });
+
+  auto* filters = new QHBoxLayout;
+  filters->addWidget(categoryFilter_);
+  filters->addWidget(search_, 1);
+  auto* layout = new QVBoxLayout(page);
+  layout->setContentsMargins(4, 4, 4, 4);
+  layout->addLayout(filters);
+  layout->addWidget(grid_, 1);
+  return page;
+}
+
+void CataloguePanel::applyCategoryFilter(int index) {
+  const QString category = index <= 0 ? QString() : categoryFilter_->itemText(index);
+  categoryProxy_->setFilterRegularExpression(
+      category.isEmpty() ? QRegularExpression() : QRegularExpression("^" + QRegularExpression::escape(category) + "$"));
+}
+
+void CataloguePanel::showCatalog(const Catalog& catalog) {
+  model_->clear();
+  std::set<QString> categories;
+  for (const auto& product : catalog.products) {
+    auto* item = new QStandardItem(QString::fromStdString(product.title));
+    item->setEditable(false);
+    item->setToolTip(QString::fromStdString(product.id + " · " + product.category + "\n" + product.title));
+    item->setData(QString::fromStdString(product.id), kProductIdRole);
+    item->setData(QString::fromStdString(product.category), kCategoryRole);
+    item->setData(QString::fromStdString(product.image.string()), kImagePathRole);
+    item->setData(QString::fromStdString(product.id + " " + product.category + " " + product.title), kSearchTextRole);
+    model_->appendRow(item);
+    categories.insert(QString::fromStdString(product.category));
+  }
+  categoryFilter_->blockSignals(true);
+  categoryFilter_->clear();
+  categoryFilter_->addItem(tr("All categories"));
+  for (const auto& category : categories) categoryFilter_->addItem(category);
+  categoryFilter_->blockSignals(false);
+  applyCategoryFilter(0);
+  pages_->setCurrentIndex(1);
+  loadThumbnails(catalog);
+}
+
+int CataloguePanel::productCount() const { return model_->rowCount(); }
+
+void CataloguePanel::loadThumbnails(const Catalog& catalog) {
+  QList<QPair<int, QString>> jobs;
+  for (int row = 0; row < static_cast<int>(catalog.products.size()); ++row) {
+    jobs.append({row, QString::fromStdString(catalog.products[row].image.string())});
+  }
+  if (thumbnails_) {  // a previous catalogue's thumbnails must not land in this one's rows
+    thumbnails_->disconnect(this);
+    thumbnails_->cancel();
+  }
+  auto* watcher = new QFutureWatcher<Thumbnail>(this);
+  thumbnails_ = watcher;
+  QStandardItemModel* model = model_;
+  connect(watcher, &QFutureWatcher<Thumbnail>::resultReadyAt, this, [watcher, model](int index) {
+    const Thumbnail thumbnail = watcher->resultAt(index);
+    if (QStandardItem* item = model->item(thumbnail.row); item != nullptr && !thumbnail.image.isNull()) {
+      item->setIcon(QPixmap::fromImage(thumbnail.image));
+    }
+  });
+  connect(watcher, &QFutureWatcher<Thumbnail>::finished, watcher, &QObject::deleteLater);
+  watcher->setFuture(QtConcurrent::mapped(jobs, [](const QPair<int, QString>& job) {
+    return decodeThumbnail(job.first, job.second);
+  }));
+}
+
+}  // namespace backdrop::ui
