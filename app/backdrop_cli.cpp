@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/cli/commands.h"
 #include "core/engine/engine_info.h"
 
 namespace {
@@ -30,10 +31,16 @@ int main(int argc, char** argv) {
   // Runs before any subcommand's callback, so every command sees the thread setting.
   app.parse_complete_callback([&] { backdrop::configure_engine_threads(threads); });
 
+  int exit_code = 0;
+  // Subcommands (app/cli/*_command.cpp) register here.
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     return app.exit(error);
+  } catch (const std::exception& error) {
+    std::cerr << "backdrop: " << error.what() << "\n";
+    return 1;
   }
   if (show_version) {
     print_version();
@@ -43,5 +50,5 @@ int main(int argc, char** argv) {
     std::cout << app.help();
     return 0;
   }
-  return 0;
+  return exit_code;
 }
