@@ -4,6 +4,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QTimer>
 
 #include <cstdio>
@@ -16,6 +17,8 @@ int main(int argc, char** argv) {
   QApplication::setApplicationName("backdrop-studio");
   QApplication::setOrganizationName("Backdrop");
   QApplication::setApplicationDisplayName("Backdrop Studio");
+  QApplication::setWindowIcon(QIcon(":/icons/backdrop.svg"));
+  QApplication::setDesktopFileName("backdrop-studio");
 
   QCommandLineParser parser;
   parser.setApplicationDescription("Backdrop Studio: review generated product backgrounds");

@@ -38,6 +38,13 @@ Thumbnail decodeThumbnail(int row, const QString& path) {
   return {row, reader.read()};
 }
 
+// Shown until a product's thumbnail is decoded, so every cell has its final size from the start.
+QIcon placeholderIcon() {
+  QPixmap pixmap(kThumbnailSize, kThumbnailSize);
+  pixmap.fill(QColor(235, 235, 235));
+  return QIcon(pixmap);
+}
+
 }  // namespace
 
 CataloguePanel::CataloguePanel(QWidget* parent) : QWidget(parent) {
@@ -95,10 +102,12 @@ QWidget* CataloguePanel::buildBrowser() {
   grid_->setObjectName("productGrid");
   grid_->setViewMode(QListView::IconMode);
   grid_->setIconSize(QSize(kThumbnailSize, kThumbnailSize));
-  grid_->setGridSize(QSize(kThumbnailSize + 24, kThumbnailSize + 40));
+  grid_->setGridSize(QSize(kThumbnailSize + 32, kThumbnailSize + 48));
+  grid_->setTextElideMode(Qt::ElideRight);
   grid_->setResizeMode(QListView::Adjust);
   grid_->setMovement(QListView::Static);
   grid_->setUniformItemSizes(true);
+  grid_->setSpacing(4);
   grid_->setWordWrap(true);
   grid_->setModel(searchProxy_);
 
@@ -126,9 +135,10 @@ void CataloguePanel::applyCategoryFilter(int index) {
 
 void CataloguePanel::showCatalog(const Catalog& catalog) {
   model_->clear();
+  const QIcon placeholder = placeholderIcon();
   std::set<QString> categories;
   for (const auto& product : catalog.products) {
-    auto* item = new QStandardItem(QString::fromStdString(product.title));
+    auto* item = new QStandardItem(placeholder, QString::fromStdString(product.title));
     item->setEditable(false);
     item->setToolTip(QString::fromStdString(product.id + " · " + product.category + "\n" + product.title));
     item->setData(QString::fromStdString(product.id), kProductIdRole);
