@@ -11,6 +11,8 @@ packages=(
   # domain engine
   libopencv-dev libeigen3-dev libicu-dev libsqlite3-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev doctest-dev
+  # project store: PostgreSQL client for shared job queues, the server for its test, SHA-256
+  libpq-dev postgresql libssl-dev
   # desktop application
   qt6-base-dev qt6-svg-dev libqt6sql6-sqlite libqt6svg6 libqcustomplot-dev libgl-dev
   # headless GUI tests and screenshots
