@@ -1,0 +1,49 @@
+#include "core/store/durable_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "core/store/store_error.h"
+
+namespace backdrop {
+namespace {
+
+[[noreturn]] void fail(const std::filesystem::path& path, const char* operation) {
+  throw StoreError(path.string() + ": " + operation + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+void fsync_path(const std::filesystem::path& path) {
+  const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (descriptor < 0) fail(path, "open for fsync");
+  const int result = ::fsync(descriptor);
+  const int saved = errno;
+  ::close(descriptor);
+  errno = saved;
+  if (result != 0) fail(path, "fsync");
+}
+
+void publish_file(const std::filesystem::path& temporary, const std::filesystem::path& final_path) {
+  fsync_path(temporary);
+  if (std::rename(temporary.c_str(), final_path.c_str()) != 0) fail(final_path, "rename into place");
+  const auto folder = final_path.has_parent_path() ? final_path.parent_path() : std::filesystem::path(".");
+  fsync_path(folder);
+}
+
+void write_file_durably(const std::filesystem::path& final_path, std::string_view bytes) {
+  auto temporary = final_path;
+  temporary += ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out.flush()) throw StoreError(temporary.string() + ": write: failed");
+  }
+  publish_file(temporary, final_path);
+}
+
+}  // namespace backdrop

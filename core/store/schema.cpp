@@ -1,0 +1,154 @@
+#include "core/store/schema.h"
+
+#include "core/store/sqlite_database.h"
+
+namespace backdrop {
+namespace {
+
+// Version 1: the catalogue, prompts, variants and their review, bandits and exports.
+const char* const kVersion1 = R"sql(
+CREATE TABLE categories (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE products (
+  id INTEGER PRIMARY KEY,
+  external_id TEXT NOT NULL UNIQUE,
+  category_id INTEGER NOT NULL REFERENCES categories(id),
+  title TEXT NOT NULL,
+  image_path TEXT NOT NULL,
+  image_sha256 TEXT NOT NULL,
+  source_line INTEGER,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE placements (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  width INTEGER NOT NULL CHECK (width > 0),
+  height INTEGER NOT NULL CHECK (height > 0),
+  x REAL NOT NULL,
+  y REAL NOT NULL,
+  scale REAL NOT NULL CHECK (scale > 0)
+);
+CREATE TABLE prompt_sets (
+  id INTEGER PRIMARY KEY,
+  category_id INTEGER NOT NULL REFERENCES categories(id),
+  version INTEGER NOT NULL,
+  author TEXT NOT NULL,
+  approval TEXT NOT NULL CHECK (approval IN ('draft', 'approved', 'retired')),
+  created_at TEXT NOT NULL,
+  UNIQUE (category_id, version)
+);
+CREATE TABLE prompts (
+  id INTEGER PRIMARY KEY,
+  prompt_set_id INTEGER NOT NULL REFERENCES prompt_sets(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  prompt TEXT NOT NULL,
+  negative_prompt TEXT NOT NULL DEFAULT '',
+  colour TEXT NOT NULL DEFAULT '',
+  UNIQUE (prompt_set_id, position)
+);
+CREATE TABLE variants (
+  id INTEGER PRIMARY KEY,
+  variant_key TEXT NOT NULL UNIQUE,
+  product_id INTEGER NOT NULL REFERENCES products(id),
+  prompt_id INTEGER REFERENCES prompts(id),
+  inputs_json TEXT NOT NULL,
+  image_path TEXT NOT NULL,
+  image_sha256 TEXT NOT NULL,
+  artifact_scores_json TEXT NOT NULL DEFAULT '{}',
+  status TEXT NOT NULL DEFAULT 'generated'
+    CHECK (status IN ('generated', 'flagged', 'approved', 'rejected')),
+  flag_reasons_json TEXT NOT NULL DEFAULT '[]',
+  stars INTEGER CHECK (stars BETWEEN 0 AND 5),
+  created_at TEXT NOT NULL
+);
+CREATE INDEX variants_by_product ON variants(product_id);
+CREATE TABLE review_log (
+  id INTEGER PRIMARY KEY,
+  variant_id INTEGER NOT NULL REFERENCES variants(id),
+  reviewer TEXT NOT NULL,
+  at TEXT NOT NULL,
+  action TEXT NOT NULL,
+  before_json TEXT NOT NULL,
+  after_json TEXT NOT NULL
+);
+CREATE INDEX review_log_by_variant ON review_log(variant_id);
+CREATE TRIGGER review_log_is_append_only_update BEFORE UPDATE ON review_log
+  BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+CREATE TRIGGER review_log_is_append_only_delete BEFORE DELETE ON review_log
+  BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+CREATE TABLE bandit_states (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  policy TEXT NOT NULL,
+  priors_json TEXT NOT NULL,
+  state BLOB,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE exports (
+  id INTEGER PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  format TEXT NOT NULL,
+  variant_count INTEGER NOT NULL,
+  manifest_sha256 TEXT NOT NULL,
+  engine_version TEXT NOT NULL
+);
+)sql";
+
+// Version 2: the generation queue. A job is a set of variant tasks; workers claim tasks under a
+// lease that expires when a worker dies, so another worker takes the task over.
+const char* const kVersion2 = R"sql(
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'paused')),
+  created_at TEXT NOT NULL
+);
+CREATE TABLE job_tasks (
+  id INTEGER PRIMARY KEY,
+  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  variant_key TEXT NOT NULL,
+  inputs_json TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'claimed', 'done', 'failed')),
+  lease_owner TEXT,
+  lease_expires_ms INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  UNIQUE (job_id, variant_key)
+);
+CREATE INDEX job_tasks_by_state ON job_tasks(job_id, state);
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& schema_migrations() {
+  static const std::vector<Migration> migrations{
+      {1, "catalogue, prompts, variants, review log, bandits, exports", kVersion1},
+      {2, "generation jobs and their task queue", kVersion2},
+  };
+  return migrations;
+}
+
+int latest_schema_version() { return schema_migrations().back().version; }
+
+void migrate_schema(Database& database, int target) {
+  if (target < 0) target = latest_schema_version();
+  Transaction transaction(database);
+  const int current = database.user_version();
+  if (current > latest_schema_version()) {
+    throw StoreError(database.file().string() + ": open project: schema version " + std::to_string(current) +
+                     " is newer than this build of Backdrop understands (" +
+                     std::to_string(latest_schema_version()) + ")");
+  }
+  for (const auto& migration : schema_migrations()) {
+    if (migration.version <= current || migration.version > target) continue;
+    database.exec(migration.sql,
+                  "migrate schema to version " + std::to_string(migration.version) + " (" + migration.description + ")");
+    database.set_user_version(migration.version);
+  }
+  transaction.commit();
+}
+
+}  // namespace backdrop

@@ -1,0 +1,189 @@
+#include <QtTest>
+
+#include <fstream>
+
+#include "core/store/project.h"
+#include "core/store/schema.h"
+#include "support/test_data.h"
+
+using namespace backdrop;
+
+namespace {
+
+bool mentions(const std::exception& error, const std::string& text) {
+  return std::string(error.what()).find(text) != std::string::npos;
+}
+
+StoredProduct product(const std::string& id, const std::string& category = "bags") {
+  return {0, id, category, "Title " + id, "/images/" + id + ".jpg", "hash-" + id, 2};
+}
+
+int64_t add_variant(Project& project, const std::string& key, const std::string& product_id) {
+  StoredVariant variant;
+  variant.variant_key = key;
+  variant.product_external_id = product_id;
+  variant.inputs_json = "{}";
+  variant.image_path = key.substr(0, 2) + "/" + key + ".png";
+  variant.image_sha256 = "image-" + key;
+  variant.artifact_scores = {{"edge_halo", 0.25}};
+  return project.variants().insert_or_get(variant);
+}
+
+}  // namespace
+
+class ProjectTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void createsAtTheLatestSchemaInWalMode() {
+    const auto dir = test::scratch_dir("store-create");
+    auto project = Project::create(dir / "shop.backdrop");
+    QCOMPARE(project.schema_version(), latest_schema_version());
+    Statement mode(project.database(), "PRAGMA journal_mode");
+    QVERIFY(mode.step());
+    QCOMPARE(mode.column_text(0), std::string("wal"));
+    Statement foreign_keys(project.database(), "PRAGMA foreign_keys");
+    QVERIFY(foreign_keys.step());
+    QCOMPARE(foreign_keys.column_int64(0), int64_t{1});
+    QCOMPARE(project.cache_dir(), dir / "shop.backdrop-cache");
+  }
+
+  void errorsNameTheFileAndOperation() {
+    const auto dir = test::scratch_dir("store-errors");
+    { Project::create(dir / "a.backdrop"); }
+    try {
+      Project::create(dir / "a.backdrop");
+      QFAIL("creating over an existing file must fail");
+    } catch (const StoreError& error) {
+      QVERIFY(mentions(error, "a.backdrop"));
+      QVERIFY(mentions(error, "already exists"));
+    }
+    try {
+      Project::open(dir / "missing.backdrop");
+      QFAIL("opening a missing file must fail");
+    } catch (const StoreError& error) {
+      QVERIFY(mentions(error, "missing.backdrop"));
+    }
+    std::ofstream(dir / "text.backdrop") << "this is not a database, just some text that is long enough to matter";
+    try {
+      Project::open(dir / "text.backdrop");
+      QFAIL("opening a text file must fail");
+    } catch (const StoreError& error) {
+      QVERIFY(mentions(error, "text.backdrop"));
+    }
+    auto project = Project::open(dir / "a.backdrop");
+    try {
+      add_variant(project, "k1", "no-such-product");
+      QFAIL("a variant of an unknown product must fail");
+    } catch (const StoreError& error) {
+      QVERIFY(mentions(error, "a.backdrop"));
+      QVERIFY(mentions(error, "no-such-product"));
+    }
+  }
+
+  void productsUpsertByExternalId() {
+    const auto dir = test::scratch_dir("store-products");
+    auto project = Project::create(dir / "p.backdrop");
+    auto products = project.products();
+    QVERIFY(products.upsert(product("p1")) == UpsertOutcome::added);
+    QVERIFY(products.upsert(product("p2", "shoes")) == UpsertOutcome::added);
+    QVERIFY(products.upsert(product("p1")) == UpsertOutcome::unchanged);
+    const int64_t id = products.find("p1")->id;
+    auto changed = product("p1", "shoes");
+    changed.title = "New title";
+    QVERIFY(products.upsert(changed) == UpsertOutcome::updated);
+    const auto stored = products.find("p1");
+    QCOMPARE(stored->id, id);
+    QCOMPARE(stored->title, std::string("New title"));
+    QCOMPARE(stored->category, std::string("shoes"));
+    QCOMPARE(products.count(), int64_t{2});
+    QCOMPARE(products.categories(), (std::vector<std::string>{"bags", "shoes"}));
+  }
+
+  void promptSetsAreVersionedPerCategory() {
+    const auto dir = test::scratch_dir("store-prompts");
+    auto project = Project::create(dir / "p.backdrop");
+    auto prompts = project.prompts();
+    const auto first = prompts.add_version("bags", "ana", {{0, "marble table", "clutter", "#ffffff"}});
+    const auto second = prompts.add_version("bags", "ben", {{0, "wooden shelf", "", ""}, {0, "linen", "", ""}});
+    const auto other = prompts.add_version("shoes", "ana", {{0, "street", "", ""}});
+    QCOMPARE(first.version, 1);
+    QCOMPARE(second.version, 2);
+    QCOMPARE(other.version, 1);
+    QVERIFY(second.approval == Approval::draft);
+    QVERIFY(!prompts.latest_approved("bags").has_value());
+    prompts.set_approval(first.id, Approval::approved);
+    QCOMPARE(prompts.latest_approved("bags")->version, 1);
+    prompts.set_approval(second.id, Approval::approved);
+    const auto latest = prompts.latest_approved("bags");
+    QCOMPARE(latest->version, 2);
+    QCOMPARE(latest->author, std::string("ben"));
+    QCOMPARE(latest->prompts.size(), std::size_t{2});
+    QCOMPARE(latest->prompts[1].prompt, std::string("linen"));
+    QCOMPARE(prompts.versions("bags").front().prompts[0].colour, std::string("#ffffff"));
+    QVERIFY_THROWS_EXCEPTION(StoreError, prompts.set_approval(9999, Approval::retired));
+  }
+
+  void reviewsAreLoggedAndTheLogIsAppendOnly() {
+    const auto dir = test::scratch_dir("store-review");
+    auto project = Project::create(dir / "p.backdrop");
+    project.products().upsert(product("p1"));
+    const int64_t id = add_variant(project, "abc123", "p1");
+    QCOMPARE(add_variant(project, "abc123", "p1"), id);  // same key: same variant
+
+    auto variants = project.variants();
+    variants.review(id, {"ana", "flag", VariantStatus::flagged, std::vector<std::string>{"halo", "warped logo"}, {}});
+    variants.review(id, {"ben", "approve", VariantStatus::approved, std::vector<std::string>{}, 4});
+    const auto stored = variants.find(id);
+    QVERIFY(stored->status == VariantStatus::approved);
+    QCOMPARE(*stored->stars, 4);
+    QVERIFY(stored->flag_reasons.empty());
+    QCOMPARE(stored->artifact_scores.at("edge_halo"), 0.25);
+
+    const auto log = project.review_log().entries_for(id);
+    QCOMPARE(log.size(), std::size_t{2});
+    QCOMPARE(log[0].reviewer, std::string("ana"));
+    QVERIFY(log[0].before_json.find("\"generated\"") != std::string::npos);
+    QVERIFY(log[0].after_json.find("warped logo") != std::string::npos);
+    QCOMPARE(log[1].action, std::string("approve"));
+    QVERIFY(log[1].before_json.find("\"flagged\"") != std::string::npos);
+    QVERIFY(log[1].after_json.find("\"stars\":4") != std::string::npos);
+
+    QVERIFY_THROWS_EXCEPTION(StoreError, project.database().exec("UPDATE review_log SET reviewer = 'eve'", "tamper"));
+    QVERIFY_THROWS_EXCEPTION(StoreError, project.database().exec("DELETE FROM review_log", "tamper"));
+    QCOMPARE(project.review_log().all().size(), std::size_t{2});
+    QCOMPARE(variants.count_by_status().at(VariantStatus::approved), int64_t{1});
+  }
+
+  void banditStatesAndExportsRoundTrip() {
+    const auto dir = test::scratch_dir("store-bandits");
+    auto project = Project::create(dir / "p.backdrop");
+    const std::vector<uint8_t> state{0, 1, 2, 255, 0, 7};
+    project.bandits().save({"bags/home", "thompson-beta", R"({"alpha":1,"beta":1})", state, ""});
+    project.bandits().save({"bags/home", "thompson-beta", R"({"alpha":2,"beta":1})", state, ""});
+    const auto loaded = project.bandits().load("bags/home");
+    QVERIFY(loaded.has_value());
+    QCOMPARE(loaded->state, state);
+    QCOMPARE(loaded->priors_json, std::string(R"({"alpha":2,"beta":1})"));
+    QCOMPARE(project.bandits().names().size(), std::size_t{1});
+    QVERIFY(!project.bandits().load("other").has_value());
+
+    project.exports().record({0, "", "out/bundle", "zip", 12, "deadbeef", "0.1.0"});
+    const auto exports = project.exports().list();
+    QCOMPARE(exports.size(), std::size_t{1});
+    QCOMPARE(exports[0].variant_count, int64_t{12});
+    QVERIFY(!exports[0].created_at.empty());
+  }
+
+  void placementsAreReplacedByName() {
+    const auto dir = test::scratch_dir("store-placements");
+    auto project = Project::create(dir / "p.backdrop");
+    const auto id = project.placements().save({0, "left", 768, 512, 0.3, 0.5, 0.7});
+    QCOMPARE(project.placements().save({0, "left", 768, 512, 0.25, 0.5, 0.7}), id);
+    QCOMPARE(project.placements().find("left")->x, 0.25);
+    QVERIFY_THROWS_EXCEPTION(StoreError, project.placements().save({0, "bad", 0, 512, 0.5, 0.5, 0.5}));
+  }
+};
+
+QTEST_APPLESS_MAIN(ProjectTest)
+#include "project_test.moc"
