@@ -1,0 +1,30 @@
+#pragma once
+// Turns a project into a job's variant list: for every product, every prompt of its category's
+// newest approved prompt set (or the default prompt), every placement (or the default one) and
+// every seed.
+
+#include <string>
+#include <vector>
+
+#include "core/generation/variant_inputs.h"
+
+namespace backdrop {
+
+class Project;
+
+struct GenerationSettings {
+  int seeds = 1;
+  int steps = 20;
+  std::string scheduler = "ddim";
+  double guidance_scale = 7.5;
+  MaskSettings mask;
+  std::string model_sha256;       // hashes of the weight files, part of every key
+  std::string controlnet_sha256;
+  std::string default_prompt = "product photo on a clean studio backdrop, soft light";
+  std::string default_negative_prompt = "text, watermark, blurry";
+  Placement default_placement{0, "centre", 512, 512, 0.5, 0.5, 0.6};
+};
+
+std::vector<VariantInputs> plan_variants(Project& project, const GenerationSettings& settings);
+
+}  // namespace backdrop

@@ -1,0 +1,172 @@
+#include "core/generation/jobs_runner.h"
+
+#include <unistd.h>
+
+#include <climits>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "core/store/sha256.h"
+
+namespace backdrop {
+namespace {
+
+class Run {
+ public:
+  Run(JobQueue& queue, VariantRenderer& renderer, const CacheStore& cache, const JobRunOptions& options,
+      const ProgressSink& progress, const CancellationToken& cancel)
+      : queue_(queue), renderer_(renderer), cache_(cache), options_(options), progress_(progress), cancel_(cancel),
+        worker_(options.worker_id.empty() ? default_worker_id() : options.worker_id) {}
+
+  JobRunSummary execute() {
+    cache_.remove_abandoned_temporaries();
+    std::thread heartbeat([this] { renew_leases(); });
+    std::vector<std::thread> workers;
+    for (int i = 0; i < std::max(1, options_.threads); ++i) workers.emplace_back([this] { work(); });
+    for (auto& worker : workers) worker.join();
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    heartbeat.join();
+    if (error_) std::rethrow_exception(error_);
+    summary_.progress = queue_.progress();
+    if (cancel_.cancelled()) {
+      summary_.outcome = JobRunOutcome::cancelled;
+    } else if (summary_.progress.state == JobState::paused && !summary_.progress.finished()) {
+      summary_.outcome = JobRunOutcome::paused;
+    }
+    return summary_;
+  }
+
+ private:
+  void work() {
+    try {
+      while (!cancel_.cancelled() && !failed()) {
+        auto task = queue_.claim(worker_, options_.lease);
+        if (task) {
+          process(*task);
+          report_progress(false);
+          continue;
+        }
+        const auto progress = queue_.progress();
+        if (progress.finished() || progress.state == JobState::paused) return;
+        // Other workers hold the last tasks: wait for them to finish or for their leases to expire.
+        std::this_thread::sleep_for(options_.poll);
+      }
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      if (!error_) error_ = std::current_exception();
+    }
+  }
+
+  void process(const JobTask& task) {
+    bool rendered = false;
+    if (!cache_.contains(task.variant_key)) {
+      const auto temporary = cache_.temporary_path(task.variant_key);
+      try {
+        renderer_.render(task.inputs, temporary, cancel_);
+        cache_.publish(temporary, task.variant_key);
+        rendered = true;
+      } catch (const Cancelled&) {
+        std::filesystem::remove(temporary);
+        queue_.release(task, worker_);
+        return;
+      } catch (const std::exception& error) {
+        std::filesystem::remove(temporary);
+        queue_.fail(task, worker_, error.what());
+        std::lock_guard lock(mutex_);
+        ++summary_.failed;
+        return;
+      }
+    }
+    const JobResult result{CacheStore::relative_path(task.variant_key),
+                           sha256_file_hex(cache_.path_for(task.variant_key))};
+    const bool committed = queue_.complete(task, worker_, result);
+    std::lock_guard lock(mutex_);
+    if (!committed) {
+      ++summary_.lost_leases;
+    } else if (rendered) {
+      ++summary_.rendered;
+    } else {
+      ++summary_.reused;
+    }
+  }
+
+  void renew_leases() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      if (wake_.wait_for(lock, options_.lease / 3, [this] { return stopping_; })) return;
+      lock.unlock();
+      try {
+        queue_.renew(worker_, options_.lease);
+      } catch (...) {
+        // A missed renewal only risks a duplicate render; the commit check keeps results single.
+      }
+      lock.lock();
+    }
+  }
+
+  // Progress counts come from the queue (all workers together), at most a few times a second.
+  void report_progress(bool force) {
+    if (!progress_) return;
+    const auto now = std::chrono::steady_clock::now();
+    {
+      std::lock_guard lock(mutex_);
+      if (!force && now - last_report_ < std::chrono::milliseconds(250)) return;
+      last_report_ = now;
+    }
+    const auto progress = queue_.progress();
+    progress_({progress.done + progress.failed, progress.total(), queue_.job_name()});
+  }
+
+  bool failed() {
+    std::lock_guard lock(mutex_);
+    return error_ != nullptr;
+  }
+
+  JobQueue& queue_;
+  VariantRenderer& renderer_;
+  const CacheStore& cache_;
+  const JobRunOptions& options_;
+  const ProgressSink& progress_;
+  const CancellationToken& cancel_;
+  const std::string worker_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::exception_ptr error_;
+  JobRunSummary summary_;
+  std::chrono::steady_clock::time_point last_report_{};
+};
+
+}  // namespace
+
+std::string to_string(JobRunOutcome outcome) {
+  switch (outcome) {
+    case JobRunOutcome::finished: return "finished";
+    case JobRunOutcome::paused: return "paused";
+    case JobRunOutcome::cancelled: return "cancelled";
+  }
+  return "finished";
+}
+
+std::string default_worker_id() {
+  char host[HOST_NAME_MAX + 1] = {};
+  gethostname(host, sizeof host);
+  std::random_device random;
+  return std::string(host) + ":" + std::to_string(::getpid()) + ":" + std::to_string(random() % 1000000);
+}
+
+JobRunSummary run_job(JobQueue& queue, VariantRenderer& renderer, const CacheStore& cache,
+                      const JobRunOptions& options, const ProgressSink& progress, const CancellationToken& cancel) {
+  return Run(queue, renderer, cache, options, progress, cancel).execute();
+}
+
+}  // namespace backdrop

@@ -1,0 +1,92 @@
+#include "core/generation/variant_inputs.h"
+
+#include "core/common/version.h"
+#include "core/store/sha256.h"
+
+namespace backdrop {
+namespace {
+
+// Bump when the meaning of a field changes, so that old cache entries stop matching.
+constexpr const char* kKeyFormat = "backdrop-variant-key-v1\n";
+
+nlohmann::json mask_json(const MaskSettings& mask) {
+  return {{"method", mask.method}, {"threshold", mask.threshold}, {"dilate_px", mask.dilate_px},
+          {"feather_px", mask.feather_px}};
+}
+
+nlohmann::json placement_geometry_json(const Placement& placement) {
+  return {{"width", placement.width}, {"height", placement.height}, {"x", placement.x},
+          {"y", placement.y},         {"scale", placement.scale}};
+}
+
+// nlohmann::json objects keep their keys sorted, so dump() of this is canonical.
+nlohmann::json pixel_inputs_json(const VariantInputs& inputs) {
+  return {{"product_image_sha256", inputs.product_image_sha256},
+          {"mask", mask_json(inputs.mask)},
+          {"placement", placement_geometry_json(inputs.placement)},
+          {"prompt", inputs.prompt},
+          {"negative_prompt", inputs.negative_prompt},
+          {"colour", inputs.colour},
+          {"seed", inputs.seed},
+          {"steps", inputs.steps},
+          {"scheduler", inputs.scheduler},
+          {"guidance_scale", inputs.guidance_scale},
+          {"model_sha256", inputs.model_sha256},
+          {"controlnet_sha256", inputs.controlnet_sha256},
+          {"engine_version", inputs.engine_version}};
+}
+
+}  // namespace
+
+VariantInputs make_variant_inputs() {
+  VariantInputs inputs;
+  inputs.engine_version = kEngineVersion;
+  return inputs;
+}
+
+nlohmann::json to_json(const VariantInputs& inputs) {
+  auto json = pixel_inputs_json(inputs);
+  json["product_id"] = inputs.product_id;
+  json["product_image_path"] = inputs.product_image_path;
+  json["prompt_id"] = inputs.prompt_id ? nlohmann::json(*inputs.prompt_id) : nlohmann::json(nullptr);
+  json["placement"]["name"] = inputs.placement.name;
+  return json;
+}
+
+VariantInputs variant_inputs_from_json(const nlohmann::json& json) {
+  VariantInputs inputs;
+  inputs.product_id = json.at("product_id").get<std::string>();
+  inputs.product_image_path = json.at("product_image_path").get<std::string>();
+  if (!json.at("prompt_id").is_null()) inputs.prompt_id = json.at("prompt_id").get<int64_t>();
+  inputs.product_image_sha256 = json.at("product_image_sha256").get<std::string>();
+  const auto& mask = json.at("mask");
+  inputs.mask = {mask.at("method").get<std::string>(), mask.at("threshold").get<double>(),
+                 mask.at("dilate_px").get<int>(), mask.at("feather_px").get<int>()};
+  const auto& placement = json.at("placement");
+  inputs.placement = {0,
+                      placement.at("name").get<std::string>(),
+                      placement.at("width").get<int>(),
+                      placement.at("height").get<int>(),
+                      placement.at("x").get<double>(),
+                      placement.at("y").get<double>(),
+                      placement.at("scale").get<double>()};
+  inputs.prompt = json.at("prompt").get<std::string>();
+  inputs.negative_prompt = json.at("negative_prompt").get<std::string>();
+  inputs.colour = json.at("colour").get<std::string>();
+  inputs.seed = json.at("seed").get<uint64_t>();
+  inputs.steps = json.at("steps").get<int>();
+  inputs.scheduler = json.at("scheduler").get<std::string>();
+  inputs.guidance_scale = json.at("guidance_scale").get<double>();
+  inputs.model_sha256 = json.at("model_sha256").get<std::string>();
+  inputs.controlnet_sha256 = json.at("controlnet_sha256").get<std::string>();
+  inputs.engine_version = json.at("engine_version").get<std::string>();
+  return inputs;
+}
+
+std::string variant_key_material(const VariantInputs& inputs) {
+  return kKeyFormat + pixel_inputs_json(inputs).dump();
+}
+
+std::string variant_key(const VariantInputs& inputs) { return sha256_hex(variant_key_material(inputs)); }
+
+}  // namespace backdrop

@@ -1,0 +1,63 @@
+#pragma once
+// Everything that goes into one generated variant, and its content-addressed key.
+//
+// The key is SHA-256 over a canonical serialisation of exactly the inputs that change pixels:
+// product image bytes (by hash), mask settings, placement geometry, prompt, negative prompt,
+// colour, seed, steps, scheduler, guidance, model and ControlNet file hashes and the engine
+// version. Names and row ids (product id, placement name, prompt id) are provenance only: renaming
+// a placement must not invalidate a cache. Two runs that would draw the same pixels share a key.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/store/placement_repository.h"
+
+namespace backdrop {
+
+struct MaskSettings {
+  std::string method = "alpha";  // how the product is cut out: "alpha", "threshold" ...
+  double threshold = 0.5;
+  int dilate_px = 0;
+  int feather_px = 0;
+};
+
+struct VariantInputs {
+  // Provenance: where the inputs came from. Not part of the key.
+  std::string product_id;
+  std::string product_image_path;
+  std::optional<int64_t> prompt_id;
+
+  // Pixel inputs: all of them are part of the key.
+  std::string product_image_sha256;
+  MaskSettings mask;
+  Placement placement;  // its id and name are provenance
+  std::string prompt;
+  std::string negative_prompt;
+  std::string colour;  // "#rrggbb" or empty
+  uint64_t seed = 0;
+  int steps = 20;
+  std::string scheduler = "ddim";
+  double guidance_scale = 7.5;
+  std::string model_sha256;
+  std::string controlnet_sha256;
+  std::string engine_version;  // kEngineVersion unless a test says otherwise
+};
+
+// A VariantInputs with the engine version of this build filled in.
+VariantInputs make_variant_inputs();
+
+// Complete serialisation (provenance included), as stored with jobs and variants.
+nlohmann::json to_json(const VariantInputs& inputs);
+// Throws nlohmann::json::exception when a field is missing or has the wrong type.
+VariantInputs variant_inputs_from_json(const nlohmann::json& json);
+
+// The canonical byte string the key hashes: a versioned prefix and compact JSON with sorted keys
+// of the pixel inputs only.
+std::string variant_key_material(const VariantInputs& inputs);
+// Lowercase hex SHA-256 of variant_key_material().
+std::string variant_key(const VariantInputs& inputs);
+
+}  // namespace backdrop

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Four worker processes share one job on a local PostgreSQL server; one is killed (SIGKILL)
+# midway. Checks: every variant committed exactly once, each rendered at least once and only the
+# killed worker's work in flight rendered twice, one cache file per variant and no temporaries.
+# Exits 77 (CTest: skipped) when PostgreSQL's server programs are not installed.
+#
+#   jobs_postgres_test.sh <core_generation_jobs_worker>
+set -euo pipefail
+
+worker=$1
+variants=${BACKDROP_PG_TEST_VARIANTS:-400}
+threads=2
+
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ] || [ ! -x "$pg_bin/pg_ctl" ] || [ ! -x "$pg_bin/psql" ]; then
+  echo "SKIP: PostgreSQL server programs not found in /usr/lib/postgresql/<version>/bin (Debian package postgresql)"
+  exit 77
+fi
+# The server refuses to run as root; then it runs as Debian's 'postgres' user.
+as_server_user=()
+if [ "$(id -u)" -eq 0 ]; then
+  if ! id postgres >/dev/null 2>&1; then
+    echo "SKIP: running as root and there is no 'postgres' user to run the server as"
+    exit 77
+  fi
+  as_server_user=(runuser -u postgres --)
+fi
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/backdrop-pg-test.XXXXXX")
+chmod 755 "$scratch"
+mkdir "$scratch/data"
+if [ "${#as_server_user[@]}" -gt 0 ]; then chown postgres "$scratch/data"; fi
+port=$((20000 + RANDOM % 20000))
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  "${as_server_user[@]}" "$pg_bin/pg_ctl" -D "$scratch/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+"${as_server_user[@]}" "$pg_bin/initdb" -D "$scratch/data" -U backdrop -A trust --no-sync >"$scratch/initdb.log"
+"${as_server_user[@]}" "$pg_bin/pg_ctl" -D "$scratch/data" -l "$scratch/data/server.log" -w \
+  -o "-p $port -k $scratch/data -c listen_addresses=127.0.0.1" start >/dev/null
+url="postgresql://backdrop@127.0.0.1:$port/postgres"
+sql() { "$pg_bin/psql" -X -q -t -A "$url" -c "$1"; }
+fail() { echo "FAIL: $*"; exit 1; }
+
+echo "server on port $port; submitting $variants variants"
+"$worker" submit "$url" catalogue "$variants" >/dev/null
+: >"$scratch/renders.log"
+
+for i in 1 2 3 4; do
+  "$worker" run "$url" "$scratch/cache" catalogue "$threads" 10 1000 "$scratch/renders.log" >"$scratch/worker$i.log" 2>&1 &
+  pids+=($!)
+done
+
+# Kill the first worker once a quarter of the job is rendered.
+while [ "$(wc -l <"$scratch/renders.log")" -lt $((variants / 4)) ]; do sleep 0.05; done
+kill -9 "${pids[0]}"
+wait "${pids[0]}" 2>/dev/null || true
+echo "killed worker 1 after $(wc -l <"$scratch/renders.log") renders"
+for pid in "${pids[@]:1}"; do wait "$pid" || fail "a surviving worker failed: $(cat "$scratch"/worker*.log)"; done
+pids=()
+cat "$scratch"/worker[234].log
+
+# A worker started afterwards finds nothing to do and removes the killed worker's temporaries.
+"$worker" run "$url" "$scratch/cache" catalogue 1 10 1000 "$scratch/renders.log" >/dev/null
+
+done_count=$(sql "SELECT count(*) FROM backdrop_job_tasks WHERE state = 'done'")
+[ "$done_count" -eq "$variants" ] || fail "$done_count of $variants tasks done"
+[ "$(sql "SELECT count(*) FROM backdrop_job_tasks")" -eq "$variants" ] || fail "task count changed"
+committers=$(sql "SELECT count(DISTINCT completed_by) FROM backdrop_job_tasks")
+[ "$committers" -ge 3 ] || fail "only $committers workers committed results"
+
+rendered_keys=$(sort -u "$scratch/renders.log" | wc -l)
+renders=$(wc -l <"$scratch/renders.log")
+[ "$rendered_keys" -eq "$variants" ] || fail "$rendered_keys distinct variants rendered, expected $variants"
+[ "$renders" -le $((variants + threads)) ] || fail "$renders renders for $variants variants: more than the killed worker had in flight"
+
+sql "SELECT image_path FROM backdrop_job_tasks ORDER BY 1" >"$scratch/committed.txt"
+(cd "$scratch/cache" && find . -type f | sed 's|^\./||' | sort) >"$scratch/files.txt"
+diff -q "$scratch/committed.txt" "$scratch/files.txt" >/dev/null ||
+  fail "cache files differ from committed results: $(diff "$scratch/committed.txt" "$scratch/files.txt" | head)"
+
+echo "PASS: $variants variants committed exactly once by $committers workers; $renders renders; cache consistent"

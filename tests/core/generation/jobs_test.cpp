@@ -1,0 +1,168 @@
+#include <QtTest>
+
+#include <atomic>
+
+#include "core/generation/jobs_runner.h"
+#include "core/generation/jobs_sqlite_queue.h"
+#include "core/store/project.h"
+#include "core/store/sha256.h"
+#include "jobs_fixture.h"
+#include "support/test_data.h"
+
+using namespace backdrop;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Runs a callback after each render: pauses, cancels or fails on cue.
+class HookedRenderer : public VariantRenderer {
+ public:
+  explicit HookedRenderer(std::function<void(const VariantInputs&, int)> hook, std::chrono::milliseconds work = 0ms)
+      : hook_(std::move(hook)), inner_(work) {}
+  void render(const VariantInputs& inputs, const std::filesystem::path& output,
+              const CancellationToken& cancel) override {
+    inner_.render(inputs, output, cancel);
+    hook_(inputs, ++count_);
+  }
+  std::atomic<int> count_{0};
+
+ private:
+  std::function<void(const VariantInputs&, int)> hook_;
+  SolidColourRenderer inner_;
+};
+
+struct JobSetup {
+  std::filesystem::path project_file;
+  CacheStore cache;
+};
+
+JobSetup setup(const std::string& name, int products) {
+  const auto dir = test::scratch_dir(name);
+  const auto file = test::make_job_project(dir, products);
+  return {file, CacheStore(project_cache_dir(file))};
+}
+
+}  // namespace
+
+class JobsTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void runsAJobOnThreadsAndStoresItsVariants() {
+    auto [file, cache] = setup("generation-jobs-run", 10);
+    SqliteJobQueue queue(file, "catalogue");
+    QCOMPARE(queue.submit(test::plan_job(file, 2)), int64_t{20});
+    QCOMPARE(queue.submit(test::plan_job(file, 2)), int64_t{0});  // idempotent
+    SolidColourRenderer renderer;
+    int64_t reported = 0;
+    const auto summary = run_job(queue, renderer, cache, {3, 60s, 10ms, ""}, [&](const Progress& p) { reported = p.total; });
+    QVERIFY(summary.outcome == JobRunOutcome::finished);
+    QCOMPARE(summary.rendered, int64_t{20});
+    QCOMPARE(summary.progress.done, int64_t{20});
+    QCOMPARE(reported, int64_t{20});
+    auto project = Project::open(file);
+    const auto variants = project.variants().list();
+    QCOMPARE(variants.size(), std::size_t{20});
+    for (const auto& variant : variants) {
+      const auto image = cache.root() / variant.image_path;
+      QVERIFY(std::filesystem::is_regular_file(image));
+      QCOMPARE(sha256_file_hex(image), variant.image_sha256);
+      QVERIFY(variant.status == VariantStatus::generated);
+    }
+    QCOMPARE(test::cache_files(cache.root()).size(), std::size_t{20});
+  }
+
+  void rerunningComputesOnlyWhatIsMissing() {
+    auto [file, cache] = setup("generation-jobs-rerun", 10);
+    SolidColourRenderer renderer;
+    SqliteJobQueue first(file, "first");
+    first.submit(test::plan_job(file, 2));
+    QCOMPARE(run_job(first, renderer, cache, {2, 60s, 10ms, ""}).rendered, int64_t{20});
+
+    SqliteJobQueue second(file, "second");
+    QCOMPARE(second.submit(test::plan_job(file, 3)), int64_t{30});
+    const auto summary = run_job(second, renderer, cache, {2, 60s, 10ms, ""});
+    QCOMPARE(summary.rendered, int64_t{10});
+    QCOMPARE(summary.reused, int64_t{20});
+    QCOMPARE(Project::open(file).variants().list().size(), std::size_t{30});
+  }
+
+  void aPausedJobStopsAndResumes() {
+    auto [file, cache] = setup("generation-jobs-pause", 10);
+    SqliteJobQueue queue(file, "job");
+    queue.submit(test::plan_job(file, 2));
+    HookedRenderer renderer([&](const VariantInputs&, int count) {
+      if (count == 3) queue.set_state(JobState::paused);
+    });
+    const auto paused = run_job(queue, renderer, cache, {2, 60s, 10ms, ""});
+    QVERIFY(paused.outcome == JobRunOutcome::paused);
+    QVERIFY(paused.progress.done >= 3 && paused.progress.done < 20);
+    QCOMPARE(paused.progress.claimed, int64_t{0});  // tasks in flight were finished, not abandoned
+
+    queue.set_state(JobState::active);
+    const auto resumed = run_job(queue, renderer, cache, {2, 60s, 10ms, ""});
+    QVERIFY(resumed.outcome == JobRunOutcome::finished);
+    QCOMPARE(resumed.progress.done, int64_t{20});
+    QCOMPARE(paused.rendered + resumed.rendered, int64_t{20});
+  }
+
+  void cancellingReleasesTasksInFlight() {
+    auto [file, cache] = setup("generation-jobs-cancel", 10);
+    SqliteJobQueue queue(file, "job");
+    queue.submit(test::plan_job(file, 2));
+    CancellationToken cancel;
+    HookedRenderer renderer([&](const VariantInputs&, int count) {
+      if (count == 2) cancel.cancel();
+    }, 20ms);
+    const auto summary = run_job(queue, renderer, cache, {2, 60s, 10ms, ""}, {}, cancel);
+    QVERIFY(summary.outcome == JobRunOutcome::cancelled);
+    QCOMPARE(summary.progress.claimed, int64_t{0});
+    QVERIFY(summary.progress.pending > 0);
+    QCOMPARE(summary.progress.done, summary.rendered);
+    for (const auto& file_name : test::cache_files(cache.root())) QVERIFY(file_name.find(".tmp~") == std::string::npos);
+  }
+
+  void anExpiredLeaseIsClaimedAgainAndOnlyOneCommitCounts() {
+    auto [file, cache] = setup("generation-jobs-lease", 2);
+    SqliteJobQueue queue(file, "job");
+    queue.submit(test::plan_job(file, 1));
+    const auto first = queue.claim("a", 1ms);
+    std::this_thread::sleep_for(5ms);
+    const auto second = queue.claim("b", 60s);
+    QVERIFY(first && second);
+    QCOMPARE(second->id, first->id);  // a's lease expired: b took the task over
+    const auto third = queue.claim("c", 60s);
+    QVERIFY(third && third->id != first->id);  // b's lease is live: c gets the other task
+    const JobResult result{CacheStore::relative_path(first->variant_key), "hash"};
+    QVERIFY(!queue.complete(*first, "a", result));
+    QVERIFY(queue.complete(*second, "b", result));
+    QVERIFY(!queue.complete(*second, "b", result));
+    QCOMPARE(queue.progress().done, int64_t{1});
+    QCOMPARE(Project::open(file).variants().list().size(), std::size_t{1});
+  }
+
+  void aFailingRenderIsRecordedAndCanBeRetried() {
+    auto [file, cache] = setup("generation-jobs-fail", 4);
+    SqliteJobQueue queue(file, "job");
+    queue.submit(test::plan_job(file, 2));
+    bool broken = true;
+    HookedRenderer renderer([&](const VariantInputs& inputs, int) {
+      if (broken && inputs.seed == 1) throw std::runtime_error("out of memory");
+    });
+    const auto summary = run_job(queue, renderer, cache, {2, 60s, 10ms, ""});
+    QCOMPARE(summary.failed, int64_t{4});
+    QCOMPARE(summary.progress.failed, int64_t{4});
+    QCOMPARE(summary.progress.done, int64_t{4});
+    Statement error(Project::open(file).database(), "SELECT error FROM job_tasks WHERE state = 'failed' LIMIT 1");
+    QVERIFY(error.step());
+    QCOMPARE(error.column_text(0), std::string("out of memory"));
+    QCOMPARE(test::cache_files(cache.root()).size(), std::size_t{4});  // no temporaries left behind
+
+    broken = false;
+    QCOMPARE(queue.retry_failed(), int64_t{4});
+    QCOMPARE(run_job(queue, renderer, cache, {2, 60s, 10ms, ""}).progress.done, int64_t{8});
+  }
+};
+
+QTEST_APPLESS_MAIN(JobsTest)
+#include "jobs_test.moc"

@@ -1,0 +1,92 @@
+#include <QtTest>
+
+#include <functional>
+#include <set>
+
+#include "core/common/version.h"
+#include "core/generation/variant_inputs.h"
+
+using namespace backdrop;
+
+namespace {
+
+VariantInputs example() {
+  auto inputs = make_variant_inputs();
+  inputs.product_id = "p1";
+  inputs.product_image_path = "/images/p1.jpg";
+  inputs.prompt_id = 3;
+  inputs.product_image_sha256 = "aa";
+  inputs.placement = {0, "centre", 512, 512, 0.5, 0.5, 0.6};
+  inputs.prompt = "marble";
+  inputs.negative_prompt = "text";
+  inputs.colour = "#ffeedd";
+  inputs.seed = 42;
+  inputs.model_sha256 = "mm";
+  inputs.controlnet_sha256 = "cc";
+  return inputs;
+}
+
+}  // namespace
+
+class VariantKeyTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void everyPixelInputChangesTheKey() {
+    const std::vector<std::function<void(VariantInputs&)>> changes{
+        [](auto& v) { v.product_image_sha256 = "ab"; },  [](auto& v) { v.mask.method = "threshold"; },
+        [](auto& v) { v.mask.threshold = 0.6; },          [](auto& v) { v.mask.dilate_px = 2; },
+        [](auto& v) { v.mask.feather_px = 3; },           [](auto& v) { v.placement.width = 768; },
+        [](auto& v) { v.placement.height = 768; },        [](auto& v) { v.placement.x = 0.4; },
+        [](auto& v) { v.placement.y = 0.4; },             [](auto& v) { v.placement.scale = 0.5; },
+        [](auto& v) { v.prompt = "wood"; },               [](auto& v) { v.negative_prompt = ""; },
+        [](auto& v) { v.colour = "#000000"; },            [](auto& v) { v.seed = 43; },
+        [](auto& v) { v.steps = 21; },                    [](auto& v) { v.scheduler = "euler"; },
+        [](auto& v) { v.guidance_scale = 7.0; },          [](auto& v) { v.model_sha256 = "mn"; },
+        [](auto& v) { v.controlnet_sha256 = "cd"; },      [](auto& v) { v.engine_version = "9.9.9"; },
+    };
+    std::set<std::string> keys{variant_key(example())};
+    for (const auto& change : changes) {
+      auto inputs = example();
+      change(inputs);
+      keys.insert(variant_key(inputs));
+    }
+    QCOMPARE(keys.size(), changes.size() + 1);
+  }
+
+  void provenanceDoesNotChangeTheKey() {
+    auto inputs = example();
+    inputs.product_id = "other";
+    inputs.product_image_path = "/elsewhere.jpg";
+    inputs.prompt_id = std::nullopt;
+    inputs.placement.name = "renamed";
+    inputs.placement.id = 17;
+    QCOMPARE(variant_key(inputs), variant_key(example()));
+  }
+
+  void keyIsTheSha256OfACanonicalString() {
+    const auto key = variant_key(example());
+    QCOMPARE(key.size(), std::size_t{64});
+    const auto material = variant_key_material(example());
+    QVERIFY(material.rfind("backdrop-variant-key-v1\n", 0) == 0);
+    // Sorted keys: "colour" comes before "controlnet_sha256", which comes before "engine_version".
+    QVERIFY(material.find("\"colour\"") < material.find("\"controlnet_sha256\""));
+    QVERIFY(material.find(std::string("\"engine_version\":\"") + kEngineVersion + "\"") != std::string::npos);
+    QVERIFY(material.find("p1.jpg") == std::string::npos);
+  }
+
+  void jsonRoundTripKeepsEverything() {
+    const auto inputs = example();
+    const auto back = variant_inputs_from_json(nlohmann::json::parse(to_json(inputs).dump()));
+    QCOMPARE(variant_key(back), variant_key(inputs));
+    QCOMPARE(back.product_id, inputs.product_id);
+    QCOMPARE(back.product_image_path, inputs.product_image_path);
+    QCOMPARE(*back.prompt_id, int64_t{3});
+    QCOMPARE(back.placement.name, std::string("centre"));
+    QCOMPARE(back.seed, uint64_t{42});
+    QVERIFY_THROWS_EXCEPTION(nlohmann::json::exception, variant_inputs_from_json(nlohmann::json{{"seed", 1}}));
+  }
+};
+
+QTEST_APPLESS_MAIN(VariantKeyTest)
+#include "variant_key_test.moc"
