@@ -1,0 +1,320 @@
+// `backdrop bandit evaluate|train|simulate`: offline evaluation of a policy on logged clicks,
+// priors from logs, and regret curves on a synthetic environment.
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "app/cli/commands.h"
+#include "core/bandit/impression_log.h"
+#include "core/bandit/obd_dataset.h"
+#include "core/bandit/off_policy_estimators.h"
+#include "core/bandit/policy_distribution.h"
+#include "core/bandit/policy_factory.h"
+#include "core/bandit/priors.h"
+#include "core/bandit/replay.h"
+#include "core/bandit/reward_model.h"
+#include "core/bandit/simulation.h"
+
+namespace backdrop::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace backdrop::bandit;
+
+// A one-line progress bar on stderr, only when stderr is a terminal.
+ProgressSink terminal_progress() {
+  if (!::isatty(STDERR_FILENO)) return {};
+  return [](const Progress& progress) {
+    if (progress.total > 0) {
+      const int width = 30;
+      const auto filled = static_cast<int>(width * progress.done / progress.total);
+      std::fprintf(stderr, "\r%-24s [%s%s] %3lld%%", progress.message.c_str(), std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                   std::string(static_cast<std::size_t>(width - filled), ' ').c_str(),
+                   static_cast<long long>(100 * progress.done / progress.total));
+    } else {
+      std::fprintf(stderr, "\r%-24s %lld rows", progress.message.c_str(), static_cast<long long>(progress.done));
+    }
+    if (progress.total > 0 && progress.done >= progress.total) std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+  };
+}
+
+struct LogOptions {
+  std::string path;
+  std::string format = "auto";  // obd | jsonl | auto (by extension)
+  std::string item_context;     // OBD: default <log stem>_item_context.csv beside the log
+  bool affinities = false;
+};
+
+void add_log_options(CLI::App& command, LogOptions& options) {
+  command.add_option("--logs", options.path, "Logged impressions: an Open Bandit Dataset CSV or Backdrop JSON lines")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command.add_option("--format", options.format, "Log format")->check(CLI::IsMember({"auto", "obd", "jsonl"}));
+  command.add_option("--item-context", options.item_context, "OBD item context CSV (arm features for the reward model)");
+  command.add_flag("--affinities", options.affinities, "OBD: append the user-item affinity columns to the context");
+}
+
+struct LoadedLogs {
+  LoggedFeedback feedback;
+  FeatureSchema schema;
+  Eigen::MatrixXd action_context;
+  std::vector<LogIssue> skipped;
+};
+
+LoadedLogs load_logs(const LogOptions& options, const std::optional<FeatureSchema>& schema) {
+  const fs::path path = options.path;
+  const bool jsonl = options.format == "jsonl" ||
+                     (options.format == "auto" && (path.extension() == ".jsonl" || path.extension() == ".json"));
+  LoadedLogs logs;
+  if (jsonl) {
+    ImpressionLogOptions import;
+    import.schema = schema;
+    import.progress = terminal_progress();
+    auto log = load_impression_log(path, import);
+    logs = {std::move(log.feedback), std::move(log.schema), {}, std::move(log.skipped)};
+  } else {
+    ObdImportOptions import;
+    import.with_affinities = options.affinities;
+    import.progress = terminal_progress();
+    auto campaign = load_obd_campaign(path, import);
+    if (schema && !(*schema == campaign.schema)) {
+      throw std::runtime_error(path.string() + ": its features do not match the priors' feature schema");
+    }
+    logs = {std::move(campaign.feedback), std::move(campaign.schema), {}, std::move(campaign.skipped)};
+    const fs::path items = options.item_context.empty()
+                               ? path.parent_path() / (path.stem().string() + "_item_context.csv")
+                               : fs::path(options.item_context);
+    if (fs::exists(items)) logs.action_context = load_obd_item_context(items);
+  }
+  for (const auto& issue : logs.skipped) {
+    std::cerr << path.string() << ":" << issue.line << ": skipped: " << issue.message << "\n";
+  }
+  if (logs.feedback.size() == 0) throw std::runtime_error(path.string() + ": no usable rows");
+  return logs;
+}
+
+struct PolicyOptions {
+  PolicySettings settings;
+  std::string priors;
+};
+
+void add_policy_options(CLI::App& command, PolicyOptions& options) {
+  command.add_option("--policy", options.settings.name, "Policy")->check(CLI::IsMember(policy_names()));
+  command.add_option("--alpha", options.settings.alpha, "LinUCB exploration width")->check(CLI::NonNegativeNumber);
+  command.add_option("--epsilon", options.settings.epsilon, "Epsilon-greedy exploration probability")
+      ->check(CLI::Range(0.0, 1.0));
+  command.add_option("--batch-size", options.settings.batch_size, "Updates per parameter publication")
+      ->check(CLI::PositiveNumber);
+  command.add_option("--seed", options.settings.seed, "Random seed");
+}
+
+std::unique_ptr<Policy> build_policy(PolicySettings settings, const LoadedLogs& logs, const std::optional<BanditPriors>& priors) {
+  settings.dimension = logs.feedback.dimension();
+  settings.n_arms = logs.feedback.n_arms;
+  auto policy = make_policy(settings);
+  if (priors) apply_priors(*priors, *policy);
+  return policy;
+}
+
+struct EvaluateOptions {
+  LogOptions logs;
+  PolicyOptions policy;
+  double clip = 0.0;
+  int bootstrap = 200;
+  int samples = 1000;
+  bool json = false;
+};
+
+void run_evaluate(const EvaluateOptions& options, int& exit_code) {
+  std::optional<BanditPriors> priors;
+  if (!options.policy.priors.empty()) priors = load_priors(options.policy.priors);
+  const auto logs = load_logs(options.logs, priors ? std::optional(priors->schema) : std::nullopt);
+  const auto& feedback = logs.feedback;
+
+  // Off-policy estimates of the policy as it stands (priors, no learning), then replay with learning.
+  auto fixed = build_policy(options.policy.settings, logs, priors);
+  const auto distribution = policy_action_distribution(*fixed, feedback, feedback.len_list, options.samples, terminal_progress());
+  RewardModelConfig model;
+  model.seed = options.policy.settings.seed;
+  const RowMatrix predicted = cross_fitted_rewards(feedback, logs.action_context, model);
+  const OffPolicyInput input{&feedback, &distribution, &predicted, options.clip};
+  const auto estimates = estimate_all(input, options.bootstrap, 0.05, options.policy.settings.seed);
+
+  nlohmann::json replays = nlohmann::json::object();
+  for (const auto& [name, mode] : {std::pair{"all_positions_top1", ReplayMode::all_positions_top1},
+                                   std::pair{"slate", ReplayMode::slate}}) {
+    auto learner = build_policy(options.policy.settings, logs, priors);
+    ReplayOptions replay_options;
+    replay_options.mode = mode;
+    replay_options.progress = terminal_progress();
+    const auto result = replay(*learner, feedback, replay_options);
+    replays[name] = {{"rounds", result.rounds}, {"matched", result.matched}, {"clicks", result.clicks}, {"ctr", result.ctr()}};
+  }
+  nlohmann::json report{{"logs", options.logs.path},
+                        {"rounds", feedback.size()},
+                        {"arms", feedback.n_arms},
+                        {"slots", feedback.len_list},
+                        {"dimension", feedback.dimension()},
+                        {"skipped_rows", logs.skipped.size()},
+                        {"logged_ctr", feedback.mean_reward()},
+                        {"policy", fixed->name()},
+                        {"replay", replays}};
+  for (const auto& summary : estimates) {
+    report["estimates"][to_string(summary.estimator)] = {
+        {"value", summary.value}, {"ci95", {summary.interval.low, summary.interval.high}}};
+  }
+  if (options.json) {
+    std::cout << report.dump(2) << "\n";
+  } else {
+    std::printf("%s on %s: %lld rounds, %d arms, %d slots, d = %d, logged CTR %.6f\n", fixed->name().c_str(),
+                options.logs.path.c_str(), static_cast<long long>(feedback.size()), feedback.n_arms, feedback.len_list,
+                feedback.dimension(), feedback.mean_reward());
+    std::printf("%-10s %12s %12s %12s\n", "estimator", "value", "ci95 low", "ci95 high");
+    for (const auto& summary : estimates) {
+      std::printf("%-10s %12.6f %12.6f %12.6f\n", to_string(summary.estimator).c_str(), summary.value,
+                  summary.interval.low, summary.interval.high);
+    }
+    for (const auto& [name, result] : replays.items()) {
+      std::printf("replay %-20s matched %lld of %lld rounds, %g clicks, CTR %.6f\n", name.c_str(),
+                  result["matched"].get<long long>(), result["rounds"].get<long long>(), result["clicks"].get<double>(),
+                  result["ctr"].get<double>());
+    }
+  }
+  if (!logs.skipped.empty()) exit_code = kExitPartialFailure;
+}
+
+struct TrainOptions {
+  LogOptions logs;
+  std::string out;
+  std::vector<double> prior_ctr;
+  double pseudo_count = 0.0;
+};
+
+void run_train(const TrainOptions& options, int& exit_code) {
+  const auto logs = load_logs(options.logs, std::nullopt);
+  const auto& feedback = logs.feedback;
+  std::optional<BanditPriors> designer;
+  if (!options.prior_ctr.empty()) {
+    // One CTR for every arm, or one per arm.
+    std::vector<double> ctr = options.prior_ctr;
+    if (ctr.size() == 1) ctr.assign(static_cast<std::size_t>(feedback.n_arms), ctr.front());
+    const Eigen::VectorXd mean_context = feedback.context.colwise().mean().transpose();
+    designer = designer_priors(logs.schema, ctr, options.pseudo_count,
+                               {mean_context.data(), static_cast<std::size_t>(mean_context.size())});
+  }
+  const auto priors = priors_from_logs(feedback, logs.schema, feedback.n_arms, designer ? &*designer : nullptr);
+  save_priors(priors, options.out);
+  std::printf("wrote %s: %zu arms, d = %d, from %lld logged rounds\n", options.out.c_str(), priors.arms.size(),
+              priors.schema.dimension(), static_cast<long long>(feedback.size()));
+  if (!logs.skipped.empty()) exit_code = kExitPartialFailure;
+}
+
+struct SimulateOptions {
+  SyntheticConfig environment;
+  SimulationOptions run;
+  PolicySettings settings;
+  std::vector<std::string> policies{"linucb", "lints", "epsilon-greedy", "bernoulli-ts", "random"};
+  std::string out;
+  bool json = false;
+};
+
+void run_simulate(SimulateOptions options) {
+  const SyntheticEnvironment environment(options.environment);
+  options.run.progress = terminal_progress();
+  nlohmann::json curves = nlohmann::json::object();
+  std::ostringstream csv;
+  csv << "policy,round,clicks,expected_clicks,regret\n";
+  for (const auto& name : options.policies) {
+    auto settings = options.settings;
+    settings.name = name;
+    settings.dimension = environment.dimension();
+    settings.n_arms = environment.n_arms();
+    auto policy = make_policy(settings);
+    const auto curve = simulate(*policy, environment, options.run);
+    auto& entry = curves[name];
+    for (const auto& point : curve) {
+      csv << name << "," << point.round << "," << point.clicks << "," << point.expected_clicks << "," << point.regret << "\n";
+      entry.push_back({{"round", point.round}, {"clicks", point.clicks}, {"expected_clicks", point.expected_clicks},
+                       {"regret", point.regret}});
+    }
+    if (!options.json) {
+      std::printf("%-16s rounds %lld  clicks %8.0f  cumulative regret %10.2f\n", name.c_str(),
+                  static_cast<long long>(curve.back().round), curve.back().clicks, curve.back().regret);
+    }
+  }
+  if (!options.out.empty()) {
+    std::ofstream out(options.out);
+    if (!out) throw std::runtime_error(options.out + ": cannot write");
+    out << (fs::path(options.out).extension() == ".json" ? curves.dump(1) + "\n" : csv.str());
+  }
+  if (options.json) std::cout << curves.dump(1) << "\n";
+}
+
+}  // namespace
+
+void add_bandit_command(CLI::App& app, int& exit_code) {
+  auto* bandit = app.add_subcommand("bandit", "Contextual bandits: offline evaluation, priors, simulation");
+  bandit->require_subcommand(1);
+
+  auto evaluate_options = std::make_shared<EvaluateOptions>();
+  auto* evaluate = bandit->add_subcommand("evaluate", "Estimate a policy's CTR from logged clicks (replay, IPW, SNIPW, DM, DR, SNDR)");
+  add_log_options(*evaluate, evaluate_options->logs);
+  add_policy_options(*evaluate, evaluate_options->policy);
+  evaluate->add_option("--priors", evaluate_options->policy.priors, "Start the policy from a priors file")
+      ->check(CLI::ExistingFile);
+  evaluate->add_option("--clip", evaluate_options->clip, "Clip importance weights above this (0 = no clipping)")
+      ->check(CLI::NonNegativeNumber);
+  evaluate->add_option("--bootstrap", evaluate_options->bootstrap, "Bootstrap resamples for the 95% intervals")
+      ->check(CLI::NonNegativeNumber);
+  evaluate->add_option("--samples", evaluate_options->samples, "Draws per context for a stochastic policy's distribution")
+      ->check(CLI::PositiveNumber);
+  evaluate->add_flag("--json", evaluate_options->json, "Print the report as JSON");
+  evaluate->callback([evaluate_options, &exit_code] { run_evaluate(*evaluate_options, exit_code); });
+
+  auto train_options = std::make_shared<TrainOptions>();
+  auto* train = bandit->add_subcommand("train", "Fit per-arm priors from logged clicks and save a priors file");
+  add_log_options(*train, train_options->logs);
+  train->add_option("--out", train_options->out, "Priors file to write (JSON)")->required();
+  train->add_option("--prior-ctr", train_options->prior_ctr, "Designer prior CTR: one for all arms or one per arm")
+      ->expected(1, -1);
+  train->add_option("--pseudo-count", train_options->pseudo_count, "Impressions the prior CTR is worth")
+      ->check(CLI::NonNegativeNumber);
+  train->callback([train_options, &exit_code] { run_train(*train_options, exit_code); });
+
+  auto simulate_options = std::make_shared<SimulateOptions>();
+  auto& s = *simulate_options;
+  auto* simulate_command = bandit->add_subcommand("simulate", "Regret curves on a synthetic environment with known CTRs");
+  simulate_command->add_option("--arms", s.environment.n_arms, "Arms")->check(CLI::PositiveNumber);
+  simulate_command->add_option("--features", s.environment.n_features, "Categorical user features")->check(CLI::NonNegativeNumber);
+  simulate_command->add_option("--levels", s.environment.levels, "Values per feature")->check(CLI::PositiveNumber);
+  simulate_command->add_option("--base-ctr", s.environment.base_ctr, "CTR at zero feature effect")->check(CLI::Range(0.0, 1.0));
+  simulate_command->add_option("--effect", s.environment.effect, "Standard deviation of the feature effects (logit)");
+  simulate_command->add_option("--environment-seed", s.environment.seed, "Seed of the environment's true weights");
+  simulate_command->add_option("--rounds", s.run.rounds, "Rounds per policy")->check(CLI::PositiveNumber);
+  simulate_command->add_option("--every", s.run.record_every, "Record the curve every N rounds")->check(CLI::PositiveNumber);
+  simulate_command->add_option("--seed", s.run.seed, "Seed of contexts and clicks (and of the policies)");
+  simulate_command->add_option("--policies", s.policies, "Policies to compare")->check(CLI::IsMember(policy_names()));
+  simulate_command->add_option("--alpha", s.settings.alpha, "LinUCB exploration width")->check(CLI::NonNegativeNumber);
+  simulate_command->add_option("--epsilon", s.settings.epsilon, "Epsilon-greedy exploration probability")->check(CLI::Range(0.0, 1.0));
+  simulate_command->add_option("--out", s.out, "Write the curves: .csv (policy,round,clicks,expected_clicks,regret) or .json");
+  simulate_command->add_flag("--json", s.json, "Print the curves as JSON");
+  simulate_command->callback([simulate_options] {
+    auto options = *simulate_options;
+    options.settings.seed = options.run.seed;
+    run_simulate(options);
+  });
+}
+
+}  // namespace backdrop::cli

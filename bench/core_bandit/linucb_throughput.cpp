@@ -1,0 +1,167 @@
+// LinUCB select + update throughput on the Open Bandit Dataset's men campaign, single core, with
+// Open Bandit Pipeline's speed protocol (README of the bandit fixtures, `speed`): every round
+// a = select(x_t), then update(a, click_t if a == item_t else 0, x_t); 10,000 rounds from a fresh
+// policy, repeated; best and median. Also the per-decision latency (select only, p50 / p99), a
+// dense-context variant and a naive port of obp's arithmetic for comparison.
+//
+// usage: bench_core_bandit_linucb [obd-campaign.csv] [repeats]
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "core/bandit/lin_ucb.h"
+#include "core/bandit/obd_dataset.h"
+#include "core/bandit/random.h"
+
+using namespace backdrop::bandit;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// obp's LinUCB arithmetic as written (linear.py): theta_k = A_inv_k b_k and x A_inv_k x^T for every
+// arm on every select; the update's numerator ((A_inv x^T) x) A_inv as an outer product followed
+// by a d x d matrix product.
+class NaiveLinUcb {
+ public:
+  NaiveLinUcb(int d, int k, double alpha)
+      : alpha_(alpha), a_inverse_(static_cast<std::size_t>(k), Eigen::MatrixXd::Identity(d, d)),
+        b_(static_cast<std::size_t>(k), Eigen::VectorXd::Zero(d)) {}
+
+  int select(const Eigen::VectorXd& x) {
+    int best = 0;
+    double best_score = -1e300;
+    for (std::size_t k = 0; k < a_inverse_.size(); ++k) {
+      const Eigen::VectorXd theta = a_inverse_[k] * b_[k];
+      const double score = x.dot(theta) + alpha_ * std::sqrt(x.dot(a_inverse_[k] * x));
+      if (score > best_score + 1e-9 * std::max(1.0, std::abs(best_score))) {
+        best = static_cast<int>(k);
+        best_score = score;
+      }
+    }
+    return best;
+  }
+
+  void update(int arm, double reward, const Eigen::VectorXd& x) {
+    auto& a_inverse = a_inverse_[static_cast<std::size_t>(arm)];
+    const Eigen::MatrixXd numerator = ((a_inverse * x) * x.transpose()) * a_inverse;
+    a_inverse -= numerator / (1.0 + x.dot(a_inverse * x));
+    b_[static_cast<std::size_t>(arm)] += reward * x;
+  }
+
+ private:
+  double alpha_;
+  std::vector<Eigen::MatrixXd> a_inverse_;
+  std::vector<Eigen::VectorXd> b_;
+};
+
+struct Rates {
+  double best = 0.0;
+  double median = 0.0;
+};
+
+Rates summarise(std::vector<double> rates) {
+  std::sort(rates.begin(), rates.end());
+  return {rates.back(), rates[rates.size() / 2]};
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// obp's speed protocol over the logs; returns rounds per second per repeat.
+std::vector<double> run_linucb(const LoggedFeedback& logs, int repeats) {
+  std::vector<double> rates;
+  for (int r = 0; r < repeats; ++r) {
+    LinUcb policy({logs.dimension(), logs.n_arms, 1.0, 1});
+    const auto start = Clock::now();
+    for (int64_t i = 0; i < logs.size(); ++i) {
+      const std::span<const double> x(logs.context.row(i).data(), static_cast<std::size_t>(logs.dimension()));
+      const int arm = policy.select_one(x);
+      policy.update(arm, arm == logs.action[static_cast<std::size_t>(i)] ? logs.reward[static_cast<std::size_t>(i)] : 0.0, x);
+    }
+    rates.push_back(static_cast<double>(logs.size()) / seconds_since(start));
+  }
+  return rates;
+}
+
+std::vector<double> run_naive(const LoggedFeedback& logs, int repeats) {
+  std::vector<double> rates;
+  Eigen::VectorXd x(logs.dimension());
+  for (int r = 0; r < repeats; ++r) {
+    NaiveLinUcb policy(logs.dimension(), logs.n_arms, 1.0);
+    const auto start = Clock::now();
+    for (int64_t i = 0; i < logs.size(); ++i) {
+      x = logs.context.row(i).transpose();
+      const int arm = policy.select(x);
+      policy.update(arm, arm == logs.action[static_cast<std::size_t>(i)] ? logs.reward[static_cast<std::size_t>(i)] : 0.0, x);
+    }
+    rates.push_back(static_cast<double>(logs.size()) / seconds_since(start));
+  }
+  return rates;
+}
+
+// Per-decision latency of select() alone, after the policy has seen the whole log once.
+std::vector<double> select_latencies_us(const LoggedFeedback& logs) {
+  LinUcb policy({logs.dimension(), logs.n_arms, 1.0, 1});
+  std::vector<double> latencies;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (int64_t i = 0; i < logs.size(); ++i) {
+      const std::span<const double> x(logs.context.row(i).data(), static_cast<std::size_t>(logs.dimension()));
+      const auto start = Clock::now();
+      const int arm = policy.select_one(x);
+      const double micros = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+      if (pass == 1) latencies.push_back(micros);
+      policy.update(arm, arm == logs.action[static_cast<std::size_t>(i)] ? logs.reward[static_cast<std::size_t>(i)] : 0.0, x);
+    }
+  }
+  std::sort(latencies.begin(), latencies.end());
+  return latencies;
+}
+
+LoggedFeedback with_dense_contexts(const LoggedFeedback& logs) {
+  LoggedFeedback dense = logs;
+  Random random(1);
+  for (Eigen::Index i = 0; i < dense.context.rows(); ++i) {
+    for (Eigen::Index j = 0; j < dense.context.cols(); ++j) dense.context(i, j) = 0.3 * random.normal();
+  }
+  return dense;
+}
+
+double percentile(const std::vector<double>& sorted, double q) {
+  return sorted[static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string path = argc > 1 ? argv[1] : "../shared/data/obd/random/men.csv";
+  const int repeats = argc > 2 ? std::stoi(argv[2]) : 7;
+  const auto campaign = load_obd_campaign(path);
+  const auto& logs = campaign.feedback;
+  std::printf("LinUCB select+update, obp speed protocol: %s\n", path.c_str());
+  std::printf("rounds %lld, d = %d, arms = %d, alpha = 1, batch_size = 1, threads = 1 (single core; Eigen %d.%d.%d, "
+              "SIMD: %s)\n",
+              static_cast<long long>(logs.size()), logs.dimension(), logs.n_arms, EIGEN_WORLD_VERSION,
+              EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION, Eigen::SimdInstructionSetsInUse());
+
+  const auto ours = summarise(run_linucb(logs, repeats));
+  const auto dense = summarise(run_linucb(with_dense_contexts(logs), repeats));
+  const auto naive = summarise(run_naive(logs, std::max(1, repeats / 3)));
+  const auto latencies = select_latencies_us(logs);
+  constexpr double kObpRoundsPerSecond = 3711.2;  // fixture README, obp LinUCB select + update, best of 3
+  std::printf("%-44s %14s %14s\n", "implementation", "rounds/s best", "rounds/s median");
+  std::printf("%-44s %14.0f %14.0f\n", "backdrop LinUCB (one-hot contexts)", ours.best, ours.median);
+  std::printf("%-44s %14.0f %14.0f\n", "backdrop LinUCB (dense Gaussian contexts)", dense.best, dense.median);
+  std::printf("%-44s %14.0f %14.0f\n", "naive C++ port of obp's arithmetic", naive.best, naive.median);
+  std::printf("speed-up over obp's 3,711 rounds/s (fixture, other run): %.0fx (one-hot), %.0fx (dense)\n",
+              ours.best / kObpRoundsPerSecond, dense.best / kObpRoundsPerSecond);
+  std::printf("select latency over %zu decisions: p50 %.2f us, p99 %.2f us, max %.2f us -> %.0f decisions/s\n",
+              latencies.size(), percentile(latencies, 0.5), percentile(latencies, 0.99), latencies.back(),
+              1e6 / percentile(latencies, 0.5));
+  return 0;
+}
