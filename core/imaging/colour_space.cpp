@@ -1,0 +1,30 @@
+#include "core/imaging/colour_space.h"
+
+#include <opencv2/imgproc.hpp>
+
+namespace backdrop::imaging {
+
+cv::Mat bgr_to_lab(const cv::Mat& bgr) {
+  CV_Assert(bgr.type() == CV_8UC3);
+  cv::Mat unit, lab;
+  bgr.convertTo(unit, CV_32FC3, 1.0 / 255.0);
+  cv::cvtColor(unit, lab, cv::COLOR_BGR2Lab);
+  return lab;
+}
+
+cv::Vec3f lab_of(const cv::Vec3b& bgr) {
+  const cv::Mat pixel(1, 1, CV_8UC3, cv::Scalar(bgr[0], bgr[1], bgr[2]));
+  return bgr_to_lab(pixel).at<cv::Vec3f>(0, 0);
+}
+
+cv::Vec3b bgr_of(const cv::Vec3f& lab) {
+  const cv::Mat pixel(1, 1, CV_32FC3, cv::Scalar(lab[0], lab[1], lab[2]));
+  cv::Mat unit, bgr;
+  cv::cvtColor(pixel, unit, cv::COLOR_Lab2BGR);
+  unit.convertTo(bgr, CV_8UC3, 255.0);  // saturates out-of-gamut colours
+  return bgr.at<cv::Vec3b>(0, 0);
+}
+
+double delta_e(const cv::Vec3f& a, const cv::Vec3f& b) { return cv::norm(a - b); }
+
+}  // namespace backdrop::imaging

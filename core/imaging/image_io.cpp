@@ -1,0 +1,94 @@
+#include "core/imaging/image_io.h"
+
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/imaging/exif_orientation.h"
+#include "core/imaging/image_error.h"
+
+namespace backdrop::imaging {
+namespace {
+
+std::vector<uint8_t> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ImageError(path.string() + ": cannot open the file");
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// 16-bit samples keep their top byte (65535 -> 255) so that 8- and 16-bit files look the same.
+cv::Mat to_8bit(const cv::Mat& decoded) {
+  if (decoded.depth() == CV_8U) return decoded;
+  if (decoded.depth() != CV_16U) {
+    throw ImageError("unsupported sample type (only 8- and 16-bit images are read)");
+  }
+  cv::Mat out;
+  decoded.convertTo(out, CV_8U, 1.0 / 257.0);
+  return out;
+}
+
+void split_colour_and_alpha(const cv::Mat& decoded, LoadedImage& image) {
+  switch (decoded.channels()) {
+    case 1: cv::cvtColor(decoded, image.bgr, cv::COLOR_GRAY2BGR); break;
+    case 3: image.bgr = decoded; break;
+    case 4: {
+      cv::cvtColor(decoded, image.bgr, cv::COLOR_BGRA2BGR);
+      cv::Mat alpha;
+      cv::extractChannel(decoded, alpha, 3);
+      double min_alpha = 0;
+      cv::minMaxLoc(alpha, &min_alpha);
+      if (min_alpha < 255) image.alpha = alpha;  // an all-opaque alpha carries no cut-out
+      break;
+    }
+    default: throw ImageError("unsupported channel count " + std::to_string(decoded.channels()));
+  }
+}
+
+}  // namespace
+
+LoadedImage decode_image(std::span<const uint8_t> bytes, const std::filesystem::path& source) {
+  LoadedImage image;
+  image.format = identify_complete_image(bytes, source);
+  const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U, const_cast<uint8_t*>(bytes.data()));
+  cv::Mat decoded;
+  try {
+    decoded = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
+  } catch (const cv::Exception& error) {
+    throw ImageError(source.string() + ": cannot decode the " + std::string(format_name(image.format)) +
+                     " data: " + error.what());
+  }
+  if (decoded.empty()) {
+    throw ImageError(source.string() + ": cannot decode the " + std::string(format_name(image.format)) + " data");
+  }
+  try {
+    split_colour_and_alpha(to_8bit(decoded), image);
+  } catch (const ImageError& error) {
+    throw ImageError(source.string() + ": " + error.what());
+  }
+  image.exif_orientation = read_exif_orientation(bytes, image.format);
+  image.bgr = apply_exif_orientation(image.bgr, image.exif_orientation);
+  if (image.has_alpha()) image.alpha = apply_exif_orientation(image.alpha, image.exif_orientation);
+  return image;
+}
+
+LoadedImage load_image(const std::filesystem::path& path) {
+  const auto bytes = read_file(path);
+  return decode_image(bytes, path);
+}
+
+void write_image(const std::filesystem::path& path, const cv::Mat& image) {
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+  bool written = false;
+  try {
+    written = cv::imwrite(path.string(), image);
+  } catch (const cv::Exception& error) {
+    throw ImageError(path.string() + ": cannot write the image: " + error.what());
+  }
+  if (!written) throw ImageError(path.string() + ": cannot write the image");
+}
+
+}  // namespace backdrop::imaging

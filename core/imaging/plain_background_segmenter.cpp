@@ -1,0 +1,138 @@
+#include "core/imaging/plain_background_segmenter.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/imaging/background_model.h"
+#include "core/imaging/colour_space.h"
+#include "core/imaging/mask_cleanup.h"
+#include "core/imaging/region_growing.h"
+
+namespace backdrop::imaging {
+namespace {
+
+cv::Mat downscale(const cv::Mat& bgr, int long_side) {
+  const double scale = std::min(1.0, long_side / static_cast<double>(std::max(bgr.rows, bgr.cols)));
+  if (scale >= 1.0) return bgr.clone();
+  cv::Mat small;
+  cv::resize(bgr, small, cv::Size(), scale, scale, cv::INTER_AREA);
+  return small;
+}
+
+// GrabCut decides the pixels within `band` of the grown edge; the rest is fixed, which keeps it
+// from undoing the region growing where colours overlap and keeps it fast.
+cv::Mat refine_with_grabcut(const cv::Mat& bgr, const cv::Mat& product, int band, int iterations) {
+  if (iterations <= 0) return product;
+  cv::Mat inner, outer;
+  const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * band + 1, 2 * band + 1));
+  cv::erode(product, inner, kernel);
+  cv::dilate(product, outer, kernel);
+  if (cv::countNonZero(inner) == 0 || cv::countNonZero(outer) == static_cast<int>(outer.total())) return product;
+
+  cv::Mat labels(product.size(), CV_8UC1, cv::Scalar(cv::GC_BGD));
+  labels.setTo(cv::GC_PR_BGD, outer);
+  labels.setTo(cv::GC_PR_FGD, product);
+  labels.setTo(cv::GC_FGD, inner);
+  cv::Mat background_model, foreground_model;
+  cv::grabCut(bgr, labels, cv::Rect(), background_model, foreground_model, iterations, cv::GC_INIT_WITH_MASK);
+  return (labels == cv::GC_FGD) | (labels == cv::GC_PR_FGD);
+}
+
+// Canny edges thickened by a pixel, so that small gaps in a faint outline (white on white)
+// do not let the growth into the product.
+cv::Mat edge_walls(const cv::Mat& bgr, double low, double high) {
+  cv::Mat edges;
+  cv::Canny(bgr, edges, low, high);
+  cv::dilate(edges, edges, cv::Mat());
+  return edges;
+}
+
+// How far the mask can be trusted: a plain border, a clear step in colour along the product's
+// edge, and GrabCut agreeing with the region growing all raise it.
+double mask_confidence(const BorderBackground& background, const cv::Mat& distance, const cv::Mat& grown,
+                       const cv::Mat& refined) {
+  cv::Mat eroded;
+  cv::erode(refined, eroded, cv::Mat());
+  const cv::Mat rim = refined & ~eroded;
+  const double rim_contrast = rim.empty() || cv::countNonZero(rim) == 0 ? 0 : cv::mean(distance, rim)[0];
+  const double agreement = cv::countNonZero(grown & refined) / std::max(1.0, double(cv::countNonZero(grown | refined)));
+  const double coverage = cv::countNonZero(refined) / double(refined.total());
+  const double plain = std::clamp((background.plain_fraction - 0.5) / 0.4, 0.0, 1.0);
+  const double contrast = std::clamp(rim_contrast / 15.0, 0.0, 1.0);
+  const double sane_size = coverage > 0.005 && coverage < 0.95 ? 1.0 : 0.3;
+  return std::clamp(plain * (0.6 + 0.4 * contrast) * (0.5 + 0.5 * agreement) * sane_size, 0.0, 1.0);
+}
+
+Segmentation needs_attention(double confidence, std::string note) {
+  Segmentation result;
+  result.method = SegmentationMethod::PlainBackground;
+  result.needs_attention = true;
+  result.confidence = confidence;
+  result.note = std::move(note);
+  return result;
+}
+
+}  // namespace
+
+PlainBackgroundSegmenter::PlainBackgroundSegmenter(PlainBackgroundOptions options) : options_(options) {}
+
+Segmentation PlainBackgroundSegmenter::segment(const cv::Mat& bgr) const {
+  CV_Assert(bgr.type() == CV_8UC3 && !bgr.empty());
+  cv::Mat small = downscale(bgr, options_.working_size);
+  cv::Mat smoothed;
+  cv::GaussianBlur(small, smoothed, cv::Size(3, 3), 0);  // JPEG noise would stop the growing
+  const cv::Mat lab = bgr_to_lab(smoothed);
+
+  const auto background = estimate_border_background(lab);
+  if (background.plain_fraction < options_.min_plain_fraction || background.spread > options_.max_background_spread) {
+    char note[200];
+    std::snprintf(note, sizeof note,
+                  "the background is not plain (%.0f%% of the border is one colour): use the learned segmenter "
+                  "or a hand-drawn mask",
+                  100 * background.plain_fraction);
+    return needs_attention(0.2 * background.plain_fraction, note);
+  }
+
+  const cv::Mat distance = shadow_tolerant_distance(smoothed, lab, background.lab);
+  GrowthLimits limits;
+  limits.seed_distance = static_cast<float>(std::max(6.0, 1.5 * background.spread + 3.0));
+  const cv::Mat walls = edge_walls(smoothed, options_.edge_low_threshold, options_.edge_high_threshold);
+  cv::Mat grown = grow_background_from_border(lab, distance, walls, limits);
+  // The walls are thickened to close gaps; give back the backdrop-coloured wall pixels that
+  // border the grown background.
+  const cv::Mat colour_distance = lab_distance(lab, background.lab);
+  const cv::Mat backdrop_like = colour_distance < limits.seed_distance;  // the backdrop itself, not its shadow
+  for (int pass = 0; pass < 2; ++pass) {
+    cv::Mat around;
+    cv::dilate(grown, around, cv::Mat());
+    grown |= around & walls & backdrop_like;
+  }
+
+  cv::Mat product = remove_small_components(grown == 0, 0.01);
+  if (cv::countNonZero(product) == 0) return needs_attention(0, "no product found: the whole image looks like backdrop");
+
+  const int band = std::max(2, std::max(small.rows, small.cols) / 100);
+  cv::Mat refined = refine_with_grabcut(small, product, band, options_.grabcut_iterations);
+  const int min_see_through = std::max(16, static_cast<int>(small.total() / 1000));
+  refined = fill_enclosed_holes(refined, backdrop_like, min_see_through);
+  const cv::Mat shadow_like = (distance < limits.max_distance / 2) & ~backdrop_like;
+  refined = remove_detached_shadows(refined, shadow_like);
+  refined = remove_small_components(refined, 0.02);
+
+  Segmentation result;
+  result.method = SegmentationMethod::PlainBackground;
+  result.confidence = mask_confidence(background, colour_distance, product, refined);
+  if (small.size() == bgr.size()) {
+    result.mask = refined;
+  } else {
+    cv::resize(refined, result.mask, bgr.size(), 0, 0, cv::INTER_LINEAR);
+    result.mask = result.mask >= 128;
+  }
+  result.alpha = feathered_alpha(result.mask, options_.feather_radius);
+  return result;
+}
+
+}  // namespace backdrop::imaging
