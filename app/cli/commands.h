@@ -12,5 +12,6 @@ inline constexpr int kExitPartialFailure = 3;
 
 // Registration functions, in the order --help lists them.
 // void add_prepare_command(CLI::App& app, int& exit_code);
+void add_bandit_command(CLI::App& app, int& exit_code);
 
 }  // namespace backdrop::cli
