@@ -18,6 +18,13 @@ int64_t find_or_create_job(Database& database, const std::string& name) {
 
 }  // namespace
 
+std::vector<std::string> sqlite_job_names(Project& project) {
+  Statement select(project.database(), "SELECT name FROM jobs ORDER BY id");
+  std::vector<std::string> names;
+  while (select.step()) names.push_back(select.column_text(0));
+  return names;
+}
+
 SqliteJobQueue::SqliteJobQueue(const std::filesystem::path& project_file, std::string job_name)
     : project_(Project::open(project_file)), job_name_(std::move(job_name)) {
   job_id_ = find_or_create_job(project_.database(), job_name_);

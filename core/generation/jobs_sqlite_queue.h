@@ -31,4 +31,7 @@ class SqliteJobQueue : public JobQueue {
   int64_t job_id_ = 0;
 };
 
+// The names of the jobs stored in a project, oldest first.
+std::vector<std::string> sqlite_job_names(Project& project);
+
 }  // namespace backdrop

@@ -11,42 +11,22 @@ worker=$1
 variants=${BACKDROP_PG_TEST_VARIANTS:-400}
 threads=2
 
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ] || [ ! -x "$pg_bin/pg_ctl" ] || [ ! -x "$pg_bin/psql" ]; then
-  echo "SKIP: PostgreSQL server programs not found in /usr/lib/postgresql/<version>/bin (Debian package postgresql)"
-  exit 77
-fi
-# The server refuses to run as root; then it runs as Debian's 'postgres' user.
-as_server_user=()
-if [ "$(id -u)" -eq 0 ]; then
-  if ! id postgres >/dev/null 2>&1; then
-    echo "SKIP: running as root and there is no 'postgres' user to run the server as"
-    exit 77
-  fi
-  as_server_user=(runuser -u postgres --)
-fi
-
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/backdrop-pg-test.XXXXXX")
-chmod 755 "$scratch"
-mkdir "$scratch/data"
-if [ "${#as_server_user[@]}" -gt 0 ]; then chown postgres "$scratch/data"; fi
-port=$((20000 + RANDOM % 20000))
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  "${as_server_user[@]}" "$pg_bin/pg_ctl" -D "$scratch/data" -m immediate stop >/dev/null 2>&1 || true
+  stop_local_postgres
   rm -rf "$scratch"
 }
 trap cleanup EXIT
-
-"${as_server_user[@]}" "$pg_bin/initdb" -D "$scratch/data" -U backdrop -A trust --no-sync >"$scratch/initdb.log"
-"${as_server_user[@]}" "$pg_bin/pg_ctl" -D "$scratch/data" -l "$scratch/data/server.log" -w \
-  -o "-p $port -k $scratch/data -c listen_addresses=127.0.0.1" start >/dev/null
-url="postgresql://backdrop@127.0.0.1:$port/postgres"
+source "$(dirname "$0")/local_postgres.sh"
+start_local_postgres "$scratch" || exit $?
+url=$PG_URL
+pg_bin=$PG_BIN
+echo "server at $url; submitting $variants variants"
 sql() { "$pg_bin/psql" -X -q -t -A "$url" -c "$1"; }
 fail() { echo "FAIL: $*"; exit 1; }
 
-echo "server on port $port; submitting $variants variants"
 "$worker" submit "$url" catalogue "$variants" >/dev/null
 : >"$scratch/renders.log"
 
