@@ -1,0 +1,119 @@
+#include "models/schedulers/scheduling_pndm.h"
+
+#include <cmath>
+
+#include <torch/torch.h>
+
+#include "models/schedulers/schedule_math.h"
+
+namespace backdrop::models {
+
+namespace sm = schedule_math;
+
+PNDMScheduler::PNDMScheduler(const nlohmann::json& config) : PNDMScheduler(SchedulerConfig(config, "PNDMScheduler")) {}
+
+PNDMScheduler::PNDMScheduler(const SchedulerConfig& config)
+    : Scheduler(config, /*reads_zero_snr_option=*/false),
+      prediction_type_(read_prediction_type(config)),
+      timestep_spacing_(read_timestep_spacing(config, "leading")),
+      steps_offset_(config.integer("steps_offset", 0)) {
+  // The Runge-Kutta warm-up (skip_prk_steps false, diffusers' default) is not implemented; every
+  // Stable Diffusion config sets it to true.
+  config.require_boolean("skip_prk_steps", true, false);
+  if (prediction_type_ == PredictionType::sample) config.fail("prediction_type", "PNDM supports epsilon and v_prediction");
+  final_alpha_cumprod_ = config.boolean("set_alpha_to_one", false) ? 1.0f : schedule_.alphas_cumprod_values.front();
+}
+
+void PNDMScheduler::compute_timesteps(int64_t n) {
+  const int64_t train = schedule_.num_train_timesteps;
+  std::vector<int64_t> ascending;
+  switch (timestep_spacing_) {
+    case TimestepSpacing::linspace:
+      for (const double t : sm::round_half_even(sm::linspace(0, static_cast<double>(train - 1), n))) {
+        ascending.push_back(static_cast<int64_t>(t));
+      }
+      break;
+    case TimestepSpacing::leading:
+      for (int64_t i = 0; i < n; ++i) ascending.push_back(i * (train / n) + steps_offset_);
+      break;
+    case TimestepSpacing::trailing: {
+      const double ratio = static_cast<double>(train) / static_cast<double>(n);
+      for (const double t : sm::reversed(sm::arange(static_cast<double>(train), 0, -ratio))) {
+        ascending.push_back(static_cast<int64_t>(sm::round_half_even(t)) - 1);
+      }
+      break;
+    }
+  }
+  // PLMS: the second-to-last ascending value (the second step) appears twice.
+  std::vector<int64_t> plms(ascending.begin(), ascending.end() - 1);
+  if (ascending.size() >= 2) plms.push_back(ascending[ascending.size() - 2]);
+  plms.push_back(ascending.back());
+  std::reverse(plms.begin(), plms.end());
+  timesteps_ = torch::tensor(plms, torch::kInt64);
+
+  ets_.clear();
+  cur_sample_ = torch::Tensor();
+  counter_ = 0;
+}
+
+SchedulerOutput PNDMScheduler::compute_step(const torch::Tensor& model_output, double timestep_value,
+                                            const torch::Tensor& sample_in, const StepOptions& /*options*/) {
+  const int64_t step_size = schedule_.num_train_timesteps / num_inference_steps_;
+  auto timestep = static_cast<int64_t>(timestep_value);
+  int64_t prev_timestep = timestep - step_size;
+  auto sample = sample_in;
+
+  if (counter_ != 1) {
+    if (ets_.size() > 3) ets_.erase(ets_.begin(), ets_.end() - 3);
+    ets_.push_back(model_output);
+  } else {
+    // The repeated timestep: redo the first step from its sample with the averaged estimate.
+    prev_timestep = timestep;
+    timestep = timestep + step_size;
+  }
+
+  torch::Tensor estimate;
+  const auto n = ets_.size();
+  if (n == 1 && counter_ == 0) {
+    estimate = model_output;
+    cur_sample_ = sample;
+  } else if (n == 1 && counter_ == 1) {
+    estimate = (model_output + ets_.back()) / 2;
+    sample = cur_sample_;
+    cur_sample_ = torch::Tensor();
+  } else if (n == 2) {
+    estimate = (3 * ets_[1] - ets_[0]) / 2;
+  } else if (n == 3) {
+    estimate = (23 * ets_[2] - 16 * ets_[1] + 5 * ets_[0]) / 12;
+  } else {
+    estimate = (1.0 / 24) * (55 * ets_[3] - 59 * ets_[2] + 37 * ets_[1] - 9 * ets_[0]);
+  }
+
+  auto prev_sample = previous_sample(sample, timestep, prev_timestep, estimate);
+  ++counter_;
+  return {prev_sample, torch::Tensor()};
+}
+
+torch::Tensor PNDMScheduler::previous_sample(const torch::Tensor& sample, int64_t timestep, int64_t prev_timestep,
+                                             const torch::Tensor& model_output) const {
+  const float alpha_prod_t = alpha_cumprod(timestep);
+  const float alpha_prod_t_prev = prev_timestep >= 0 ? alpha_cumprod(prev_timestep) : final_alpha_cumprod_;
+  const float beta_prod_t = 1.0f - alpha_prod_t;
+  const float beta_prod_t_prev = 1.0f - alpha_prod_t_prev;
+
+  auto epsilon = model_output;
+  if (prediction_type_ == PredictionType::v_prediction) {
+    epsilon = std::sqrt(alpha_prod_t) * model_output + std::sqrt(beta_prod_t) * sample;
+  }
+  const float sample_coeff = std::sqrt(alpha_prod_t_prev / alpha_prod_t);
+  const float denominator =
+      alpha_prod_t * std::sqrt(beta_prod_t_prev) + std::sqrt(alpha_prod_t * beta_prod_t * alpha_prod_t_prev);
+  return sample_coeff * sample - (alpha_prod_t_prev - alpha_prod_t) * epsilon / denominator;
+}
+
+torch::Tensor PNDMScheduler::add_noise(const torch::Tensor& original, const torch::Tensor& noise,
+                                       const torch::Tensor& timesteps) const {
+  return add_noise_with_alphas_cumprod(original, noise, timesteps);
+}
+
+}  // namespace backdrop::models

@@ -1,0 +1,1 @@
+#include "support/doctest_torch.h"

@@ -1,0 +1,170 @@
+// Every scheduler against diffusers v0.30.3: for each scheduler key and step count stored in
+// schedulers.json / schedulers.safetensors, the timesteps, sigmas, each step on the stored inputs
+// (model_input -> prev_sample) and the whole toy-model trajectory (fixture README, "Schedulers").
+
+#include <cmath>
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "models/loaders/torch_tensors.h"
+#include "models/schedulers/scheduler_factory.h"
+#include "support/doctest_torch.h"
+#include "support/test_data.h"
+
+using namespace backdrop::models;
+
+namespace {
+
+constexpr double kLatentTolerance = 2e-4;      // per-step latents (README tolerances)
+constexpr double kFloatTimestepTolerance = 1e-4;
+constexpr double kSigmaRelativeTolerance = 1e-5;
+
+struct Fixtures {
+  nlohmann::json schedulers;
+  std::shared_ptr<const SafetensorsFile> tensors;
+
+  torch::Tensor tensor(const std::string& name) const { return to_torch(tensors->tensor(name), tensors); }
+  bool has(const std::string& name) const { return tensors->contains(name); }
+};
+
+const Fixtures& fixtures() {
+  static const Fixtures loaded = [] {
+    const auto dir = backdrop::test::diffusion_fixtures();
+    return Fixtures{load_diffusers_json(dir / "schedulers.json"), SafetensorsFile::open(dir / "schedulers.safetensors")};
+  }();
+  return loaded;
+}
+
+// One stored run: a scheduler key (which is also our scheduler name), a step count, its entry.
+struct Run {
+  std::string key;
+  int64_t steps;
+  const nlohmann::json& entry;
+
+  std::string prefix() const { return key + "." + std::to_string(steps) + "."; }
+  std::unique_ptr<Scheduler> make() const {
+    auto scheduler = make_scheduler(key, entry.at("config"));
+    scheduler->set_timesteps(steps);
+    return scheduler;
+  }
+};
+
+void for_each_run(const std::function<void(const Run&)>& check) {
+  int runs = 0;
+  for (const auto& [key, by_steps] : fixtures().schedulers.at("schedulers").items()) {
+    for (const auto& [steps, entry] : by_steps.items()) {
+      const Run run{key, std::stoll(steps), entry};
+      INFO("scheduler " << key << ", " << steps << " steps");
+      check(run);
+      ++runs;
+    }
+  }
+  REQUIRE(runs > 0);
+}
+
+double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
+  REQUIRE(a.sizes() == b.sizes());
+  return (a.to(torch::kFloat64) - b.to(torch::kFloat64)).abs().max().item<double>();
+}
+
+StepOptions stored_noise(const Run& run, std::size_t step) {
+  StepOptions options;
+  const auto name = run.prefix() + "step" + std::to_string(step) + ".noise";
+  if (fixtures().has(name)) options.noise = fixtures().tensor(name);
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("the training tables match diffusers' float32 betas and alphas_cumprod") {
+  const auto& first = fixtures().schedulers.at("schedulers").begin().value().begin().value();
+  const auto scheduler = make_scheduler(fixtures().schedulers.at("schedulers").begin().key(), first.at("config"));
+  CHECK(max_abs_diff(scheduler->noise_schedule().betas, fixtures().tensor("betas")) == 0.0);
+  CHECK(max_abs_diff(scheduler->noise_schedule().alphas_cumprod, fixtures().tensor("alphas_cumprod")) <= 1e-7);
+}
+
+TEST_CASE("timesteps, sigmas, init_noise_sigma and order") {
+  for_each_run([](const Run& run) {
+    const auto scheduler = run.make();
+    const auto expected = run.entry.at("timesteps").get<std::vector<double>>();
+    const auto actual = scheduler->timestep_values();
+    REQUIRE(actual.size() == expected.size());
+    CHECK(static_cast<int64_t>(actual.size()) == run.entry.at("num_steps_run").get<int64_t>());
+    const bool integer = run.entry.at("timesteps_dtype") == "int64";
+    CHECK((scheduler->timesteps().scalar_type() == (integer ? torch::kInt64 : torch::kFloat32)));
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      INFO("timestep " << i);
+      if (integer) {
+        CHECK(actual[i] == expected[i]);
+      } else {
+        CHECK(std::abs(actual[i] - expected[i]) <= kFloatTimestepTolerance);
+      }
+    }
+    CHECK(max_abs_diff(scheduler->timesteps(), fixtures().tensor(run.prefix() + "timesteps")) <=
+          (integer ? 0.0 : kFloatTimestepTolerance));
+
+    if (run.entry.contains("sigmas")) {
+      const auto expected_sigmas = torch::tensor(run.entry.at("sigmas").get<std::vector<double>>(), torch::kFloat64);
+      const auto sigmas = scheduler->sigmas();
+      REQUIRE(sigmas.defined());
+      REQUIRE(sigmas.numel() == expected_sigmas.numel());
+      const auto relative = ((sigmas.to(torch::kFloat64) - expected_sigmas).abs() -
+                             kSigmaRelativeTolerance * expected_sigmas.abs()).max().item<double>();
+      CHECK(relative <= 0.0);
+    } else {
+      CHECK_FALSE(scheduler->sigmas().defined());
+    }
+    const double init_sigma = run.entry.at("init_noise_sigma").get<double>();
+    CHECK(std::abs(scheduler->init_noise_sigma() - init_sigma) <= kSigmaRelativeTolerance * init_sigma);
+    CHECK(scheduler->order() == run.entry.at("order").get<int>());
+  });
+}
+
+TEST_CASE("each step on the stored inputs: model_input and prev_sample") {
+  for_each_run([](const Run& run) {
+    const auto scheduler = run.make();
+    const auto timesteps = scheduler->timestep_values();
+    double worst = 0;
+    for (std::size_t i = 0; i < timesteps.size(); ++i) {
+      INFO("step " << i << ", t = " << timesteps[i]);
+      const auto step = run.prefix() + "step" + std::to_string(i) + ".";
+      const auto sample = i == 0 ? fixtures().tensor(run.prefix() + "latents_init")
+                                 : fixtures().tensor(run.prefix() + "step" + std::to_string(i - 1) + ".prev_sample");
+      const auto model_input = scheduler->scale_model_input(sample, timesteps[i]);
+      const double input_diff = max_abs_diff(model_input, fixtures().tensor(step + "model_input"));
+      CHECK(input_diff <= kLatentTolerance);
+
+      const auto output = scheduler->step(fixtures().tensor(step + "model_output"), timesteps[i], sample,
+                                          stored_noise(run, i));
+      const double diff = max_abs_diff(output.prev_sample, fixtures().tensor(step + "prev_sample"));
+      CHECK(diff <= kLatentTolerance);
+      worst = std::max({worst, input_diff, diff});
+    }
+    MESSAGE(run.key << "." << run.steps << " step by step: max abs diff " << worst);
+  });
+}
+
+TEST_CASE("whole trajectories with the toy denoiser") {
+  for_each_run([](const Run& run) {
+    const auto scheduler = run.make();
+    const auto timesteps = scheduler->timestep_values();
+    auto x = fixtures().tensor("noise_init") * scheduler->init_noise_sigma();
+    CHECK(max_abs_diff(x, fixtures().tensor(run.prefix() + "latents_init")) <= kLatentTolerance);
+    double worst = 0;
+    for (std::size_t i = 0; i < timesteps.size(); ++i) {
+      INFO("step " << i << ", t = " << timesteps[i]);
+      const auto step = run.prefix() + "step" + std::to_string(i) + ".";
+      const auto x_in = scheduler->scale_model_input(x, timesteps[i]);
+      const auto eps = 0.1 * x_in + 0.001 * timesteps[i];
+      x = scheduler->step(eps, timesteps[i], x, stored_noise(run, i)).prev_sample;
+      const double diff = max_abs_diff(x, fixtures().tensor(step + "prev_sample"));
+      CHECK(diff <= kLatentTolerance);
+      worst = std::max(worst, diff);
+    }
+    const double final_diff = max_abs_diff(x, fixtures().tensor(run.prefix() + "final"));
+    CHECK(final_diff <= kLatentTolerance);
+    MESSAGE(run.key << "." << run.steps << " trajectory: max abs diff " << std::max(worst, final_diff));
+  });
+}
