@@ -26,11 +26,15 @@ LinearArms::LinearArms(int dimension, int n_arms, int batch_size)
 int LinearArms::add_arm() {
   const int arm = n_arms_++;
   const Eigen::Index d = dimension_;
+  // With batch_size 1 updates are published at once, so the pending copy is the published state.
+  const bool separate_pending = batch_size_ > 1;
   for (RowMatrix* stacked : {&a_inverse_, &pending_a_inverse_}) {
+    if (stacked == &pending_a_inverse_ && !separate_pending) continue;
     stacked->conservativeResize(n_arms_ * d, d);
     stacked->middleRows(arm * d, d).setIdentity();
   }
   for (RowMatrix* rows : {&b_, &theta_, &pending_b_}) {
+    if (rows == &pending_b_ && !separate_pending) continue;
     rows->conservativeResize(n_arms_, d);
     rows->row(arm).setZero();
   }
@@ -49,33 +53,37 @@ void LinearArms::check_arm(int arm) const {
   }
 }
 
-void LinearArms::score_terms(std::span<const double> context, std::span<double> mean,
-                             std::span<double> width) const {
-  const int d = dimension_;
-  // One-hot contexts have a few non-zeros: x^T A^-1 x then needs nnz^2 entries per arm instead of
-  // a d x d product. The dense path serves everything else.
+int LinearArms::gather_nonzeros(std::span<const double> context) const {
   int nnz = 0;
-  for (int i = 0; i < d; ++i) {
-    if (context[static_cast<std::size_t>(i)] != 0.0) {
+  for (int i = 0; i < dimension_; ++i) {
+    const double value = context[static_cast<std::size_t>(i)];
+    if (value != 0.0) {
       nonzero_index_[static_cast<std::size_t>(nnz)] = i;
-      nonzero_value_[static_cast<std::size_t>(nnz)] = context[static_cast<std::size_t>(i)];
+      nonzero_value_[static_cast<std::size_t>(nnz)] = value;
       ++nnz;
     }
   }
-  if (4 * nnz * nnz <= d * d) {
+  return nnz;
+}
+
+void LinearArms::score_terms(std::span<const double> context, std::span<double> mean,
+                             std::span<double> width) const {
+  const int d = dimension_;
+  const int nnz = gather_nonzeros(context);
+  if (is_sparse(nnz)) {
+    // x^T A^-1 x from the nnz^2 entries of A^-1 that the non-zeros pick.
+    const int* index = nonzero_index_.data();
+    const double* value = nonzero_value_.data();
     for (int k = 0; k < n_arms_; ++k) {
       const double* block = a_inverse_.data() + static_cast<std::ptrdiff_t>(k) * d * d;
       const double* theta = theta_.data() + static_cast<std::ptrdiff_t>(k) * d;
       double m = 0.0, w = 0.0;
       for (int p = 0; p < nnz; ++p) {
-        const int i = nonzero_index_[static_cast<std::size_t>(p)];
-        const double xi = nonzero_value_[static_cast<std::size_t>(p)];
-        m += xi * theta[i];
-        double row = 0.0;
-        for (int q = 0; q < nnz; ++q) {
-          row += block[i * d + nonzero_index_[static_cast<std::size_t>(q)]] * nonzero_value_[static_cast<std::size_t>(q)];
-        }
-        w += xi * row;
+        const double* row = block + static_cast<std::ptrdiff_t>(index[p]) * d;
+        double row_dot = 0.0;
+        for (int q = 0; q < nnz; ++q) row_dot += row[index[q]] * value[q];
+        m += value[p] * theta[index[p]];
+        w += value[p] * row_dot;
       }
       mean[static_cast<std::size_t>(k)] = m;
       width[static_cast<std::size_t>(k)] = w;
@@ -96,15 +104,31 @@ void LinearArms::update(int arm, double reward, std::span<const double> context)
 
 void LinearArms::update_weighted(int arm, double reward, std::span<const double> context, double weight) {
   check_arm(arm);
-  const Eigen::Index d = dimension_;
-  const auto x = as_vector(context);
-  auto a_inverse = pending_a_inverse_.middleRows(arm * d, d);
+  const int d = dimension_;
+  double* block = working_a_inverse().data() + static_cast<std::ptrdiff_t>(arm) * d * d;
+  double* b = working_b().data() + static_cast<std::ptrdiff_t>(arm) * d;
+  double* u = update_direction_.data();
+  const int nnz = gather_nonzeros(context);
+  const int* index = nonzero_index_.data();
+  const double* value = nonzero_value_.data();
+  // u = A^-1 x, from the non-zero columns only (all of them for a dense context).
+  double x_dot_u = 0.0;
+  for (int i = 0; i < d; ++i) {
+    const double* row = block + static_cast<std::ptrdiff_t>(i) * d;
+    double sum = 0.0;
+    for (int p = 0; p < nnz; ++p) sum += row[index[p]] * value[p];
+    u[i] = sum;
+  }
+  for (int p = 0; p < nnz; ++p) x_dot_u += value[p] * u[index[p]];
   // Sherman-Morrison for A + w x x^T: A^-1 - w (A^-1 x)(A^-1 x)^T / (1 + w x^T A^-1 x); A^-1 is
   // symmetric, so A^-1 x serves as both the column and the row factor.
-  update_direction_.noalias() = a_inverse * x;
-  const double denominator = 1.0 + weight * x.dot(update_direction_);
-  a_inverse.noalias() -= (weight / denominator) * update_direction_ * update_direction_.transpose();
-  pending_b_.row(arm) += (weight * reward) * x.transpose();
+  const double scale = weight / (1.0 + weight * x_dot_u);
+  for (int i = 0; i < d; ++i) {
+    double* row = block + static_cast<std::ptrdiff_t>(i) * d;
+    const double factor = scale * u[i];
+    for (int j = 0; j < d; ++j) row[j] -= factor * u[j];
+  }
+  for (int p = 0; p < nnz; ++p) b[index[p]] += weight * reward * value[p];
   pulls_[static_cast<std::size_t>(arm)] += static_cast<int64_t>(weight);
   reward_sums_[static_cast<std::size_t>(arm)] += weight * reward;
   dirty_[static_cast<std::size_t>(arm)] = true;
@@ -119,8 +143,10 @@ void LinearArms::publish() {
 
 void LinearArms::publish_arm(int arm) {
   const Eigen::Index d = dimension_;
-  a_inverse_.middleRows(arm * d, d) = pending_a_inverse_.middleRows(arm * d, d);
-  b_.row(arm) = pending_b_.row(arm);
+  if (batch_size_ > 1) {
+    a_inverse_.middleRows(arm * d, d) = pending_a_inverse_.middleRows(arm * d, d);
+    b_.row(arm) = pending_b_.row(arm);
+  }
   theta_.row(arm).noalias() = (a_inverse_.middleRows(arm * d, d) * b_.row(arm).transpose()).transpose();
   dirty_[static_cast<std::size_t>(arm)] = false;
   ++revision_[static_cast<std::size_t>(arm)];
@@ -139,7 +165,7 @@ Eigen::Map<const Eigen::VectorXd> LinearArms::theta(int arm) const {
 LinearArmState LinearArms::state(int arm) const {
   check_arm(arm);
   const Eigen::Index d = dimension_;
-  return {pending_a_inverse_.middleRows(arm * d, d), pending_b_.row(arm).transpose(),
+  return {working_a_inverse().middleRows(arm * d, d), working_b().row(arm).transpose(),
           pulls_[static_cast<std::size_t>(arm)], reward_sums_[static_cast<std::size_t>(arm)]};
 }
 
@@ -152,8 +178,8 @@ void LinearArms::set_state(int arm, const LinearArmState& state) {
                                 " and b of " + std::to_string(state.b.size()) + ", expected dimension " +
                                 std::to_string(d));
   }
-  pending_a_inverse_.middleRows(arm * d, d) = state.a_inverse;
-  pending_b_.row(arm) = state.b.transpose();
+  working_a_inverse().middleRows(arm * d, d) = state.a_inverse;
+  working_b().row(arm) = state.b.transpose();
   pulls_[static_cast<std::size_t>(arm)] = state.pulls;
   reward_sums_[static_cast<std::size_t>(arm)] = state.reward_sum;
   publish_arm(arm);

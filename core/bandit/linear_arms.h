@@ -63,6 +63,15 @@ class LinearArms {
   void publish();
   void publish_arm(int arm);
   void check_arm(int arm) const;
+  // Fills nonzero_index_/nonzero_value_ with the context's non-zeros; returns their count.
+  int gather_nonzeros(std::span<const double> context) const;
+  // One-hot contexts have a few non-zeros: working on those alone beats the dense products.
+  bool is_sparse(int nnz) const { return 4 * nnz * nnz <= dimension_ * dimension_; }
+  // Where updates go: a separate pending copy only when batches are longer than one update.
+  RowMatrix& working_a_inverse() { return batch_size_ > 1 ? pending_a_inverse_ : a_inverse_; }
+  const RowMatrix& working_a_inverse() const { return batch_size_ > 1 ? pending_a_inverse_ : a_inverse_; }
+  RowMatrix& working_b() { return batch_size_ > 1 ? pending_b_ : b_; }
+  const RowMatrix& working_b() const { return batch_size_ > 1 ? pending_b_ : b_; }
 
   int dimension_;
   int n_arms_;
@@ -72,7 +81,7 @@ class LinearArms {
   RowMatrix a_inverse_;  // published, (K d) x d
   RowMatrix b_;          // published, K x d
   RowMatrix theta_;      // published, K x d
-  RowMatrix pending_a_inverse_;
+  RowMatrix pending_a_inverse_;  // batch_size > 1 only
   RowMatrix pending_b_;
   std::vector<int64_t> pulls_;
   std::vector<double> reward_sums_;
