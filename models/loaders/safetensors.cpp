@@ -57,6 +57,21 @@ std::vector<int64_t> parse_shape(const nlohmann::json& shape, const std::string&
   return dims;
 }
 
+// Whether every partial product of the dimensions fits in int64, as TensorView::numel and libtorch
+// compute them. A zero dimension makes the tensor empty but does not stop a product of the other
+// dimensions from overflowing first, so zeros are skipped.
+bool element_count_fits(const std::vector<int64_t>& shape) {
+  uint64_t count = 1;
+  constexpr auto kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  for (int64_t dim : shape) {
+    const auto d = static_cast<uint64_t>(dim);
+    if (d == 0) continue;
+    if (count > kMax / d) return false;
+    count *= d;
+  }
+  return true;
+}
+
 // Byte length of a tensor, or nullopt on overflow.
 std::optional<uint64_t> byte_length(const std::vector<int64_t>& shape, std::size_t element_size) {
   uint64_t total = element_size;
@@ -99,18 +114,23 @@ ParsedHeader::Entry parse_entry(const std::string& name, const nlohmann::json& v
     fail(where, "holds " + std::to_string(entry.end - entry.begin) + " bytes, but its shape and dtype need " +
                     (expected ? std::to_string(*expected) : std::string("more than 2^64")));
   }
+  // Checked after the byte length, which only an empty tensor can pass with such a shape.
+  if (!element_count_fits(entry.shape)) fail(where, "\"shape\" has more than 2^63 elements");
   return entry;
 }
 
 void check_no_overlap(std::vector<ParsedHeader::Entry> entries, const std::string& origin) {
+  // Empty tensors occupy no bytes and cannot overlap anything. They are dropped before sorting:
+  // skipping them in the loop instead would hide an overlap across an empty tensor placed between
+  // two others ([0, 8], [4, 4], [5, 7]).
+  std::erase_if(entries, [](const auto& entry) { return entry.begin == entry.end; });
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
   });
+  // Sorted by start, non-empty ranges are disjoint exactly when each one ends before the next begins.
   for (std::size_t i = 1; i < entries.size(); ++i) {
     const auto& previous = entries[i - 1];
     const auto& current = entries[i];
-    // Empty tensors occupy no bytes and cannot overlap anything.
-    if (current.begin == current.end || previous.begin == previous.end) continue;
     if (current.begin < previous.end) {
       fail(origin, "tensors '" + previous.name + "' and '" + current.name + "' overlap");
     }
@@ -205,33 +225,51 @@ std::shared_ptr<const SafetensorsFile> SafetensorsFile::open(const std::filesyst
   file->path_ = path;
   void* mapping = ::mmap(nullptr, file_size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
   if (mapping == MAP_FAILED) fail(origin, std::string("cannot map: ") + std::strerror(errno));
-  file->mapping_ = static_cast<const std::byte*>(mapping);
-  file->mapping_size_ = file_size;
-
-  uint64_t header_size = 0;
-  std::memcpy(&header_size, file->mapping_, sizeof header_size);  // little-endian hosts only
-  if (header_size > kMaxHeaderBytes) fail(origin, "header length " + std::to_string(header_size) + " is implausible");
-  if (header_size > file_size - 8) {
-    fail(origin, "truncated: header length " + std::to_string(header_size) + " exceeds the file size " +
-                     std::to_string(file_size));
-  }
-  const std::string_view header_json(reinterpret_cast<const char*>(file->mapping_ + 8), header_size);
-  const uint64_t data_offset = 8 + header_size;
-  const uint64_t data_size = file_size - data_offset;
-  auto parsed = parse_safetensors_header(header_json, data_size, origin);
-
-  file->metadata_ = std::move(parsed.metadata);
-  const std::byte* data = file->mapping_ + data_offset;
-  for (auto& entry : parsed.entries) {
-    TensorView view{entry.name, entry.dtype, std::move(entry.shape),
-                    std::span<const std::byte>(data + entry.begin, entry.end - entry.begin)};
-    file->tensors_.emplace(entry.name, std::move(view));
-  }
+  file->data_ = static_cast<const std::byte*>(mapping);
+  file->size_ = file_size;
+  file->mapped_ = true;
+  file->index_content();
   return file;
 }
 
+std::shared_ptr<const SafetensorsFile> SafetensorsFile::from_buffer(std::vector<std::byte> bytes,
+                                                                    const std::string& origin) {
+  std::shared_ptr<SafetensorsFile> file(new SafetensorsFile());
+  file->path_ = origin;
+  file->buffer_ = std::move(bytes);
+  file->data_ = file->buffer_.data();
+  file->size_ = file->buffer_.size();
+  file->index_content();
+  return file;
+}
+
+void SafetensorsFile::index_content() {
+  const std::string origin = path_.string();
+  const uint64_t content_size = size_;
+  if (content_size < 8) fail(origin, "truncated: " + std::to_string(content_size) + " bytes, a header length needs 8");
+  uint64_t header_size = 0;
+  std::memcpy(&header_size, data_, sizeof header_size);  // little-endian hosts only
+  if (header_size > kMaxHeaderBytes) fail(origin, "header length " + std::to_string(header_size) + " is implausible");
+  if (header_size > content_size - 8) {
+    fail(origin, "truncated: header length " + std::to_string(header_size) + " exceeds the file size " +
+                     std::to_string(content_size));
+  }
+  const std::string_view header_json(reinterpret_cast<const char*>(data_ + 8), header_size);
+  const uint64_t data_offset = 8 + header_size;
+  const uint64_t data_size = content_size - data_offset;
+  auto parsed = parse_safetensors_header(header_json, data_size, origin);
+
+  metadata_ = std::move(parsed.metadata);
+  const std::byte* data = data_ + data_offset;
+  for (auto& entry : parsed.entries) {
+    TensorView view{entry.name, entry.dtype, std::move(entry.shape),
+                    std::span<const std::byte>(data + entry.begin, entry.end - entry.begin)};
+    tensors_.emplace(entry.name, std::move(view));
+  }
+}
+
 SafetensorsFile::~SafetensorsFile() {
-  if (mapping_ != nullptr) ::munmap(const_cast<std::byte*>(mapping_), mapping_size_);
+  if (mapped_) ::munmap(const_cast<std::byte*>(data_), size_);
 }
 
 std::vector<std::string> SafetensorsFile::names() const {

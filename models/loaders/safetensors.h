@@ -61,6 +61,9 @@ class SafetensorsFile {
  public:
   // Maps and validates `path`; throws SafetensorsError naming the file (and tensor) on any defect.
   static std::shared_ptr<const SafetensorsFile> open(const std::filesystem::path& path);
+  // The same validation over bytes already in memory (the whole file's content); the object owns
+  // them. `origin` names the data in error messages and is what path() returns.
+  static std::shared_ptr<const SafetensorsFile> from_buffer(std::vector<std::byte> bytes, const std::string& origin);
 
   ~SafetensorsFile();
   SafetensorsFile(const SafetensorsFile&) = delete;
@@ -73,13 +76,19 @@ class SafetensorsFile {
   // Throws SafetensorsError when the tensor is absent.
   const TensorView& tensor(const std::string& name) const;
   const std::map<std::string, TensorView>& tensors() const { return tensors_; }
+  // Every byte of the file (header included), as mapped or held; the views point into it.
+  std::span<const std::byte> content() const { return {data_, size_}; }
 
  private:
   SafetensorsFile() = default;
+  // Validates the header of the content in [data_, data_ + size_) and indexes its tensors.
+  void index_content();
 
   std::filesystem::path path_;
-  const std::byte* mapping_ = nullptr;
-  std::size_t mapping_size_ = 0;
+  const std::byte* data_ = nullptr;  // the whole content: the mapping or buffer_
+  std::size_t size_ = 0;
+  bool mapped_ = false;
+  std::vector<std::byte> buffer_;    // the content when it came from memory
   std::map<std::string, std::string> metadata_;
   std::map<std::string, TensorView> tensors_;
 };

@@ -131,3 +131,82 @@ TEST_CASE("reads the diffusion fixtures' text encoder") {
   CHECK(tensor.size(0) == embedding.shape[0]);
   CHECK(tensor.abs().sum().item<double>() > 0.0);
 }
+
+namespace {
+
+std::vector<std::byte> file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::byte> bytes(chars.size());
+  std::memcpy(bytes.data(), chars.data(), chars.size());
+  return bytes;
+}
+
+std::vector<std::byte> raw_file(const std::string& header, std::size_t data_size) {
+  std::vector<std::byte> bytes(8 + header.size() + data_size);
+  const uint64_t length = header.size();
+  std::memcpy(bytes.data(), &length, 8);
+  std::memcpy(bytes.data() + 8, header.data(), header.size());
+  return bytes;
+}
+
+std::string buffer_error(const std::string& header, std::size_t data_size) {
+  try {
+    SafetensorsFile::from_buffer(raw_file(header, data_size), "in-memory");
+  } catch (const SafetensorsError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("from_buffer reads what open reads, from memory it owns") {
+  const auto dir = backdrop::test::scratch_dir("safetensors-buffer");
+  save_safetensors(dir / "t.safetensors", {{"w", torch::arange(6, torch::kFloat32).reshape({2, 3})},
+                                           {"ids", torch::tensor({7, 8}, torch::kInt64)}});
+  const auto mapped = SafetensorsFile::open(dir / "t.safetensors");
+  const auto held = SafetensorsFile::from_buffer(file_bytes(dir / "t.safetensors"), "memory copy");
+  CHECK(held->path().string() == "memory copy");
+  CHECK(held->names() == mapped->names());
+  CHECK(held->content().size() == mapped->content().size());
+  for (const auto& name : mapped->names()) {
+    const auto& a = mapped->tensor(name);
+    const auto& b = held->tensor(name);
+    CHECK(a.shape == b.shape);
+    CHECK(a.dtype == b.dtype);
+    CHECK(std::memcmp(a.bytes.data(), b.bytes.data(), a.bytes.size()) == 0);
+    CHECK(b.bytes.data() >= held->content().data());
+    CHECK(b.bytes.data() + b.bytes.size() <= held->content().data() + held->content().size());
+  }
+  CHECK(torch::equal(to_torch(held->tensor("w"), held), torch::arange(6, torch::kFloat32).reshape({2, 3})));
+  CHECK(buffer_error("{", 0).find("in-memory") != std::string::npos);
+  CHECK(buffer_error("", 0).find("not valid JSON") != std::string::npos);
+  std::vector<std::byte> short_buffer(5);
+  CHECK_THROWS_WITH_AS(SafetensorsFile::from_buffer(short_buffer, "short"), doctest::Contains("truncated"),
+                       SafetensorsError);
+}
+
+// Regression (found with the fuzz harness's overlap check): an empty tensor sorted between two
+// overlapping ones hid the overlap, because empty entries were skipped inside the pairwise loop.
+TEST_CASE("an overlap across an empty tensor is still an overlap") {
+  const std::string header = R"({"a":{"dtype":"U8","shape":[8],"data_offsets":[0,8]},)"
+                             R"("b":{"dtype":"U8","shape":[0],"data_offsets":[4,4]},)"
+                             R"("c":{"dtype":"U8","shape":[2],"data_offsets":[5,7]}})";
+  CHECK(buffer_error(header, 8).find("tensors 'a' and 'c' overlap") != std::string::npos);
+  // Empty tensors anywhere, even inside another tensor's bytes, are fine.
+  CHECK(buffer_error(R"({"a":{"dtype":"U8","shape":[8],"data_offsets":[0,8]},)"
+                     R"("b":{"dtype":"U8","shape":[0],"data_offsets":[4,4]}})",
+                     8)
+            .empty());
+}
+
+// Regression (UBSan under the fuzz harness): an empty tensor whose other dimensions multiply past
+// 2^63 passed the byte-length check (0 bytes) and then overflowed TensorView::numel.
+TEST_CASE("a shape whose element count does not fit in int64 is rejected") {
+  CHECK(buffer_error(R"({"x":{"dtype":"U8","shape":[4294967296,4294967295,0],"data_offsets":[0,0]}})", 0)
+            .find("more than 2^63 elements") != std::string::npos);
+  const auto file = SafetensorsFile::from_buffer(
+      raw_file(R"({"x":{"dtype":"U8","shape":[65536,65536,0],"data_offsets":[0,0]}})", 0), "empty");
+  CHECK(file->tensor("x").numel() == 0);
+}
