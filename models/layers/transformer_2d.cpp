@@ -24,7 +24,8 @@ GEGLUImpl::GEGLUImpl(int64_t dim_in, int64_t dim_out)
 
 torch::Tensor GEGLUImpl::forward(const torch::Tensor& input) {
   const auto halves = proj_(input).chunk(2, -1);
-  return halves[0] * torch::gelu(halves[1]);
+  // gelu(gate) is a fresh tensor: multiplying into it saves one activation of 4x the width.
+  return torch::gelu(halves[1]).mul_(halves[0]);
 }
 
 FeedForwardImpl::FeedForwardImpl(int64_t dim, int64_t mult) {
@@ -57,9 +58,10 @@ BasicTransformerBlockImpl::BasicTransformerBlockImpl(const BasicTransformerBlock
 }
 
 torch::Tensor BasicTransformerBlockImpl::forward(torch::Tensor hidden_states, const torch::Tensor& context) {
-  hidden_states = attn1_(norm1_(hidden_states), only_cross_attention_ ? context : torch::Tensor()) + hidden_states;
-  hidden_states = attn2_(norm2_(hidden_states), context) + hidden_states;
-  return ff_(norm3_(hidden_states)) + hidden_states;
+  // Each sub-layer's output is fresh, so the residual is added in place.
+  hidden_states = attn1_(norm1_(hidden_states), only_cross_attention_ ? context : torch::Tensor()).add_(hidden_states);
+  hidden_states = attn2_(norm2_(hidden_states), context).add_(hidden_states);
+  return ff_(norm3_(hidden_states)).add_(hidden_states);
 }
 
 Transformer2DModelImpl::Transformer2DModelImpl(const Transformer2DOptions& options)
@@ -110,7 +112,7 @@ torch::Tensor Transformer2DModelImpl::forward(const torch::Tensor& hidden_states
     tokens = block->as<BasicTransformerBlock>()->forward(tokens, context);
   }
   torch::Tensor output = use_linear_projection_ ? to_image(proj_out_linear_(tokens)) : proj_out_conv_(to_image(tokens));
-  return output + hidden_states;
+  return output.add_(hidden_states);
 }
 
 }  // namespace backdrop::models

@@ -1,0 +1,35 @@
+#include "models/controlnets/controlnet_config.h"
+
+#include <nlohmann/json.hpp>
+
+namespace backdrop::models {
+
+ControlNetConfig parse_controlnet_config(const nlohmann::json& json, const std::string& origin) {
+  ControlNetConfig config;
+  config.encoder = parse_unet_encoder_config(json, origin);
+  try {
+    config.conditioning_channels = json.value("conditioning_channels", int64_t{3});
+    if (json.contains("conditioning_embedding_out_channels")) {
+      config.conditioning_embedding_out_channels = json.at("conditioning_embedding_out_channels").get<std::vector<int64_t>>();
+    }
+    const auto order = json.value("controlnet_conditioning_channel_order", std::string("rgb"));
+    if (order != "rgb" && order != "bgr") {
+      throw ConfigError(origin + ": 'controlnet_conditioning_channel_order' must be \"rgb\" or \"bgr\", not \"" + order +
+                        "\"");
+    }
+    config.bgr_conditioning = order == "bgr";
+    config.global_pool_conditions = json.value("global_pool_conditions", false);
+  } catch (const nlohmann::json::exception& error) {
+    throw ConfigError(origin + ": malformed ControlNet field: " + error.what());
+  }
+  if (config.conditioning_embedding_out_channels.empty()) {
+    throw ConfigError(origin + ": 'conditioning_embedding_out_channels' is empty");
+  }
+  return config;
+}
+
+ControlNetConfig load_controlnet_config(const std::filesystem::path& path) {
+  return parse_controlnet_config(read_unet_config_json(path), path.string());
+}
+
+}  // namespace backdrop::models
