@@ -1,6 +1,9 @@
 // The text encoder on small random configs (other sizes than the fixture's): the config reader, a
 // straightforward re-computation of the whole forward pass, causality, the pooler's eos rule,
 // activations and input checks.
+#include <functional>
+#include <numbers>
+
 #include <nlohmann/json.hpp>
 
 #include "models/text_encoders/clip_text_model.h"
@@ -37,7 +40,7 @@ torch::Tensor activation(const torch::Tensor& x, const std::string& name) {
   if (name == "quick_gelu") return x * torch::sigmoid(1.702 * x);
   if (name == "gelu") return 0.5 * x * (1 + torch::erf(x / std::sqrt(2.0)));
   if (name == "relu") return x.clamp_min(0);
-  return 0.5 * x * (1 + torch::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * x.pow(3))));
+  return 0.5 * x * (1 + torch::tanh(std::sqrt(2.0 / std::numbers::pi) * (x + 0.044715 * x.pow(3))));
 }
 
 // transformers' CLIPTextTransformer written out with one head at a time and an explicit mask.

@@ -1,6 +1,7 @@
 // ClipTokenizer on a hand-made vocabulary: BPE merge order, special tokens and length from the
 // config files, truncation, padding, the cache, and clear errors for broken files.
 #include <fstream>
+#include <functional>
 
 #include "models/tokenizers/clip_tokenizer.h"
 #include "support/test_data.h"
