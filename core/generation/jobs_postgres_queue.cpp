@@ -135,14 +135,7 @@ JobProgress PostgresJobQueue::progress() {
   progress.state = state.text(0, 0) == "paused" ? JobState::paused : JobState::active;
   const auto counts = connection_.execute(
       "SELECT state, COUNT(*) FROM backdrop_job_tasks WHERE job_id = $1 GROUP BY state", {job_id_}, "count tasks");
-  for (int row = 0; row < counts.rows(); ++row) {
-    const auto name = counts.text(row, 0);
-    const auto count = counts.int64(row, 1);
-    if (name == "pending") progress.pending = count;
-    if (name == "claimed") progress.claimed = count;
-    if (name == "done") progress.done = count;
-    if (name == "failed") progress.failed = count;
-  }
+  for (int row = 0; row < counts.rows(); ++row) progress.add(counts.text(row, 0), counts.int64(row, 1));
   return progress;
 }
 

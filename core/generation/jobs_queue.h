@@ -38,6 +38,8 @@ struct JobProgress {
   JobState state = JobState::active;
   int64_t total() const { return pending + claimed + done + failed; }
   bool finished() const { return pending == 0 && claimed == 0; }
+  // Adds `count` tasks in the state named `task_state` ("pending", "claimed", "done", "failed").
+  void add(const std::string& task_state, int64_t count);
 };
 
 class JobQueue {

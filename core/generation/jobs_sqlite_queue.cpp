@@ -136,14 +136,7 @@ JobProgress SqliteJobQueue::progress() {
   progress.state = state.column_text(0) == "paused" ? JobState::paused : JobState::active;
   Statement counts(database, "SELECT state, COUNT(*) FROM job_tasks WHERE job_id = ? GROUP BY state");
   counts.bind_all(job_id_);
-  while (counts.step()) {
-    const auto name = counts.column_text(0);
-    const auto count = counts.column_int64(1);
-    if (name == "pending") progress.pending = count;
-    if (name == "claimed") progress.claimed = count;
-    if (name == "done") progress.done = count;
-    if (name == "failed") progress.failed = count;
-  }
+  while (counts.step()) progress.add(counts.column_text(0), counts.column_int64(1));
   return progress;
 }
 

@@ -18,12 +18,10 @@ std::vector<ExportRecord> ExportRepository::list() {
   Statement select(database_,
                    "SELECT id, created_at, destination, format, variant_count, manifest_sha256, engine_version "
                    "FROM exports ORDER BY id");
-  std::vector<ExportRecord> records;
-  while (select.step()) {
-    records.push_back({select.column_int64(0), select.column_text(1), select.column_text(2), select.column_text(3),
-                       select.column_int64(4), select.column_text(5), select.column_text(6)});
-  }
-  return records;
+  return read_all(select, [](const Statement& row) {
+    return ExportRecord{row.column_int64(0), row.column_text(1),  row.column_text(2), row.column_text(3),
+                        row.column_int64(4), row.column_text(5), row.column_text(6)};
+  });
 }
 
 }  // namespace backdrop

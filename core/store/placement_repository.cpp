@@ -38,9 +38,7 @@ std::optional<Placement> PlacementRepository::find(const std::string& name) {
 
 std::vector<Placement> PlacementRepository::list() {
   Statement select(database_, std::string(kSelect) + "ORDER BY id");
-  std::vector<Placement> placements;
-  while (select.step()) placements.push_back(read_placement(select));
-  return placements;
+  return read_all(select, read_placement);
 }
 
 }  // namespace backdrop

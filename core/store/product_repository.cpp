@@ -73,9 +73,7 @@ std::optional<StoredProduct> ProductRepository::find(const std::string& external
 
 std::vector<StoredProduct> ProductRepository::list() {
   Statement select(database_, std::string(kSelectProduct) + "ORDER BY p.id");
-  std::vector<StoredProduct> products;
-  while (select.step()) products.push_back(read_product(select));
-  return products;
+  return read_all(select, read_product);
 }
 
 int64_t ProductRepository::count() {

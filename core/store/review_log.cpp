@@ -8,12 +8,10 @@ namespace {
 constexpr const char* kSelect = "SELECT id, variant_id, reviewer, at, action, before_json, after_json FROM review_log ";
 
 std::vector<ReviewEntry> read_entries(Statement& select) {
-  std::vector<ReviewEntry> entries;
-  while (select.step()) {
-    entries.push_back({select.column_int64(0), select.column_int64(1), select.column_text(2), select.column_text(3),
-                       select.column_text(4), select.column_text(5), select.column_text(6)});
-  }
-  return entries;
+  return read_all(select, [](const Statement& row) {
+    return ReviewEntry{row.column_int64(0), row.column_int64(1), row.column_text(2), row.column_text(3),
+                       row.column_text(4),  row.column_text(5), row.column_text(6)};
+  });
 }
 
 }  // namespace

@@ -115,6 +115,14 @@ class Transaction {
   bool open_ = true;
 };
 
+// Steps through every row, turning each into a value with `read(statement)`.
+template <typename Read>
+auto read_all(Statement& statement, Read read) {
+  std::vector<decltype(read(statement))> rows;
+  while (statement.step()) rows.push_back(read(statement));
+  return rows;
+}
+
 // The current time in UTC as ISO 8601 ("2026-11-25T23:09:48Z"), the format of every timestamp.
 std::string utc_timestamp();
 

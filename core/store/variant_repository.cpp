@@ -91,17 +91,13 @@ std::optional<StoredVariant> VariantRepository::find_by_key(const std::string& v
 
 std::vector<StoredVariant> VariantRepository::list() {
   Statement select(database_, std::string(kSelect) + "ORDER BY v.id");
-  std::vector<StoredVariant> variants;
-  while (select.step()) variants.push_back(read_variant(select));
-  return variants;
+  return read_all(select, read_variant);
 }
 
 std::vector<StoredVariant> VariantRepository::list_for_product(const std::string& external_id) {
   Statement select(database_, std::string(kSelect) + "WHERE p.external_id = ? ORDER BY v.id");
   select.bind_all(external_id);
-  std::vector<StoredVariant> variants;
-  while (select.step()) variants.push_back(read_variant(select));
-  return variants;
+  return read_all(select, read_variant);
 }
 
 std::map<VariantStatus, int64_t> VariantRepository::count_by_status() {
