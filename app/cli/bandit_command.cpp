@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -133,19 +135,34 @@ struct EvaluateOptions {
   PolicyOptions policy;
   double clip = 0.0;
   int bootstrap = 200;
-  int samples = 1000;
+  int samples = 10000;
+  double on_policy_ctr = 0.0;  // when known: relative estimation errors are reported
   bool json = false;
 };
+
+// Monte Carlo draws per context: a context-free policy needs one table, a contextual one a table
+// per logged round, so it gets fewer draws.
+constexpr int kMaxDrawsPerRound = 100;
+
+bool is_contextual(const PolicySettings& settings) {
+  auto probe = settings;
+  probe.dimension = 1;
+  probe.n_arms = 1;
+  return make_policy(probe)->dimension() != 0;
+}
 
 void run_evaluate(const EvaluateOptions& options, int& exit_code) {
   std::optional<BanditPriors> priors;
   if (!options.policy.priors.empty()) priors = load_priors(options.policy.priors);
-  const auto logs = load_logs(options.logs, priors ? std::optional(priors->schema) : std::nullopt);
+  // Contexts must be encoded with the priors' schema; context-free priors fit any log.
+  const bool contextual = is_contextual(options.policy.settings);
+  const auto logs = load_logs(options.logs, priors && contextual ? std::optional(priors->schema) : std::nullopt);
   const auto& feedback = logs.feedback;
 
   // Off-policy estimates of the policy as it stands (priors, no learning), then replay with learning.
   auto fixed = build_policy(options.policy.settings, logs, priors);
-  const auto distribution = policy_action_distribution(*fixed, feedback, feedback.len_list, options.samples, terminal_progress());
+  const int draws = contextual ? std::min(options.samples, kMaxDrawsPerRound) : options.samples;
+  const auto distribution = policy_action_distribution(*fixed, feedback, feedback.len_list, draws, terminal_progress());
   RewardModelConfig model;
   model.seed = options.policy.settings.seed;
   const RowMatrix predicted = cross_fitted_rewards(feedback, logs.action_context, model);
@@ -171,9 +188,11 @@ void run_evaluate(const EvaluateOptions& options, int& exit_code) {
                         {"logged_ctr", feedback.mean_reward()},
                         {"policy", fixed->name()},
                         {"replay", replays}};
+  const auto relative_error = [&](double value) { return std::abs(value - options.on_policy_ctr) / options.on_policy_ctr; };
   for (const auto& summary : estimates) {
-    report["estimates"][to_string(summary.estimator)] = {
-        {"value", summary.value}, {"ci95", {summary.interval.low, summary.interval.high}}};
+    auto& entry = report["estimates"][to_string(summary.estimator)];
+    entry = {{"value", summary.value}, {"ci95", {summary.interval.low, summary.interval.high}}};
+    if (options.on_policy_ctr > 0.0) entry["relative_ee"] = relative_error(summary.value);
   }
   if (options.json) {
     std::cout << report.dump(2) << "\n";
@@ -181,10 +200,11 @@ void run_evaluate(const EvaluateOptions& options, int& exit_code) {
     std::printf("%s on %s: %lld rounds, %d arms, %d slots, d = %d, logged CTR %.6f\n", fixed->name().c_str(),
                 options.logs.path.c_str(), static_cast<long long>(feedback.size()), feedback.n_arms, feedback.len_list,
                 feedback.dimension(), feedback.mean_reward());
-    std::printf("%-10s %12s %12s %12s\n", "estimator", "value", "ci95 low", "ci95 high");
+    std::printf("%-10s %12s %12s %12s %12s\n", "estimator", "value", "ci95 low", "ci95 high", "relative-ee");
     for (const auto& summary : estimates) {
-      std::printf("%-10s %12.6f %12.6f %12.6f\n", to_string(summary.estimator).c_str(), summary.value,
-                  summary.interval.low, summary.interval.high);
+      std::printf("%-10s %12.6f %12.6f %12.6f %12s\n", to_string(summary.estimator).c_str(), summary.value,
+                  summary.interval.low, summary.interval.high,
+                  options.on_policy_ctr > 0.0 ? std::to_string(relative_error(summary.value)).c_str() : "-");
     }
     for (const auto& [name, result] : replays.items()) {
       std::printf("replay %-20s matched %lld of %lld rounds, %g clicks, CTR %.6f\n", name.c_str(),
@@ -278,8 +298,12 @@ void add_bandit_command(CLI::App& app, int& exit_code) {
       ->check(CLI::NonNegativeNumber);
   evaluate->add_option("--bootstrap", evaluate_options->bootstrap, "Bootstrap resamples for the 95% intervals")
       ->check(CLI::NonNegativeNumber);
-  evaluate->add_option("--samples", evaluate_options->samples, "Draws per context for a stochastic policy's distribution")
+  evaluate->add_option("--samples", evaluate_options->samples,
+                       "Draws for a stochastic policy's action distribution (contextual policies: at most 100 per round)")
       ->check(CLI::PositiveNumber);
+  evaluate->add_option("--on-policy-ctr", evaluate_options->on_policy_ctr,
+                       "The policy's known on-policy CTR: report each estimate's relative error")
+      ->check(CLI::NonNegativeNumber);
   evaluate->add_flag("--json", evaluate_options->json, "Print the report as JSON");
   evaluate->callback([evaluate_options, &exit_code] { run_evaluate(*evaluate_options, exit_code); });
 

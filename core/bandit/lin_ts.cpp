@@ -7,7 +7,7 @@
 namespace backdrop::bandit {
 
 LinTs::LinTs(const LinTsConfig& config)
-    : arms_(config.dimension, 0, config.batch_size), random_(config.seed), noise_(config.dimension) {
+    : arms_(config.dimension, 0, config.batch_size), random_(config.seed), noise_(config.dimension), sample_(config.dimension) {
   for (int k = 0; k < config.n_arms; ++k) add_arm();
 }
 
@@ -35,8 +35,9 @@ void LinTs::select(std::span<const double> context, std::span<int> ranked) {
   for (int k = 0; k < arms_.n_arms(); ++k) {
     if (!arm_active(k)) continue;
     for (Eigen::Index i = 0; i < noise_.size(); ++i) noise_[i] = random_.normal();
-    const Eigen::VectorXd sample = arms_.theta(k) + covariance_factor(k) * noise_;
-    scores_[static_cast<std::size_t>(k)] = x.dot(sample);
+    sample_ = arms_.theta(k);
+    sample_.noalias() += covariance_factor(k) * noise_;
+    scores_[static_cast<std::size_t>(k)] = x.dot(sample_);
   }
   rank_top_k(scores_, active_mask(), ranked);
 }

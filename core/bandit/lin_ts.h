@@ -45,6 +45,7 @@ class LinTs final : public Policy {
   std::vector<Eigen::MatrixXd> factors_;
   std::vector<uint64_t> factor_revisions_;
   Eigen::VectorXd noise_;
+  Eigen::VectorXd sample_;
   std::vector<double> scores_;
 };
 
