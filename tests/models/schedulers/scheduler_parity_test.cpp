@@ -10,6 +10,7 @@
 
 #include "models/loaders/torch_tensors.h"
 #include "models/schedulers/scheduler_factory.h"
+#include "models/schedulers/strength.h"
 #include "support/doctest_torch.h"
 #include "support/test_data.h"
 
@@ -20,6 +21,8 @@ namespace {
 constexpr double kLatentTolerance = 2e-4;      // per-step latents (README tolerances)
 constexpr double kFloatTimestepTolerance = 1e-4;
 constexpr double kSigmaRelativeTolerance = 1e-5;
+constexpr double kNoisedLatentTolerance = 1e-4;  // add_noise of image latents (README: image_latents group)
+constexpr double kPipelineLatentTolerance = 2e-3;  // guided pipeline latents (up to ~35)
 
 struct Fixtures {
   nlohmann::json schedulers;
@@ -167,4 +170,60 @@ TEST_CASE("whole trajectories with the toy denoiser") {
     CHECK(final_diff <= kLatentTolerance);
     MESSAGE(run.key << "." << run.steps << " trajectory: max abs diff " << std::max(worst, final_diff));
   });
+}
+
+// The DDIM runs of the pipeline fixtures: strength schedules, add_noise and steps on guided noise.
+TEST_CASE("inpainting runs: strength timesteps, add_noise of the image latents and the DDIM steps") {
+  const auto dir = backdrop::test::diffusion_fixtures();
+  const auto config = load_diffusers_json(dir / "inpaint_config.json");
+  const auto file = SafetensorsFile::open(dir / "inpaint_io.safetensors");
+  const auto tensor = [&](const std::string& name) { return to_torch(file->tensor(name), file); };
+  const auto steps = config.at("num_inference_steps").get<int64_t>();
+
+  int runs = 0;
+  for (const auto& [name, run] : config.at("runs").items()) {
+    INFO("inpainting run " << name);
+    const auto scheduler = make_scheduler("ddim", config.at("scheduler_config"));
+    const auto strength = run.at("strength").get<double>();
+    const auto schedule = set_timesteps_for_strength(*scheduler, steps, strength);
+    CHECK(schedule.t_start == run.at("t_start").get<int64_t>());
+    CHECK(schedule.num_inference_steps == run.at("num_steps_run").get<int64_t>());
+    const auto expected = run.at("timesteps").get<std::vector<int64_t>>();
+    REQUIRE(schedule.timesteps.numel() == static_cast<int64_t>(expected.size()));
+    CHECK(torch::equal(schedule.timesteps, torch::tensor(expected, torch::kInt64)));
+
+    const auto prefix = name + ".";
+    const auto noise = tensor(prefix + "noise");
+    const auto latents_init = tensor(prefix + "latents_init");
+    if (strength < 1.0) {
+      const auto image_latents = tensor(prefix + "image_latents");
+      const auto noised = scheduler->add_noise(image_latents, noise, static_cast<double>(expected.front()));
+      CHECK(max_abs_diff(noised, latents_init) <= kNoisedLatentTolerance);
+    } else {
+      CHECK(max_abs_diff(noise * scheduler->init_noise_sigma(), latents_init) == 0.0);
+    }
+
+    // 4-channel runs put the known region back after every step, noised to the next timestep.
+    const bool blended = file->contains(prefix + "step0.latents_blended");
+    auto latents = latents_init;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      INFO("step " << i);
+      const auto step = prefix + "step" + std::to_string(i) + ".";
+      const auto t = static_cast<double>(expected[i]);
+      latents = scheduler->step(tensor(step + "noise_pred"), t, latents).prev_sample;
+      CHECK(max_abs_diff(latents, tensor(step + "latents")) <= kPipelineLatentTolerance);
+      if (blended) {
+        const auto image_latents = tensor(prefix + "image_latents");
+        const auto proper = i + 1 < expected.size()
+                                 ? scheduler->add_noise(image_latents, noise, static_cast<double>(expected[i + 1]))
+                                 : image_latents;
+        CHECK(max_abs_diff(proper, tensor(step + "init_latents_proper")) <= kNoisedLatentTolerance);
+        latents = tensor(step + "latents_blended");  // continue from the stored blend, step by step
+      } else {
+        latents = tensor(step + "latents");
+      }
+    }
+    ++runs;
+  }
+  CHECK(runs > 0);
 }
