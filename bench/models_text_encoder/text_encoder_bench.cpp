@@ -4,11 +4,13 @@
 //   bench_models_text_encoder [threads] [runs] [config.json]
 //
 // threads defaults to every core; config.json (a CLIPTextConfig, or sd15_configs.json) defaults to
-// SD 1.5's text encoder.
+// SD 1.5's text encoder. On a loaded machine OpenMP's spinning threads slow multi-threaded runs
+// badly (OMP_WAIT_POLICY=PASSIVE helps); the load average is printed to read the numbers by.
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -35,6 +37,14 @@ ClipTextConfig sd15_text_encoder() {
                                                   {"layer_norm_eps", 1e-5},
                                                   {"eos_token_id", 2}},
                                    "SD 1.5 text encoder");
+}
+
+// The 1-minute load average where the system reports it (Linux), else empty.
+std::string load_average() {
+  std::ifstream file("/proc/loadavg");
+  std::string one_minute;
+  file >> one_minute;
+  return one_minute;
 }
 
 double milliseconds_since(std::chrono::steady_clock::time_point start) {
@@ -73,6 +83,7 @@ int main(int argc, char** argv) {
     std::printf("text encoder %lld layers, hidden %lld, input [2, %lld], CPU float32, %d threads (at::get_num_threads)\n",
                 static_cast<long long>(config.num_hidden_layers), static_cast<long long>(config.hidden_size),
                 static_cast<long long>(config.max_position_embeddings), thread_count());
+    if (const auto load = load_average(); !load.empty()) std::printf("load average (1 min) %s\n", load.c_str());
     std::printf("runs %d: min %.1f ms, median %.1f ms, max %.1f ms\n", runs, times.front(), median, times.back());
     return 0;
   } catch (const std::exception& error) {
