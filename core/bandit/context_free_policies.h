@@ -81,6 +81,7 @@ class BernoulliTsPolicy final : public Policy {
   void set_prior(int arm, double alpha, double beta);
   double prior_alpha(int arm) const { return alpha_[static_cast<std::size_t>(arm)]; }
   double prior_beta(int arm) const { return beta_[static_cast<std::size_t>(arm)]; }
+  const BatchedArmCounts& counts() const { return counts_; }
 
  private:
   Random random_;

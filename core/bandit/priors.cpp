@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
@@ -13,13 +14,17 @@
 namespace backdrop::bandit {
 namespace {
 
-LinearArms* linear_arms_of(Policy& policy) {
-  if (auto* linucb = dynamic_cast<LinUcb*>(&policy)) return &linucb->arms();
-  if (auto* lints = dynamic_cast<LinTs*>(&policy)) return &lints->arms();
-  return nullptr;
+// The ridge state of LinUCB and LinTS; nullptr for the context-free policies. PolicyT is Policy
+// or const Policy.
+template <typename PolicyT>
+auto* linear_arms_of(PolicyT& policy) {
+  using LinUcbT = std::conditional_t<std::is_const_v<PolicyT>, const LinUcb, LinUcb>;
+  using LinTsT = std::conditional_t<std::is_const_v<PolicyT>, const LinTs, LinTs>;
+  decltype(&dynamic_cast<LinUcbT&>(policy).arms()) arms = nullptr;
+  if (auto* linucb = dynamic_cast<LinUcbT*>(&policy)) arms = &linucb->arms();
+  if (auto* lints = dynamic_cast<LinTsT*>(&policy)) arms = &lints->arms();
+  return arms;
 }
-
-const LinearArms* linear_arms_of(const Policy& policy) { return linear_arms_of(const_cast<Policy&>(policy)); }
 
 std::vector<ArmPrior> arms_from_linear_state(const LinearArms& arms) {
   std::vector<ArmPrior> priors;
@@ -227,9 +232,13 @@ BanditPriors priors_from_policy(const Policy& policy, const FeatureSchema& schem
     priors = uninformed_priors(schema, policy.n_arms());
   }
   if (const auto* bernoulli = dynamic_cast<const BernoulliTsPolicy*>(&policy)) {
+    // The posterior becomes the next prior.
     for (int k = 0; k < policy.n_arms(); ++k) {
-      priors.arms[static_cast<std::size_t>(k)].beta_alpha = bernoulli->prior_alpha(k);
-      priors.arms[static_cast<std::size_t>(k)].beta_beta = bernoulli->prior_beta(k);
+      const auto arm = static_cast<std::size_t>(k);
+      const double clicks = bernoulli->counts().rewards()[arm];
+      const double misses = bernoulli->counts().pulls()[arm] - clicks;
+      priors.arms[arm].beta_alpha = bernoulli->prior_alpha(k) + clicks;
+      priors.arms[arm].beta_beta = bernoulli->prior_beta(k) + misses;
     }
   }
   for (int k = 0; k < policy.n_arms(); ++k) priors.arms[static_cast<std::size_t>(k)].active = policy.arm_active(k);

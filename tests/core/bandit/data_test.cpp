@@ -14,8 +14,10 @@
 #include "core/bandit/numpy_sort.h"
 #include "core/bandit/obd_dataset.h"
 #include "core/bandit/off_policy_estimators.h"
+#include "core/bandit/policy_distribution.h"
 #include "core/bandit/priors.h"
 #include "core/bandit/replay.h"
+#include "core/bandit/reward_model.h"
 #include "core/bandit/simulation.h"
 #include "support/test_data.h"
 
@@ -235,6 +237,80 @@ class DataTest : public QObject {
     const auto b = bootstrap_interval(values, 500, 0.05, 1);
     QCOMPARE(a.low, b.low);
     QVERIFY(a.low < 0.5 && 0.5 < a.high);
+  }
+
+  void priorsFromLogsStartFromDesignerPriors() {
+    const auto schema = example_schema();
+    const std::vector<double> x{0, 1, 0, 0, 1, 0, 1.0};
+    const auto designer = designer_priors(schema, std::vector<double>{0.1, 0.1}, 10.0, x);
+    LoggedFeedback logs;
+    logs.n_arms = 2;
+    logs.context = RowMatrix(3, 7);
+    for (int i = 0; i < 3; ++i) logs.context.row(i) = Eigen::Map<const Eigen::RowVectorXd>(x.data(), 7);
+    logs.action = {1, 1, 0};
+    logs.position = {0, 0, 0};
+    logs.reward = {1, 0, 1};
+    logs.pscore = {0.5, 0.5, 0.5};
+    const auto priors = priors_from_logs(logs, schema, 2, &designer);
+    QCOMPARE(priors.arms[1].beta_alpha, designer.arms[1].beta_alpha + 1.0);
+    QCOMPARE(priors.arms[1].beta_beta, designer.arms[1].beta_beta + 1.0);
+    QCOMPARE(priors.arms[0].linear.pulls, designer.arms[0].linear.pulls + 1);
+    const auto fresh = priors_from_logs(logs, schema, 2);
+    QVERIFY(!(fresh.arms[0].linear.a_inverse - priors.arms[0].linear.a_inverse).isZero());
+
+    // A trained Bernoulli TS policy saves its posterior as the next prior.
+    BernoulliTsPolicy policy({2, 1, 0, 0.0});
+    policy.update(0, 1.0, {});
+    policy.update(0, 0.0, {});
+    const auto saved = priors_from_policy(policy, schema);
+    QCOMPARE(saved.arms[0].beta_alpha, 2.0);
+    QCOMPARE(saved.arms[0].beta_beta, 2.0);
+  }
+
+  void logisticRegressionAndCrossFitting() {
+    Random random(8);
+    LoggedFeedback logs;
+    logs.n_arms = 2;
+    logs.len_list = 1;
+    const int n = 2000;
+    logs.context = RowMatrix::Zero(n, 1);
+    for (int i = 0; i < n; ++i) {
+      logs.context(i, 0) = random.below(2);
+      logs.action.push_back(random.below(2));
+      logs.position.push_back(0);
+      // Arm 1 clicks far more often, and more so when the feature is on.
+      const double p = logs.action.back() == 1 ? (logs.context(i, 0) > 0 ? 0.6 : 0.3) : 0.05;
+      logs.reward.push_back(random.uniform() < p ? 1.0 : 0.0);
+      logs.pscore.push_back(0.5);
+    }
+    const RowMatrix predicted = cross_fitted_rewards(logs, Eigen::MatrixXd());
+    QCOMPARE(predicted.rows(), Eigen::Index{n});
+    QCOMPARE(predicted.cols(), Eigen::Index{2});
+    QVERIFY(predicted.minCoeff() > 0.0 && predicted.maxCoeff() < 1.0);
+    for (int i = 0; i < 20; ++i) QVERIFY(predicted(i, 1) > predicted(i, 0));
+    LogisticRegression single_class;
+    single_class.fit(RowMatrix::Zero(3, 1), Eigen::VectorXd::Zero(3), 0.01);
+    QCOMPARE(single_class.predict(Eigen::RowVectorXd::Zero(1)), 0.0);
+  }
+
+  void actionDistributionOfPolicies() {
+    LoggedFeedback logs;
+    logs.n_arms = 4;
+    logs.context = RowMatrix::Zero(5, 2);
+    logs.context.col(0).setOnes();
+    logs.action = {0, 1, 2, 3, 0};
+    logs.position = std::vector<int>(5, 0);
+    logs.reward = std::vector<double>(5, 0.0);
+    logs.pscore = std::vector<double>(5, 0.25);
+    UniformRandomPolicy random_policy({4, 1, 3, 0.0});
+    const auto uniform = policy_action_distribution(random_policy, logs, 2, 20000);
+    QVERIFY((uniform.table(0).array() - 0.25).abs().maxCoeff() < 0.02);
+    QCOMPARE(uniform.table(0).col(0).sum(), 1.0);
+    LinUcb linucb({2, 4, 1.0, 1});
+    const auto deterministic = policy_action_distribution(linucb, logs, 2, 100);
+    QCOMPARE(deterministic(3, 0, 0), 1.0);  // all tied: arm 0 first, arm 1 second
+    QCOMPARE(deterministic(3, 1, 1), 1.0);
+    QCOMPARE(deterministic.table(4).sum(), 2.0);
   }
 
   void linUcbHasLessRegretThanRandomInSimulation() {
