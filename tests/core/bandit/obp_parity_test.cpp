@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "core/bandit/context_free_policies.h"
 #include "core/bandit/lin_ucb.h"
@@ -34,39 +35,46 @@ class ObpParityTest : public QObject {
   Q_OBJECT
 
  private:
-  ObpFixture fixture_;
+  std::optional<ObpFixture> loaded_;
   ObdCampaign random_;
   Eigen::MatrixXd action_context_;
+
+  const ObpFixture& fixture() const { return *loaded_; }
 
   // obp's OPE inputs rebuilt from the stored arrays (pscore as pandas parsed it).
   LoggedFeedback stored_feedback() const {
     LoggedFeedback logs;
-    const auto context = fixture_.u8("context");
-    const auto shape = fixture_.shape("context");
+    const auto context = fixture().u8("context");
+    const auto shape = fixture().shape("context");
     logs.context = Eigen::Map<const RowMatrix>(context.data(), shape[0], shape[1]);
-    for (auto a : fixture_.i64("action")) logs.action.push_back(static_cast<int>(a));
-    for (auto p : fixture_.i64("position")) logs.position.push_back(static_cast<int>(p));
-    for (auto r : fixture_.i64("reward")) logs.reward.push_back(static_cast<double>(r));
-    logs.pscore = fixture_.f64("pscore");
-    logs.n_arms = static_cast<int>(fixture_.shape("action_dist")[0]);
-    logs.len_list = static_cast<int>(fixture_.shape("action_dist")[1]);
+    for (auto a : fixture().i64("action")) logs.action.push_back(static_cast<int>(a));
+    for (auto p : fixture().i64("position")) logs.position.push_back(static_cast<int>(p));
+    for (auto r : fixture().i64("reward")) logs.reward.push_back(static_cast<double>(r));
+    logs.pscore = fixture().f64("pscore");
+    logs.n_arms = static_cast<int>(fixture().shape("action_dist")[0]);
+    logs.len_list = static_cast<int>(fixture().shape("action_dist")[1]);
     return logs;
   }
 
   Eigen::MatrixXd stored_matrix(const std::string& name) const {
-    const auto values = fixture_.f64(name);
-    const auto shape = fixture_.shape(name);
+    const auto values = fixture().f64(name);
+    const auto shape = fixture().shape(name);
     return Eigen::Map<const RowMatrix>(values.data(), shape[0], shape[1]);
   }
 
  private slots:
   void initTestCase() {
-    random_ = load_obd_campaign(fixture_.log("random"));
-    action_context_ = load_obd_item_context(fixture_.item_context("random"));
+    try {
+      loaded_.emplace();
+    } catch (const std::exception& error) {
+      QFAIL(error.what());  // a missing fixture folder or file, named
+    }
+    random_ = load_obd_campaign(fixture().log("random"));
+    action_context_ = load_obd_item_context(fixture().item_context("random"));
   }
 
   void datasetMatchesObpExactly() {
-    const auto& expected = fixture_.reference["dataset"]["random"];
+    const auto& expected = fixture().reference["dataset"]["random"];
     const auto& logs = random_.feedback;
     QVERIFY(random_.skipped.empty());
     QCOMPARE(logs.size(), expected["n_rounds"].get<int64_t>());
@@ -76,16 +84,16 @@ class ObpParityTest : public QObject {
     QCOMPARE(random_.schema.column_names(), expected["context_columns"].get<std::vector<std::string>>());
 
     // Row order: numpy's unstable sort on the timestamps, as pandas' sort_values leaves it.
-    QCOMPARE(random_.file_row_index, fixture_.i64("file_row_index"));
+    QCOMPARE(random_.file_row_index, fixture().i64("file_row_index"));
     QCOMPARE(Eigen::MatrixXd(logs.context), Eigen::MatrixXd(stored_feedback().context));
     std::vector<int64_t> action(logs.action.begin(), logs.action.end());
     std::vector<int64_t> position(logs.position.begin(), logs.position.end());
     std::vector<int64_t> reward(logs.reward.begin(), logs.reward.end());
-    QCOMPARE(action, fixture_.i64("action"));
-    QCOMPARE(position, fixture_.i64("position"));
-    QCOMPARE(reward, fixture_.i64("reward"));
+    QCOMPARE(action, fixture().i64("action"));
+    QCOMPARE(position, fixture().i64("position"));
+    QCOMPARE(reward, fixture().i64("reward"));
     // pandas' parser is not correctly rounded (README: "Float parsing"): equal up to a few ulp.
-    const auto pscore = fixture_.f64("pscore");
+    const auto pscore = fixture().f64("pscore");
     for (std::size_t i = 0; i < pscore.size(); ++i) QVERIFY(close(logs.pscore[i], pscore[i], 1e-14));
     // Label-encoded item features exactly; item_feature_0 up to pandas' parsing (a few ulp).
     const auto stored_items = stored_matrix("action_context");
@@ -99,21 +107,21 @@ class ObpParityTest : public QObject {
   void withAffinitiesAppendsThem() {
     ObdImportOptions options;
     options.with_affinities = true;
-    const auto campaign = load_obd_campaign(fixture_.log("random"), options);
+    const auto campaign = load_obd_campaign(fixture().log("random"), options);
     QCOMPARE(campaign.feedback.dimension(),
-             fixture_.reference["dataset"]["random"]["dim_context_if_affinities_appended"].get<int>());
+             fixture().reference["dataset"]["random"]["dim_context_if_affinities_appended"].get<int>());
   }
 
   void btsLogGivesTheOnPolicyCtr() {
-    const auto& expected = fixture_.reference["dataset"]["bts"];
-    const auto bts = load_obd_campaign(fixture_.log("bts"));
+    const auto& expected = fixture().reference["dataset"]["bts"];
+    const auto bts = load_obd_campaign(fixture().log("bts"));
     QCOMPARE(bts.feedback.dimension(), expected["dim_context"].get<int>());
     QVERIFY(close(bts.feedback.mean_reward(), expected["on_policy_ctr"].get<double>(), 1e-12));
   }
 
   // LinUCB(alpha = 1), top-1 on every row, lowest index among scores within 1e-9 of the best.
   void linUcbReproducesCanonicalLowest() {
-    const auto& trace = fixture_.reference["linucb_parity_trace"];
+    const auto& trace = fixture().reference["linucb_parity_trace"];
     const auto& expected = trace["canonical_lowest"];
     const auto chosen_expected = expected["chosen"].get<std::vector<int>>();
     const auto top_expected = expected["top_score"].get<std::vector<double>>();
@@ -155,7 +163,7 @@ class ObpParityTest : public QObject {
   }
 
   void replayRoundCountsPerMode() {
-    const auto& results = fixture_.reference["replay"]["results"];
+    const auto& results = fixture().reference["replay"]["results"];
     const auto& logs = random_.feedback;
     const std::pair<const char*, ReplayMode> modes[] = {{"all_positions_top1", ReplayMode::all_positions_top1},
                                                         {"position0_only_top1", ReplayMode::first_position_top1},
@@ -173,7 +181,7 @@ class ObpParityTest : public QObject {
   // Stochastic policies match obp only in distribution: our mean over 10 seeds within 3 standard
   // errors (obp's seed-to-seed spread) of obp's mean.
   void randomPolicyReplayMatchesInDistribution() {
-    const auto& expected = fixture_.reference["replay"]["multi_seed_all_positions_top1"]["Random"];
+    const auto& expected = fixture().reference["replay"]["multi_seed_all_positions_top1"]["Random"];
     const auto& logs = random_.feedback;
     double sum = 0.0;
     const int seeds = 10;
@@ -193,14 +201,14 @@ class ObpParityTest : public QObject {
     for (const auto estimator : kAllEstimators) {
       const auto name = to_string(estimator);
       const auto values = round_values(estimator, input);
-      const auto expected = fixture_.f64("round_rewards." + name);
+      const auto expected = fixture().f64("round_rewards." + name);
       QCOMPARE(values.size(), expected.size());
       for (std::size_t i = 0; i < values.size(); ++i) {
         QVERIFY2(close(values[i], expected[i], 1e-12), qPrintable(QString::fromStdString(name) + " round " + QString::number(i)));
       }
       const double estimate = mean(values);
-      QVERIFY2(close(estimate, fixture_.f64("estimate." + name).front(), 1e-12), qPrintable(QString::fromStdString(name)));
-      const double rounded = fixture_.reference["ope_benchmark"]["full_data"]["estimated_ctr"][name].get<double>();
+      QVERIFY2(close(estimate, fixture().f64("estimate." + name).front(), 1e-12), qPrintable(QString::fromStdString(name)));
+      const double rounded = fixture().reference["ope_benchmark"]["full_data"]["estimated_ctr"][name].get<double>();
       QVERIFY(std::abs(estimate - rounded) <= 0.6e-10);
     }
   }
@@ -217,7 +225,7 @@ class ObpParityTest : public QObject {
   // The standard check with our own reward model: estimate BernoulliTS's CTR from the random log
   // and compare with its on-policy CTR; DR must land within obp's bootstrap spread.
   void ownRewardModelDrWithinBootstrapSpread() {
-    const auto& benchmark = fixture_.reference["ope_benchmark"];
+    const auto& benchmark = fixture().reference["ope_benchmark"];
     const double truth = benchmark["ground_truth_bts_on_policy_ctr"].get<double>();
     const auto& logs = random_.feedback;
     const auto distribution = ActionDistribution::shared(stored_matrix("action_dist"));
