@@ -73,10 +73,14 @@ cv::Mat fill_enclosed_holes(const cv::Mat& mask, const cv::Mat& background_like,
     }
   }
 
+  // A see-through gap is smaller than the product around it; a "hole" larger than all the
+  // product's own pixels is a pale product inside a darker outline (a white shirt).
+  const int product_pixels = cv::countNonZero(mask & ~candidates);
   std::vector<uint8_t> see_through(count, 0);
   for (int label = 1; label < count; ++label) {
     const int area = stats.at<int>(label, cv::CC_STAT_AREA);
     if (touches_outside[label] || area < min_see_through_area || enclosure_thickness[label].empty()) continue;
+    if (area > product_pixels / 2) continue;
     const bool looks_like_backdrop = backdrop_pixels[label] >= 0.9 * area;
     // A quarter of the hole's edge is enough: a mug handle encloses its hole on one side only.
     const bool thinly_enclosed = quartile_of(enclosure_thickness[label]) <= 0.5 * std::sqrt(double(area)) + 2.0;

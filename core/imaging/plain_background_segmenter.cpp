@@ -50,6 +50,23 @@ cv::Mat edge_walls(const cv::Mat& bgr, double low, double high) {
   return edges;
 }
 
+// Puts the mask's edge where the colour is halfway between backdrop and product. The growth
+// stops a pixel or two early (thickened walls, the denoising blur), so pixels in a narrow band
+// around the edge are decided again on the unblurred image: product when their distance to the
+// backdrop is at least half the largest distance nearby on the product side.
+cv::Mat snap_edge_to_half_contrast(const cv::Mat& mask, const cv::Mat& distance, int band) {
+  const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * band + 1, 2 * band + 1));
+  cv::Mat inner, outer, product_distance, nearby_contrast;
+  cv::erode(mask, inner, kernel);
+  cv::dilate(mask, outer, kernel);
+  distance.copyTo(product_distance, inner);
+  cv::dilate(product_distance, nearby_contrast, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(4 * band + 1, 4 * band + 1)));
+  const cv::Mat decided = (distance >= 0.5 * nearby_contrast) & (nearby_contrast > 0);
+  cv::Mat snapped = inner.clone();
+  snapped |= decided & outer;
+  return snapped;
+}
+
 // How far the mask can be trusted: a plain border, a clear step in colour along the product's
 // edge, and GrabCut agreeing with the region growing all raise it.
 double mask_confidence(const BorderBackground& background, const cv::Mat& distance, const cv::Mat& grown,
@@ -116,6 +133,7 @@ Segmentation PlainBackgroundSegmenter::segment(const cv::Mat& bgr) const {
 
   const int band = std::max(2, std::max(small.rows, small.cols) / 100);
   cv::Mat refined = refine_with_grabcut(small, product, band, options_.grabcut_iterations);
+  refined = snap_edge_to_half_contrast(refined, lab_distance(bgr_to_lab(small), background.lab), 2);
   const int min_see_through = std::max(16, static_cast<int>(small.total() / 1000));
   refined = fill_enclosed_holes(refined, backdrop_like, min_see_through);
   const cv::Mat shadow_like = (distance < limits.max_distance / 2) & ~backdrop_like;

@@ -14,8 +14,8 @@ namespace backdrop::imaging {
 
 struct PlainBackgroundOptions {
   int working_size = 256;             // long side, in pixels, of the image the mask is computed on
-  double min_plain_fraction = 0.55;   // below: the border is not a plain backdrop
-  double max_background_spread = 9;   // above: the backdrop is textured (a wall, a table)
+  double min_plain_fraction = 0.75;   // below: the border is not a plain backdrop
+  double max_background_spread = 10.5;  // above: the backdrop is textured (a wall, a table)
   double edge_low_threshold = 6;     // Canny thresholds for the edges that stop the growth: low, so
   double edge_high_threshold = 18;   // that faint outlines (white on white) still count
   int grabcut_iterations = 2;         // 0 turns the refinement off

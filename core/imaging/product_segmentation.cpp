@@ -1,0 +1,36 @@
+#include "core/imaging/product_segmentation.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/imaging/image_error.h"
+
+namespace backdrop::imaging {
+namespace {
+
+Segmentation from_hand_drawn_mask(const std::filesystem::path& path, const cv::Size& size) {
+  const LoadedImage drawn = load_image(path);
+  if (drawn.bgr.size() != size) {
+    throw ImageError(path.string() + ": the hand-drawn mask is " + std::to_string(drawn.bgr.cols) + "x" +
+                     std::to_string(drawn.bgr.rows) + ", the photo " + std::to_string(size.width) + "x" +
+                     std::to_string(size.height));
+  }
+  cv::Mat grey;
+  cv::cvtColor(drawn.bgr, grey, cv::COLOR_BGR2GRAY);
+  if (drawn.has_alpha()) cv::min(grey, drawn.alpha, grey);  // transparent = background
+  Segmentation result = segment_from_alpha(grey);
+  result.method = SegmentationMethod::HandDrawn;
+  return result;
+}
+
+}  // namespace
+
+Segmentation segment_product(const LoadedImage& image, const SegmentationChoice& choice) {
+  CV_Assert(choice.plain != nullptr);
+  if (!choice.hand_drawn_mask.empty()) return from_hand_drawn_mask(choice.hand_drawn_mask, image.bgr.size());
+  if (image.has_alpha()) return segment_from_alpha(image.alpha);
+  Segmentation plain = choice.plain->segment(image.bgr);
+  if (plain.needs_attention && choice.learned != nullptr) return choice.learned->segment(image.bgr);
+  return plain;
+}
+
+}  // namespace backdrop::imaging

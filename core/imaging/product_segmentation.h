@@ -1,0 +1,22 @@
+#pragma once
+// Choosing the mask for one product photo: a hand-drawn mask when one is given, else the alpha
+// channel, else the plain-background segmenter, and the learned segmenter (when set) for photos
+// the plain one reports as not plain.
+
+#include <filesystem>
+
+#include "core/imaging/image_io.h"
+#include "core/imaging/plain_background_segmenter.h"
+
+namespace backdrop::imaging {
+
+struct SegmentationChoice {
+  const PlainBackgroundSegmenter* plain = nullptr;  // required
+  const Segmenter* learned = nullptr;               // optional
+  std::filesystem::path hand_drawn_mask;            // optional: a greyscale PNG, white = product
+};
+
+// Throws ImageError when the hand-drawn mask cannot be read or has another size.
+Segmentation segment_product(const LoadedImage& image, const SegmentationChoice& choice);
+
+}  // namespace backdrop::imaging
