@@ -16,10 +16,8 @@ PNDMScheduler::PNDMScheduler(const SchedulerConfig& config)
     : Scheduler(config, /*reads_zero_snr_option=*/false),
       prediction_type_(read_prediction_type(config)),
       timestep_spacing_(read_timestep_spacing(config, "leading")),
-      steps_offset_(config.integer("steps_offset", 0)) {
-  // The Runge-Kutta warm-up (skip_prk_steps false, diffusers' default) is not implemented; every
-  // Stable Diffusion config sets it to true.
-  config.require_boolean("skip_prk_steps", true, false);
+      steps_offset_(config.integer("steps_offset", 0)),
+      skip_prk_steps_(config.boolean("skip_prk_steps", false)) {
   if (prediction_type_ == PredictionType::sample) config.fail("prediction_type", "PNDM supports epsilon and v_prediction");
   final_alpha_cumprod_ = config.boolean("set_alpha_to_one", false) ? 1.0f : schedule_.alphas_cumprod_values.front();
 }
@@ -44,22 +42,83 @@ void PNDMScheduler::compute_timesteps(int64_t n) {
       break;
     }
   }
-  // PLMS: the second-to-last ascending value (the second step) appears twice.
-  std::vector<int64_t> plms(ascending.begin(), ascending.end() - 1);
-  if (ascending.size() >= 2) plms.push_back(ascending[ascending.size() - 2]);
-  plms.push_back(ascending.back());
+  std::vector<int64_t> plms;
+  prk_timesteps_.clear();
+  if (skip_prk_steps_) {
+    // PLMS: the second-to-last ascending value (the second step) appears twice.
+    plms.assign(ascending.begin(), ascending.end() - 1);
+    if (ascending.size() >= 2) plms.push_back(ascending[ascending.size() - 2]);
+    plms.push_back(ascending.back());
+  } else {
+    // The last 4 ascending values each with its half step, e.g. 801 826 851 ... 976 (without the
+    // last), every value doubled but the ends: 801 826 826 851 ... 926 926 951, then reversed.
+    constexpr std::size_t pndm_order = 4;
+    const int64_t half_step = train / n / 2;
+    std::vector<int64_t> with_halves;
+    for (std::size_t i = ascending.size() - std::min(pndm_order, ascending.size()); i < ascending.size(); ++i) {
+      with_halves.push_back(ascending[i]);
+      with_halves.push_back(ascending[i] + half_step);
+    }
+    with_halves.pop_back();
+    for (std::size_t i = 0; i < with_halves.size(); ++i) {
+      if (i > 0) prk_timesteps_.push_back(with_halves[i]);
+      if (i + 1 < with_halves.size()) prk_timesteps_.push_back(with_halves[i]);
+    }
+    std::reverse(prk_timesteps_.begin(), prk_timesteps_.end());
+    if (ascending.size() > 3) plms.assign(ascending.begin(), ascending.end() - 3);
+  }
   std::reverse(plms.begin(), plms.end());
-  timesteps_ = torch::tensor(plms, torch::kInt64);
+  std::vector<int64_t> timesteps = prk_timesteps_;
+  timesteps.insert(timesteps.end(), plms.begin(), plms.end());
+  timesteps_ = torch::tensor(timesteps, torch::kInt64);
 
   ets_.clear();
   cur_sample_ = torch::Tensor();
+  cur_model_output_ = torch::Tensor();
   counter_ = 0;
 }
 
-SchedulerOutput PNDMScheduler::compute_step(const torch::Tensor& model_output, double timestep_value,
-                                            const torch::Tensor& sample_in, const StepOptions& /*options*/) {
+SchedulerOutput PNDMScheduler::compute_step(const torch::Tensor& model_output, double timestep,
+                                            const torch::Tensor& sample, const StepOptions& /*options*/) {
+  const auto t = static_cast<int64_t>(timestep);
+  const bool runge_kutta = counter_ < static_cast<int64_t>(prk_timesteps_.size());
+  auto prev_sample = runge_kutta ? step_prk(model_output, t, sample) : step_plms(model_output, t, sample);
+  ++counter_;
+  return {prev_sample, torch::Tensor()};
+}
+
+torch::Tensor PNDMScheduler::step_prk(const torch::Tensor& model_output, int64_t timestep,
+                                      const torch::Tensor& sample) {
+  // Four evaluations per step (at t, t - h/2 twice, t - h) combined with weights 1/6, 1/3, 1/3, 1/6;
+  // each evaluation's sample is computed from the step's starting sample.
+  const int64_t half_step = schedule_.num_train_timesteps / num_inference_steps_ / 2;
+  const int64_t prev_timestep = timestep - (counter_ % 2 == 1 ? 0 : half_step);
+  const int64_t step_start = prk_timesteps_[static_cast<std::size_t>(counter_ / 4 * 4)];
+
+  auto estimate = model_output;
+  switch (counter_ % 4) {
+    case 0:
+      cur_model_output_ = (1.0 / 6) * model_output;
+      ets_.push_back(model_output);
+      cur_sample_ = sample;
+      break;
+    case 1:
+    case 2:
+      cur_model_output_ = cur_model_output_ + (1.0 / 3) * model_output;
+      break;
+    default:
+      estimate = cur_model_output_ + (1.0 / 6) * model_output;
+      cur_model_output_ = torch::Tensor();
+      break;
+  }
+  const auto& start = cur_sample_.defined() ? cur_sample_ : sample;
+  return previous_sample(start, step_start, prev_timestep, estimate);
+}
+
+torch::Tensor PNDMScheduler::step_plms(const torch::Tensor& model_output, int64_t timestep_in,
+                                       const torch::Tensor& sample_in) {
   const int64_t step_size = schedule_.num_train_timesteps / num_inference_steps_;
-  auto timestep = static_cast<int64_t>(timestep_value);
+  auto timestep = timestep_in;
   int64_t prev_timestep = timestep - step_size;
   auto sample = sample_in;
 
@@ -89,9 +148,7 @@ SchedulerOutput PNDMScheduler::compute_step(const torch::Tensor& model_output, d
     estimate = (1.0 / 24) * (55 * ets_[3] - 59 * ets_[2] + 37 * ets_[1] - 9 * ets_[0]);
   }
 
-  auto prev_sample = previous_sample(sample, timestep, prev_timestep, estimate);
-  ++counter_;
-  return {prev_sample, torch::Tensor()};
+  return previous_sample(sample, timestep, prev_timestep, estimate);
 }
 
 torch::Tensor PNDMScheduler::previous_sample(const torch::Tensor& sample, int64_t timestep, int64_t prev_timestep,

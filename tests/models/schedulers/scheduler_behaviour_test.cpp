@@ -237,3 +237,29 @@ TEST_CASE("prediction types: sample and v_prediction outputs equivalent to an ep
     }
   }
 }
+
+TEST_CASE("PNDM without skip_prk_steps: three Runge-Kutta steps of four evaluations, then PLMS") {
+  auto config = sd15();
+  config["skip_prk_steps"] = false;
+  const auto prk = make_scheduler("pndm", config);
+  prk->set_timesteps(20);
+  const std::vector<double> runge_kutta = {951, 926, 926, 901, 901, 876, 876, 851, 851, 826, 826, 801};
+  const auto timesteps = prk->timestep_values();
+  REQUIRE(timesteps.size() == 29);  // n + 9
+  CHECK(std::vector<double>(timesteps.begin(), timesteps.begin() + 12) == runge_kutta);
+  CHECK(timesteps[12] == 801);
+  CHECK(timesteps[13] == 751);
+  CHECK(timesteps.back() == 1);
+
+  // With the same noise estimate at all four evaluations, the weights 1/6, 1/3, 1/3, 1/6 sum to one:
+  // the fourth evaluation lands where a single PLMS step from 951 to 901 does.
+  const auto x = RandomGenerator(8).randn({1, 4, 3, 3});
+  const auto eps = RandomGenerator(9).randn({1, 4, 3, 3});
+  torch::Tensor result;
+  for (int i = 0; i < 4; ++i) result = prk->step(eps, timesteps[static_cast<std::size_t>(i)], x).prev_sample;
+  const auto plms = make_scheduler("pndm", sd15());
+  plms->set_timesteps(20);
+  CHECK(max_abs_diff(result, plms->step(eps, 951, x).prev_sample) <= 1e-5);
+  // The evaluations in between sit half way: not the same sample.
+  CHECK(max_abs_diff(prk->step(eps, timesteps[4], x).prev_sample, result) > 1e-3);
+}
