@@ -1,5 +1,8 @@
 #include "core/bandit/lin_ts.h"
 
+#include <stdexcept>
+#include <string>
+
 #include <Eigen/Cholesky>
 
 #include "core/bandit/ranking.h"
@@ -31,6 +34,10 @@ const Eigen::MatrixXd& LinTs::covariance_factor(int arm) {
 }
 
 void LinTs::select(std::span<const double> context, std::span<int> ranked) {
+  if (context.size() != static_cast<std::size_t>(arms_.dimension())) {
+    throw std::invalid_argument("lints: context has " + std::to_string(context.size()) + " values, expected " +
+                                std::to_string(arms_.dimension()));
+  }
   const Eigen::Map<const Eigen::VectorXd> x(context.data(), static_cast<Eigen::Index>(context.size()));
   for (int k = 0; k < arms_.n_arms(); ++k) {
     if (!arm_active(k)) continue;

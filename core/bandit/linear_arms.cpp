@@ -54,6 +54,10 @@ void LinearArms::check_arm(int arm) const {
 }
 
 int LinearArms::gather_nonzeros(std::span<const double> context) const {
+  if (context.size() != static_cast<std::size_t>(dimension_)) {
+    throw std::invalid_argument("linear bandit: context has " + std::to_string(context.size()) +
+                                " values, the model's dimension is " + std::to_string(dimension_));
+  }
   int nnz = 0;
   for (int i = 0; i < dimension_; ++i) {
     const double value = context[static_cast<std::size_t>(i)];

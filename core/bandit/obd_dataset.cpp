@@ -104,12 +104,6 @@ FeatureSchema obp_default_schema(const ObdColumns& columns, const std::vector<Ra
 
 }  // namespace
 
-double LoggedFeedback::mean_reward() const {
-  double sum = 0.0;
-  for (const double r : reward) sum += r;
-  return reward.empty() ? 0.0 : sum / static_cast<double>(reward.size());
-}
-
 ObdCampaign load_obd_campaign(const std::filesystem::path& csv, const ObdImportOptions& options) {
   std::vector<RawRow> rows;
   ObdCampaign campaign;

@@ -149,6 +149,8 @@ class PoliciesTest : public QObject {
     for (int t = 0; t < 10; ++t) QVERIFY(policy.select_one(x) != 1);
     QCOMPARE(Eigen::MatrixXd(policy.arms().a_inverse(1)), before);
     QVERIFY_THROWS_EXCEPTION(std::out_of_range, policy.retire_arm(7));
+    const std::vector<double> short_context{1.0};
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, policy.select_one(short_context));
   }
 
   void seededPoliciesAreDeterministic() {
