@@ -263,3 +263,60 @@ TEST_CASE("PNDM without skip_prk_steps: three Runge-Kutta steps of four evaluati
   // The evaluations in between sit half way: not the same sample.
   CHECK(max_abs_diff(prk->step(eps, timesteps[4], x).prev_sample, result) > 1e-3);
 }
+
+TEST_CASE("timestep spacings as diffusers computes them (numpy linspace, arange, round half to even)") {
+  struct Case {
+    const char* name;
+    const char* spacing;
+    int64_t steps;
+    std::vector<double> expected;
+  };
+  const Case cases[] = {
+      // linspace(0, 999, 7) = 0, 166.5, 333, 499.5, ...: half to even gives 166 and 832.
+      {"ddim", "linspace", 7, {999, 832, 666, 500, 333, 166, 0}},
+      {"ddim", "trailing", 3, {999, 666, 332}},
+      {"ddim", "trailing", 10, {999, 899, 799, 699, 599, 499, 399, 299, 199, 99}},
+      {"ddim", "leading", 4, {751, 501, 251, 1}},
+      {"pndm", "linspace", 7, {999, 832, 832, 666, 500, 333, 166, 0}},
+      {"pndm", "trailing", 4, {999, 749, 749, 499, 249}},
+      {"euler", "leading", 4, {751, 501, 251, 1}},
+      {"euler", "trailing", 4, {999, 749, 499, 249}},
+      {"euler", "linspace", 3, {999, 499.5, 0}},
+      {"dpmpp_2m", "leading", 10, {901, 811, 721, 631, 541, 451, 361, 271, 181, 91}},
+      {"dpmpp_2m", "trailing", 4, {999, 749, 499, 249}},
+      {"unipc", "linspace", 3, {999, 666, 333}},
+      {"unipc", "leading", 3, {751, 501, 251}},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name << " " << c.spacing << " " << c.steps);
+    auto config = sd15();
+    config["timestep_spacing"] = c.spacing;
+    const auto scheduler = make_scheduler(c.name, config);
+    scheduler->set_timesteps(c.steps);
+    CHECK(scheduler->timestep_values() == c.expected);
+  }
+}
+
+TEST_CASE("Euler with Karras sigmas and a sigma_min final sigma") {
+  auto config = sd15();
+  config["use_karras_sigmas"] = true;
+  config["final_sigmas_type"] = "sigma_min";
+  const auto scheduler = make_scheduler("euler", config);
+  scheduler->set_timesteps(10);
+  const auto sigmas = scheduler->sigmas();
+  const auto alphas = scheduler->noise_schedule().alphas_cumprod;
+  const double sigma_min = std::sqrt((1 - alphas[0].item<double>()) / alphas[0].item<double>());
+  const double sigma_max = std::sqrt((1 - alphas[999].item<double>()) / alphas[999].item<double>());
+  REQUIRE(sigmas.numel() == 11);
+  CHECK(sigmas[0].item<double>() == doctest::Approx(sigma_max).epsilon(1e-5));
+  CHECK(sigmas[10].item<double>() == doctest::Approx(sigma_min).epsilon(1e-5));
+  // rho = 7: sigma_i^(1/7) is linear in i.
+  const double step = std::pow(sigmas[1].item<double>(), 1 / 7.0) - std::pow(sigmas[0].item<double>(), 1 / 7.0);
+  CHECK(std::pow(sigmas[5].item<double>(), 1 / 7.0) ==
+        doctest::Approx(std::pow(sigmas[0].item<double>(), 1 / 7.0) + 5 * step).epsilon(1e-5));
+  // The timesteps follow the sigmas back through the training table: 999 first, ~0 last.
+  const auto timesteps = scheduler->timestep_values();
+  CHECK(timesteps.front() == doctest::Approx(999).epsilon(1e-4));
+  CHECK(timesteps.back() < 1.0);
+  CHECK(std::is_sorted(timesteps.rbegin(), timesteps.rend()));
+}
