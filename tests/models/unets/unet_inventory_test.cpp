@@ -48,12 +48,18 @@ std::set<std::string> values_of(const std::map<std::string, std::string>& map) {
   return values;
 }
 
-// Every mapped name carries the shape of its diffusers source (the UNet and ControlNet keep shapes).
-void check_mapped_shapes(const std::map<std::string, std::string>& map, const Shapes& diffusers, const Shapes& ldm) {
+// The built model has exactly the published diffusers names and shapes; the mapping renames them
+// onto exactly the published original names, keeping each shape, as the published map does.
+void check_component(const Shapes& built, const Shapes& expected, const std::map<std::string, std::string>& map,
+                     const Shapes& ldm, const json& published_map) {
+  CHECK(names_of(built) == names_of(expected));
+  CHECK(built == expected);
+  CHECK(values_of(map) == names_of(ldm));
   for (const auto& [from, to] : map) {
     CAPTURE(from);
     REQUIRE(ldm.count(to) == 1);
-    CHECK(ldm.at(to) == diffusers.at(from));
+    CHECK(ldm.at(to) == expected.at(from));
+    CHECK(published_map.at(from).get<std::string>() == to);
   }
 }
 
@@ -70,20 +76,10 @@ TEST_CASE("full-size SD 1.5 UNet: diffusers names and shapes, and the ldm mappin
     UNet2DConditionModel unet(config);
     built = shapes_of(*unet);
   }
-  const auto expected = shapes_from_json(read_unet_config_json(fixtures / "sd15_keys_diffusers.json").at("unet"));
-  CHECK(names_of(built) == names_of(expected));
-  CHECK(built == expected);
-
-  const auto map = unet_ldm_key_map(config);
-  const auto ldm = shapes_from_json(read_unet_config_json(fixtures / "sd15_keys_ldm.json"), "model.diffusion_model.");
-  CHECK(values_of(map) == names_of(ldm));
-  check_mapped_shapes(map, expected, ldm);
-
-  const auto published = read_unet_config_json(fixtures / "sd15_keys_map.json").at("unet");
-  for (const auto& [from, to] : map) {
-    CAPTURE(from);
-    CHECK(published.at(from).get<std::string>() == to);
-  }
+  check_component(built, shapes_from_json(read_unet_config_json(fixtures / "sd15_keys_diffusers.json").at("unet")),
+                  unet_ldm_key_map(config),
+                  shapes_from_json(read_unet_config_json(fixtures / "sd15_keys_ldm.json"), "model.diffusion_model."),
+                  read_unet_config_json(fixtures / "sd15_keys_map.json").at("unet"));
 }
 
 TEST_CASE("full-size SD 1.5 ControlNet: diffusers names and shapes, and the original mapping") {
@@ -97,18 +93,8 @@ TEST_CASE("full-size SD 1.5 ControlNet: diffusers names and shapes, and the orig
     ControlNetModel controlnet(config);
     built = shapes_of(*controlnet);
   }
-  const auto expected = shapes_from_json(read_unet_config_json(fixtures / "controlnet_keys_diffusers.json"));
-  CHECK(names_of(built) == names_of(expected));
-  CHECK(built == expected);
-
-  const auto map = controlnet_ldm_key_map(config);
-  const auto ldm = shapes_from_json(read_unet_config_json(fixtures / "controlnet_keys_ldm.json"));
-  CHECK(values_of(map) == names_of(ldm));
-  check_mapped_shapes(map, expected, ldm);
-
-  const auto published = read_unet_config_json(fixtures / "controlnet_keys_map.json");
-  for (const auto& [from, to] : map) {
-    CAPTURE(from);
-    CHECK(published.at(from).get<std::string>() == to);
-  }
+  check_component(built, shapes_from_json(read_unet_config_json(fixtures / "controlnet_keys_diffusers.json")),
+                  controlnet_ldm_key_map(config),
+                  shapes_from_json(read_unet_config_json(fixtures / "controlnet_keys_ldm.json")),
+                  read_unet_config_json(fixtures / "controlnet_keys_map.json"));
 }
