@@ -1,4 +1,5 @@
 #include "models/loaders/checkpoint_error.h"
+#include "models/loaders/checkpoint_format.h"
 #include "models/loaders/diffusers_folder.h"
 #include "models/loaders/safetensors.h"
 #include "checkpoint_test_helpers.h"
@@ -204,4 +205,32 @@ TEST_CASE("a single model folder: a standalone ControlNet") {
   check_identical(load_model_weights(files), fixture_tensors("controlnet.safetensors"));
   CHECK(contains(error_message<CheckpointError>([&] { discover_diffusers_model(root / "tokenizer"); }),
                  "config.json: missing"));
+}
+
+TEST_CASE("detect_checkpoint_format tells pipeline folders, model folders and files apart") {
+  const auto root = make_pipeline("diffusers-format");
+  CHECK((detect_checkpoint_format(root) == CheckpointFormat::diffusers_pipeline));
+  CHECK((detect_checkpoint_format(root / "controlnet") == CheckpointFormat::diffusers_model));
+  CHECK((detect_checkpoint_format(root / "unet" / "diffusion_pytorch_model.safetensors") ==
+         CheckpointFormat::single_file));
+  CHECK(contains(error_message<CheckpointError>([&] { detect_checkpoint_format(root / "tokenizer"); }),
+                 "neither model_index.json"));
+  CHECK(contains(error_message<CheckpointError>([&] { detect_checkpoint_format(root / "absent"); }),
+                 "does not exist"));
+}
+
+TEST_CASE("bf16 weights convert only when asked") {
+  const auto root = make_pipeline("diffusers-bf16");
+  StateDict bf16;
+  for (const auto& [key, tensor] : fixture_tensors("vae.safetensors")) bf16.emplace(key, tensor.to(torch::kBFloat16));
+  save_safetensors(root / "vae" / "diffusion_pytorch_model.bf16.safetensors", bf16);
+  const auto files = discover_diffusers_model(root / "vae", {"bf16"});
+  CHECK(files.variant == "bf16");
+  check_identical(load_model_weights(files), bf16);
+  const auto converted = load_model_weights(files, torch::kFloat32);
+  for (const auto& [key, tensor] : bf16) {
+    INFO(key);
+    CHECK((converted.at(key).scalar_type() == torch::kFloat32));
+    CHECK(torch::equal(converted.at(key), tensor.to(torch::kFloat32)));
+  }
 }
