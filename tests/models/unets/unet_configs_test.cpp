@@ -168,3 +168,27 @@ TEST_CASE("timesteps: 0-dim or one per batch item, anything else is an error") {
   CHECK_THROWS_WITH_AS(unet(sample, torch::tensor({1.0f, 2.0f, 3.0f}), context), doctest::Contains("[3]"),
                        std::invalid_argument);
 }
+
+TEST_CASE("bfloat16 runs through the same code path and stays close to float32") {
+  torch::manual_seed(4);
+  const auto unet_config = parse_unet_config(three_level_config(), "bf16");
+  UNet2DConditionModel unet(unet_config);
+  ControlNetModel controlnet(parse_controlnet_config(controlnet_config_from(three_level_config()), "bf16"));
+  torch::InferenceMode inference;
+  const auto sample = torch::randn({2, 4, 12, 10});
+  const auto context = torch::randn({2, 5, 24});
+  const auto image = torch::rand({2, 3, 96, 80});
+  const auto timesteps = torch::tensor({10, 700});
+  const auto residuals = controlnet(sample, timesteps, context, image, 1.0);
+  const auto reference = unet(sample, timesteps, context, &residuals);
+
+  unet->to(torch::kBFloat16);
+  controlnet->to(torch::kBFloat16);
+  const auto low_residuals = controlnet(sample.to(torch::kBFloat16), timesteps, context.to(torch::kBFloat16),
+                                        image.to(torch::kBFloat16), 1.0);
+  const auto low = unet(sample.to(torch::kBFloat16), timesteps, context.to(torch::kBFloat16), &low_residuals);
+  CHECK((low.scalar_type() == torch::kBFloat16));
+  const double relative = ((low.to(torch::kFloat32) - reference).norm() / reference.norm()).item<double>();
+  CAPTURE(relative);
+  CHECK(relative < 0.05);
+}
