@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
@@ -78,6 +80,15 @@ AutoencoderKL full_size_vae() {
   return vae;
 }
 
+// User + system CPU time of the whole process, in seconds: on a shared, oversubscribed machine
+// this says more about the work done than the wall time does.
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& time) { return static_cast<double>(time.tv_sec) + time.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -92,15 +103,20 @@ int run_mode(const Arguments& arguments) {
   const int runs = is_1080 ? 1 : arguments.runs;
 
   std::vector<double> times;
+  std::vector<double> cpu_times;
   torch::Tensor image;
   for (int run = 0; run < runs; ++run) {
     const auto start = std::chrono::steady_clock::now();
+    const double cpu_start = cpu_seconds();
     image = arguments.mode == "tiled1080" ? vae->tiled_decode(latent) : vae->decode(latent);
     times.push_back(seconds_since(start));
+    cpu_times.push_back(cpu_seconds() - cpu_start);
   }
   std::sort(times.begin(), times.end());
+  std::sort(cpu_times.begin(), cpu_times.end());
   std::cout << arguments.mode << ": output " << image.sizes() << ", " << thread_count() << " threads, " << runs
-            << " run(s): min " << times.front() << " s, median " << times[times.size() / 2] << " s; RSS after building "
+            << " run(s): wall min " << times.front() << " s, median " << times[times.size() / 2] << " s; CPU time min "
+            << cpu_times.front() << " s, median " << cpu_times[cpu_times.size() / 2] << " s; RSS after building "
             << "the model " << weights_rss << " MiB, peak RSS " << peak_rss_mib() << " MiB\n";
   return 0;
 }

@@ -54,7 +54,8 @@ torch::Tensor VaeAttentionImpl::forward(const torch::Tensor& input) {
 
   // Attended values in token layout [B, N, C], filled block by block of queries.
   torch::Tensor attended = torch::empty({batch, tokens, channels_}, normed.options());
-  const int64_t block = std::clamp<int64_t>(max_score_elements_ / std::max<int64_t>(batch * tokens, 1), 1, tokens);
+  const int64_t block =
+      std::clamp<int64_t>(max_score_elements_ / std::max<int64_t>(batch * tokens, 1), 1, std::max<int64_t>(tokens, 1));
   for (int64_t start = 0; start < tokens; start += block) {
     const int64_t count = std::min(block, tokens - start);
     const torch::Tensor queries = query.narrow(2, start, count).transpose(1, 2);  // [B, n, C]
