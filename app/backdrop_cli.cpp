@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   // Subcommands (app/cli/*_command.cpp) register here.
   backdrop::cli::add_bandit_command(app, exit_code);
+  backdrop::cli::add_project_command(app, exit_code);
+  backdrop::cli::add_worker_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

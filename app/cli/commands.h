@@ -3,7 +3,15 @@
 // callback does the work, sets `exit_code` (0, or kExitPartialFailure when some items failed) and
 // reports fatal failures as exceptions with context, which main() prints.
 
+#include <filesystem>
+#include <string>
+
 #include <CLI/CLI.hpp>
+
+namespace backdrop {
+class JobQueue;
+struct JobRunSummary;
+}  // namespace backdrop
 
 namespace backdrop::cli {
 
@@ -13,5 +21,20 @@ inline constexpr int kExitPartialFailure = 3;
 // Registration functions, in the order --help lists them.
 // void add_prepare_command(CLI::App& app, int& exit_code);
 void add_bandit_command(CLI::App& app, int& exit_code);
+void add_project_command(CLI::App& app, int& exit_code);  // project_command.cpp
+void add_worker_command(CLI::App& app, int& exit_code);   // worker_command.cpp
+
+// Shared by `backdrop worker` and `backdrop project jobs run` (worker_command.cpp).
+struct JobRunCliOptions {
+  std::string job = "catalogue";
+  std::string cache;  // empty: the project's cache folder
+  int threads = 1;
+  double lease_seconds = 60;
+  std::string renderer = "solid";
+};
+void add_job_run_options(CLI::App& command, JobRunCliOptions& options);
+// Runs the queue's job with a progress line on stderr; Ctrl-C releases the tasks in flight.
+backdrop::JobRunSummary run_job_from_cli(backdrop::JobQueue& queue, const std::filesystem::path& cache_dir,
+                                         const JobRunCliOptions& options);
 
 }  // namespace backdrop::cli

@@ -1,0 +1,194 @@
+// `backdrop project`: create a project file, import a catalogue, show its state, and run, pause
+// or resume its generation jobs (locally, or through a PostgreSQL queue for many machines).
+
+#include <iostream>
+#include <map>
+
+#include "app/cli/commands.h"
+#include "core/generation/jobs_collect.h"
+#include "core/generation/jobs_plan.h"
+#include "core/generation/jobs_postgres_queue.h"
+#include "core/generation/jobs_runner.h"
+#include "core/generation/jobs_sqlite_queue.h"
+#include "core/store/catalog_import.h"
+#include "core/store/project.h"
+
+namespace backdrop::cli {
+namespace {
+
+// "--column id=sku" style overrides of the catalog.csv column names.
+CatalogColumns parse_columns(const std::vector<std::string>& mappings) {
+  CatalogColumns columns;
+  const std::map<std::string, std::string*> fields{
+      {"id", &columns.id}, {"category", &columns.category}, {"title", &columns.title}, {"image", &columns.image}};
+  for (const auto& mapping : mappings) {
+    const auto equals = mapping.find('=');
+    const auto field = fields.find(mapping.substr(0, equals));
+    if (equals == std::string::npos || field == fields.end()) {
+      throw std::runtime_error("--column '" + mapping + "': expected id|category|title|image=<CSV column>");
+    }
+    *field->second = mapping.substr(equals + 1);
+  }
+  return columns;
+}
+
+void print_report(const ImportReport& report) {
+  std::cout << "imported: " << report.added << " added, " << report.updated << " updated, " << report.unchanged
+            << " unchanged, " << report.issues.size() << " skipped\n";
+  for (const auto& issue : report.issues) {
+    std::cout << "  " << (issue.line > 0 ? "line " + std::to_string(issue.line) + ": " : "") << issue.message << "\n";
+  }
+}
+
+void print_progress(const std::string& name, const JobProgress& p) {
+  std::cout << "  job " << name << " (" << to_string(p.state) << "): " << p.done << "/" << p.total() << " done, "
+            << p.failed << " failed, " << p.pending << " pending, " << p.claimed << " in flight\n";
+}
+
+void print_status(const std::filesystem::path& file, const std::string& database, const std::string& job) {
+  auto project = Project::open(file);
+  std::cout << file.string() << " (schema " << project.schema_version() << ")\n"
+            << "  products: " << project.products().count() << " in " << project.products().categories().size()
+            << " categories\n";
+  const auto counts = project.variants().count_by_status();
+  std::cout << "  variants:";
+  for (const auto status :
+       {VariantStatus::generated, VariantStatus::flagged, VariantStatus::approved, VariantStatus::rejected}) {
+    const auto found = counts.find(status);
+    std::cout << " " << to_string(status) << " " << (found == counts.end() ? 0 : found->second);
+  }
+  std::cout << "\n";
+  if (is_postgres_url(database)) {
+    print_progress(job, open_job_queue(database, job)->progress());
+    return;
+  }
+  for (const auto& name : sqlite_job_names(project)) print_progress(name, SqliteJobQueue(file, name).progress());
+}
+
+struct JobsArguments {
+  std::filesystem::path file;
+  std::string database;  // empty: the project file
+  JobRunCliOptions run;
+  int seeds = 1;
+  int steps = 20;
+  std::string scheduler = "ddim";
+  double guidance = 7.5;
+  bool submit_only = false;
+
+  std::string queue_database() const { return database.empty() ? file.string() : database; }
+};
+
+void run_jobs(const JobsArguments& arguments, int& exit_code) {
+  auto project = Project::open(arguments.file);
+  GenerationSettings settings;
+  settings.seeds = arguments.seeds;
+  settings.steps = arguments.steps;
+  settings.scheduler = arguments.scheduler;
+  settings.guidance_scale = arguments.guidance;
+  const auto queue = open_job_queue(arguments.queue_database(), arguments.run.job);
+  const auto added = queue->submit(plan_variants(project, settings));
+  std::cout << "job " << arguments.run.job << ": " << added << " new variants queued\n";
+  if (arguments.submit_only) return;
+  const auto cache = arguments.run.cache.empty() ? project.cache_dir() : std::filesystem::path(arguments.run.cache);
+  const auto summary = run_job_from_cli(*queue, cache, arguments.run);
+  if (auto* shared = dynamic_cast<PostgresJobQueue*>(queue.get())) {
+    std::cout << "collected " << collect_results(*shared, project) << " results into " << arguments.file.string()
+              << "\n";
+  }
+  if (summary.failed > 0) exit_code = kExitPartialFailure;
+}
+
+void add_database_options(CLI::App& command, JobsArguments& arguments) {
+  command.add_option("file", arguments.file, "Project file")->required();
+  command.add_option("--db", arguments.database, "Queue in PostgreSQL (postgresql://...) instead of the project file");
+}
+
+void add_jobs_command(CLI::App& project, int& exit_code) {
+  auto* jobs = project.add_subcommand("jobs", "Run, pause and resume generation jobs");
+  jobs->require_subcommand(1);
+
+  auto run_arguments = std::make_shared<JobsArguments>();
+  auto* run = jobs->add_subcommand("run", "Queue the project's variants and render what is missing");
+  add_database_options(*run, *run_arguments);
+  add_job_run_options(*run, run_arguments->run);
+  run->add_option("--seeds", run_arguments->seeds, "Seeds per product, prompt and placement")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  run->add_option("--steps", run_arguments->steps, "Denoising steps")->capture_default_str();
+  run->add_option("--scheduler", run_arguments->scheduler, "Scheduler")->capture_default_str();
+  run->add_option("--guidance", run_arguments->guidance, "Classifier-free guidance scale")->capture_default_str();
+  run->add_flag("--submit-only", run_arguments->submit_only,
+                "Only queue the variants (then start `backdrop worker` processes)");
+  run->callback([run_arguments, &exit_code] { run_jobs(*run_arguments, exit_code); });
+
+  for (const auto state : {JobState::paused, JobState::active}) {
+    const bool pausing = state == JobState::paused;
+    auto arguments = std::make_shared<JobsArguments>();
+    auto* command = jobs->add_subcommand(pausing ? "pause" : "resume",
+                                         pausing ? "Pause a job: workers finish their current variant and stop"
+                                                 : "Let a paused job's workers continue (run `jobs run` or workers)");
+    add_database_options(*command, *arguments);
+    command->add_option("--job", arguments->run.job, "Job name")->capture_default_str();
+    command->callback([arguments, state] {
+      Project::open(arguments->file);  // a typo in the file name is an error, not a new job
+      const auto queue = open_job_queue(arguments->queue_database(), arguments->run.job);
+      queue->set_state(state);
+      std::cout << "job " << arguments->run.job << ": " << to_string(state) << "\n";
+    });
+  }
+}
+
+}  // namespace
+
+void add_project_command(CLI::App& app, int& exit_code) {
+  auto* project = app.add_subcommand("project", "Create a project, import a catalogue, run generation jobs");
+  project->require_subcommand(1);
+
+  auto create_file = std::make_shared<std::filesystem::path>();
+  auto* create = project->add_subcommand("create", "Create an empty project file (*.backdrop)");
+  create->add_option("file", *create_file, "Project file to create")->required();
+  create->callback([create_file] {
+    auto created = Project::create(*create_file);
+    std::cout << "created " << create_file->string() << " (schema " << created.schema_version() << ")\n";
+  });
+
+  struct ImportArguments {
+    std::filesystem::path file, csv, images;
+    std::vector<std::string> columns;
+    std::string category;
+  };
+  auto import_arguments = std::make_shared<ImportArguments>();
+  auto* import = project->add_subcommand("import", "Import or update products from a CSV or a folder of images");
+  import->add_option("file", import_arguments->file, "Project file")->required();
+  auto* csv = import->add_option("--csv", import_arguments->csv, "Catalogue CSV (catalog.csv layout)")
+                  ->check(CLI::ExistingFile);
+  auto* images = import->add_option("--images", import_arguments->images, "Folder of product images")
+                     ->check(CLI::ExistingDirectory);
+  csv->excludes(images);
+  import->add_option("--column", import_arguments->columns, "CSV column for a field: id=sku, image=photo ...")
+      ->needs(csv);
+  import->add_option("--category", import_arguments->category, "Category of a folder's images (default: its name)")
+      ->needs(images);
+  import->callback([import_arguments, csv, images, &exit_code] {
+    if (csv->count() == 0 && images->count() == 0) throw std::runtime_error("project import: give --csv or --images");
+    auto opened = Project::open(import_arguments->file);
+    const auto report =
+        csv->count() > 0
+            ? import_catalog_csv(opened, import_arguments->csv, parse_columns(import_arguments->columns))
+            : import_image_folder(opened, import_arguments->images, import_arguments->category);
+    print_report(report);
+    if (!report.issues.empty()) exit_code = kExitPartialFailure;
+  });
+
+  auto status_arguments = std::make_shared<JobsArguments>();
+  auto* status = project->add_subcommand("status", "Products, variants by review state, and job progress");
+  add_database_options(*status, *status_arguments);
+  status->add_option("--job", status_arguments->run.job, "Job to show from a PostgreSQL queue")->capture_default_str();
+  status->callback([status_arguments] {
+    print_status(status_arguments->file, status_arguments->database, status_arguments->run.job);
+  });
+
+  add_jobs_command(*project, exit_code);
+}
+
+}  // namespace backdrop::cli
