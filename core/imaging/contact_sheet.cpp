@@ -64,7 +64,8 @@ cv::Mat render_contact_sheet(const std::vector<ContactSheetRow>& rows, const std
 
   put_text(sheet, "photo + mask", cv::Point(kLabelWidth + kGap, 19), kTextColour);
   for (size_t c = 0; c < column_titles.size(); ++c) {
-    put_text(sheet, column_titles[c], cv::Point(kLabelWidth + kGap + int(c + 1) * (kCellWidth + kGap), 19), kTextColour);
+    put_text(sheet, column_titles[c], cv::Point(kLabelWidth + kGap + int(c + 1) * (kCellWidth + kGap), 19), kTextColour,
+             0.38);
   }
   for (size_t r = 0; r < rows.size(); ++r) {
     const auto& row = rows[r];

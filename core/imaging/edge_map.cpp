@@ -57,14 +57,21 @@ cv::Mat edge_map(const cv::Mat& product_bgr, const cv::Mat& mask, const EdgeMapO
   if (product_bgr.type() != CV_8UC3 || mask.type() != CV_8UC1 || product_bgr.size() != mask.size()) {
     throw ImageError("edge map: expected an 8-bit colour image and a mask of the same size");
   }
-  const cv::Mat grey = smoothed_grey(product_bgr);
-  const auto [low, high] = thresholds_for(grey, mask, options);
-  cv::Mat edges;
-  cv::Canny(grey, edges, low, high);
-  cv::Mat near_product;
+  cv::Mat edges = cv::Mat::zeros(mask.size(), CV_8UC1);
+  const cv::Rect box = cv::boundingRect(mask);
+  if (box.empty()) return edges;
+  // Only the product's surroundings can hold edges: work there (the blur and Canny need a few
+  // pixels beyond the dilated mask).
+  const int reach = options.mask_dilation + 4;
+  const cv::Rect roi = (box + cv::Size(2 * reach, 2 * reach) - cv::Point(reach, reach)) & cv::Rect(0, 0, mask.cols, mask.rows);
+  const cv::Mat grey = smoothed_grey(product_bgr(roi));
+  const auto [low, high] = thresholds_for(grey, mask(roi), options);
+  cv::Mat found, near_product;
+  cv::Canny(grey, found, low, high);
   const int size = 2 * options.mask_dilation + 1;
-  cv::dilate(mask, near_product, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(size, size)));
-  return edges & near_product;
+  cv::dilate(mask(roi), near_product, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(size, size)));
+  found.copyTo(edges(roi), near_product);
+  return edges;
 }
 
 }  // namespace backdrop::imaging

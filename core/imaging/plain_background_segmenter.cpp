@@ -32,13 +32,20 @@ cv::Mat refine_with_grabcut(const cv::Mat& bgr, const cv::Mat& product, int band
   cv::dilate(product, outer, kernel);
   if (cv::countNonZero(inner) == 0 || cv::countNonZero(outer) == static_cast<int>(outer.total())) return product;
 
-  cv::Mat labels(product.size(), CV_8UC1, cv::Scalar(cv::GC_BGD));
-  labels.setTo(cv::GC_PR_BGD, outer);
-  labels.setTo(cv::GC_PR_FGD, product);
-  labels.setTo(cv::GC_FGD, inner);
+  // Work on the product's surroundings only: far backdrop is fixed anyway and only slows it.
+  const int margin = 4 * band;
+  const cv::Rect around = cv::Rect(cv::boundingRect(outer)) + cv::Size(2 * margin, 2 * margin) - cv::Point(margin, margin);
+  const cv::Rect roi = around & cv::Rect(0, 0, bgr.cols, bgr.rows);
+  cv::Mat labels(roi.size(), CV_8UC1, cv::Scalar(cv::GC_BGD));
+  labels.setTo(cv::GC_PR_BGD, outer(roi));
+  labels.setTo(cv::GC_PR_FGD, product(roi));
+  labels.setTo(cv::GC_FGD, inner(roi));
+  if (cv::countNonZero(labels == cv::GC_BGD) == 0) return product;  // GrabCut needs backdrop samples
   cv::Mat background_model, foreground_model;
-  cv::grabCut(bgr, labels, cv::Rect(), background_model, foreground_model, iterations, cv::GC_INIT_WITH_MASK);
-  return (labels == cv::GC_FGD) | (labels == cv::GC_PR_FGD);
+  cv::grabCut(bgr(roi), labels, cv::Rect(), background_model, foreground_model, iterations, cv::GC_INIT_WITH_MASK);
+  cv::Mat refined = cv::Mat::zeros(product.size(), CV_8UC1);
+  refined(roi).setTo(255, (labels == cv::GC_FGD) | (labels == cv::GC_PR_FGD));
+  return refined;
 }
 
 // Canny edges thickened by a pixel, so that small gaps in a faint outline (white on white)

@@ -1,5 +1,7 @@
 #include "core/imaging/segmentation.h"
 
+#include <cmath>
+
 #include <opencv2/imgproc.hpp>
 
 namespace backdrop::imaging {
@@ -16,17 +18,22 @@ std::string method_name(SegmentationMethod method) {
 }
 
 cv::Mat feathered_alpha(const cv::Mat& mask, double radius) {
-  cv::Mat alpha;
   if (radius <= 0) return mask.clone();
-  cv::GaussianBlur(mask, alpha, cv::Size(), radius);
-  // The blur moves the 50% level by at most a fraction of a pixel; pin it to the mask so that
-  // mask and alpha never disagree about which pixels are the product.
-  cv::Mat inside = alpha.clone(), outside = alpha.clone();
-  cv::max(alpha, 128, inside);
-  cv::min(alpha, 127, outside);
-  inside.copyTo(alpha, mask);
-  cv::Mat background = mask == 0;
-  outside.copyTo(alpha, background);
+  cv::Mat alpha = cv::Mat::zeros(mask.size(), CV_8UC1);
+  const int reach = static_cast<int>(std::ceil(4 * radius)) + 1;  // the blur's support
+  const cv::Rect box = cv::boundingRect(mask);
+  if (box.empty()) return alpha;
+  const cv::Rect roi = (box + cv::Size(2 * reach, 2 * reach) - cv::Point(reach, reach)) & cv::Rect(0, 0, mask.cols, mask.rows);
+  cv::Mat blurred;
+  cv::GaussianBlur(mask(roi), blurred, cv::Size(), radius, radius, cv::BORDER_REPLICATE);
+  // The blur moves the 50% level by a fraction of a pixel; pin it to the mask so that mask and
+  // alpha never disagree about which pixels are the product.
+  const cv::Mat inside = mask(roi) != 0;
+  cv::Mat pinned_inside, pinned_outside;
+  cv::max(blurred, 128, pinned_inside);
+  cv::min(blurred, 127, pinned_outside);
+  pinned_outside.copyTo(alpha(roi));
+  pinned_inside.copyTo(alpha(roi), inside);
   return alpha;
 }
 

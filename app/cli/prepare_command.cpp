@@ -1,0 +1,130 @@
+// `backdrop prepare`: product preparation for a catalogue. For every product and placement it
+// writes the canvas, mask, soft alpha, edge map, palette and studio-backdrop image, then a
+// contact sheet to review and a summary of failures (exit code kExitPartialFailure if any).
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "app/cli/commands.h"
+#include "app/cli/terminal_progress.h"
+#include "core/catalog/catalog.h"
+#include "core/imaging/image_error.h"
+#include "core/imaging/learned_segmenter.h"
+#include "core/imaging/prepare_products.h"
+
+namespace backdrop::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace backdrop::imaging;
+
+struct PrepareArguments {
+  fs::path catalog;
+  fs::path out;
+  std::string placements;
+  fs::path layouts;
+  fs::path masks;
+  fs::path segmenter_model;
+  int segmenter_size = 320;
+  std::string segmenter_device = "cpu";
+  std::optional<double> edge_low;
+  std::optional<double> edge_high;
+  std::string studio_colour;
+  int palette_colours = 5;
+};
+
+// "#rrggbb" -> BGR.
+cv::Vec3b parse_hex_colour(const std::string& text) {
+  static const std::regex pattern("#?([0-9a-fA-F]{2})([0-9a-fA-F]{2})([0-9a-fA-F]{2})");
+  std::smatch match;
+  if (!std::regex_match(text, match, pattern)) throw ImageError("--studio-colour '" + text + "': expected #rrggbb");
+  auto channel = [&](int i) { return static_cast<uint8_t>(std::stoi(match[i].str(), nullptr, 16)); };
+  return {channel(3), channel(2), channel(1)};
+}
+
+LayoutRules layout_rules(const fs::path& configured) {
+  if (!configured.empty()) return load_layout_rules(configured);
+  const auto found = find_default_layout_rules();
+  if (!found) {
+    throw ImageError("no layout rules found (share/backdrop/layouts/default.json beside the program); "
+                     "give --layouts FILE or set BACKDROP_LAYOUTS");
+  }
+  return load_layout_rules(*found);
+}
+
+void print_summary(const Catalog& catalog, const PrepareSummary& summary) {
+  for (const auto& issue : catalog.issues) {
+    std::cerr << catalog.source.string() << ":" << issue.line << ": skipped: " << issue.message << "\n";
+  }
+  for (const auto& outcome : summary.products) {
+    if (!outcome.ok) std::cerr << "failed " << outcome.id << ": " << outcome.error << "\n";
+    for (const auto& warning : outcome.warnings) std::cerr << "warning " << outcome.id << ": " << warning << "\n";
+  }
+  std::cout << "prepared " << summary.products.size() - summary.failures() << " of " << summary.products.size()
+            << " products";
+  if (summary.failures() > 0) std::cout << " (" << summary.failures() << " failed)";
+  std::cout << "\ncontact sheet: " << summary.contact_sheet.string() << "\n";
+}
+
+void run_prepare(const PrepareArguments& arguments, int& exit_code) {
+  const Catalog catalog = read_catalog_csv(arguments.catalog);
+  PrepareOptions options;
+  options.out_dir = arguments.out;
+  if (!arguments.placements.empty()) options.placements = parse_placements(arguments.placements);
+  options.layout = layout_rules(arguments.layouts);
+  options.masks_dir = arguments.masks;
+  options.edges.low_threshold = arguments.edge_low;
+  options.edges.high_threshold = arguments.edge_high;
+  options.palette_colours = arguments.palette_colours;
+  if (!arguments.studio_colour.empty()) options.studio_colour = parse_hex_colour(arguments.studio_colour);
+  std::unique_ptr<LearnedSegmenter> learned;
+  if (!arguments.segmenter_model.empty()) {
+    learned = std::make_unique<LearnedSegmenter>(
+        LearnedSegmenterOptions{arguments.segmenter_model, arguments.segmenter_size, true, arguments.segmenter_device});
+    options.learned = learned.get();
+  }
+  const auto summary = prepare_products(catalog.products, options, terminal_progress());
+  print_summary(catalog, summary);
+  if (summary.failures() > 0 || !catalog.issues.empty()) exit_code = kExitPartialFailure;
+}
+
+}  // namespace
+
+void add_prepare_command(CLI::App& app, int& exit_code) {
+  auto arguments = std::make_shared<PrepareArguments>();
+  auto* command = app.add_subcommand(
+      "prepare", "Segment, place and render every catalogue product on every placement, with a contact sheet");
+  command->add_option("--catalog", arguments->catalog, "Catalogue CSV (product_id, category, title, image)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command->add_option("--out", arguments->out, "Output folder")->required();
+  command->add_option("--placements", arguments->placements,
+                      "Comma-separated placements: ids (square, landscape, portrait, story, medium-rectangle, "
+                      "leaderboard, skyscraper), WxH or id=WxH; default: all seven");
+  command->add_option("--layouts", arguments->layouts, "Layout rules JSON (default: the installed default.json)")
+      ->check(CLI::ExistingFile);
+  command->add_option("--masks", arguments->masks, "Folder of hand-drawn masks named <product id>.png")
+      ->check(CLI::ExistingDirectory);
+  command->add_option("--segmenter-model", arguments->segmenter_model,
+                      "TorchScript salient-object model for photos without a plain background")
+      ->check(CLI::ExistingFile);
+  command->add_option("--segmenter-size", arguments->segmenter_size, "Input size of that model (U2-Net 320)")
+      ->check(CLI::Range(32, 4096));
+  command->add_option("--segmenter-device", arguments->segmenter_device, "Torch device for that model");
+  command->add_option("--edge-low", arguments->edge_low, "Canny low threshold (default: from the median)");
+  command->add_option("--edge-high", arguments->edge_high, "Canny high threshold (default: from the median)");
+  command->add_option("--studio-colour", arguments->studio_colour,
+                      "Studio backdrop colour #rrggbb (default: a colour that goes with the product)");
+  command->add_option("--palette-colours", arguments->palette_colours, "Dominant colours per product")
+      ->check(CLI::Range(1, 16));
+  command->callback([arguments, &exit_code] { run_prepare(*arguments, exit_code); });
+}
+
+}  // namespace backdrop::cli
