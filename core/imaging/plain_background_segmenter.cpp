@@ -57,6 +57,19 @@ cv::Mat edge_walls(const cv::Mat& bgr, double low, double high) {
   return edges;
 }
 
+// Region growing stopped by the edge walls. The walls are thickened to close gaps, so the
+// backdrop-coloured wall pixels that border the grown background are given back afterwards.
+cv::Mat grow_backdrop(const cv::Mat& lab, const cv::Mat& distance, const cv::Mat& walls, const cv::Mat& backdrop_like,
+                      const GrowthLimits& limits) {
+  cv::Mat grown = grow_background_from_border(lab, distance, walls, limits);
+  for (int pass = 0; pass < 2; ++pass) {
+    cv::Mat around;
+    cv::dilate(grown, around, cv::Mat());
+    grown |= around & walls & backdrop_like;
+  }
+  return grown;
+}
+
 // Puts the mask's edge where the colour is halfway between backdrop and product. The growth
 // stops a pixel or two early (thickened walls, the denoising blur), so pixels in a narrow band
 // around the edge are decided again on the unblurred image: product when their distance to the
@@ -123,17 +136,10 @@ Segmentation PlainBackgroundSegmenter::segment(const cv::Mat& bgr) const {
   const cv::Mat distance = shadow_tolerant_distance(smoothed, lab, background.lab);
   GrowthLimits limits;
   limits.seed_distance = static_cast<float>(std::max(6.0, 1.5 * background.spread + 3.0));
-  const cv::Mat walls = edge_walls(smoothed, options_.edge_low_threshold, options_.edge_high_threshold);
-  cv::Mat grown = grow_background_from_border(lab, distance, walls, limits);
-  // The walls are thickened to close gaps; give back the backdrop-coloured wall pixels that
-  // border the grown background.
   const cv::Mat colour_distance = lab_distance(lab, background.lab);
   const cv::Mat backdrop_like = colour_distance < limits.seed_distance;  // the backdrop itself, not its shadow
-  for (int pass = 0; pass < 2; ++pass) {
-    cv::Mat around;
-    cv::dilate(grown, around, cv::Mat());
-    grown |= around & walls & backdrop_like;
-  }
+  const cv::Mat walls = edge_walls(smoothed, options_.edge_low_threshold, options_.edge_high_threshold);
+  const cv::Mat grown = grow_backdrop(lab, distance, walls, backdrop_like, limits);
 
   cv::Mat product = remove_small_components(grown == 0, 0.01);
   if (cv::countNonZero(product) == 0) return needs_attention(0, "no product found: the whole image looks like backdrop");

@@ -33,6 +33,19 @@ void write_text(const std::filesystem::path& path, const std::string& text) {
   if (!out) throw ImageError(path.string() + ": cannot write the file");
 }
 
+// What a person sees of the photo: cut-outs over light grey instead of their hidden colours.
+cv::Mat as_displayed(const LoadedImage& image) {
+  if (!image.has_alpha()) return image.bgr;
+  cv::Mat colour, alpha, alpha3, out;
+  image.bgr.convertTo(colour, CV_32FC3);
+  image.alpha.convertTo(alpha, CV_32FC1, 1.0 / 255.0);
+  cv::merge(std::vector<cv::Mat>(3, alpha), alpha3);
+  const cv::Mat grey(colour.size(), CV_32FC3, cv::Scalar::all(225));
+  cv::Mat mixed = colour.mul(alpha3) + grey.mul(cv::Scalar::all(1.0) - alpha3);
+  mixed.convertTo(out, CV_8UC3);
+  return out;
+}
+
 std::string status_line(const ProductOutcome& outcome) {
   if (!outcome.ok) return outcome.error;
   char text[96];
@@ -74,7 +87,7 @@ void prepare_one(const Product& product, const PrepareOptions& options, const Pl
   const Segmentation segmentation = segment_product(image, choice);
   outcome.method = segmentation.method;
   outcome.confidence = segmentation.confidence;
-  row.photo = outlined_thumbnail(image.bgr, segmentation.mask);
+  row.photo = outlined_thumbnail(as_displayed(image), segmentation.mask);
   if (!segmentation.ok()) throw ImageError(segmentation.note.empty() ? "no usable mask" : segmentation.note);
 
   const auto folder = options.out_dir / folder_name(product.id);

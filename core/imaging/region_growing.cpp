@@ -1,5 +1,6 @@
 #include "core/imaging/region_growing.h"
 
+#include <cmath>
 #include <vector>
 
 namespace backdrop::imaging {
