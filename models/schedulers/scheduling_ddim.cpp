@@ -4,11 +4,7 @@
 
 #include <torch/torch.h>
 
-#include "models/schedulers/schedule_math.h"
-
 namespace backdrop::models {
-
-namespace sm = schedule_math;
 
 DDIMScheduler::DDIMScheduler(const nlohmann::json& config) : DDIMScheduler(SchedulerConfig(config, "DDIMScheduler")) {}
 
@@ -24,26 +20,8 @@ DDIMScheduler::DDIMScheduler(const SchedulerConfig& config)
 }
 
 void DDIMScheduler::compute_timesteps(int64_t n) {
-  const int64_t train = schedule_.num_train_timesteps;
-  std::vector<int64_t> timesteps;
-  switch (timestep_spacing_) {
-    case TimestepSpacing::linspace:
-      for (const double t : sm::reversed(sm::round_half_even(sm::linspace(0, static_cast<double>(train - 1), n)))) {
-        timesteps.push_back(static_cast<int64_t>(t));
-      }
-      break;
-    case TimestepSpacing::leading:
-      for (int64_t i = n - 1; i >= 0; --i) timesteps.push_back(i * (train / n) + steps_offset_);
-      break;
-    case TimestepSpacing::trailing: {
-      const double ratio = static_cast<double>(train) / static_cast<double>(n);
-      for (const double t : sm::arange(static_cast<double>(train), 0, -ratio)) {
-        timesteps.push_back(static_cast<int64_t>(sm::round_half_even(t)) - 1);
-      }
-      break;
-    }
-  }
-  timesteps_ = torch::tensor(timesteps, torch::kInt64);
+  timesteps_ = torch::tensor(spaced_timesteps(timestep_spacing_, schedule_.num_train_timesteps, n, steps_offset_),
+                             torch::kInt64);
 }
 
 SchedulerOutput DDIMScheduler::compute_step(const torch::Tensor& model_output, double timestep,

@@ -27,22 +27,14 @@ EulerSchedulerBase::EulerSchedulerBase(const SchedulerConfig& config, SigmaOptio
 std::vector<double> EulerSchedulerBase::spaced_timesteps(int64_t n) const {
   const int64_t train = schedule_.num_train_timesteps;
   std::vector<double> timesteps;
-  switch (timestep_spacing_) {
-    case TimestepSpacing::linspace:
-      timesteps = sm::reversed(sm::linspace(0, static_cast<double>(train - 1), n));
-      break;
-    case TimestepSpacing::leading:
-      for (int64_t i = n - 1; i >= 0; --i) timesteps.push_back(static_cast<double>(i * (train / n) + steps_offset_));
-      break;
-    case TimestepSpacing::trailing: {
-      const double ratio = static_cast<double>(train) / static_cast<double>(n);
-      for (const double t : sm::arange(static_cast<double>(train), 0, -ratio)) {
-        timesteps.push_back(static_cast<double>(static_cast<float>(sm::round_half_even(t))) - 1.0);
-      }
-      break;
+  if (timestep_spacing_ == TimestepSpacing::linspace) {
+    // Euler keeps the fractional values: linspace(0, T - 1, n) in float32, unrounded.
+    timesteps = sm::reversed(sm::linspace(0, static_cast<double>(train - 1), n));
+  } else {
+    for (const int64_t t : models::spaced_timesteps(timestep_spacing_, train, n, steps_offset_)) {
+      timesteps.push_back(static_cast<double>(t));
     }
   }
-  // diffusers keeps them as float32.
   for (auto& t : timesteps) t = static_cast<double>(static_cast<float>(t));
   return timesteps;
 }

@@ -1,14 +1,11 @@
 #include "models/schedulers/scheduling_pndm.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <torch/torch.h>
 
-#include "models/schedulers/schedule_math.h"
-
 namespace backdrop::models {
-
-namespace sm = schedule_math;
 
 PNDMScheduler::PNDMScheduler(const nlohmann::json& config) : PNDMScheduler(SchedulerConfig(config, "PNDMScheduler")) {}
 
@@ -24,24 +21,8 @@ PNDMScheduler::PNDMScheduler(const SchedulerConfig& config)
 
 void PNDMScheduler::compute_timesteps(int64_t n) {
   const int64_t train = schedule_.num_train_timesteps;
-  std::vector<int64_t> ascending;
-  switch (timestep_spacing_) {
-    case TimestepSpacing::linspace:
-      for (const double t : sm::round_half_even(sm::linspace(0, static_cast<double>(train - 1), n))) {
-        ascending.push_back(static_cast<int64_t>(t));
-      }
-      break;
-    case TimestepSpacing::leading:
-      for (int64_t i = 0; i < n; ++i) ascending.push_back(i * (train / n) + steps_offset_);
-      break;
-    case TimestepSpacing::trailing: {
-      const double ratio = static_cast<double>(train) / static_cast<double>(n);
-      for (const double t : sm::reversed(sm::arange(static_cast<double>(train), 0, -ratio))) {
-        ascending.push_back(static_cast<int64_t>(sm::round_half_even(t)) - 1);
-      }
-      break;
-    }
-  }
+  auto ascending = spaced_timesteps(timestep_spacing_, train, n, steps_offset_);
+  std::reverse(ascending.begin(), ascending.end());
   std::vector<int64_t> plms;
   prk_timesteps_.clear();
   if (skip_prk_steps_) {

@@ -5,6 +5,8 @@
 
 #include <torch/torch.h>
 
+#include "models/schedulers/schedule_math.h"
+
 namespace backdrop::models {
 
 namespace {
@@ -56,6 +58,29 @@ TimestepSpacing read_timestep_spacing(const SchedulerConfig& config, const char*
   if (value == "linspace") return TimestepSpacing::linspace;
   if (value == "trailing") return TimestepSpacing::trailing;
   return TimestepSpacing::leading;
+}
+
+std::vector<int64_t> spaced_timesteps(TimestepSpacing spacing, int64_t train, int64_t n, int64_t steps_offset) {
+  namespace sm = schedule_math;
+  std::vector<int64_t> timesteps;
+  switch (spacing) {
+    case TimestepSpacing::linspace:
+      for (const double t : sm::reversed(sm::round_half_even(sm::linspace(0, static_cast<double>(train - 1), n)))) {
+        timesteps.push_back(static_cast<int64_t>(t));
+      }
+      break;
+    case TimestepSpacing::leading:
+      for (int64_t i = n - 1; i >= 0; --i) timesteps.push_back(i * (train / n) + steps_offset);
+      break;
+    case TimestepSpacing::trailing: {
+      const double ratio = static_cast<double>(train) / static_cast<double>(n);
+      for (const double t : sm::arange(static_cast<double>(train), 0, -ratio)) {
+        timesteps.push_back(static_cast<int64_t>(sm::round_half_even(t)) - 1);
+      }
+      break;
+    }
+  }
+  return timesteps;
 }
 
 NoiseSchedule make_noise_schedule(const SchedulerConfig& config, bool reads_zero_snr_option) {

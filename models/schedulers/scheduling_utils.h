@@ -25,6 +25,11 @@ PredictionType read_prediction_type(const SchedulerConfig& config);
 
 enum class TimestepSpacing { leading, linspace, trailing };
 TimestepSpacing read_timestep_spacing(const SchedulerConfig& config, const char* fallback);
+// The n training timesteps of a DDIM-style schedule, largest first (Lin et al. 2023, Table 2):
+// linspace: round(linspace(0, T - 1, n)); leading: i * (T // n) + steps_offset;
+// trailing: round(arange(T, 0, -T / n)) - 1.
+std::vector<int64_t> spaced_timesteps(TimestepSpacing spacing, int64_t num_train_timesteps, int64_t n,
+                                      int64_t steps_offset);
 
 struct SchedulerOutput {
   torch::Tensor prev_sample;
@@ -68,7 +73,8 @@ class Scheduler {
   void set_timesteps(int64_t num_inference_steps);
   int64_t num_inference_steps() const { return num_inference_steps_; }
   // The timesteps to run, in order (CPU; int64, or float32 for the Euler schedulers). PNDM runs
-  // `n + 1` of them. Pass each value to `scale_model_input`, the model and `step`.
+  // n + 1 of them (n + 9 with its Runge-Kutta warm-up). Pass each value to `scale_model_input`,
+  // the model and `step`.
   const torch::Tensor& timesteps() const { return timesteps_; }
   std::vector<double> timestep_values() const;
   // The noise levels of the sigma-based schedulers (CPU float32, ending with the final one);
