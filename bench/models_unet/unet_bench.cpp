@@ -21,8 +21,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include "models/controlnets/controlnet.h"
 #include "models/layers/resnet.h"
@@ -52,14 +52,22 @@ Options parse_arguments(int argc, char** argv) {
       if (i + 1 >= argc) throw std::invalid_argument(flag + " needs a value");
       return argv[++i];
     };
-    if (flag == "--latent") options.latent = std::stoll(next());
-    else if (flag == "--runs") options.runs = std::stoi(next());
-    else if (flag == "--threads") options.threads = std::stoi(next());
-    else if (flag == "--device") options.device = next();
-    else if (flag == "--dtype") options.dtype = next();
-    else if (flag == "--breakdown") options.breakdown = true;
-    else if (flag == "--step") options.step = true;
-    else throw std::invalid_argument("unknown argument " + flag);
+    if (flag == "--latent")
+      options.latent = std::stoll(next());
+    else if (flag == "--runs")
+      options.runs = std::stoi(next());
+    else if (flag == "--threads")
+      options.threads = std::stoi(next());
+    else if (flag == "--device")
+      options.device = next();
+    else if (flag == "--dtype")
+      options.dtype = next();
+    else if (flag == "--breakdown")
+      options.breakdown = true;
+    else if (flag == "--step")
+      options.step = true;
+    else
+      throw std::invalid_argument("unknown argument " + flag);
   }
   return options;
 }
@@ -69,6 +77,17 @@ c10::ScalarType parse_dtype(const std::string& name) {
   if (name == "bf16") return torch::kBFloat16;
   if (name == "fp16") return torch::kFloat16;
   throw std::invalid_argument("--dtype must be fp32, bf16 or fp16");
+}
+
+// User + system CPU seconds of this process: on a shared machine, wall time measures the other
+// tenants too; CPU time over the thread count estimates the wall time the machine alone would give.
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& value) {
+    return static_cast<double>(value.tv_sec) + 1e-6 * static_cast<double>(value.tv_usec);
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 double peak_rss_gib() {
@@ -84,17 +103,21 @@ void synchronize(const torch::Device& device) {
 // Runs `body` `runs` times, prints min and median seconds and returns the minimum.
 double time_it(const std::string& label, int runs, const torch::Device& device, const std::function<void()>& body) {
   std::vector<double> seconds;
+  std::vector<double> cpu;
   for (int run = 0; run < runs; ++run) {
     synchronize(device);
     const auto start = std::chrono::steady_clock::now();
+    const double cpu_start = cpu_seconds();
     body();
     synchronize(device);
     seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    cpu.push_back(cpu_seconds() - cpu_start);
   }
   std::sort(seconds.begin(), seconds.end());
+  std::sort(cpu.begin(), cpu.end());
   std::cout << std::left << std::setw(34) << label << std::fixed << std::setprecision(3) << " min " << seconds.front()
-            << " s   median " << seconds[seconds.size() / 2] << " s   (" << runs << " runs)   peak RSS "
-            << std::setprecision(2) << peak_rss_gib() << " GiB" << std::endl;
+            << " s   median " << seconds[seconds.size() / 2] << " s   (" << runs << " runs)   CPU min " << cpu.front()
+            << " s   peak RSS " << std::setprecision(2) << peak_rss_gib() << " GiB" << std::endl;
   return seconds.front();
 }
 
@@ -147,6 +170,8 @@ int main(int argc, char** argv) {
               << thread_count() << " threads, latent " << options.latent << "x" << options.latent << " (image "
               << 8 * options.latent << "x" << 8 * options.latent << "), batch 2, attention kernel "
               << (has_native_sdpa() ? "at::scaled_dot_product_attention" : "blocked") << std::endl;
+    double load[1] = {0.0};
+    if (getloadavg(load, 1) == 1) std::cout << "load average at start: " << load[0] << std::endl;
 
     const auto configs = sd15_configs();
     const auto unet_config = parse_unet_config(configs.at("unet"), "sd15_configs.json:unet");
@@ -157,14 +182,16 @@ int main(int argc, char** argv) {
     unet->to(device, dtype);
     ControlNetModel controlnet(controlnet_config);
     controlnet->to(device, dtype);
-    std::cout << "models built, peak RSS " << std::setprecision(2) << std::fixed << peak_rss_gib() << " GiB" << std::endl;
+    std::cout << "models built, peak RSS " << std::setprecision(2) << std::fixed << peak_rss_gib() << " GiB"
+              << std::endl;
 
     const auto latents = torch::randn({2, 4, options.latent, options.latent}, tensor);
     const auto context = torch::randn({2, 77, 768}, tensor);
     const auto control_image = torch::rand({2, 3, 8 * options.latent, 8 * options.latent}, tensor);
     const auto timestep = torch::tensor(981, torch::TensorOptions().dtype(torch::kInt64).device(device));
 
-    const double unet_seconds = time_it("UNet forward", options.runs, device, [&] { unet(latents, timestep, context); });
+    const double unet_seconds =
+        time_it("UNet forward", options.runs, device, [&] { unet(latents, timestep, context); });
     const double controlnet_seconds = time_it("ControlNet forward", options.runs, device,
                                               [&] { controlnet(latents, timestep, context, control_image, 1.0); });
     std::cout << "one ControlNet + CFG step (sum of the minima): " << std::setprecision(3)

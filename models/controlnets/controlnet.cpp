@@ -50,14 +50,8 @@ ControlNetModelImpl::ControlNetModelImpl(const ControlNetConfig& config)
 
   // One zero convolution per UNet skip connection: conv_in's, each resnet's, each downsampler's.
   controlnet_down_blocks_ = register_module("controlnet_down_blocks", torch::nn::ModuleList());
-  controlnet_down_blocks_->push_back(zero_conv(encoder.block_out_channels.front()));
-  for (int64_t level = 0; level < encoder.levels(); ++level) {
-    const int64_t skips = encoder.layers_per_block[level] + (level + 1 < encoder.levels() ? 1 : 0);
-    for (int64_t i = 0; i < skips; ++i) controlnet_down_blocks_->push_back(zero_conv(encoder.block_out_channels[level]));
-  }
-  if (static_cast<int64_t>(controlnet_down_blocks_->size()) != encoder.skip_connection_count()) {
-    throw std::logic_error("ControlNetModel: zero convolutions do not match the skip connections");
-  }
+  for (const int64_t channels : encoder.skip_connection_channels())
+    controlnet_down_blocks_->push_back(zero_conv(channels));
   controlnet_mid_block_ = register_module("controlnet_mid_block", zero_conv(encoder.block_out_channels.back()));
 }
 
@@ -72,8 +66,7 @@ ControlNetResiduals ControlNetModelImpl::forward(const torch::Tensor& sample, co
                                 c10::str(controlnet_cond.sizes()));
   }
   const torch::Tensor conditioning = config_.bgr_conditioning ? controlnet_cond.flip({1}) : controlnet_cond;
-  const torch::Tensor temb =
-      encoder_.embed_timesteps(timesteps, sample.size(0), sample.device(), sample.scalar_type());
+  const torch::Tensor temb = encoder_.embed_timesteps(timesteps, sample.size(0), sample.device(), sample.scalar_type());
 
   const torch::Tensor embedded = controlnet_cond_embedding_(conditioning);
   torch::Tensor hidden_states = encoder_.conv_in(sample);

@@ -10,12 +10,13 @@ ControlNetConfig parse_controlnet_config(const nlohmann::json& json, const std::
   try {
     config.conditioning_channels = json.value("conditioning_channels", int64_t{3});
     if (json.contains("conditioning_embedding_out_channels")) {
-      config.conditioning_embedding_out_channels = json.at("conditioning_embedding_out_channels").get<std::vector<int64_t>>();
+      config.conditioning_embedding_out_channels =
+          json.at("conditioning_embedding_out_channels").get<std::vector<int64_t>>();
     }
     const auto order = json.value("controlnet_conditioning_channel_order", std::string("rgb"));
     if (order != "rgb" && order != "bgr") {
-      throw ConfigError(origin + ": 'controlnet_conditioning_channel_order' must be \"rgb\" or \"bgr\", not \"" + order +
-                        "\"");
+      throw ConfigError(origin + ": 'controlnet_conditioning_channel_order' must be \"rgb\" or \"bgr\", not \"" +
+                        order + "\"");
     }
     config.bgr_conditioning = order == "bgr";
     config.global_pool_conditions = json.value("global_pool_conditions", false);

@@ -24,7 +24,8 @@ std::map<std::string, std::string> controlnet_ldm_key_map(const ControlNetConfig
   add_weight_and_bias(keys, embedding + "conv_out", hint + std::to_string(2 * blocks + 2));
 
   for (int64_t k = 0; k < config.encoder.skip_connection_count(); ++k) {
-    add_weight_and_bias(keys, "controlnet_down_blocks." + std::to_string(k), prefix + "zero_convs." + std::to_string(k) + ".0");
+    add_weight_and_bias(keys, "controlnet_down_blocks." + std::to_string(k),
+                        prefix + "zero_convs." + std::to_string(k) + ".0");
   }
   add_weight_and_bias(keys, "controlnet_mid_block", prefix + "middle_block_out.0");
   return keys;

@@ -33,7 +33,9 @@ void check_attention_shapes(const torch::Tensor& query, const torch::Tensor& key
 
 }  // namespace
 
-bool has_native_sdpa() { return kNativeSdpa; }
+bool has_native_sdpa() {
+  return kNativeSdpa;
+}
 
 torch::Tensor naive_attention(const torch::Tensor& query, const torch::Tensor& key, const torch::Tensor& value,
                               double scale) {
@@ -58,8 +60,7 @@ torch::Tensor blocked_attention(const torch::Tensor& query, const torch::Tensor&
 
   const int64_t rows = std::clamp<int64_t>(score_budget / std::max<int64_t>(key_tokens, 1), 1, query_tokens);
   // Laid out [B, Nq, H, D] so that merging the heads afterwards is a free view.
-  torch::Tensor output =
-      torch::empty({batch, query_tokens, heads, value.size(3)}, value.options()).transpose(1, 2);
+  torch::Tensor output = torch::empty({batch, query_tokens, heads, value.size(3)}, value.options()).transpose(1, 2);
   torch::Tensor scores = torch::empty({rows, key_tokens}, q.options());
   torch::Tensor probabilities = torch::empty({rows, key_tokens}, q.options());
 

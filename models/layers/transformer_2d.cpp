@@ -36,7 +36,9 @@ FeedForwardImpl::FeedForwardImpl(int64_t dim, int64_t mult) {
                              {"0", geglu_.ptr()}, {"2", out_.ptr()}}));
 }
 
-torch::Tensor FeedForwardImpl::forward(const torch::Tensor& input) { return out_(geglu_(input)); }
+torch::Tensor FeedForwardImpl::forward(const torch::Tensor& input) {
+  return out_(geglu_(input));
+}
 
 BasicTransformerBlockImpl::BasicTransformerBlockImpl(const BasicTransformerBlockOptions& options)
     : only_cross_attention_(options.only_cross_attention) {
@@ -71,8 +73,9 @@ Transformer2DModelImpl::Transformer2DModelImpl(const Transformer2DOptions& optio
                                 std::to_string(options.in_channels) + ", " + std::to_string(inner_dim_) + ")");
   }
   // diffusers builds this group norm with eps 1e-6 whatever the UNet's norm_eps.
-  norm_ = register_module("norm", torch::nn::GroupNorm(
-                                      torch::nn::GroupNormOptions(options.norm_num_groups, options.in_channels).eps(1e-6)));
+  norm_ = register_module(
+      "norm",
+      torch::nn::GroupNorm(torch::nn::GroupNormOptions(options.norm_num_groups, options.in_channels).eps(1e-6)));
   if (use_linear_projection_) {
     proj_in_linear_ = register_module("proj_in", torch::nn::Linear(options.in_channels, inner_dim_));
   } else {

@@ -29,8 +29,8 @@ class KeyMapBuilder {
     std::vector<std::string> modules{"norm", "proj_in", "proj_out"};
     for (int64_t t = 0; t < layers; ++t) {
       const std::string block = "transformer_blocks." + std::to_string(t) + ".";
-      for (const char* name : {"norm1", "norm2", "norm3", "attn1.to_out.0", "attn2.to_out.0", "ff.net.0.proj",
-                               "ff.net.2"}) {
+      for (const char* name :
+           {"norm1", "norm2", "norm3", "attn1.to_out.0", "attn2.to_out.0", "ff.net.0.proj", "ff.net.2"}) {
         modules.push_back(block + name);
       }
       for (const char* attention : {"attn1", "attn2"}) {
@@ -52,7 +52,9 @@ class KeyMapBuilder {
   std::map<std::string, std::string> map_;
 };
 
-std::string index_name(const std::string& base, int64_t index) { return base + "." + std::to_string(index); }
+std::string index_name(const std::string& base, int64_t index) {
+  return base + "." + std::to_string(index);
+}
 
 void add_encoder(KeyMapBuilder& keys, const UNetEncoderConfig& config) {
   keys.weight_and_bias("conv_in", "input_blocks.0.0");
@@ -68,8 +70,7 @@ void add_encoder(KeyMapBuilder& keys, const UNetEncoderConfig& config) {
       const std::string ldm = index_name("input_blocks", input_block);
       keys.resnet(index_name(block + ".resnets", j), ldm + ".0", in_channels != out_channels);
       if (config.has_cross_attention(level)) {
-        keys.transformer(index_name(block + ".attentions", j), ldm + ".1",
-                         config.transformer_layers_per_block[level]);
+        keys.transformer(index_name(block + ".attentions", j), ldm + ".1", config.transformer_layers_per_block[level]);
       }
     }
     if (level + 1 < config.levels()) {

@@ -29,7 +29,6 @@ std::map<std::string, std::string> unet_ldm_key_map(const UNet2DConditionConfig&
 
 // The same for the encoder alone (conv_in, time embedding, down blocks, mid block), which
 // ControlNet shares with the UNet.
-std::map<std::string, std::string> unet_encoder_ldm_key_map(const UNetEncoderConfig& config,
-                                                            const std::string& prefix);
+std::map<std::string, std::string> unet_encoder_ldm_key_map(const UNetEncoderConfig& config, const std::string& prefix);
 
 }  // namespace backdrop::models

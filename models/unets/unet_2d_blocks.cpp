@@ -105,8 +105,8 @@ torch::Tensor UNetMidBlock2DCrossAttnImpl::forward(torch::Tensor hidden_states, 
   return hidden_states;
 }
 
-UpBlock2DImpl::UpBlock2DImpl(int64_t in_channels, int64_t out_channels, int64_t prev_output_channels,
-                             bool add_upsample, const UNetBlockOptions& options) {
+UpBlock2DImpl::UpBlock2DImpl(int64_t in_channels, int64_t out_channels, int64_t prev_output_channels, bool add_upsample,
+                             const UNetBlockOptions& options) {
   resnets_ = register_module("resnets", torch::nn::ModuleList());
   if (options.cross_attention) attentions_ = register_module("attentions", torch::nn::ModuleList());
   for (int64_t i = 0; i < options.num_layers; ++i) {

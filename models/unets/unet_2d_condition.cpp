@@ -22,8 +22,7 @@ bool broadcasts_to(const torch::Tensor& residual, const torch::Tensor& target) {
 void add_residuals(std::vector<torch::Tensor>& skips, const ControlNetResiduals& residuals) {
   if (residuals.down.size() != skips.size()) {
     throw std::invalid_argument("UNet2DConditionModel: " + std::to_string(residuals.down.size()) +
-                                " ControlNet down residuals for " + std::to_string(skips.size()) +
-                                " skip connections");
+                                " ControlNet down residuals for " + std::to_string(skips.size()) + " skip connections");
   }
   for (std::size_t i = 0; i < skips.size(); ++i) {
     if (!broadcasts_to(residuals.down[i], skips[i])) {
@@ -51,9 +50,9 @@ UNet2DConditionModelImpl::UNet2DConditionModelImpl(const UNet2DConditionConfig& 
     output_channels = encoder.block_out_channels.at(level);
     const int64_t skip_channels = encoder.block_out_channels.at(std::max<int64_t>(level - 1, 0));
     const bool is_last = i == levels - 1;
-    up_blocks_->push_back(UpBlock2D(
-        skip_channels, output_channels, prev_output_channels, /*add_upsample=*/!is_last,
-        unet_block_options(encoder, level, config.up_layers(i), config.up_has_cross_attention(i))));
+    up_blocks_->push_back(
+        UpBlock2D(skip_channels, output_channels, prev_output_channels, /*add_upsample=*/!is_last,
+                  unet_block_options(encoder, level, config.up_layers(i), config.up_has_cross_attention(i))));
   }
 
   const int64_t first = encoder.block_out_channels.front();
@@ -69,8 +68,7 @@ torch::Tensor UNet2DConditionModelImpl::forward(const torch::Tensor& sample, con
                                                 const torch::Tensor& encoder_hidden_states,
                                                 const ControlNetResiduals* residuals) {
   check_unet_inputs(config_.encoder, sample, encoder_hidden_states, "UNet2DConditionModel");
-  const torch::Tensor temb =
-      encoder_.embed_timesteps(timesteps, sample.size(0), sample.device(), sample.scalar_type());
+  const torch::Tensor temb = encoder_.embed_timesteps(timesteps, sample.size(0), sample.device(), sample.scalar_type());
 
   std::vector<torch::Tensor> skips;
   torch::Tensor hidden_states = encoder_.down(encoder_.conv_in(sample), temb, encoder_hidden_states, skips);

@@ -124,17 +124,21 @@ UNetEncoderConfig parse_unet_encoder_config(const json& config, const std::strin
       fail(origin, "block_out_channels", std::to_string(channels) + " is not a positive multiple of norm_num_groups");
     }
     if (heads <= 0 || channels % heads != 0) {
-      fail(origin, "attention_head_dim", std::to_string(heads) + " heads do not divide " + std::to_string(channels) +
-                                             " channels at level " + std::to_string(level));
+      fail(origin, "attention_head_dim",
+           std::to_string(heads) + " heads do not divide " + std::to_string(channels) + " channels at level " +
+               std::to_string(level));
     }
   }
   return encoder;
 }
 
-int64_t UNetEncoderConfig::skip_connection_count() const {
-  int64_t count = 1;
-  for (int64_t level = 0; level < levels(); ++level) count += layers_per_block.at(level) + (level + 1 < levels() ? 1 : 0);
-  return count;
+std::vector<int64_t> UNetEncoderConfig::skip_connection_channels() const {
+  std::vector<int64_t> channels{block_out_channels.front()};
+  for (int64_t level = 0; level < levels(); ++level) {
+    const int64_t skips = layers_per_block.at(level) + (level + 1 < levels() ? 1 : 0);
+    channels.insert(channels.end(), static_cast<std::size_t>(skips), block_out_channels.at(level));
+  }
+  return channels;
 }
 
 int64_t UNet2DConditionConfig::up_layers(int64_t index) const {

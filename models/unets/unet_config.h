@@ -45,8 +45,10 @@ struct UNetEncoderConfig {
   int64_t levels() const { return static_cast<int64_t>(block_out_channels.size()); }
   int64_t time_embed_dim() const { return 4 * block_out_channels.front(); }
   bool has_cross_attention(int64_t level) const { return down_block_types.at(level) == "CrossAttnDownBlock2D"; }
-  // Skip connections the encoder produces: conv_in's, one per resnet, one per downsampler.
-  int64_t skip_connection_count() const;
+  // Channels of each skip connection the encoder produces, in order: conv_in's, then per level one
+  // per resnet and one for the downsampler (all levels but the last).
+  std::vector<int64_t> skip_connection_channels() const;
+  int64_t skip_connection_count() const { return static_cast<int64_t>(skip_connection_channels().size()); }
 };
 
 struct UNet2DConditionConfig {

@@ -32,9 +32,11 @@ UNetEncoder::UNetEncoder(torch::nn::Module& owner, const UNetEncoderConfig& conf
 
   const int64_t padding = (config.conv_in_kernel - 1) / 2;
   conv_in_ = owner.register_module(
-      "conv_in", torch::nn::Conv2d(torch::nn::Conv2dOptions(config.in_channels, channels.front(), config.conv_in_kernel)
-                                       .padding(padding)));
-  time_embedding_ = owner.register_module("time_embedding", TimestepEmbedding(channels.front(), config.time_embed_dim()));
+      "conv_in",
+      torch::nn::Conv2d(
+          torch::nn::Conv2dOptions(config.in_channels, channels.front(), config.conv_in_kernel).padding(padding)));
+  time_embedding_ =
+      owner.register_module("time_embedding", TimestepEmbedding(channels.front(), config.time_embed_dim()));
 
   down_blocks_ = owner.register_module("down_blocks", torch::nn::ModuleList());
   for (int64_t level = 0; level < config.levels(); ++level) {
@@ -48,8 +50,8 @@ UNetEncoder::UNetEncoder(torch::nn::Module& owner, const UNetEncoderConfig& conf
   const int64_t last = config.levels() - 1;
   // One (attention, resnet) pair after the first resnet, as in every diffusers UNet config.
   const auto mid_options = unet_block_options(config, last, /*num_layers=*/1, /*cross_attention=*/true);
-  mid_block_ =
-      owner.register_module("mid_block", UNetMidBlock2DCrossAttn(channels.back(), config.mid_block_scale_factor, mid_options));
+  mid_block_ = owner.register_module(
+      "mid_block", UNetMidBlock2DCrossAttn(channels.back(), config.mid_block_scale_factor, mid_options));
 }
 
 torch::Tensor UNetEncoder::embed_timesteps(const torch::Tensor& timesteps, int64_t batch, const torch::Device& device,
@@ -58,7 +60,9 @@ torch::Tensor UNetEncoder::embed_timesteps(const torch::Tensor& timesteps, int64
   return time_embedding_(features.to(dtype));
 }
 
-torch::Tensor UNetEncoder::conv_in(const torch::Tensor& sample) { return conv_in_(sample); }
+torch::Tensor UNetEncoder::conv_in(const torch::Tensor& sample) {
+  return conv_in_(sample);
+}
 
 torch::Tensor UNetEncoder::down(torch::Tensor hidden_states, const torch::Tensor& temb, const torch::Tensor& context,
                                 std::vector<torch::Tensor>& skips) {

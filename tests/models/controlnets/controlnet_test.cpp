@@ -83,7 +83,7 @@ TEST_CASE("ControlNet loads through the original ControlNet names") {
 
   const auto io = load_safetensors(fixtures / "controlnet_io.safetensors");
   torch::InferenceMode inference;
-  const auto residuals = controlnet(io.at("sample"), io.at("timestep"), io.at("encoder_hidden_states"),
-                                    io.at("controlnet_cond"), 1.0);
+  const auto residuals =
+      controlnet(io.at("sample"), io.at("timestep"), io.at("encoder_hidden_states"), io.at("controlnet_cond"), 1.0);
   CHECK(max_difference(residuals.mid, io.at("s1.0.mid_block_res_sample")) < kTolerance);
 }

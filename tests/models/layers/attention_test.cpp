@@ -56,8 +56,8 @@ TEST_CASE("reduced precision runs with float32 scores and stays close to float32
   const auto value = heads_view(1, 50, 2, 8);
   const auto reference = naive_attention(query, key, value, 0.35);
   for (const bool upcast : {false, true}) {
-    const auto low = blocked_attention(query.to(torch::kBFloat16), key.to(torch::kBFloat16),
-                                       value.to(torch::kBFloat16), 0.35, upcast, 128);
+    const auto low = blocked_attention(query.to(torch::kBFloat16), key.to(torch::kBFloat16), value.to(torch::kBFloat16),
+                                       0.35, upcast, 128);
     CHECK((low.scalar_type() == torch::kBFloat16));
     CHECK(max_difference(low, reference) < 0.05);
   }
@@ -81,8 +81,8 @@ TEST_CASE("Attention has diffusers' parameter names and matches a hand-written f
 
   std::vector<std::string> names;
   for (const auto& [name, shape] : module_inventory(*attention)) names.push_back(name);
-  CHECK(names == std::vector<std::string>{"to_k.weight", "to_out.0.bias", "to_out.0.weight", "to_q.weight",
-                                          "to_v.weight"});
+  CHECK(names ==
+        std::vector<std::string>{"to_k.weight", "to_out.0.bias", "to_out.0.weight", "to_q.weight", "to_v.weight"});
 
   torch::NoGradGuard no_grad;
   const auto hidden = torch::randn({2, 9, 12});

@@ -184,8 +184,8 @@ TEST_CASE("bfloat16 runs through the same code path and stays close to float32")
 
   unet->to(torch::kBFloat16);
   controlnet->to(torch::kBFloat16);
-  const auto low_residuals = controlnet(sample.to(torch::kBFloat16), timesteps, context.to(torch::kBFloat16),
-                                        image.to(torch::kBFloat16), 1.0);
+  const auto low_residuals =
+      controlnet(sample.to(torch::kBFloat16), timesteps, context.to(torch::kBFloat16), image.to(torch::kBFloat16), 1.0);
   const auto low = unet(sample.to(torch::kBFloat16), timesteps, context.to(torch::kBFloat16), &low_residuals);
   CHECK((low.scalar_type() == torch::kBFloat16));
   const double relative = ((low.to(torch::kFloat32) - reference).norm() / reference.norm()).item<double>();
