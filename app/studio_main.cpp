@@ -1,16 +1,83 @@
 // `backdrop-studio`: the desktop application.
-//   backdrop-studio [--catalogue FILE.csv] [--screenshot FILE.png]
-// --screenshot renders the main window to a PNG and exits, so the GUI can be looked at headless.
+//   backdrop-studio [--project FILE.backdrop] [--catalogue FILE.csv|FOLDER] [--generate N]
+//                   [--view catalogue|product|variants|prompts|queue|bandit] [--screenshot FILE.png]
+// --catalogue without --project imports into a new project in a temporary folder. --generate
+// prepares and generates studio-backdrop variants for the first N products. --screenshot renders
+// the window (on the chosen view) to a PNG and exits, so the GUI can be looked at headless.
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include <cstdio>
 
 #include "core/engine/engine_info.h"
+#include "ui/catalogue_panel.h"
+#include "ui/generation_panel.h"
 #include "ui/main_window.h"
+
+namespace {
+
+using backdrop::ui::MainWindow;
+
+int fail(const QString& message) {
+  std::fprintf(stderr, "backdrop-studio: %s\n", qPrintable(message));
+  return 1;
+}
+
+// The steps after the window is up, each started when the one before has finished.
+class StartupScript : public QObject {
+ public:
+  StartupScript(MainWindow& window, QString catalogue, int generate, QString view, QString screenshot)
+      : window_(window), catalogue_(std::move(catalogue)), generate_(generate), view_(std::move(view)),
+        screenshot_(std::move(screenshot)) {}
+
+  void run() {
+    if (catalogue_.isEmpty()) return afterImport();
+    connect(&window_, &MainWindow::importFinished, this, &StartupScript::afterImport, Qt::SingleShotConnection);
+    if (!window_.importCatalogue(catalogue_)) QApplication::exit(fail("cannot import " + catalogue_));
+  }
+
+ private:
+  void afterImport() {
+    const QStringList ids = window_.catalogue().shownProductIds();
+    if (!ids.isEmpty()) window_.selectProduct(ids.front());
+    if (generate_ <= 0 || ids.isEmpty()) return finish();
+    const QStringList chosen = ids.mid(0, generate_);
+    connect(&window_, &MainWindow::prepareFinished, this, [this, chosen] {
+      connect(&window_.generation(), &backdrop::ui::GenerationPanel::jobFinished, this, &StartupScript::finish,
+              Qt::SingleShotConnection);
+      window_.generation().start(chosen);
+    }, Qt::SingleShotConnection);
+    window_.prepareProducts(chosen);
+  }
+
+  void finish() {
+    if (!view_.isEmpty() && !window_.showView(view_)) {
+      QApplication::exit(fail("unknown view " + view_));
+      return;
+    }
+    if (screenshot_.isEmpty()) return;
+    // Let layouts settle, thumbnails and previews load before grabbing.
+    QTimer::singleShot(2500, this, [this] {
+      if (!window_.grab().save(screenshot_, "PNG")) {
+        QApplication::exit(fail("cannot write " + screenshot_));
+        return;
+      }
+      QApplication::exit(0);
+    });
+  }
+
+  MainWindow& window_;
+  QString catalogue_;
+  int generate_;
+  QString view_;
+  QString screenshot_;
+};
+
+}  // namespace
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -23,27 +90,26 @@ int main(int argc, char** argv) {
   QCommandLineParser parser;
   parser.setApplicationDescription("Backdrop Studio: review generated product backgrounds");
   parser.addHelpOption();
-  QCommandLineOption catalogue("catalogue", "Open this catalogue CSV at start.", "file");
+  QCommandLineOption project("project", "Open this project (*.backdrop).", "file");
+  QCommandLineOption catalogue("catalogue", "Import this catalogue CSV or image folder at start.", "source");
+  QCommandLineOption generate("generate", "Prepare and generate variants for the first N products.", "N", "0");
+  QCommandLineOption view("view", "Show this view: catalogue, product, variants, prompts, queue, bandit.", "name");
   QCommandLineOption screenshot("screenshot", "Render the main window to this PNG file and exit.", "file");
-  parser.addOptions({catalogue, screenshot});
+  parser.addOptions({project, catalogue, generate, view, screenshot});
   parser.process(app);
 
   backdrop::configure_engine_threads(0);
-  backdrop::ui::MainWindow window;
-  if (parser.isSet(catalogue) && !window.openCatalogue(parser.value(catalogue))) return 1;
+  MainWindow window;
+  QTemporaryDir scratch;  // holds the project when only a catalogue is given
+  if (parser.isSet(project)) {
+    if (!window.openProject(parser.value(project))) return 1;
+  } else if (parser.isSet(catalogue)) {
+    if (!scratch.isValid() || !window.createProject(scratch.filePath("studio.backdrop"))) return fail("cannot create a project");
+  }
   window.show();
 
-  if (parser.isSet(screenshot)) {
-    // Let layouts settle and the thumbnail loads finish before grabbing.
-    QTimer::singleShot(1500, &window, [&] {
-      const QString path = parser.value(screenshot);
-      if (!window.grab().save(path, "PNG")) {
-        std::fprintf(stderr, "backdrop-studio: cannot write %s\n", qPrintable(path));
-        QApplication::exit(1);
-        return;
-      }
-      QApplication::exit(0);
-    });
-  }
+  StartupScript script(window, parser.value(catalogue), parser.value(generate).toInt(), parser.value(view),
+                       parser.value(screenshot));
+  QTimer::singleShot(0, &script, [&script] { script.run(); });
   return QApplication::exec();
 }

@@ -16,7 +16,7 @@
 
 #include <set>
 
-#include "core/catalog/catalog.h"
+#include "core/store/product_repository.h"
 #include "ui/roles.h"
 
 namespace backdrop::ui {
@@ -60,11 +60,11 @@ CataloguePanel::CataloguePanel(QWidget* parent) : QWidget(parent) {
 QWidget* CataloguePanel::buildEmptyState() {
   auto* page = new QWidget;
   page->setObjectName("catalogueEmptyState");
-  auto* title = new QLabel(tr("<h3>No catalogue open</h3>"));
-  auto* hint = new QLabel(tr("Open a catalogue CSV with one row per product "
-                             "(product_id, category, title, image) to browse its products here."));
+  auto* title = new QLabel(tr("<h3>No products yet</h3>"));
+  auto* hint = new QLabel(tr("Create or open a project (File › New Project…), then import a catalogue: a CSV "
+                             "with one row per product (id, category, title, image) or a folder of photos."));
   hint->setWordWrap(true);
-  auto* open = new QPushButton(tr("Open Catalogue…"));
+  auto* open = new QPushButton(tr("Import Catalogue…"));
   open->setObjectName("openCatalogueButton");
   connect(open, &QPushButton::clicked, this, &CataloguePanel::openCatalogueRequested);
 
@@ -88,6 +88,9 @@ QWidget* CataloguePanel::buildBrowser() {
   search_->setObjectName("productSearch");
   search_->setPlaceholderText(tr("Search products"));
   search_->setClearButtonEnabled(true);
+  sortOrder_ = new QComboBox;
+  sortOrder_->setObjectName("sortOrder");
+  sortOrder_->addItems({tr("Sort by id"), tr("Sort by title"), tr("Sort by category"), tr("Sort by progress")});
 
   model_ = new QStandardItemModel(this);
   categoryProxy_ = new QSortFilterProxyModel(this);
@@ -97,12 +100,14 @@ QWidget* CataloguePanel::buildBrowser() {
   searchProxy_->setSourceModel(categoryProxy_);
   searchProxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
   searchProxy_->setFilterRole(kSearchTextRole);
+  searchProxy_->setSortRole(kSortKeyRole);
 
   grid_ = new QListView;
   grid_->setObjectName("productGrid");
   grid_->setViewMode(QListView::IconMode);
   grid_->setIconSize(QSize(kThumbnailSize, kThumbnailSize));
-  grid_->setGridSize(QSize(kThumbnailSize + 32, kThumbnailSize + 48));
+  grid_->setGridSize(QSize(kThumbnailSize + 40, kThumbnailSize + 64));
+  grid_->setSelectionMode(QAbstractItemView::ExtendedSelection);
   grid_->setTextElideMode(Qt::ElideRight);
   grid_->setResizeMode(QListView::Adjust);
   grid_->setMovement(QListView::Static);
@@ -113,6 +118,9 @@ QWidget* CataloguePanel::buildBrowser() {
 
   connect(categoryFilter_, &QComboBox::currentIndexChanged, this, &CataloguePanel::applyCategoryFilter);
   connect(search_, &QLineEdit::textChanged, searchProxy_, &QSortFilterProxyModel::setFilterFixedString);
+  connect(sortOrder_, &QComboBox::currentIndexChanged, this, &CataloguePanel::applySortOrder);
+  connect(grid_, &QListView::activated, this,
+          [this](const QModelIndex& index) { emit productActivated(index.data(kProductIdRole).toString()); });
   connect(grid_->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& current) {
     emit currentProductChanged(current.isValid() ? current.data(kProductIdRole).toString() : QString());
   });
@@ -120,6 +128,7 @@ QWidget* CataloguePanel::buildBrowser() {
   auto* filters = new QHBoxLayout;
   filters->addWidget(categoryFilter_);
   filters->addWidget(search_, 1);
+  filters->addWidget(sortOrder_);
   auto* layout = new QVBoxLayout(page);
   layout->setContentsMargins(4, 4, 4, 4);
   layout->addLayout(filters);
@@ -133,18 +142,21 @@ void CataloguePanel::applyCategoryFilter(int index) {
       category.isEmpty() ? QRegularExpression() : QRegularExpression("^" + QRegularExpression::escape(category) + "$"));
 }
 
-void CataloguePanel::showCatalog(const Catalog& catalog) {
+void CataloguePanel::showProducts(const std::vector<StoredProduct>& products,
+                                  const QMap<QString, ProductStatus>& statuses) {
   model_->clear();
   const QIcon placeholder = placeholderIcon();
   std::set<QString> categories;
-  for (const auto& product : catalog.products) {
+  for (const auto& product : products) {
+    const QString id = QString::fromStdString(product.external_id);
     auto* item = new QStandardItem(placeholder, QString::fromStdString(product.title));
     item->setEditable(false);
-    item->setToolTip(QString::fromStdString(product.id + " · " + product.category + "\n" + product.title));
-    item->setData(QString::fromStdString(product.id), kProductIdRole);
+    item->setData(id, kProductIdRole);
     item->setData(QString::fromStdString(product.category), kCategoryRole);
-    item->setData(QString::fromStdString(product.image.string()), kImagePathRole);
-    item->setData(QString::fromStdString(product.id + " " + product.category + " " + product.title), kSearchTextRole);
+    item->setData(QString::fromStdString(product.title), kTitleRole);
+    item->setData(QString::fromStdString(product.image_path), kImagePathRole);
+    item->setData(QString::fromStdString(product.external_id + " " + product.category + " " + product.title),
+                  kSearchTextRole);
     model_->appendRow(item);
     categories.insert(QString::fromStdString(product.category));
   }
@@ -154,17 +166,75 @@ void CataloguePanel::showCatalog(const Catalog& catalog) {
   for (const auto& category : categories) categoryFilter_->addItem(category);
   categoryFilter_->blockSignals(false);
   applyCategoryFilter(0);
-  pages_->setCurrentIndex(1);
-  loadThumbnails(catalog);
+  updateStatuses(statuses);
+  pages_->setCurrentIndex(products.empty() ? 0 : 1);
+  loadThumbnails();
+}
+
+void CataloguePanel::updateStatuses(const QMap<QString, ProductStatus>& statuses) {
+  for (int row = 0; row < model_->rowCount(); ++row) {
+    QStandardItem* item = model_->item(row);
+    const QString id = item->data(kProductIdRole).toString();
+    const ProductStatus status = statuses.value(id);
+    const QString title = item->data(kTitleRole).toString();
+    item->setText(title + "\n" + status.badges());
+    item->setToolTip(id + " · " + item->data(kCategoryRole).toString() + "\n" + title + "\n" + status.badges());
+    item->setData(status.rank(), kStatusRole);
+    item->setForeground(status.flagged > 0 ? QColor(176, 40, 40) : status.approved > 0 ? QColor(30, 120, 50) : QColor());
+  }
+  applySortOrder(sortOrder_->currentIndex());
+}
+
+void CataloguePanel::applySortOrder(int index) {
+  for (int row = 0; row < model_->rowCount(); ++row) {
+    QStandardItem* item = model_->item(row);
+    const QString id = item->data(kProductIdRole).toString();
+    QVariant key;
+    switch (index) {
+      case 1: key = item->data(kTitleRole).toString().toLower(); break;
+      case 2: key = item->data(kCategoryRole).toString() + " " + id; break;
+      case 3: key = QString::number(9 - item->data(kStatusRole).toInt()) + id; break;
+      default: key = id;
+    }
+    item->setData(key, kSortKeyRole);
+  }
+  searchProxy_->sort(0);
+}
+
+QString CataloguePanel::currentProductId() const {
+  return grid_->currentIndex().isValid() ? grid_->currentIndex().data(kProductIdRole).toString() : QString();
+}
+
+QStringList CataloguePanel::selectedProductIds() const {
+  QStringList ids;
+  for (const QModelIndex& index : grid_->selectionModel()->selectedIndexes()) ids << index.data(kProductIdRole).toString();
+  if (ids.isEmpty() && !currentProductId().isEmpty()) ids << currentProductId();
+  return ids;
+}
+
+bool CataloguePanel::selectProduct(const QString& productId) {
+  for (int row = 0; row < searchProxy_->rowCount(); ++row) {
+    const QModelIndex index = searchProxy_->index(row, 0);
+    if (index.data(kProductIdRole).toString() == productId) {
+      grid_->setCurrentIndex(index);
+      grid_->scrollTo(index);
+      return true;
+    }
+  }
+  return false;
+}
+
+QStringList CataloguePanel::shownProductIds() const {
+  QStringList ids;
+  for (int row = 0; row < searchProxy_->rowCount(); ++row) ids << searchProxy_->index(row, 0).data(kProductIdRole).toString();
+  return ids;
 }
 
 int CataloguePanel::productCount() const { return model_->rowCount(); }
 
-void CataloguePanel::loadThumbnails(const Catalog& catalog) {
+void CataloguePanel::loadThumbnails() {
   QList<QPair<int, QString>> jobs;
-  for (int row = 0; row < static_cast<int>(catalog.products.size()); ++row) {
-    jobs.append({row, QString::fromStdString(catalog.products[row].image.string())});
-  }
+  for (int row = 0; row < model_->rowCount(); ++row) jobs.append({row, model_->item(row)->data(kImagePathRole).toString()});
   if (thumbnails_) {  // a previous catalogue's thumbnails must not land in this one's rows
     thumbnails_->disconnect(this);
     thumbnails_->cancel();

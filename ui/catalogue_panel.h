@@ -1,6 +1,7 @@
 #pragma once
-// The catalogue browser: a thumbnail grid of the products with a category filter and a text search.
-// Until a catalogue is open it shows what to do next.
+// The catalogue browser: a thumbnail grid of the project's products with a category filter, a text
+// search, status badges and a choice of sort order; arrow keys move, Enter opens the product.
+// Until a project with products is open it shows what to do next.
 
 #include <QPointer>
 #include <QWidget>
@@ -13,8 +14,13 @@ class QSortFilterProxyModel;
 class QStackedWidget;
 class QStandardItemModel;
 
+#include <QMap>
+#include <vector>
+
+#include "ui/product_status.h"
+
 namespace backdrop {
-struct Catalog;
+struct StoredProduct;
 }
 
 namespace backdrop::ui {
@@ -25,11 +31,21 @@ class CataloguePanel : public QWidget {
  public:
   explicit CataloguePanel(QWidget* parent = nullptr);
 
-  void showCatalog(const Catalog& catalog);
+  void showProducts(const std::vector<StoredProduct>& products, const QMap<QString, ProductStatus>& statuses);
+  // Updates the badges in place, keeping the selection and the scroll position.
+  void updateStatuses(const QMap<QString, ProductStatus>& statuses);
   int productCount() const;
+  QString currentProductId() const;
+  // Makes the product current (and scrolls to it); false when it is not shown.
+  bool selectProduct(const QString& productId);
+  // The ids in the order shown.
+  QStringList shownProductIds() const;
+  // The selected products' ids (the current one when nothing else is selected).
+  QStringList selectedProductIds() const;
 
  signals:
   void openCatalogueRequested();
+  void productActivated(const QString& productId);
   // The product's id, or an empty string when nothing is selected.
   void currentProductChanged(const QString& productId);
 
@@ -37,11 +53,13 @@ class CataloguePanel : public QWidget {
   QWidget* buildEmptyState();
   QWidget* buildBrowser();
   void applyCategoryFilter(int index);
-  void loadThumbnails(const Catalog& catalog);
+  void applySortOrder(int index);
+  void loadThumbnails();
 
   QStackedWidget* pages_ = nullptr;
   QComboBox* categoryFilter_ = nullptr;
   QLineEdit* search_ = nullptr;
+  QComboBox* sortOrder_ = nullptr;
   QListView* grid_ = nullptr;
   QStandardItemModel* model_ = nullptr;
   QSortFilterProxyModel* categoryProxy_ = nullptr;

@@ -1,36 +1,91 @@
 #include "ui/main_window.h"
 
 #include <QApplication>
+#include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QLabel>
+#include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QUndoStack>
+#include <QVBoxLayout>
+#include <QtConcurrent>
 
-#include "core/catalog/catalog.h"
 #include "core/engine/engine_info.h"
+#include "core/store/catalog_import.h"
+#include "core/store/project.h"
+#include "ui/bandit_panel.h"
 #include "ui/catalogue_panel.h"
+#include "ui/generation_panel.h"
+#include "ui/import_dialog.h"
 #include "ui/product_panel.h"
+#include "ui/product_status.h"
+#include "ui/project_session.h"
+#include "ui/prompt_editor.h"
+#include "ui/settings_dialog.h"
+#include "ui/studio_backdrop_renderer.h"
+#include "ui/variants_panel.h"
 
 namespace backdrop::ui {
+namespace {
+
+struct WorkResult {
+  QString summary;
+  QStringList issues;
+};
+
+const QStringList kViews{"catalogue", "variants", "prompts", "queue", "bandit"};
+
+}  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setObjectName("mainWindow");
   setWindowTitle(tr("Backdrop Studio"));
+  session_ = new ProjectSession(this);
+  undoStack_ = new QUndoStack(this);
   catalogue_ = new CataloguePanel;
-  product_ = new ProductPanel;
-  auto* splitter = new QSplitter;
-  splitter->addWidget(catalogue_);
-  splitter->addWidget(product_);
-  splitter->setStretchFactor(0, 3);
-  splitter->setStretchFactor(1, 2);
-  setCentralWidget(splitter);
+  product_ = new ProductPanel(*session_);
+  variants_ = new VariantsPanel(*session_, *undoStack_);
+  prompts_ = new PromptEditor(*session_);
+  generation_ = new GenerationPanel(*session_);
+  bandit_ = new BanditPanel(*session_);
+
+  auto* browse = new QSplitter;
+  browse->addWidget(catalogue_);
+  browse->addWidget(product_);
+  browse->setStretchFactor(0, 3);
+  browse->setStretchFactor(1, 2);
+  tabs_ = new QTabWidget;
+  tabs_->setObjectName("viewTabs");
+  tabs_->addTab(browse, tr("Catalogue"));
+  tabs_->addTab(variants_, tr("Variants"));
+  tabs_->addTab(prompts_, tr("Prompts"));
+  tabs_->addTab(generation_, tr("Generate"));
+  tabs_->addTab(bandit_, tr("Bandit"));
+  setCentralWidget(tabs_);
 
   buildMenus();
-  connect(catalogue_, &CataloguePanel::openCatalogueRequested, this, &MainWindow::chooseCatalogue);
+  connect(catalogue_, &CataloguePanel::openCatalogueRequested, this, [this] { chooseImport(false); });
   connect(catalogue_, &CataloguePanel::currentProductChanged, this, &MainWindow::showProduct);
+  connect(catalogue_, &CataloguePanel::productActivated, this, [this](const QString& id) {
+    variants_->showProduct(id);
+    showView("variants");
+  });
+  connect(session_, &ProjectSession::projectOpened, this, &MainWindow::onProjectOpened);
+  connect(session_, &ProjectSession::productsChanged, this, &MainWindow::refreshCatalogue);
+  connect(session_, &ProjectSession::variantsChanged, this,
+          [this] { if (session_->isOpen()) catalogue_->updateStatuses(productStatuses(*session_)); });
+  connect(product_, &ProductPanel::productChanged, this,
+          [this] { catalogue_->updateStatuses(productStatuses(*session_)); });
+  connect(generation_, &GenerationPanel::startRequested, this,
+          [this] { generation_->start(catalogue_->selectedProductIds()); });
+  connect(generation_, &GenerationPanel::jobFinished, this,
+          [this](const QString& summary) { statusBar()->showMessage(tr("Generation %1").arg(summary)); });
 
   const auto engine = engine_info();
   auto* engineLabel = new QLabel(tr("Engine %1 · libtorch %2 · %3 · %4 threads")
@@ -40,65 +95,242 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                      .arg(engine.threads));
   engineLabel->setObjectName("engineStatus");
   statusBar()->addPermanentWidget(engineLabel);
-  statusBar()->showMessage(tr("Open a catalogue to begin (File › Open Catalogue…)."));
-  resize(1280, 800);
+  statusBar()->showMessage(tr("Create or open a project to begin (File › New Project…)."));
+  resize(1400, 860);
 }
 
 MainWindow::~MainWindow() = default;
 
 void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
-  QAction* open = file->addAction(tr("&Open Catalogue…"), this, &MainWindow::chooseCatalogue);
-  open->setShortcut(QKeySequence::Open);
+  file->addAction(tr("&New Project…"), QKeySequence::New, this, &MainWindow::chooseNewProject);
+  file->addAction(tr("&Open Project…"), QKeySequence::Open, this, &MainWindow::chooseOpenProject);
+  recentMenu_ = file->addMenu(tr("Open &Recent"));
+  rebuildRecentMenu();
   file->addSeparator();
-  QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
-  quit->setShortcut(QKeySequence::Quit);
+  file->addAction(tr("&Import Catalogue CSV…"), QKeySequence(tr("Ctrl+I")), this, [this] { chooseImport(false); });
+  file->addAction(tr("Import Image &Folder…"), this, [this] { chooseImport(true); });
+  file->addAction(tr("&Prepare Selected Products"), QKeySequence(tr("Ctrl+Shift+P")), this,
+                  [this] { prepareProducts(catalogue_->selectedProductIds()); });
+  file->addSeparator();
+  file->addAction(tr("&Settings…"), QKeySequence::Preferences, this, &MainWindow::editSettings);
+  file->addSeparator();
+  file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  QAction* undo = undoStack_->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  QAction* redo = undoStack_->createRedoAction(this, tr("&Redo"));
+  redo->setShortcut(QKeySequence::Redo);
+  edit->addAction(undo);
+  edit->addAction(redo);
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  for (int i = 0; i < kViews.size(); ++i) {
+    view->addAction(tr("Show %1").arg(kViews[i]), QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)), this,
+                    [this, i] { tabs_->setCurrentIndex(i); });
+  }
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Backdrop Studio"), this, &MainWindow::showAbout);
 }
 
-void MainWindow::chooseCatalogue() {
-  const QString path = QFileDialog::getOpenFileName(this, tr("Open Catalogue"), QString(), tr("Catalogue CSV (*.csv)"));
-  if (!path.isEmpty()) openCatalogue(path);
+void MainWindow::rebuildRecentMenu() {
+  recentMenu_->clear();
+  const QStringList recent = ProjectSession::recentProjects();
+  for (const QString& file : recent) recentMenu_->addAction(file, this, [this, file] { openProject(file); });
+  recentMenu_->setEnabled(!recent.isEmpty());
 }
 
-bool MainWindow::openCatalogue(const QString& path) {
+void MainWindow::chooseNewProject() {
+  const QString file = QFileDialog::getSaveFileName(this, tr("New Project"), QString(), tr("Backdrop project (*.backdrop)"));
+  if (!file.isEmpty()) createProject(file.endsWith(".backdrop") ? file : file + ".backdrop");
+}
+
+void MainWindow::chooseOpenProject() {
+  const QString file = QFileDialog::getOpenFileName(this, tr("Open Project"), QString(), tr("Backdrop project (*.backdrop)"));
+  if (!file.isEmpty()) openProject(file);
+}
+
+bool MainWindow::createProject(const QString& file) {
   try {
-    auto catalog = std::make_unique<Catalog>(read_catalog_csv(path.toStdString()));
-    catalogue_->showCatalog(*catalog);
-    product_->clear();
-    QString message = tr("%1 products from %2").arg(catalog->products.size()).arg(QFileInfo(path).fileName());
-    if (!catalog->issues.empty()) {
-      message += tr(" · %1 rows skipped").arg(catalog->issues.size());
-      QStringList lines;
-      for (const auto& issue : catalog->issues) {
-        lines << tr("line %1: %2").arg(issue.line).arg(QString::fromStdString(issue.message));
-      }
-      QMessageBox::warning(this, tr("Rows skipped"),
-                           tr("Some rows of %1 were skipped:\n\n%2").arg(path, lines.join('\n')));
-    }
-    statusBar()->showMessage(message);
-    catalog_ = std::move(catalog);
+    session_->create(file);
     return true;
   } catch (const std::exception& error) {
-    QMessageBox::critical(this, tr("Cannot open catalogue"), QString::fromStdString(error.what()));
+    QMessageBox::critical(this, tr("Cannot create project"), QString::fromStdString(error.what()));
     return false;
   }
 }
 
-void MainWindow::showProduct(const QString& productId) {
-  if (!catalog_ || productId.isEmpty()) {
-    product_->clear();
-    return;
+bool MainWindow::openProject(const QString& file) {
+  try {
+    session_->open(file);
+    return true;
+  } catch (const std::exception& error) {
+    QMessageBox::critical(this, tr("Cannot open project"), QString::fromStdString(error.what()));
+    return false;
   }
-  for (const auto& product : catalog_->products) {
-    if (QString::fromStdString(product.id) == productId) {
-      product_->showProduct(product);
-      return;
+}
+
+void MainWindow::onProjectOpened() {
+  undoStack_->clear();
+  setWindowTitle(tr("%1 — Backdrop Studio").arg(QFileInfo(session_->file()).fileName()));
+  rebuildRecentMenu();
+  refreshCatalogue();
+  variants_->showProduct({});
+  bandit_->reload();
+}
+
+void MainWindow::refreshCatalogue() {
+  if (!session_->isOpen()) return;
+  const auto products = session_->project().products().list();
+  catalogue_->showProducts(products, productStatuses(*session_));
+  product_->clear();
+  statusBar()->showMessage(tr("%1 · %n product(s)", nullptr, static_cast<int>(products.size()))
+                               .arg(QFileInfo(session_->file()).fileName()));
+}
+
+bool MainWindow::requireProject() {
+  if (session_->isOpen()) return true;
+  QMessageBox::information(this, tr("No project"), tr("Create or open a project first (File › New Project…)."));
+  return false;
+}
+
+void MainWindow::chooseImport(bool folder) {
+  if (!requireProject()) return;
+  const QString source = folder ? QFileDialog::getExistingDirectory(this, tr("Import Image Folder"))
+                                : QFileDialog::getOpenFileName(this, tr("Import Catalogue"), QString(), tr("Catalogue CSV (*.csv)"));
+  if (source.isEmpty()) return;
+  try {
+    ImportDialog dialog(source, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    importCatalogue(source, dialog.columns(), dialog.folderCategory());
+  } catch (const std::exception& error) {
+    QMessageBox::critical(this, tr("Cannot read catalogue"), QString::fromStdString(error.what()));
+  }
+}
+
+bool MainWindow::importCatalogue(const QString& source, const CatalogColumns& columns, const QString& folderCategory) {
+  if (!session_->isOpen() || busy_) return false;
+  busy_ = true;
+  statusBar()->showMessage(tr("Importing %1…").arg(QFileInfo(source).fileName()));
+  const std::string file = session_->file().toStdString();
+  const bool folder = QFileInfo(source).isDir();
+  auto* watcher = new QFutureWatcher<WorkResult>(this);
+  connect(watcher, &QFutureWatcher<WorkResult>::finished, this, [this, watcher] {
+    watcher->deleteLater();
+    busy_ = false;
+    const WorkResult result = watcher->result();
+    emit session_->productsChanged();
+    statusBar()->showMessage(result.summary);
+    if (!result.issues.isEmpty()) showImportReport(result.summary, result.issues);
+    emit importFinished(result.summary);
+  });
+  watcher->setFuture(QtConcurrent::run([=]() -> WorkResult {
+    try {
+      auto project = Project::open(file);
+      const auto report = folder ? import_image_folder(project, source.toStdString(), folderCategory.toStdString())
+                                 : import_catalog_csv(project, source.toStdString(), columns);
+      WorkResult result;
+      result.summary = tr("Imported %1: %2 added, %3 updated, %4 unchanged, %5 rows skipped")
+                           .arg(QFileInfo(source).fileName())
+                           .arg(report.added)
+                           .arg(report.updated)
+                           .arg(report.unchanged)
+                           .arg(report.issues.size());
+      for (const auto& issue : report.issues) {
+        result.issues << (issue.line > 0 ? tr("line %1: %2").arg(issue.line).arg(QString::fromStdString(issue.message))
+                                         : QString::fromStdString(issue.message));
+      }
+      return result;
+    } catch (const std::exception& error) {
+      return {tr("Import failed: %1").arg(QString::fromStdString(error.what())), {QString::fromStdString(error.what())}};
+    }
+  }));
+  return true;
+}
+
+void MainWindow::showImportReport(const QString& summary, const QStringList& issues) {
+  // Non-modal: the merchandiser can keep it open beside the catalogue while fixing the CSV.
+  auto* dialog = new QDialog(this);
+  dialog->setObjectName("importReport");
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->setWindowTitle(tr("Import Report"));
+  auto* list = new QListWidget;
+  list->setObjectName("importIssues");
+  list->addItems(issues);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close);
+  connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+  auto* layout = new QVBoxLayout(dialog);
+  auto* heading = new QLabel(summary);
+  heading->setWordWrap(true);
+  layout->addWidget(heading);
+  layout->addWidget(list, 1);
+  layout->addWidget(buttons);
+  dialog->resize(640, 360);
+  dialog->show();
+}
+
+bool MainWindow::prepareProducts(const QStringList& productIds) {
+  if (!session_->isOpen() || busy_) return false;
+  busy_ = true;
+  std::vector<std::pair<std::string, std::string>> work;  // id, image
+  for (const auto& product : session_->project().products().list()) {
+    if (productIds.isEmpty() || productIds.contains(QString::fromStdString(product.external_id))) {
+      work.emplace_back(product.external_id, product.image_path);
     }
   }
-  product_->clear();
+  const std::filesystem::path cache = session_->cacheDir().toStdString();
+  statusBar()->showMessage(tr("Preparing %n product(s)…", nullptr, static_cast<int>(work.size())));
+  auto* watcher = new QFutureWatcher<WorkResult>(this);
+  connect(watcher, &QFutureWatcher<WorkResult>::finished, this, [this, watcher] {
+    watcher->deleteLater();
+    busy_ = false;
+    const WorkResult result = watcher->result();
+    catalogue_->updateStatuses(productStatuses(*session_));
+    if (!product_->productId().isEmpty()) product_->showProduct(product_->productId());
+    statusBar()->showMessage(result.summary);
+    emit prepareFinished(result.summary);
+  });
+  watcher->setFuture(QtConcurrent::run([work, cache]() -> WorkResult {
+    WorkResult result;
+    int prepared = 0;
+    for (const auto& [id, image] : work) {
+      try {
+        prepare_product_mask(image, cache, id);
+        ++prepared;
+      } catch (const std::exception& error) {
+        result.issues << QString::fromStdString(id + ": " + error.what());
+      }
+    }
+    result.summary = tr("Prepared %1 of %2 products").arg(prepared).arg(work.size());
+    if (!result.issues.isEmpty()) result.summary += tr(" (%1 need attention)").arg(result.issues.size());
+    return result;
+  }));
+  return true;
+}
+
+bool MainWindow::showView(const QString& name) {
+  if (name == "product") {
+    tabs_->setCurrentIndex(0);
+    return true;
+  }
+  const int index = kViews.indexOf(name);
+  if (index < 0) return false;
+  tabs_->setCurrentIndex(index);
+  return true;
+}
+
+bool MainWindow::selectProduct(const QString& productId) { return catalogue_->selectProduct(productId); }
+
+void MainWindow::showProduct(const QString& productId) {
+  product_->showProduct(productId);
+  variants_->showProduct(productId);
+}
+
+void MainWindow::editSettings() {
+  SettingsDialog dialog(this);
+  if (dialog.exec() == QDialog::Accepted) generation_->refreshBanner();
 }
 
 void MainWindow::showAbout() {

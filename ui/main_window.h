@@ -1,18 +1,26 @@
 #pragma once
-// Backdrop Studio's main window: the catalogue on the left, the selected product on the right,
-// and a status bar that says what the engine runs on.
+// Backdrop Studio's main window: one project (*.backdrop) seen through tabs — the catalogue with
+// the selected product, its variants under review, the prompt editor, the generation queue and
+// the bandit dashboard — with the review undo stack in the Edit menu and the engine in the
+// status bar.
 
 #include <QMainWindow>
-#include <memory>
+#include <QStringList>
 
-namespace backdrop {
-struct Catalog;
-}
+#include "core/catalog/catalog.h"
+
+class QTabWidget;
+class QUndoStack;
 
 namespace backdrop::ui {
 
+class BanditPanel;
 class CataloguePanel;
+class GenerationPanel;
 class ProductPanel;
+class ProjectSession;
+class PromptEditor;
+class VariantsPanel;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -21,18 +29,51 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  // Opens a catalogue CSV; returns false (and tells the user why) when it cannot be read.
-  bool openCatalogue(const QString& path);
+  // Each returns false (and tells the user why) when it cannot be done.
+  bool createProject(const QString& file);
+  bool openProject(const QString& file);
+  // Imports a CSV (with this column mapping) or a folder of images on a worker thread; the
+  // report of bad rows opens when it finishes (importFinished).
+  bool importCatalogue(const QString& source, const CatalogColumns& columns = {}, const QString& folderCategory = {});
+  // Segments the products (all when empty) on a worker thread and saves their masks.
+  bool prepareProducts(const QStringList& productIds);
+  // "catalogue", "product", "variants", "prompts", "queue" or "bandit".
+  bool showView(const QString& name);
+  bool selectProduct(const QString& productId);
+  CataloguePanel& catalogue() { return *catalogue_; }
+  GenerationPanel& generation() { return *generation_; }
+  ProjectSession& session() { return *session_; }
+  QUndoStack& undoStack() { return *undoStack_; }
+
+ signals:
+  void importFinished(const QString& summary);
+  void prepareFinished(const QString& summary);
 
  private:
   void buildMenus();
-  void chooseCatalogue();
+  void rebuildRecentMenu();
+  void chooseNewProject();
+  void chooseOpenProject();
+  void chooseImport(bool folder);
+  void editSettings();
+  void refreshCatalogue();
+  void onProjectOpened();
   void showProduct(const QString& productId);
+  void showImportReport(const QString& summary, const QStringList& issues);
   void showAbout();
+  bool requireProject();
 
+  ProjectSession* session_ = nullptr;
+  QUndoStack* undoStack_ = nullptr;
+  QTabWidget* tabs_ = nullptr;
   CataloguePanel* catalogue_ = nullptr;
   ProductPanel* product_ = nullptr;
-  std::unique_ptr<Catalog> catalog_;
+  VariantsPanel* variants_ = nullptr;
+  PromptEditor* prompts_ = nullptr;
+  GenerationPanel* generation_ = nullptr;
+  BanditPanel* bandit_ = nullptr;
+  QMenu* recentMenu_ = nullptr;
+  bool busy_ = false;  // an import or preparation is running
 };
 
 }  // namespace backdrop::ui

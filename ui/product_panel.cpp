@@ -1,16 +1,50 @@
 #include "ui/product_panel.h"
 
-#include <QImageReader>
+#include <QCheckBox>
+#include <QFormLayout>
+#include <QGridLayout>
 #include <QLabel>
-#include <QResizeEvent>
+#include <QPushButton>
+#include <QSlider>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 
-#include "core/catalog/catalog.h"
+#include "core/imaging/edge_map.h"
+#include "core/imaging/image_io.h"
+#include "core/imaging/placement.h"
+#include "core/imaging/product_segmentation.h"
+#include "core/imaging/studio_backdrop.h"
+#include "core/store/project.h"
+#include "ui/image_conversion.h"
+#include "ui/mask_editor.h"
+#include "ui/product_files.h"
+#include "ui/project_session.h"
 
 namespace backdrop::ui {
+namespace {
 
-ProductPanel::ProductPanel(QWidget* parent) : QWidget(parent) {
+constexpr int kLayoutPreview = 150;
+
+QSlider* makeSlider(const QString& name, int minimum, int maximum, int value) {
+  auto* slider = new QSlider(Qt::Horizontal);
+  slider->setObjectName(name);
+  slider->setRange(minimum, maximum);
+  slider->setValue(value);
+  return slider;
+}
+
+// The placements a product is shown on: the project's, or the standard ad sizes.
+std::vector<imaging::Placement> placementsOf(Project& project) {
+  std::vector<imaging::Placement> placements;
+  for (const auto& stored : project.placements().list()) placements.push_back({stored.name, stored.width, stored.height});
+  return placements.empty() ? imaging::default_placements() : placements;
+}
+
+}  // namespace
+
+ProductPanel::ProductPanel(ProjectSession& session, QWidget* parent) : QWidget(parent), session_(session) {
   setObjectName("productPanel");
   pages_ = new QStackedWidget(this);
   pages_->addWidget(buildEmptyState());
@@ -18,11 +52,12 @@ ProductPanel::ProductPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(pages_);
+  connect(&loading_, &QFutureWatcher<Loaded>::finished, this, &ProductPanel::onLoaded);
+  connect(&edgeWork_, &QFutureWatcher<EdgeResult>::finished, this, &ProductPanel::onEdgesReady);
 }
 
 QWidget* ProductPanel::buildEmptyState() {
-  auto* label = new QLabel(tr("<h3>No product selected</h3>"
-                              "<p>Choose a product in the catalogue to see its photo and details.</p>"));
+  auto* label = new QLabel(tr("Select a product to see its mask, edge map and layouts."));
   label->setObjectName("productEmptyState");
   label->setAlignment(Qt::AlignCenter);
   label->setWordWrap(true);
@@ -31,61 +66,238 @@ QWidget* ProductPanel::buildEmptyState() {
 
 QWidget* ProductPanel::buildDetails() {
   auto* page = new QWidget;
-  photo_ = new QLabel;
-  photo_->setObjectName("productPhoto");
-  photo_->setAlignment(Qt::AlignCenter);
-  photo_->setMinimumSize(200, 200);
-  photo_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
   title_ = new QLabel;
   title_->setObjectName("productTitle");
   title_->setWordWrap(true);
   details_ = new QLabel;
   details_->setObjectName("productDetails");
-  details_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  details_->setWordWrap(true);
-
+  tabs_ = new QTabWidget;
+  tabs_->setObjectName("productTabs");
+  tabs_->addTab(buildMaskTab(), tr("Mask"));
+  tabs_->addTab(buildEdgeTab(), tr("Edges"));
+  tabs_->addTab(buildLayoutTab(), tr("Layouts"));
   auto* layout = new QVBoxLayout(page);
-  layout->addWidget(photo_, 1);
   layout->addWidget(title_);
   layout->addWidget(details_);
+  layout->addWidget(tabs_, 1);
   return page;
 }
 
-void ProductPanel::showProduct(const Product& product) {
-  QImageReader reader(QString::fromStdString(product.image.string()));
-  reader.setAutoTransform(true);
-  image_ = reader.read();
-  title_->setText("<h3>" + QString::fromStdString(product.title).toHtmlEscaped() + "</h3>");
-  QString details = tr("Product %1 · %2").arg(QString::fromStdString(product.id), QString::fromStdString(product.category));
-  if (image_.isNull()) {
-    details += "\n" + tr("The photo cannot be read: %1").arg(reader.errorString());
-  } else {
-    details += "\n" + tr("%1 × %2 pixels · %3")
-                          .arg(image_.width())
-                          .arg(image_.height())
-                          .arg(QString::fromStdString(product.image.filename().string()));
+QWidget* ProductPanel::buildMaskTab() {
+  auto* tab = new QWidget;
+  maskEditor_ = new MaskEditor;
+  opacity_ = makeSlider("maskOpacity", 0, 100, 50);
+  brush_ = makeSlider("brushSize", 2, 80, 12);
+  erase_ = new QCheckBox(tr("Erase"));
+  erase_->setObjectName("eraseMode");
+  auto* save = new QPushButton(tr("Save Mask"));
+  save->setObjectName("saveMaskButton");
+  connect(opacity_, &QSlider::valueChanged, this, [this](int value) { maskEditor_->setOverlayOpacity(value / 100.0); });
+  connect(brush_, &QSlider::valueChanged, maskEditor_, &MaskEditor::setBrushRadius);
+  connect(erase_, &QCheckBox::toggled, maskEditor_, &MaskEditor::setErasing);
+  connect(save, &QPushButton::clicked, this, &ProductPanel::saveMask);
+  auto* controls = new QFormLayout;
+  controls->addRow(tr("Mask opacity"), opacity_);
+  controls->addRow(tr("Brush size"), brush_);
+  controls->addRow(erase_, save);
+  auto* layout = new QVBoxLayout(tab);
+  layout->addWidget(maskEditor_, 1);
+  layout->addLayout(controls);
+  return tab;
+}
+
+QWidget* ProductPanel::buildEdgeTab() {
+  auto* tab = new QWidget;
+  edges_ = new QLabel;
+  edges_->setObjectName("edgeMap");
+  edges_->setAlignment(Qt::AlignCenter);
+  edges_->setMinimumSize(240, 240);
+  edges_->setStyleSheet("background: black;");
+  cannyLow_ = makeSlider("cannyLow", 0, 255, 50);
+  cannyHigh_ = makeSlider("cannyHigh", 0, 255, 150);
+  thresholdText_ = new QLabel;
+  thresholdText_->setObjectName("cannyThresholds");
+  for (QSlider* slider : {cannyLow_, cannyHigh_}) {
+    connect(slider, &QSlider::valueChanged, this, &ProductPanel::recomputeEdges);
+    connect(slider, &QSlider::valueChanged, this, &ProductPanel::saveThresholds);
   }
-  details_->setText(details);
-  pages_->setCurrentIndex(1);
-  updatePhoto();
+  auto* controls = new QFormLayout;
+  controls->addRow(tr("Canny low"), cannyLow_);
+  controls->addRow(tr("Canny high"), cannyHigh_);
+  controls->addRow(thresholdText_);
+  auto* layout = new QVBoxLayout(tab);
+  layout->addWidget(edges_, 1);
+  layout->addLayout(controls);
+  return tab;
+}
+
+QWidget* ProductPanel::buildLayoutTab() {
+  auto* tab = new QWidget;
+  tab->setObjectName("layoutTab");
+  layouts_ = new QGridLayout(tab);
+  return tab;
 }
 
 void ProductPanel::clear() {
-  image_ = QImage();
+  productId_.clear();
   pages_->setCurrentIndex(0);
 }
 
-void ProductPanel::resizeEvent(QResizeEvent* event) {
-  QWidget::resizeEvent(event);
-  updatePhoto();
+void ProductPanel::showProduct(const QString& productId) {
+  if (!session_.isOpen() || productId.isEmpty()) return clear();
+  const auto product = session_.project().products().find(productId.toStdString());
+  if (!product) return clear();
+  productId_ = productId;
+  category_ = QString::fromStdString(product->category);
+  title_->setText(QStringLiteral("<h3>%1</h3>").arg(QString::fromStdString(product->title).toHtmlEscaped()));
+  details_->setText(tr("%1 · %2 · loading…").arg(productId, category_));
+  pages_->setCurrentIndex(1);
+
+  const std::string image = product->image_path;
+  const auto maskFile = product_mask_path(session_.cacheDir().toStdString(), productId.toStdString());
+  loading_.setFuture(QtConcurrent::run([productId, image, maskFile] {
+    Loaded loaded{productId, {}, {}, 0, {}};
+    try {
+      const auto photo = imaging::load_image(image);
+      const imaging::PlainBackgroundSegmenter plain;
+      imaging::SegmentationChoice choice{&plain, nullptr, {}};
+      if (std::filesystem::exists(maskFile)) choice.hand_drawn_mask = maskFile;
+      const auto segmentation = imaging::segment_product(photo, choice);
+      loaded.bgr = photo.bgr;
+      loaded.mask = segmentation.mask;
+      loaded.confidence = segmentation.confidence;
+      if (segmentation.mask.empty()) loaded.error = QString::fromStdString(segmentation.note);
+    } catch (const std::exception& error) {
+      loaded.error = QString::fromStdString(error.what());
+    }
+    return loaded;
+  }));
 }
 
-void ProductPanel::updatePhoto() {
-  if (image_.isNull() || photo_->width() <= 0 || photo_->height() <= 0) {
-    photo_->clear();
+void ProductPanel::onLoaded() {
+  const Loaded loaded = loading_.result();
+  if (loaded.productId != productId_) return;  // the user moved on
+  bgr_ = loaded.bgr;
+  mask_ = loaded.mask.empty() && !bgr_.empty() ? cv::Mat(bgr_.size(), CV_8UC1, cv::Scalar(0)) : loaded.mask;
+  details_->setText(loaded.error.isEmpty()
+                        ? tr("%1 · %2 · %3×%4 · mask confidence %5")
+                              .arg(productId_, category_)
+                              .arg(bgr_.cols)
+                              .arg(bgr_.rows)
+                              .arg(loaded.confidence, 0, 'f', 2)
+                        : tr("%1 · %2 · needs attention: %3").arg(productId_, category_, loaded.error));
+  maskEditor_->setImages(toQImage(bgr_), toQImage(mask_));
+  const auto saved = load_canny_thresholds(session_.project().database(), productId_.toStdString());
+  QSignalBlocker blockLow(cannyLow_), blockHigh(cannyHigh_);
+  if (saved) {
+    cannyLow_->setValue(static_cast<int>(saved->low));
+    cannyHigh_->setValue(static_cast<int>(saved->high));
+  } else if (!bgr_.empty()) {
+    const auto [low, high] = imaging::edge_thresholds(bgr_, mask_, {});
+    cannyLow_->setValue(static_cast<int>(low));
+    cannyHigh_->setValue(static_cast<int>(high));
+  }
+  recomputeEdges();
+  renderLayouts();
+}
+
+void ProductPanel::recomputeEdges() {
+  if (bgr_.empty()) return;
+  if (edgeWork_.isRunning()) {
+    edgesPending_ = true;  // computed again with the newest values when this one finishes
     return;
   }
-  photo_->setPixmap(QPixmap::fromImage(image_.scaled(photo_->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+  imaging::EdgeMapOptions options;
+  options.low_threshold = std::min(cannyLow_->value(), cannyHigh_->value());
+  options.high_threshold = std::max(cannyLow_->value(), cannyHigh_->value());
+  thresholdText_->setText(tr("thresholds %1 / %2").arg(*options.low_threshold).arg(*options.high_threshold));
+  const cv::Mat bgr = bgr_, mask = maskEditor_->mask().isNull() ? mask_ : toGreyMat(maskEditor_->mask());
+  const QString id = productId_;
+  edgeWork_.setFuture(QtConcurrent::run([=] {
+    return EdgeResult{id, toQImage(imaging::edge_map(bgr, mask, options)), *options.low_threshold, *options.high_threshold};
+  }));
+}
+
+void ProductPanel::onEdgesReady() {
+  const EdgeResult result = edgeWork_.result();
+  if (result.productId == productId_) {
+    edges_->setPixmap(QPixmap::fromImage(result.edges).scaled(edges_->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+    edges_->setProperty("low", result.low);
+    edges_->setProperty("high", result.high);
+  }
+  if (edgesPending_) {
+    edgesPending_ = false;
+    recomputeEdges();
+  }
+}
+
+void ProductPanel::saveThresholds() {
+  if (productId_.isEmpty() || !session_.isOpen()) return;
+  save_canny_thresholds(session_.project().database(), productId_.toStdString(),
+                        {static_cast<double>(std::min(cannyLow_->value(), cannyHigh_->value())),
+                         static_cast<double>(std::max(cannyLow_->value(), cannyHigh_->value()))});
+  emit productChanged(productId_);
+}
+
+bool ProductPanel::saveMask() {
+  if (productId_.isEmpty() || maskEditor_->mask().isNull()) return false;
+  mask_ = toGreyMat(maskEditor_->mask());
+  try {
+    imaging::write_image(product_mask_path(session_.cacheDir().toStdString(), productId_.toStdString()), mask_);
+  } catch (const std::exception& error) {
+    details_->setText(tr("Cannot save the mask: %1").arg(QString::fromStdString(error.what())));
+    return false;
+  }
+  maskEditor_->setModified(false);
+  recomputeEdges();
+  renderLayouts();
+  emit productChanged(productId_);
+  return true;
+}
+
+void ProductPanel::renderLayouts() {
+  while (QLayoutItem* item = layouts_->takeAt(0)) {
+    delete item->widget();
+    delete item;
+  }
+  if (bgr_.empty() || cv::countNonZero(mask_) == 0) return;
+  const auto placements = placementsOf(session_.project());
+  const auto rules = imaging::LayoutRules{};
+  const cv::Mat bgr = bgr_, mask = mask_.clone();
+  const std::string category = category_.toStdString();
+  const QString id = productId_;
+  // Each placement is small work; they are rendered together on one worker and shown at once.
+  auto* watcher = new QFutureWatcher<QList<QPair<QString, QImage>>>(this);
+  connect(watcher, &QFutureWatcher<QList<QPair<QString, QImage>>>::finished, this, [this, watcher, id] {
+    watcher->deleteLater();
+    if (id != productId_) return;
+    const auto previews = watcher->result();
+    for (int i = 0; i < previews.size(); ++i) {
+      auto* label = new QLabel;
+      label->setObjectName("layoutPreview");
+      label->setPixmap(QPixmap::fromImage(previews[i].second));
+      label->setToolTip(previews[i].first);
+      auto* caption = new QLabel(previews[i].first);
+      caption->setAlignment(Qt::AlignCenter);
+      layouts_->addWidget(label, (i / 3) * 2, i % 3, Qt::AlignCenter);
+      layouts_->addWidget(caption, (i / 3) * 2 + 1, i % 3, Qt::AlignCenter);
+    }
+  });
+  watcher->setFuture(QtConcurrent::run([=] {
+    QList<QPair<QString, QImage>> previews;
+    const auto segmentation = imaging::segment_from_alpha(mask);
+    for (const auto& placement : placements) {
+      try {
+        const auto placed = imaging::place_product(bgr, segmentation, placement, rules.for_category(category));
+        const QImage image = toQImage(imaging::render_studio_backdrop(placed, {}));
+        previews.append({QStringLiteral("%1 (%2×%3)").arg(QString::fromStdString(placement.id)).arg(placement.width).arg(placement.height),
+                         image.scaled(kLayoutPreview, kLayoutPreview, Qt::KeepAspectRatio, Qt::SmoothTransformation)});
+      } catch (const std::exception&) {
+        // A placement the product cannot be put on is simply not shown.
+      }
+    }
+    return previews;
+  }));
 }
 
 }  // namespace backdrop::ui

@@ -1,0 +1,75 @@
+#pragma once
+// The generation queue: start a job for the selected (or all) products x approved prompts x
+// colours x placements, watch per-job and overall progress with an ETA, pause, resume or cancel.
+// The job runs on a worker thread through core's job runner; finished variants appear in the
+// project (and the variants view) while it runs. Without diffusion weights a banner says so and
+// the StudioBackdropRenderer makes studio-backdrop variants.
+
+#include <QElapsedTimer>
+#include <QFutureWatcher>
+#include <QWidget>
+#include <atomic>
+#include <memory>
+
+#include "core/common/cancellation.h"
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+class QTimer;
+
+namespace backdrop::ui {
+
+class ProjectSession;
+
+class GenerationPanel : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit GenerationPanel(ProjectSession& session, QWidget* parent = nullptr);
+
+  // Starts a job for these products (all products when empty); false when one is running.
+  bool start(const QStringList& productIds);
+  void togglePause();
+  void cancel();
+  bool isRunning() const { return watcher_.isRunning(); }
+  void refreshBanner();
+
+ signals:
+  void startRequested();  // the Start button: the main window supplies the selection
+  void jobFinished(const QString& summary);
+
+ private:
+  struct Counters {
+    std::atomic<int64_t> done{0};
+    std::atomic<int64_t> total{0};
+  };
+  void addJobRow();
+  void launch();
+  void poll();
+  void onFinished();
+  void updateJobRow(int64_t done, int64_t total, const QString& state);
+
+  ProjectSession& session_;
+  QLabel* banner_ = nullptr;
+  QSpinBox* seeds_ = nullptr;
+  QPushButton* startButton_ = nullptr;
+  QPushButton* pauseButton_ = nullptr;
+  QPushButton* cancelButton_ = nullptr;
+  QProgressBar* overall_ = nullptr;
+  QLabel* eta_ = nullptr;
+  QTableWidget* jobs_ = nullptr;
+  QTimer* timer_ = nullptr;
+  QFutureWatcher<QString> watcher_;
+  std::shared_ptr<Counters> counters_;
+  CancellationToken cancel_;
+  QString jobName_;
+  QStringList productIds_;
+  QElapsedTimer elapsed_;
+  int64_t lastDone_ = 0;
+  bool paused_ = false;
+};
+
+}  // namespace backdrop::ui

@@ -1,0 +1,216 @@
+#include "ui/prompt_editor.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include "core/store/project.h"
+#include "ui/project_session.h"
+#include "ui/review_command.h"
+
+namespace backdrop::ui {
+namespace {
+
+enum Column { kPrompt, kNegative, kColour, kColumns };
+
+QPushButton* button(const QString& text, const QString& name) {
+  auto* b = new QPushButton(text);
+  b->setObjectName(name);
+  return b;
+}
+
+}  // namespace
+
+PromptEditor::PromptEditor(ProjectSession& session, QWidget* parent) : QWidget(parent), session_(session) {
+  setObjectName("promptEditor");
+  category_ = new QComboBox;
+  category_->setObjectName("promptCategory");
+  versions_ = new QListWidget;
+  versions_->setObjectName("promptVersions");
+  prompts_ = new QTableWidget(0, kColumns);
+  prompts_->setObjectName("promptTable");
+  prompts_->setHorizontalHeaderLabels({tr("Prompt"), tr("Negative prompt"), tr("Colour (#rrggbb)")});
+  prompts_->horizontalHeader()->setSectionResizeMode(kPrompt, QHeaderView::Stretch);
+  prompts_->horizontalHeader()->setSectionResizeMode(kNegative, QHeaderView::Stretch);
+  prompts_->setSelectionBehavior(QAbstractItemView::SelectRows);
+
+  auto* add = button(tr("Add"), "addPrompt");
+  auto* duplicate = button(tr("Duplicate"), "duplicatePrompt");
+  auto* remove = button(tr("Remove"), "removePrompt");
+  auto* up = button(tr("Move Up"), "movePromptUp");
+  auto* down = button(tr("Move Down"), "movePromptDown");
+  auto* save = button(tr("Save as New Version"), "savePromptVersion");
+  auto* approve = button(tr("Approve Version"), "approvePromptVersion");
+  auto* retire = button(tr("Retire Version"), "retirePromptVersion");
+  connect(add, &QPushButton::clicked, this, &PromptEditor::addPrompt);
+  connect(duplicate, &QPushButton::clicked, this, &PromptEditor::duplicatePrompt);
+  connect(remove, &QPushButton::clicked, this, &PromptEditor::removePrompt);
+  connect(up, &QPushButton::clicked, this, [this] { movePrompt(-1); });
+  connect(down, &QPushButton::clicked, this, [this] { movePrompt(1); });
+  connect(save, &QPushButton::clicked, this, &PromptEditor::saveVersion);
+  connect(approve, &QPushButton::clicked, this, &PromptEditor::approveSelectedVersion);
+  connect(retire, &QPushButton::clicked, this, &PromptEditor::retireSelectedVersion);
+  connect(category_, &QComboBox::currentIndexChanged, this, &PromptEditor::showVersions);
+  connect(versions_, &QListWidget::currentRowChanged, this, &PromptEditor::showSelectedVersion);
+
+  auto* left = new QWidget;
+  auto* leftLayout = new QVBoxLayout(left);
+  leftLayout->addWidget(new QLabel(tr("Category")));
+  leftLayout->addWidget(category_);
+  leftLayout->addWidget(new QLabel(tr("Versions (newest first)")));
+  leftLayout->addWidget(versions_, 1);
+  leftLayout->addWidget(approve);
+  leftLayout->addWidget(retire);
+
+  auto* right = new QWidget;
+  auto* rightLayout = new QVBoxLayout(right);
+  rightLayout->addWidget(new QLabel(tr("Prompts of the selected version. Placeholders: {product}, {category}, {colour}. "
+                                       "Edits are saved as a new draft version; a merchandiser approves it.")));
+  rightLayout->addWidget(prompts_, 1);
+  auto* buttons = new QHBoxLayout;
+  for (QPushButton* b : {add, duplicate, remove, up, down}) buttons->addWidget(b);
+  buttons->addStretch();
+  buttons->addWidget(save);
+  rightLayout->addLayout(buttons);
+
+  auto* splitter = new QSplitter;
+  splitter->addWidget(left);
+  splitter->addWidget(right);
+  splitter->setStretchFactor(1, 3);
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(splitter);
+  connect(&session_, &ProjectSession::productsChanged, this, &PromptEditor::reload);
+  connect(&session_, &ProjectSession::projectOpened, this, &PromptEditor::reload);
+}
+
+void PromptEditor::reload() {
+  if (!session_.isOpen()) return;
+  const QString current = category_->currentText();
+  QSignalBlocker block(category_);
+  category_->clear();
+  for (const auto& category : session_.project().products().categories()) category_->addItem(QString::fromStdString(category));
+  if (const int index = category_->findText(current); index >= 0) category_->setCurrentIndex(index);
+  showVersions();
+}
+
+void PromptEditor::showVersions() {
+  versions_->clear();
+  if (!session_.isOpen() || category_->currentText().isEmpty()) return;
+  auto versions = session_.project().prompts().versions(category_->currentText().toStdString());
+  std::sort(versions.begin(), versions.end(), [](const auto& a, const auto& b) { return a.version > b.version; });
+  for (const auto& set : versions) {
+    auto* item = new QListWidgetItem(tr("v%1 · %2 · %3 prompts · %4")
+                                         .arg(set.version)
+                                         .arg(QString::fromStdString(to_string(set.approval)))
+                                         .arg(set.prompts.size())
+                                         .arg(QString::fromStdString(set.author)));
+    item->setData(Qt::UserRole, static_cast<qlonglong>(set.id));
+    if (set.approval == Approval::approved) item->setForeground(QColor(30, 130, 60));
+    if (set.approval == Approval::retired) item->setForeground(QColor(140, 140, 140));
+    versions_->addItem(item);
+  }
+  if (versions_->count() > 0) {
+    versions_->setCurrentRow(0);
+  } else {
+    prompts_->setRowCount(0);
+  }
+}
+
+void PromptEditor::showSelectedVersion() {
+  const int64_t id = selectedVersionId();
+  prompts_->setRowCount(0);
+  for (const auto& set : session_.project().prompts().versions(category_->currentText().toStdString())) {
+    if (set.id != id) continue;
+    for (const auto& entry : set.prompts) {
+      const int row = prompts_->rowCount();
+      prompts_->insertRow(row);
+      prompts_->setItem(row, kPrompt, new QTableWidgetItem(QString::fromStdString(entry.prompt)));
+      prompts_->setItem(row, kNegative, new QTableWidgetItem(QString::fromStdString(entry.negative_prompt)));
+      prompts_->setItem(row, kColour, new QTableWidgetItem(QString::fromStdString(entry.colour)));
+    }
+  }
+}
+
+int64_t PromptEditor::selectedVersionId() const {
+  const auto* item = versions_->currentItem();
+  return item ? item->data(Qt::UserRole).toLongLong() : 0;
+}
+
+void PromptEditor::addPrompt() {
+  const int row = prompts_->rowCount();
+  prompts_->insertRow(row);
+  prompts_->setItem(row, kPrompt, new QTableWidgetItem(tr("{product} on a clean studio backdrop, soft light")));
+  prompts_->setItem(row, kNegative, new QTableWidgetItem(tr("text, watermark, blurry")));
+  prompts_->setItem(row, kColour, new QTableWidgetItem());
+  prompts_->setCurrentCell(row, kPrompt);
+}
+
+void PromptEditor::duplicatePrompt() {
+  const int row = prompts_->currentRow();
+  if (row < 0) return;
+  prompts_->insertRow(row + 1);
+  for (int column = 0; column < kColumns; ++column) {
+    const auto* item = prompts_->item(row, column);
+    prompts_->setItem(row + 1, column, new QTableWidgetItem(item ? item->text() : QString()));
+  }
+}
+
+void PromptEditor::removePrompt() {
+  if (prompts_->currentRow() >= 0) prompts_->removeRow(prompts_->currentRow());
+}
+
+void PromptEditor::movePrompt(int delta) {
+  const int row = prompts_->currentRow();
+  const int target = row + delta;
+  if (row < 0 || target < 0 || target >= prompts_->rowCount()) return;
+  for (int column = 0; column < kColumns; ++column) {
+    QTableWidgetItem* a = prompts_->takeItem(row, column);
+    QTableWidgetItem* b = prompts_->takeItem(target, column);
+    prompts_->setItem(row, column, b);
+    prompts_->setItem(target, column, a);
+  }
+  prompts_->setCurrentCell(target, prompts_->currentColumn());
+}
+
+bool PromptEditor::saveVersion() {
+  if (!session_.isOpen() || category_->currentText().isEmpty()) return false;
+  std::vector<PromptEntry> entries;
+  for (int row = 0; row < prompts_->rowCount(); ++row) {
+    auto text = [&](int column) { return prompts_->item(row, column) ? prompts_->item(row, column)->text().trimmed() : QString(); };
+    if (text(kPrompt).isEmpty()) continue;
+    entries.push_back({0, text(kPrompt).toStdString(), text(kNegative).toStdString(), text(kColour).toStdString()});
+  }
+  if (entries.empty()) return false;
+  session_.project().prompts().add_version(category_->currentText().toStdString(), currentReviewer(), entries);
+  showVersions();
+  emit session_.promptsChanged();
+  return true;
+}
+
+void PromptEditor::setSelectedApproval(int approval) {
+  session_.project().prompts().set_approval(selectedVersionId(), static_cast<Approval>(approval));
+  const int row = versions_->currentRow();
+  showVersions();
+  versions_->setCurrentRow(row);
+  emit session_.promptsChanged();
+}
+
+bool PromptEditor::approveSelectedVersion() {
+  if (selectedVersionId() == 0) return false;
+  setSelectedApproval(static_cast<int>(Approval::approved));
+  return true;
+}
+
+bool PromptEditor::retireSelectedVersion() {
+  if (selectedVersionId() == 0) return false;
+  setSelectedApproval(static_cast<int>(Approval::retired));
+  return true;
+}
+
+}  // namespace backdrop::ui

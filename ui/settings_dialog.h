@@ -1,0 +1,35 @@
+#pragma once
+// Edits StudioSettings; Save refuses settings with problems and lists them.
+
+#include <QDialog>
+
+#include "ui/studio_settings.h"
+
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace backdrop::ui {
+
+class SettingsDialog : public QDialog {
+  Q_OBJECT
+
+ public:
+  explicit SettingsDialog(QWidget* parent = nullptr);
+  StudioSettings settings() const;
+  // Saves and closes when the settings are valid; otherwise shows the problems and stays open.
+  bool trySave();
+
+ private:
+  QLineEdit* pathField(const QString& name, bool folder);
+
+  QLineEdit* checkpoint_ = nullptr;
+  QLineEdit* controlnet_ = nullptr;
+  QLineEdit* segmenter_ = nullptr;
+  QLineEdit* device_ = nullptr;
+  QSpinBox* threads_ = nullptr;
+  QLineEdit* output_ = nullptr;
+  QLabel* problems_ = nullptr;
+};
+
+}  // namespace backdrop::ui

@@ -1,0 +1,84 @@
+#include "ui/studio_backdrop_renderer.h"
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/imaging/image_error.h"
+#include "core/imaging/image_io.h"
+#include "core/imaging/placement.h"
+#include "core/imaging/product_segmentation.h"
+#include "core/imaging/studio_backdrop.h"
+#include "ui/product_files.h"
+
+namespace backdrop::ui {
+namespace {
+
+imaging::Segmentation segment(const imaging::LoadedImage& image, const std::filesystem::path& mask) {
+  const imaging::PlainBackgroundSegmenter plain;
+  imaging::SegmentationChoice choice;
+  choice.plain = &plain;
+  if (std::filesystem::exists(mask)) choice.hand_drawn_mask = mask;
+  return imaging::segment_product(image, choice);
+}
+
+}  // namespace
+
+StudioBackdropRenderer::StudioBackdropRenderer(std::filesystem::path cache_dir,
+                                               std::map<std::string, std::string> categories,
+                                               imaging::LayoutRules rules)
+    : cache_dir_(std::move(cache_dir)), categories_(std::move(categories)), rules_(std::move(rules)) {}
+
+void StudioBackdropRenderer::render(const VariantInputs& inputs, const std::filesystem::path& output,
+                                    const CancellationToken& cancel) {
+  const auto image = imaging::load_image(inputs.product_image_path);
+  cancel.throw_if_cancelled();
+  const auto segmentation = segment(image, product_mask_path(cache_dir_, inputs.product_id));
+  if (segmentation.mask.empty()) {
+    throw imaging::ImageError(inputs.product_image_path + ": no product mask (" + segmentation.note + ")");
+  }
+  cancel.throw_if_cancelled();
+  const imaging::Placement placement{inputs.placement.name, inputs.placement.width, inputs.placement.height};
+  const auto category = categories_.find(inputs.product_id);
+  const auto& rule = rules_.for_category(category == categories_.end() ? std::string() : category->second);
+  const auto placed = imaging::place_product(image.bgr, segmentation, placement, rule);
+  imaging::StudioOptions options;
+  options.colour = backdrop_colour(inputs.colour, inputs.seed);
+  // The temporary name has no .png extension, so encode explicitly rather than by file name.
+  std::vector<uchar> png;
+  if (!cv::imencode(".png", imaging::render_studio_backdrop(placed, options), png)) {
+    throw imaging::ImageError(output.string() + ": cannot encode PNG");
+  }
+  std::ofstream file(output, std::ios::binary);
+  file.write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
+  if (!file) throw imaging::ImageError(output.string() + ": cannot write");
+}
+
+cv::Vec3b backdrop_colour(const std::string& colour, uint64_t seed) {
+  unsigned r = 0, g = 0, b = 0;
+  if (colour.size() == 7 && colour[0] == '#' && std::sscanf(colour.c_str() + 1, "%02x%02x%02x", &r, &g, &b) == 3) {
+    return cv::Vec3b(static_cast<uchar>(b), static_cast<uchar>(g), static_cast<uchar>(r));
+  }
+  // Soft tones that flatter most products (BGR).
+  static constexpr std::array<std::array<uchar, 3>, 6> kTones{{
+      {235, 235, 235}, {214, 228, 240}, {229, 222, 206}, {206, 225, 214}, {232, 214, 226}, {196, 208, 222}}};
+  const auto& tone = kTones[seed % kTones.size()];
+  return cv::Vec3b(tone[0], tone[1], tone[2]);
+}
+
+double prepare_product_mask(const std::filesystem::path& image_path, const std::filesystem::path& cache_dir,
+                            const std::string& product_id) {
+  const auto image = imaging::load_image(image_path);
+  const auto path = product_mask_path(cache_dir, product_id);
+  std::filesystem::path no_hand_mask;  // preparing recomputes the automatic mask
+  const auto segmentation = segment(image, no_hand_mask);
+  if (segmentation.mask.empty()) {
+    throw imaging::ImageError(image_path.string() + ": " +
+                              (segmentation.note.empty() ? std::string("no product found") : segmentation.note));
+  }
+  imaging::write_image(path, segmentation.mask);
+  return segmentation.confidence;
+}
+
+}  // namespace backdrop::ui

@@ -1,0 +1,61 @@
+#include "ui/studio_settings.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QThread>
+
+namespace backdrop::ui {
+
+StudioSettings StudioSettings::load() {
+  QSettings settings;
+  StudioSettings s;
+  s.checkpoint = settings.value("models/checkpoint").toString();
+  s.controlnet = settings.value("models/controlnet").toString();
+  s.segmenter = settings.value("models/segmenter").toString();
+  s.device = settings.value("engine/device", "cpu").toString();
+  s.threads = settings.value("engine/threads", 0).toInt();
+  s.outputFolder = settings.value("output/folder").toString();
+  return s;
+}
+
+void StudioSettings::save() const {
+  QSettings settings;
+  settings.setValue("models/checkpoint", checkpoint);
+  settings.setValue("models/controlnet", controlnet);
+  settings.setValue("models/segmenter", segmenter);
+  settings.setValue("engine/device", device);
+  settings.setValue("engine/threads", threads);
+  settings.setValue("output/folder", outputFolder);
+}
+
+QStringList StudioSettings::problems() const {
+  QStringList problems;
+  auto checkPath = [&](const QString& path, const QString& what) {
+    if (!path.isEmpty() && !QFileInfo::exists(path)) problems << QObject::tr("%1: %2 does not exist.").arg(what, path);
+  };
+  checkPath(checkpoint, QObject::tr("Checkpoint"));
+  checkPath(controlnet, QObject::tr("ControlNet"));
+  checkPath(segmenter, QObject::tr("Segmenter"));
+  if (checkpoint.isEmpty() != controlnet.isEmpty()) {
+    problems << QObject::tr("Set both the checkpoint and the ControlNet, or neither (studio backdrops only).");
+  }
+  if (!QRegularExpression("^(cpu|cuda:[0-9]+)$").match(device).hasMatch()) {
+    problems << QObject::tr("Device must be \"cpu\" or \"cuda:N\", not \"%1\".").arg(device);
+  }
+  if (threads < 0 || threads > 4 * QThread::idealThreadCount()) {
+    problems << QObject::tr("Threads must be between 0 (all cores) and %1.").arg(4 * QThread::idealThreadCount());
+  }
+  if (!outputFolder.isEmpty()) {
+    const QFileInfo folder(outputFolder);
+    if (!folder.isDir() || !folder.isWritable()) problems << QObject::tr("Output folder %1 is not a writable folder.").arg(outputFolder);
+  }
+  return problems;
+}
+
+bool StudioSettings::hasDiffusionWeights() const {
+  return !checkpoint.isEmpty() && !controlnet.isEmpty() && QFileInfo::exists(checkpoint) && QFileInfo::exists(controlnet);
+}
+
+}  // namespace backdrop::ui
