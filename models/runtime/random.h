@@ -16,6 +16,11 @@ namespace backdrop::models {
 class RandomGenerator {
  public:
   explicit RandomGenerator(uint64_t seed);
+  // One object, one stream: a copy would share (and advance) the same state, so it is move-only.
+  RandomGenerator(const RandomGenerator&) = delete;
+  RandomGenerator& operator=(const RandomGenerator&) = delete;
+  RandomGenerator(RandomGenerator&&) = default;
+  RandomGenerator& operator=(RandomGenerator&&) = default;
 
   // Restarts the stream, as `Generator.manual_seed(seed)` (also forgets a cached normal value).
   void manual_seed(uint64_t seed);

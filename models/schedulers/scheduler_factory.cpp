@@ -94,7 +94,6 @@ std::unique_ptr<Scheduler> make_scheduler(const std::string& name, const nlohman
     if (named.name != name) continue;
     auto merged = config.is_null() ? nlohmann::json::object() : config;
     merged.update(named.forced_options);
-    merged["_class_name"] = named.class_name;
     return construct(named.class_name, merged);
   }
   for (const auto& cls : scheduler_classes()) {
