@@ -4,7 +4,7 @@
 set -euo pipefail
 bench=$1
 shift
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/backdrop-pg-bench.XXXXXX")
+scratch=$(mktemp -d -t backdrop-pg-bench.XXXXXX)
 source "$(dirname "$0")/../../tests/core/generation/local_postgres.sh"
 trap 'stop_local_postgres; rm -rf "$scratch"' EXIT
 start_local_postgres "$scratch" || exit $?

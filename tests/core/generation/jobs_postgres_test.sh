@@ -11,7 +11,7 @@ worker=$1
 variants=${BACKDROP_PG_TEST_VARIANTS:-400}
 threads=2
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/backdrop-pg-test.XXXXXX")
+scratch=$(mktemp -d -t backdrop-pg-test.XXXXXX)
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
