@@ -143,6 +143,7 @@ BanditPanel::BanditPanel(ProjectSession& session, QWidget* parent) : QWidget(par
   connect(category_, &QComboBox::currentIndexChanged, this, &BanditPanel::simulate);
   connect(&watcher_, &QFutureWatcher<BanditCurves>::finished, this, &BanditPanel::show);
   connect(&session_, &ProjectSession::promptsChanged, this, &BanditPanel::simulate);
+  connect(&session_, &ProjectSession::productsChanged, this, &BanditPanel::reload);
 
   auto* top = new QHBoxLayout;
   top->addWidget(new QLabel(tr("Category")));

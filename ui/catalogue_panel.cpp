@@ -106,12 +106,12 @@ QWidget* CataloguePanel::buildBrowser() {
   grid_->setObjectName("productGrid");
   grid_->setViewMode(QListView::IconMode);
   grid_->setIconSize(QSize(kThumbnailSize, kThumbnailSize));
-  grid_->setGridSize(QSize(kThumbnailSize + 40, kThumbnailSize + 64));
+  grid_->setGridSize(QSize(kThumbnailSize + 40, kThumbnailSize + 72));
   grid_->setSelectionMode(QAbstractItemView::ExtendedSelection);
   grid_->setTextElideMode(Qt::ElideRight);
   grid_->setResizeMode(QListView::Adjust);
   grid_->setMovement(QListView::Static);
-  grid_->setUniformItemSizes(true);
+  grid_->setUniformItemSizes(false);  // the badge line changes the text after the first layout
   grid_->setSpacing(4);
   grid_->setWordWrap(true);
   grid_->setModel(searchProxy_);
@@ -177,7 +177,7 @@ void CataloguePanel::updateStatuses(const QMap<QString, ProductStatus>& statuses
     const QString id = item->data(kProductIdRole).toString();
     const ProductStatus status = statuses.value(id);
     const QString title = item->data(kTitleRole).toString();
-    item->setText(title + "\n" + status.badges());
+    item->setText(status.badges() + "\n" + title);  // badges first, so eliding never hides them
     item->setToolTip(id + " · " + item->data(kCategoryRole).toString() + "\n" + title + "\n" + status.badges());
     item->setData(status.rank(), kStatusRole);
     item->setForeground(status.flagged > 0 ? QColor(176, 40, 40) : status.approved > 0 ? QColor(30, 120, 50) : QColor());

@@ -5,6 +5,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollBar>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QWheelEvent>
 
@@ -42,6 +43,11 @@ void CompareView::setImages(const QList<QPair<QString, QImage>>& captionedImages
     layout()->addWidget(column);
     views_ << view;
   }
+  // Fitted once the views have their final size, i.e. after this event-loop turn's layout.
+  QTimer::singleShot(0, this, &CompareView::fitAll);
+}
+
+void CompareView::fitAll() {
   for (QGraphicsView* view : views_) view->fitInView(view->sceneRect(), Qt::KeepAspectRatio);
 }
 

@@ -16,6 +16,7 @@ class CompareView : public QWidget {
   void setImages(const QList<QPair<QString, QImage>>& captionedImages);
   int viewCount() const { return views_.size(); }
   void zoomBy(double factor);  // all views together
+  void fitAll();
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;

@@ -102,7 +102,9 @@ GenerationPanel::GenerationPanel(ProjectSession& session, QWidget* parent) : QWi
   jobs_ = new QTableWidget(0, 3);
   jobs_->setObjectName("jobTable");
   jobs_->setHorizontalHeaderLabels({tr("Job"), tr("Progress"), tr("State")});
+  jobs_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
   jobs_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+  jobs_->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
   jobs_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   timer_ = new QTimer(this);
   timer_->setInterval(250);

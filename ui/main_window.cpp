@@ -311,8 +311,9 @@ bool MainWindow::prepareProducts(const QStringList& productIds) {
 }
 
 bool MainWindow::showView(const QString& name) {
-  if (name == "product") {
+  if (name == "product" || name == "edges" || name == "layouts") {  // the product beside the catalogue
     tabs_->setCurrentIndex(0);
+    product_->showTab(name == "product" ? "mask" : name);
     return true;
   }
   const int index = kViews.indexOf(name);

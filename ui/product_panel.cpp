@@ -138,6 +138,11 @@ QWidget* ProductPanel::buildLayoutTab() {
   return tab;
 }
 
+void ProductPanel::showTab(const QString& name) {
+  const int index = QStringList{"mask", "edges", "layouts"}.indexOf(name);
+  if (index >= 0) tabs_->setCurrentIndex(index);
+}
+
 void ProductPanel::clear() {
   productId_.clear();
   pages_->setCurrentIndex(0);

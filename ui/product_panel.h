@@ -27,6 +27,7 @@ class ProductPanel : public QWidget {
 
   void showProduct(const QString& productId);
   void clear();
+  void showTab(const QString& name);  // "mask", "edges" or "layouts"
   QString productId() const { return productId_; }
   // Writes the hand-fixed mask as the product's mask; its variants get new keys on the next run.
   bool saveMask();

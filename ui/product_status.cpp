@@ -12,7 +12,7 @@ namespace backdrop::ui {
 QString ProductStatus::badges() const {
   QStringList parts;
   parts << (prepared ? QObject::tr("prepared") : QObject::tr("not prepared"));
-  if (generated > 0) parts << QObject::tr("%1 variants").arg(generated);
+  if (generated > 0) parts << QObject::tr("%n variant(s)", nullptr, generated);
   if (flagged > 0) parts << QObject::tr("%1 flagged").arg(flagged);
   if (approved > 0) parts << QObject::tr("%1 approved").arg(approved);
   return parts.join(" · ");

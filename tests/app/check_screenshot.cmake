@@ -1,11 +1,19 @@
-# Runs backdrop-studio --screenshot and checks that a PNG of a plausible size was written.
+# Runs backdrop-studio --screenshot (with optional --view and --generate) and checks that a PNG of
+# a plausible size was written. The catalogue is imported into a fresh temporary project.
 file(REMOVE "${OUTPUT}")
 get_filename_component(folder "${OUTPUT}" DIRECTORY)
 file(MAKE_DIRECTORY "${folder}")
 if(DEFINED ENV{BACKDROP_PRODUCTS})
   set(CATALOGUE "$ENV{BACKDROP_PRODUCTS}/catalog.csv")
 endif()
-execute_process(COMMAND "${STUDIO}" --catalogue "${CATALOGUE}" --screenshot "${OUTPUT}" RESULT_VARIABLE result)
+set(arguments --catalogue "${CATALOGUE}" --screenshot "${OUTPUT}")
+if(VIEW)
+  list(APPEND arguments --view "${VIEW}")
+endif()
+if(GENERATE)
+  list(APPEND arguments --generate "${GENERATE}")
+endif()
+execute_process(COMMAND "${STUDIO}" ${arguments} RESULT_VARIABLE result)
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "backdrop-studio exited with ${result}")
 endif()
