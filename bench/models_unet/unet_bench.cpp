@@ -6,8 +6,8 @@
 //                     [--step] [--breakdown]
 //
 // Prints min and median seconds per call and the peak resident memory; --step also times the two
-// calls back to back with the residuals passed on; --breakdown times one transformer and one resnet
-// block per level (where the time goes).
+// calls back to back with the residuals passed on; --breakdown instead times one transformer and
+// one resnet block per level (where the time goes) without building the whole models.
 
 #include <sys/resource.h>
 
@@ -177,6 +177,11 @@ int main(int argc, char** argv) {
     const auto unet_config = parse_unet_config(configs.at("unet"), "sd15_configs.json:unet");
     const auto controlnet_config = parse_controlnet_config(configs.at("controlnet"), "sd15_configs.json:controlnet");
     torch::InferenceMode inference;
+    if (options.breakdown) {
+      std::cout << "per block (one of each per level, batch 2):" << std::endl;
+      breakdown(unet_config, options, tensor);
+      return 0;
+    }
 
     UNet2DConditionModel unet(unet_config);
     unet->to(device, dtype);
@@ -201,10 +206,6 @@ int main(int argc, char** argv) {
         const auto residuals = controlnet(latents, timestep, context, control_image, 1.0);
         unet(latents, timestep, context, &residuals);
       });
-    }
-    if (options.breakdown) {
-      std::cout << "per block (one of each per level):" << std::endl;
-      breakdown(unet_config, options, tensor);
     }
   } catch (const std::exception& error) {
     std::cerr << "bench_models_unet: " << error.what() << std::endl;
