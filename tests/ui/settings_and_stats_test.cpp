@@ -1,0 +1,63 @@
+// Settings are checked before they are saved, with messages that name the problem; the dashboard's
+// CTR intervals are Wilson intervals.
+
+#include <QtTest>
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QTemporaryDir>
+
+#include "ui/bandit_panel.h"
+#include "ui/settings_dialog.h"
+#include "ui/studio_settings.h"
+
+using backdrop::ui::StudioSettings;
+
+class SettingsAndStatsTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+  void defaultsAreValidAndMeanStudioBackdrops() {
+    const StudioSettings settings;
+    QVERIFY(settings.problems().isEmpty());
+    QVERIFY(!settings.hasDiffusionWeights());
+  }
+
+  void badValuesAreNamed() {
+    StudioSettings settings;
+    settings.checkpoint = "/no/such/checkpoint.safetensors";
+    settings.device = "gpu";
+    settings.threads = -1;
+    const QStringList problems = settings.problems();
+    QVERIFY(problems.join('\n').contains("/no/such/checkpoint.safetensors does not exist"));
+    QVERIFY(problems.join('\n').contains("Set both the checkpoint and the ControlNet"));
+    QVERIFY(problems.join('\n').contains("\"gpu\""));
+    QVERIFY(problems.join('\n').contains("Threads"));
+  }
+
+  void dialogRefusesToSaveInvalidSettingsAndSavesValidOnes() {
+    QTemporaryDir dir;
+    backdrop::ui::SettingsDialog dialog;
+    dialog.findChild<QLineEdit*>("device")->setText("cuda:x");
+    QVERIFY(!dialog.trySave());
+    QVERIFY(dialog.findChild<QLabel*>("settingsProblems")->text().contains("cuda:x"));
+    dialog.findChild<QLineEdit*>("device")->setText("cuda:0");
+    dialog.findChild<QLineEdit*>("outputFolder")->setText(dir.path());
+    QVERIFY(dialog.trySave());
+    QCOMPARE(StudioSettings::load().device, QString("cuda:0"));
+    QCOMPARE(StudioSettings::load().outputFolder, dir.path());
+  }
+
+  void wilsonIntervalsMatchTheFormula() {
+    // 10 clicks in 100 shows: 0.0552 .. 0.1744 (Wilson, z = 1.96).
+    const auto [low, high] = backdrop::ui::wilsonInterval(10, 100);
+    QVERIFY(std::abs(low - 0.0552) < 1e-3);
+    QVERIFY(std::abs(high - 0.1744) < 1e-3);
+    QCOMPARE(backdrop::ui::wilsonInterval(0, 0), (std::pair<double, double>{0, 0}));
+  }
+};
+
+QTEST_MAIN(SettingsAndStatsTest)
+#include "settings_and_stats_test.moc"
