@@ -18,6 +18,7 @@
 
 #include "core/store/product_repository.h"
 #include "ui/roles.h"
+#include "ui/thumbnail_grid.h"
 
 namespace backdrop::ui {
 namespace {
@@ -102,18 +103,9 @@ QWidget* CataloguePanel::buildBrowser() {
   searchProxy_->setFilterRole(kSearchTextRole);
   searchProxy_->setSortRole(kSortKeyRole);
 
-  grid_ = new QListView;
-  grid_->setObjectName("productGrid");
-  grid_->setViewMode(QListView::IconMode);
-  grid_->setIconSize(QSize(kThumbnailSize, kThumbnailSize));
-  grid_->setGridSize(QSize(kThumbnailSize + 40, kThumbnailSize + 72));
-  grid_->setSelectionMode(QAbstractItemView::ExtendedSelection);
-  grid_->setTextElideMode(Qt::ElideRight);
-  grid_->setResizeMode(QListView::Adjust);
-  grid_->setMovement(QListView::Static);
+  grid_ = makeThumbnailGrid("productGrid", kThumbnailSize, 72);
   grid_->setUniformItemSizes(false);  // the badge line changes the text after the first layout
   grid_->setSpacing(4);
-  grid_->setWordWrap(true);
   grid_->setModel(searchProxy_);
 
   connect(categoryFilter_, &QComboBox::currentIndexChanged, this, &CataloguePanel::applyCategoryFilter);

@@ -19,6 +19,7 @@
 #include "ui/project_session.h"
 #include "ui/review_command.h"
 #include "ui/roles.h"
+#include "ui/thumbnail_grid.h"
 
 namespace backdrop::ui {
 namespace {
@@ -64,15 +65,7 @@ VariantsPanel::VariantsPanel(ProjectSession& session, QUndoStack& undoStack, QWi
   proxy_ = new QSortFilterProxyModel(this);
   proxy_->setSourceModel(model_);
   proxy_->setSortRole(kSortKeyRole);
-  grid_ = new QListView;
-  grid_->setObjectName("variantGrid");
-  grid_->setViewMode(QListView::IconMode);
-  grid_->setIconSize(QSize(kThumbnail, kThumbnail));
-  grid_->setGridSize(QSize(kThumbnail + 24, kThumbnail + 56));
-  grid_->setResizeMode(QListView::Adjust);
-  grid_->setMovement(QListView::Static);
-  grid_->setSelectionMode(QAbstractItemView::ExtendedSelection);
-  grid_->setWordWrap(true);
+  grid_ = makeThumbnailGrid("variantGrid", kThumbnail, 56);
   grid_->setModel(proxy_);
   grid_->installEventFilter(this);
   compare_ = new CompareView;
