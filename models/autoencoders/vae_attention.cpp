@@ -1,25 +1,16 @@
 #include "models/autoencoders/vae_attention.h"
 
-#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
 #include <torch/torch.h>
 
+#include "models/layers/attention.h"
+
 namespace backdrop::models {
-namespace {
-
-// diffusers computes the VAE attention softmax in float32 (`upcast_softmax`): half-precision
-// scores over tens of thousands of tokens lose too much.
-torch::Tensor softmax_in_float(const torch::Tensor& scores) {
-  if (scores.scalar_type() == torch::kFloat32 || scores.scalar_type() == torch::kFloat64) return scores.softmax(-1);
-  return scores.softmax(-1, torch::kFloat32).to(scores.scalar_type());
-}
-
-}  // namespace
 
 VaeAttentionImpl::VaeAttentionImpl(const VaeAttentionOptions& options)
-    : channels_(options.channels), max_score_elements_(std::max<int64_t>(options.max_score_elements, 1)) {
+    : channels_(options.channels) {
   if (channels_ <= 0) throw std::invalid_argument("VaeAttention: channels must be positive");
   group_norm_ = register_module(
       "group_norm",
@@ -47,22 +38,15 @@ torch::Tensor VaeAttentionImpl::forward(const torch::Tensor& input) {
   const torch::Tensor residual = input.reshape({batch, channels_, tokens});
   const torch::Tensor normed = group_norm_(input).reshape({batch, channels_, tokens});
 
-  // One head of width C: scale = C^-1/2, folded into the queries (C x N work instead of N x N).
-  const torch::Tensor query = project(to_q_, normed).mul_(1.0 / std::sqrt(static_cast<double>(channels_)));
-  const torch::Tensor key = project(to_k_, normed);                     // [B, C, N]
-  const torch::Tensor value_tokens = project(to_v_, normed).transpose(1, 2);  // [B, N, C], a view
-
-  // Attended values in token layout [B, N, C], filled block by block of queries.
-  torch::Tensor attended = torch::empty({batch, tokens, channels_}, normed.options());
-  const int64_t block =
-      std::clamp<int64_t>(max_score_elements_ / std::max<int64_t>(batch * tokens, 1), 1, std::max<int64_t>(tokens, 1));
-  for (int64_t start = 0; start < tokens; start += block) {
-    const int64_t count = std::min(block, tokens - start);
-    const torch::Tensor queries = query.narrow(2, start, count).transpose(1, 2);  // [B, n, C]
-    const torch::Tensor probabilities = softmax_in_float(torch::bmm(queries, key));  // [B, n, N]
-    torch::Tensor rows = attended.narrow(1, start, count);
-    torch::bmm_out(rows, probabilities, value_tokens);
-  }
+  // One head of width C, [B, 1, N, C] views of the channels-first projections. diffusers computes
+  // this softmax in float32 (`upcast_softmax`): half-precision scores over tens of thousands of
+  // tokens lose too much.
+  const auto heads_view = [](const torch::Tensor& channels_first) { return channels_first.transpose(1, 2).unsqueeze(1); };
+  const torch::Tensor attended =
+      scaled_dot_product_attention(heads_view(project(to_q_, normed)), heads_view(project(to_k_, normed)),
+                                   heads_view(project(to_v_, normed)), 1.0 / std::sqrt(static_cast<double>(channels_)),
+                                   /*upcast=*/true)
+          .squeeze(1);  // [B, N, C]
 
   // to_out.0 on every token, back to [B, C, N], plus the residual.
   torch::Tensor output = torch::matmul(out_proj_->weight, attended.transpose(1, 2));

@@ -2,6 +2,8 @@
 // The VAE mid-block self-attention: diffusers' `Attention` as built by UNetMidBlock2D for the VAE
 // (one head of the full channel width, group norm in front, residual connection). Parameters keep
 // diffusers' names and layouts: group_norm, to_q, to_k, to_v, to_out.0, linear weights [C, C].
+// The attention itself is layers/attention.h's kernel, whose memory grows linearly with the token
+// count (a 1920x1080 image has 32400 latent tokens: a full fp32 score matrix would take 4 GB).
 
 #include <cstdint>
 
@@ -17,10 +19,6 @@ struct VaeAttentionOptions {
   int64_t channels = 0;
   int64_t norm_num_groups = 32;
   double eps = 1e-6;
-  // The score matrix is computed for blocks of queries so that one block holds at most this many
-  // elements (batch x queries x keys): a 1920x1080 image has 32400 latent tokens, whose full
-  // fp32 score matrix would take 4 GB.
-  int64_t max_score_elements = int64_t{1} << 24;
 };
 
 class VaeAttentionImpl : public torch::nn::Module {
@@ -33,7 +31,6 @@ class VaeAttentionImpl : public torch::nn::Module {
   torch::Tensor project(const torch::nn::Linear& linear, const torch::Tensor& channels_first) const;
 
   int64_t channels_;
-  int64_t max_score_elements_;
   torch::nn::GroupNorm group_norm_{nullptr};
   torch::nn::Linear to_q_{nullptr};
   torch::nn::Linear to_k_{nullptr};
