@@ -118,6 +118,10 @@ void PromptEditor::showVersions() {
   if (versions_->count() > 0) {
     versions_->setCurrentRow(0);
   } else {
+    // Nothing to select: say what to do instead of showing an empty list.
+    auto* hint = new QListWidgetItem(tr("No prompt set yet.\nAdd prompts on the right,\nthen Save as New Version."));
+    hint->setFlags(Qt::NoItemFlags);
+    versions_->addItem(hint);
     prompts_->setRowCount(0);
   }
 }

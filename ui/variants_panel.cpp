@@ -145,8 +145,9 @@ void VariantsPanel::reload() {
     model_->appendRow(item);
   }
   proxy_->sort(0);
-  heading_->setText(productId_.isEmpty() ? tr("<b>%1 variants</b> of all products").arg(variants.size())
-                                         : tr("<b>%1 variants</b> of %2").arg(variants.size()).arg(productId_));
+  const int count = static_cast<int>(variants.size());
+  heading_->setText(productId_.isEmpty() ? tr("<b>%n variant(s)</b> of all products", nullptr, count)
+                                         : tr("<b>%n variant(s)</b> of %1", nullptr, count).arg(productId_));
   for (int row = 0; row < proxy_->rowCount(); ++row) {
     if (proxy_->index(row, 0).data(kVariantIdRole).toLongLong() == current) {
       grid_->setCurrentIndex(proxy_->index(row, 0));
