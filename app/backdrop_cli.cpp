@@ -33,9 +33,12 @@ int main(int argc, char** argv) {
 
   int exit_code = 0;
   // Subcommands (app/cli/*_command.cpp) register here.
+  backdrop::cli::add_prepare_command(app, exit_code);
   backdrop::cli::add_bandit_command(app, exit_code);
   backdrop::cli::add_project_command(app, exit_code);
   backdrop::cli::add_worker_command(app, exit_code);
+  backdrop::cli::add_txt2img_command(app, exit_code);
+  backdrop::cli::add_generate_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

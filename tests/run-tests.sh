@@ -4,9 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash packaging/install-deps.sh
-cmake --preset release
-cmake --build --preset release --parallel "$(nproc)"
-
+bash packaging/build.sh
 # Tests find ../shared next to the repository unless BACKDROP_FIXTURES & co. say otherwise.
 ctest --preset release --parallel "$(nproc)" "$@"

@@ -1,0 +1,77 @@
+# Runs `backdrop txt2img` end to end on the tiny fixture models: a diffusers folder and a ControlNet
+# folder are assembled from the fixture files, an image is generated, made again from its PNG
+# parameters (it must be identical), and used as the control image of a ControlNet run.
+#   cmake -DBACKDROP=<exe> -DFIXTURES=<dir> -DWORK=<dir> -P txt2img_fixture.cmake
+
+if(DEFINED ENV{BACKDROP_FIXTURES})
+  set(FIXTURES "$ENV{BACKDROP_FIXTURES}")
+endif()
+file(REMOVE_RECURSE "${WORK}")
+set(model "${WORK}/model")
+set(controlnet "${WORK}/controlnet")
+
+function(place source destination)
+  get_filename_component(folder "${destination}" DIRECTORY)
+  file(MAKE_DIRECTORY "${folder}")
+  file(CREATE_LINK "${source}" "${destination}" COPY_ON_ERROR SYMBOLIC)
+endfunction()
+
+place("${FIXTURES}/unet_config.json" "${model}/unet/config.json")
+place("${FIXTURES}/unet.safetensors" "${model}/unet/diffusion_pytorch_model.safetensors")
+place("${FIXTURES}/vae_config.json" "${model}/vae/config.json")
+place("${FIXTURES}/vae.safetensors" "${model}/vae/diffusion_pytorch_model.safetensors")
+place("${FIXTURES}/text_encoder_config.json" "${model}/text_encoder/config.json")
+place("${FIXTURES}/text_encoder.safetensors" "${model}/text_encoder/model.safetensors")
+foreach(name vocab.json merges.txt tokenizer_config.json)
+  place("${FIXTURES}/clip_vocab/${name}" "${model}/tokenizer/${name}")
+endforeach()
+place("${FIXTURES}/controlnet_config.json" "${controlnet}/config.json")
+place("${FIXTURES}/controlnet.safetensors" "${controlnet}/diffusion_pytorch_model.safetensors")
+
+file(READ "${FIXTURES}/pipeline_config.json" pipeline_config)
+string(JSON scheduler GET "${pipeline_config}" scheduler_config)
+string(JSON scheduler SET "${scheduler}" _class_name "\"DDIMScheduler\"")
+file(WRITE "${model}/scheduler/scheduler_config.json" "${scheduler}")
+file(WRITE "${model}/model_index.json" [=[{
+  "_class_name": "StableDiffusionPipeline",
+  "unet": ["diffusers", "UNet2DConditionModel"],
+  "vae": ["diffusers", "AutoencoderKL"],
+  "text_encoder": ["transformers", "CLIPTextModel"],
+  "tokenizer": ["transformers", "CLIPTokenizer"],
+  "scheduler": ["diffusers", "DDIMScheduler"]
+}]=])
+
+function(run_backdrop)
+  execute_process(COMMAND "${BACKDROP}" ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE errors)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "backdrop ${ARGN} exited with ${result}:\n${output}\n${errors}")
+  endif()
+endfunction()
+
+set(common --model "${model}" --prompt "a red handbag on a marble table" --negative-prompt "blurry"
+           --steps 3 --width 64 --height 48 --seed 11)
+run_backdrop(txt2img ${common} --out "${WORK}/first.png")
+run_backdrop(txt2img --from-png "${WORK}/first.png" --out "${WORK}/again.png")
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${WORK}/first.png" "${WORK}/again.png" RESULT_VARIABLE different)
+if(different)
+  message(FATAL_ERROR "an image made again from its PNG parameters differs from the original")
+endif()
+file(STRINGS "${WORK}/first.png" parameters REGEX "\"prompts\":\\[\"a red handbag on a marble table\"\\]")
+if(NOT parameters)
+  message(FATAL_ERROR "first.png does not carry its generation parameters")
+endif()
+
+run_backdrop(txt2img ${common} --controlnet "${controlnet}" --control-image "${WORK}/first.png"
+             --scheduler euler_ancestral --images-per-prompt 2 --out "${WORK}/controlled.png")
+foreach(image controlled-0.png controlled-1.png)
+  if(NOT EXISTS "${WORK}/${image}")
+    message(FATAL_ERROR "the ControlNet run did not write ${image}")
+  endif()
+endforeach()
+
+# Bad input is an error with a reason, not a crash.
+execute_process(COMMAND "${BACKDROP}" txt2img --model "${WORK}/no-such-model" --prompt x --out "${WORK}/x.png"
+                RESULT_VARIABLE result ERROR_VARIABLE errors)
+if(result EQUAL 0 OR NOT errors MATCHES "no-such-model")
+  message(FATAL_ERROR "a missing model was not reported clearly (exit ${result}): ${errors}")
+endif()
