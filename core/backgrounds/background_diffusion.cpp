@@ -1,0 +1,133 @@
+// The diffusion background generator: ControlNet inpainting around the placed product.
+
+#include <chrono>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+#include <torch/torch.h>
+
+#include "core/backgrounds/background_diffusion.h"
+#include "core/imaging/compositing.h"
+#include "models/pipelines/controlnet_inpaint.h"
+#include "models/runtime/runtime.h"
+
+namespace backdrop::backgrounds {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+// The generation size: the canvas (optionally bounded on its long side) in multiples of 8.
+cv::Size working_size(const cv::Size& canvas, int max_side) {
+  double scale = 1.0;
+  const int long_side = std::max(canvas.width, canvas.height);
+  if (max_side > 0 && long_side > max_side) scale = static_cast<double>(max_side) / long_side;
+  const auto multiple_of_8 = [&](int side) { return std::max(8, static_cast<int>(std::lround(side * scale / 8.0)) * 8); };
+  return {multiple_of_8(canvas.width), multiple_of_8(canvas.height)};
+}
+
+cv::Mat resized(const cv::Mat& image, const cv::Size& size, int interpolation) {
+  if (image.size() == size) return image;
+  cv::Mat out;
+  cv::resize(image, out, size, 0, 0, interpolation);
+  return out;
+}
+
+// CV_8UC3 BGR or CV_8UC1 -> [1, C, H, W] float in [0, 1] (RGB order for colour).
+torch::Tensor to_tensor(const cv::Mat& image) {
+  cv::Mat ordered = image;
+  if (image.channels() == 3) cv::cvtColor(image, ordered, cv::COLOR_BGR2RGB);
+  const auto pixels = torch::from_blob(ordered.data, {ordered.rows, ordered.cols, ordered.channels()}, torch::kUInt8);
+  return pixels.permute({2, 0, 1}).unsqueeze(0).to(torch::kFloat32) / 255.0;
+}
+
+// [3, H, W] in [0, 1] -> CV_8UC3 BGR.
+cv::Mat to_bgr(const torch::Tensor& image) {
+  const auto pixels = (image * 255.0).round().clamp(0, 255).to(torch::kUInt8).permute({1, 2, 0}).contiguous();
+  cv::Mat rgb(static_cast<int>(pixels.size(0)), static_cast<int>(pixels.size(1)), CV_8UC3, pixels.data_ptr());
+  cv::Mat bgr;
+  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+  return bgr;
+}
+
+class DiffusionBackgroundGenerator : public BackgroundGenerator {
+ public:
+  DiffusionBackgroundGenerator(models::StableDiffusionComponents components, models::ControlNetModel controlnet,
+                               const DiffusionSettings& settings)
+      : settings_(settings),
+        pipeline_(std::make_unique<models::ControlNetInpaintPipeline>(std::move(components), std::move(controlnet))) {}
+
+  std::string name() const override { return "diffusion"; }
+  bool uses_diffusion() const override { return true; }
+
+  GeneratedBackground generate(const BackgroundRequest& request, const StepCallback& on_step) const override {
+    const auto start = Clock::now();
+    const auto& placed = *request.placed;
+    const auto canvas = make_background_canvas(placed, request.colour, settings_.reduction);
+    const auto size = working_size(canvas.canvas.size(), settings_.max_side);
+
+    models::InpaintInputs inputs;
+    auto& p = inputs.parameters;
+    p.prompts = {request.prompt};
+    p.negative_prompts = {request.negative_prompt};
+    p.num_inference_steps = settings_.steps;
+    p.scheduler = settings_.scheduler;
+    p.guidance_scale = settings_.guidance_scale;
+    p.controlnet_conditioning_scale = settings_.controlnet_scale;
+    p.control_guidance_end = settings_.control_guidance_end;
+    p.seeds = {request.seed};
+    inputs.strength = request.colour ? settings_.colour_strength : 1.0;
+    inputs.image = to_tensor(resized(canvas.canvas, size, cv::INTER_AREA));
+    inputs.mask_image = to_tensor(resized(canvas.generate_mask, size, cv::INTER_NEAREST));
+    inputs.control_image = to_tensor(resized(canvas.control_edges, size, cv::INTER_AREA)).repeat({1, 3, 1, 1});
+
+    // The pipeline's trace marks where its stages end.
+    GeneratedBackground out;
+    auto stage_start = Clock::now();
+    out.times.preparation = seconds_between(start, stage_start);
+    models::RunControl control;
+    control.trace = [&](std::string_view name, const torch::Tensor&) {
+      double* stage = name == "latents_init"    ? &out.times.encoding
+                      : name == "latents_final" ? &out.times.denoising
+                      : name == "decoded"       ? &out.times.decoding
+                                                : nullptr;
+      if (stage == nullptr) return;
+      const auto now = Clock::now();
+      *stage = seconds_between(stage_start, now);
+      stage_start = now;
+    };
+    if (on_step) control.on_step = [&](const models::StepProgress& step) { on_step(step.step, step.total); };
+    const auto result = (*pipeline_)(inputs, control);
+
+    out.generated = resized(to_bgr(result.images[0]), canvas.canvas.size(), cv::INTER_CUBIC);
+    out.composited = imaging::composite_product(placed, out.generated);
+    return out;
+  }
+
+ private:
+  DiffusionSettings settings_;
+  std::unique_ptr<models::ControlNetInpaintPipeline> pipeline_;
+};
+
+}  // namespace
+
+std::unique_ptr<BackgroundGenerator> make_diffusion_generator(models::StableDiffusionComponents components,
+                                                              models::ControlNetModel controlnet,
+                                                              const DiffusionSettings& settings) {
+  return std::make_unique<DiffusionBackgroundGenerator>(std::move(components), std::move(controlnet), settings);
+}
+
+std::unique_ptr<BackgroundGenerator> make_diffusion_generator(const DiffusionSettings& settings) {
+  models::ModelLoadOptions load;
+  load.device = models::parse_device(settings.device);
+  if (!settings.tokenizer.empty()) load.tokenizer = settings.tokenizer;
+  auto components = models::load_stable_diffusion(settings.model, load);
+  models::ControlNetModel controlnet(nullptr);
+  if (!settings.controlnet.empty()) controlnet = models::load_controlnet(settings.controlnet, load);
+  return make_diffusion_generator(std::move(components), std::move(controlnet), settings);
+}
+
+}  // namespace backdrop::backgrounds

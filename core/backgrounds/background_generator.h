@@ -1,0 +1,80 @@
+#pragma once
+// Who paints the background of a variant: Stable Diffusion inpainting with a ControlNet on the
+// product's edges (when weights are configured), or the studio backdrop (no weights needed).
+// Both return the image before paste-back (for the artifact score) and after it.
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "core/backgrounds/background_canvas.h"
+#include "core/imaging/placement.h"
+
+namespace backdrop::backgrounds {
+
+struct BackgroundRequest {
+  const imaging::PlacedProduct* placed = nullptr;
+  std::string prompt;
+  std::string negative_prompt;
+  std::optional<BackgroundColour> colour;
+  uint64_t seed = 0;
+};
+
+// Seconds spent in each stage of one variant.
+struct StageTimes {
+  double preparation = 0;  // canvas, masks, edge map, tensors
+  double encoding = 0;     // text encoder and VAE encoder (and the random draws)
+  double denoising = 0;
+  double decoding = 0;
+  double scoring = 0;      // filled by the caller
+};
+
+struct GeneratedBackground {
+  cv::Mat generated;   // CV_8UC3 canvas size, before paste-back
+  cv::Mat composited;  // the product's own pixels pasted back with the soft edge
+  StageTimes times;
+};
+
+// Called after every denoising step: (step, total).
+using StepCallback = std::function<void(int64_t, int64_t)>;
+
+class BackgroundGenerator {
+ public:
+  virtual ~BackgroundGenerator() = default;
+  virtual std::string name() const = 0;  // "diffusion" or "studio"
+  virtual bool uses_diffusion() const = 0;
+  // Throws backdrop's Cancelled-like exceptions from the engine when cancelled.
+  virtual GeneratedBackground generate(const BackgroundRequest& request, const StepCallback& on_step) const = 0;
+};
+
+// The studio backdrop in the variant's colour (a light grey without one); ignores prompt and seed.
+class StudioBackgroundGenerator : public BackgroundGenerator {
+ public:
+  std::string name() const override { return "studio"; }
+  bool uses_diffusion() const override { return false; }
+  GeneratedBackground generate(const BackgroundRequest& request, const StepCallback& on_step) const override;
+};
+
+struct DiffusionSettings {
+  std::filesystem::path model;       // diffusers folder or single-file checkpoint
+  std::filesystem::path controlnet;  // optional: ControlNet (canny) folder or file
+  std::filesystem::path tokenizer;   // optional, for single-file checkpoints
+  std::string device = "cpu";
+  int steps = 20;
+  std::string scheduler;             // empty: the model's own
+  double guidance_scale = 7.5;
+  double controlnet_scale = 1.0;
+  double control_guidance_end = 1.0;
+  double colour_strength = 0.85;     // img2img strength of colour-conditioned variants
+  int max_side = 0;                  // > 0: generate at most this many pixels on the long side
+  ArtifactReduction reduction;
+};
+
+// Opens the models once; generate() may be called for many variants (not concurrently).
+std::unique_ptr<BackgroundGenerator> make_diffusion_generator(const DiffusionSettings& settings);
+
+}  // namespace backdrop::backgrounds

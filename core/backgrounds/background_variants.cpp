@@ -1,0 +1,245 @@
+#include "core/backgrounds/background_variants.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/common/version.h"
+#include "core/imaging/colour_names.h"
+#include "core/imaging/colour_palette.h"
+#include "core/imaging/colour_space.h"
+#include "core/imaging/contact_sheet.h"
+#include "core/imaging/image_io.h"
+#include "core/imaging/plain_background_segmenter.h"
+#include "core/imaging/png_text.h"
+#include "core/imaging/product_segmentation.h"
+
+namespace backdrop::backgrounds {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The PNG text key holding a variant's record, as `backdrop txt2img` keeps its parameters.
+constexpr const char* kVariantKey = "backdrop:variant";
+
+BackgroundColour colour_from_hex(const std::string& hex) {
+  const bool valid = hex.size() == 7 && hex[0] == '#' &&
+                     std::all_of(hex.begin() + 1, hex.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+  if (!valid) throw std::invalid_argument("colour '" + hex + "': expected #rrggbb, 'palette[:N]' or 'none'");
+  const auto value = std::stoul(hex.substr(1), nullptr, 16);
+  const cv::Vec3b bgr(static_cast<uint8_t>(value & 0xFF), static_cast<uint8_t>((value >> 8) & 0xFF),
+                      static_cast<uint8_t>((value >> 16) & 0xFF));
+  return {bgr, imaging::colour_name(imaging::lab_of(bgr))};
+}
+
+std::string colour_tag(const std::optional<BackgroundColour>& colour) {
+  return colour ? imaging::hex_colour(colour->bgr).substr(1) : "plain";
+}
+
+nlohmann::json record_json(const VariantRecord& v) {
+  nlohmann::json artifacts{{"edge_continuation", v.artifacts.edge_continuation},
+                           {"flagged", v.artifacts.flagged},
+                           {"reason", v.artifacts.reason}};
+  artifacts["object_expansion"] =
+      v.artifacts.object_expansion ? nlohmann::json(*v.artifacts.object_expansion) : nlohmann::json(nullptr);
+  return {{"product_id", v.product_id},
+          {"placement", v.placement},
+          {"prompt_id", v.prompt_id},
+          {"prompt", v.prompt},
+          {"negative_prompt", v.negative_prompt},
+          {"colour", v.colour},
+          {"colour_name", v.colour_name},
+          {"seed", v.seed},
+          {"file", v.file.string()},
+          {"artifacts", artifacts},
+          {"seconds",
+           {{"preparation", v.times.preparation},
+            {"encoding", v.times.encoding},
+            {"denoising", v.times.denoising},
+            {"decoding", v.times.decoding},
+            {"scoring", v.times.scoring}}}};
+}
+
+struct PreparedProduct {
+  imaging::LoadedImage image;
+  imaging::Segmentation segmentation;
+};
+
+PreparedProduct prepare(const Product& product, const VariantOptions& options,
+                        const imaging::PlainBackgroundSegmenter& plain) {
+  PreparedProduct prepared{imaging::load_image(product.image), {}};
+  prepared.segmentation = imaging::segment_product(prepared.image, {&plain, options.learned, {}});
+  if (!prepared.segmentation.ok()) {
+    throw std::runtime_error("no usable product mask (" + prepared.segmentation.note + ")");
+  }
+  return prepared;
+}
+
+class VariantRun {
+ public:
+  VariantRun(const VariantOptions& options, const BackgroundGenerator& generator, const StepCallback& on_step)
+      : options_(options), generator_(generator), on_step_(on_step) {}
+
+  void product_variants(const Product& product, const PreparedProduct& prepared, VariantRunSummary& summary,
+                        imaging::ContactSheetRow& row, const std::function<void()>& variant_done) {
+    std::vector<std::optional<BackgroundColour>> colours;
+    for (const auto& spec : options_.colours) {
+      if (spec == "none") {
+        colours.emplace_back(std::nullopt);
+        continue;
+      }
+      for (auto& colour : resolve_colours(spec, prepared.image.bgr, prepared.segmentation.mask)) colours.emplace_back(colour);
+    }
+    auto templates = options_.prompts.for_category(product.category);
+    if (options_.prompts_per_product > 0 && templates.size() > static_cast<std::size_t>(options_.prompts_per_product)) {
+      templates.resize(static_cast<std::size_t>(options_.prompts_per_product));
+    }
+    for (const auto& placement : options_.placements) {
+      const auto placed = imaging::place_product(prepared.image.bgr, prepared.segmentation, placement,
+                                                 options_.layout.for_category(product.category));
+      const fs::path dir = options_.out_dir / product.id / placement.id;
+      imaging::write_image(dir / "product.png", placed.product);
+      imaging::write_image(dir / "mask.png", placed.mask);
+      for (const auto& prompt : templates) {
+        for (const auto& colour : colours) {
+          for (const auto seed : options_.seeds) {
+            auto record = make_variant(product, placed, prompt, colour, seed, dir);
+            row.placements.push_back(imaging::contact_sheet_thumbnail(imaging::load_image(record.file).bgr));
+            summary.variants.push_back(std::move(record));
+            variant_done();
+          }
+        }
+      }
+    }
+  }
+
+ private:
+  VariantRecord make_variant(const Product& product, const imaging::PlacedProduct& placed, const PromptTemplate& prompt,
+                             const std::optional<BackgroundColour>& colour, uint64_t seed, const fs::path& dir) {
+    const PromptValues values{product.title, product.category, colour ? colour->name : ""};
+    BackgroundRequest request{&placed, fill_prompt(prompt.prompt, values), fill_prompt(prompt.negative_prompt, values),
+                              colour, seed};
+    const auto generated = generator_.generate(request, on_step_);
+
+    VariantRecord record;
+    record.product_id = product.id;
+    record.placement = placed.placement.id;
+    record.prompt_id = prompt.id;
+    record.prompt = request.prompt;
+    record.negative_prompt = request.negative_prompt;
+    record.colour = colour ? imaging::hex_colour(colour->bgr) : "";
+    record.colour_name = colour ? colour->name : "";
+    record.seed = seed;
+    record.times = generated.times;
+    const auto scoring_start = std::chrono::steady_clock::now();
+    record.artifacts = score_artifacts(generated.generated, placed.mask, segmenter_, options_.scoring);
+    record.times.scoring = std::chrono::duration<double>(std::chrono::steady_clock::now() - scoring_start).count();
+
+    const auto stem = prompt.id + "-" + colour_tag(colour) + "-s" + std::to_string(seed);
+    record.file = dir / (stem + ".png");
+    auto json = record_json(record);
+    json["generator"] = generator_.name();
+    json["engine_version"] = kEngineVersion;
+    imaging::write_png_with_text(record.file, generated.composited,
+                                 {{kVariantKey, json.dump()}, {"Software", std::string("Backdrop ") + kEngineVersion}});
+    imaging::write_image(dir / (stem + ".generated.png"), generated.generated);
+    return record;
+  }
+
+  const VariantOptions& options_;
+  const BackgroundGenerator& generator_;
+  const StepCallback& on_step_;
+  imaging::PlainBackgroundSegmenter segmenter_;
+};
+
+int64_t variants_per_product(const VariantOptions& options) {
+  // Palette colours count as their number; an estimate for the progress total.
+  int64_t colours = 0;
+  for (const auto& spec : options.colours) {
+    colours += spec.rfind("palette:", 0) == 0 ? std::max(1, std::atoi(spec.c_str() + 8)) : 1;
+  }
+  const int64_t prompts = options.prompts_per_product > 0 ? options.prompts_per_product : 1;
+  return static_cast<int64_t>(options.placements.size()) * prompts * colours *
+         static_cast<int64_t>(options.seeds.size());
+}
+
+}  // namespace
+
+size_t VariantRunSummary::flagged() const {
+  return static_cast<size_t>(std::count_if(variants.begin(), variants.end(),
+                                           [](const VariantRecord& v) { return v.artifacts.flagged; }));
+}
+
+std::vector<BackgroundColour> resolve_colours(const std::string& spec, const cv::Mat& product_bgr,
+                                              const cv::Mat& product_mask) {
+  if (spec.rfind("palette", 0) != 0) return {colour_from_hex(spec)};
+  std::size_t count = 1;
+  if (spec.size() > 7) {
+    if (spec[7] != ':' || spec.size() == 8) throw std::invalid_argument("colour '" + spec + "': expected palette:N");
+    count = std::stoul(spec.substr(8));
+  }
+  const auto palette = imaging::extract_palette(product_bgr, product_mask);
+  std::vector<BackgroundColour> colours;
+  for (const auto& suggestion : palette.backgrounds) {
+    if (colours.size() == count) break;
+    colours.push_back({suggestion.colour.bgr, suggestion.colour.name});
+  }
+  return colours;
+}
+
+VariantRunSummary generate_background_variants(const std::vector<Product>& products, const VariantOptions& options,
+                                               const BackgroundGenerator& generator, const ProgressSink& progress,
+                                               const StepCallback& on_step, const CancellationToken& cancellation) {
+  if (options.placements.empty()) throw std::invalid_argument("generate: no placements");
+  if (options.seeds.empty()) throw std::invalid_argument("generate: no seeds");
+  VariantRunSummary summary;
+  summary.generator = generator.name();
+  const imaging::PlainBackgroundSegmenter plain;
+  VariantRun run(options, generator, on_step);
+  std::vector<imaging::ContactSheetRow> rows;
+  Progress state{0, static_cast<int64_t>(products.size()) * variants_per_product(options), "generating"};
+  for (const auto& product : products) {
+    cancellation.throw_if_cancelled();
+    imaging::ContactSheetRow row;
+    row.title = product.id + "  " + product.category;
+    try {
+      const auto prepared = prepare(product, options, plain);
+      row.photo = imaging::outlined_thumbnail(prepared.image.bgr, prepared.segmentation.mask);
+      run.product_variants(product, prepared, summary, row, [&] {
+        ++state.done;
+        state.total = std::max(state.total, state.done);  // palette colours may outnumber the estimate
+        state.message = product.id;
+        if (progress) progress(state);
+        cancellation.throw_if_cancelled();
+      });
+      row.status = generator.name();
+    } catch (const Cancelled&) {
+      throw;
+    } catch (const std::exception& error) {
+      row.failed = true;
+      row.status = error.what();
+      summary.failed_products.emplace_back(product.id, error.what());
+    }
+    rows.push_back(std::move(row));
+  }
+
+  nlohmann::json variants = nlohmann::json::array();
+  for (const auto& v : summary.variants) variants.push_back(record_json(v));
+  fs::create_directories(options.out_dir);
+  std::ofstream(options.out_dir / "variants.json")
+      << nlohmann::json{{"generator", summary.generator}, {"variants", variants}}.dump(1) << "\n";
+  std::size_t columns = 0;
+  for (const auto& row : rows) columns = std::max(columns, row.placements.size());
+  std::vector<std::string> titles;
+  for (std::size_t i = 0; i < columns; ++i) titles.push_back("variant " + std::to_string(i + 1));
+  summary.contact_sheet = options.out_dir / "contact_sheet.png";
+  imaging::write_image(summary.contact_sheet, imaging::render_contact_sheet(rows, titles));
+  return summary;
+}
+
+}  // namespace backdrop::backgrounds

@@ -1,0 +1,185 @@
+// The variant run end to end, with the studio generator and with the tiny diffusion fixture models
+// (assembled into a diffusers folder): every variant is written with its record and score, and the
+// product's pixels inside its eroded mask are the original ones in every variant.
+
+#include <QtTest>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/backgrounds/background_variants.h"
+#include "core/imaging/compositing.h"
+#include "core/imaging/png_text.h"
+#include "support/test_data.h"
+
+using namespace backdrop;
+using namespace backdrop::backgrounds;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A product photo on a plain backdrop: a bottle-like shape with a label.
+void write_product_photo(const fs::path& path, const cv::Scalar& colour) {
+  cv::Mat photo(180, 140, CV_8UC3, cv::Scalar(238, 238, 238));
+  cv::rectangle(photo, cv::Rect(45, 40, 50, 110), colour, cv::FILLED);
+  cv::rectangle(photo, cv::Rect(60, 20, 20, 25), colour, cv::FILLED);
+  cv::rectangle(photo, cv::Rect(50, 80, 40, 30), cv::Scalar(30, 30, 30), cv::FILLED);
+  cv::imwrite(path.string(), photo);
+}
+
+std::vector<Product> small_catalogue(const fs::path& dir) {
+  write_product_photo(dir / "bottle.png", cv::Scalar(60, 140, 200));
+  write_product_photo(dir / "jar.png", cv::Scalar(160, 90, 40));
+  return {{"bottle", "beauty", "Amber perfume bottle", dir / "bottle.png", 2},
+          {"jar", "kitchen", "Blue storage jar", dir / "jar.png", 3}};
+}
+
+// Copies a fixture file into the diffusers layout.
+void copy_fixture(const std::string& name, const fs::path& target) {
+  fs::create_directories(target.parent_path());
+  fs::copy_file(test::diffusion_fixtures() / name, target, fs::copy_options::overwrite_existing);
+}
+
+// The fixture models as a diffusers folder (9-channel inpainting UNet) and a ControlNet folder.
+fs::path fixture_diffusers_folder(const fs::path& root) {
+  fs::create_directories(root);
+  std::ofstream(root / "model_index.json") << R"({"_class_name": "StableDiffusionInpaintPipeline",
+    "scheduler": ["diffusers", "DDIMScheduler"], "text_encoder": ["transformers", "CLIPTextModel"],
+    "tokenizer": ["transformers", "CLIPTokenizer"], "unet": ["diffusers", "UNet2DConditionModel"],
+    "vae": ["diffusers", "AutoencoderKL"]})";
+  copy_fixture("unet_inpaint_config.json", root / "unet" / "config.json");
+  copy_fixture("unet_inpaint.safetensors", root / "unet" / "diffusion_pytorch_model.safetensors");
+  copy_fixture("vae_config.json", root / "vae" / "config.json");
+  copy_fixture("vae.safetensors", root / "vae" / "diffusion_pytorch_model.safetensors");
+  copy_fixture("controlnet_config.json", root / "controlnet" / "config.json");
+  copy_fixture("controlnet.safetensors", root / "controlnet" / "diffusion_pytorch_model.safetensors");
+  copy_fixture("text_encoder_config.json", root / "text_encoder" / "config.json");
+  copy_fixture("text_encoder.safetensors", root / "text_encoder" / "model.safetensors");
+  for (const std::string file : {"vocab.json", "merges.txt", "tokenizer_config.json"}) {
+    copy_fixture("clip_vocab/" + file, root / "tokenizer" / file);
+  }
+  auto scheduler = nlohmann::json::parse(std::ifstream(test::diffusion_fixtures() / "pipeline_config.json"))
+                       .at("scheduler_config");
+  scheduler["_class_name"] = "DDIMScheduler";  // as the fixture README says
+  fs::create_directories(root / "scheduler");
+  std::ofstream(root / "scheduler" / "scheduler_config.json") << scheduler.dump();
+  return root;
+}
+
+VariantOptions small_run(const fs::path& out) {
+  VariantOptions options;
+  options.out_dir = out;
+  options.placements = imaging::parse_placements("tiny=64x64,wide=96x64");
+  options.prompts = load_prompt_library("resources/prompts/default.json");
+  options.prompts_per_product = 1;
+  options.colours = {"none", "palette", "#3a5f8c"};
+  options.seeds = {1, 2};
+  return options;
+}
+
+// Every variant keeps the placed product's pixels inside the mask eroded by the feather width.
+void check_product_pixels_kept(const VariantRunSummary& summary) {
+  const auto kernel = cv::getStructuringElement(
+      cv::MORPH_ELLIPSE, cv::Size(2 * imaging::kFeatherWidth + 1, 2 * imaging::kFeatherWidth + 1));
+  for (const auto& variant : summary.variants) {
+    const auto dir = variant.file.parent_path();
+    const cv::Mat image = cv::imread(variant.file.string(), cv::IMREAD_COLOR);
+    const cv::Mat product = cv::imread((dir / "product.png").string(), cv::IMREAD_COLOR);
+    const cv::Mat mask = cv::imread((dir / "mask.png").string(), cv::IMREAD_GRAYSCALE);
+    cv::Mat eroded;
+    cv::erode(mask, eroded, kernel);
+    QVERIFY(cv::countNonZero(eroded) > 50);
+    cv::Mat difference;
+    cv::absdiff(image, product, difference);
+    cv::Mat changed = difference.reshape(1, difference.rows * difference.cols);
+    cv::Mat any;
+    cv::reduce(changed, any, 1, cv::REDUCE_MAX);
+    any = any.reshape(1, image.rows);
+    QVERIFY2(cv::countNonZero(any & eroded) == 0, variant.file.string().c_str());
+  }
+}
+
+}  // namespace
+
+class BackgroundVariantsTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void studioVariantsKeepTheProduct() {
+    const auto dir = test::scratch_dir("backgrounds-studio");
+    const auto products = small_catalogue(dir);
+    const auto options = small_run(dir / "out");
+    const StudioBackgroundGenerator studio;
+    std::vector<int64_t> done;
+    const auto summary = generate_background_variants(products, options, studio,
+                                                      [&](const Progress& p) { done.push_back(p.done); });
+    // 2 products x 2 placements x 1 prompt x 3 colours x 2 seeds.
+    QVERIFY2(summary.failed_products.empty(),
+             summary.failed_products.empty() ? "" : summary.failed_products.front().second.c_str());
+    QCOMPARE(summary.variants.size(), std::size_t{24});
+    QCOMPARE(done.back(), int64_t{24});
+    check_product_pixels_kept(summary);
+    QVERIFY(fs::is_regular_file(summary.contact_sheet));
+
+    const auto& first = summary.variants.front();
+    QVERIFY(first.prompt.find("Amber perfume bottle") != std::string::npos);
+    QVERIFY(first.prompt.find("soft neutral") != std::string::npos);
+    const auto& branded = summary.variants[4];
+    QCOMPARE(branded.colour, std::string("#3a5f8c"));
+    QVERIFY(branded.prompt.find(branded.colour_name) != std::string::npos);
+    const auto record = nlohmann::json::parse(imaging::read_png_text(branded.file).at("backdrop:variant"));
+    QCOMPARE(record.at("generator").get<std::string>(), std::string("studio"));
+    QVERIFY(record.at("artifacts").contains("edge_continuation"));
+    const auto all = nlohmann::json::parse(std::ifstream(options.out_dir / "variants.json"));
+    QCOMPARE(all.at("variants").size(), std::size_t{24});
+  }
+
+  void diffusionVariantsRunOnTheFixtureModels() {
+    const auto dir = test::scratch_dir("backgrounds-diffusion");
+    const auto products = small_catalogue(dir);
+    auto options = small_run(dir / "out");
+    options.colours = {"none", "#3a5f8c"};
+    options.seeds = {5};
+    DiffusionSettings settings;
+    settings.model = fixture_diffusers_folder(dir / "model");
+    settings.controlnet = dir / "model" / "controlnet";
+    settings.steps = 4;
+    const auto generator = make_diffusion_generator(settings);
+    QVERIFY(generator->uses_diffusion());
+    int64_t steps = 0;
+    const auto summary =
+        generate_background_variants(products, options, *generator, {}, [&](int64_t, int64_t) { ++steps; });
+    QVERIFY2(summary.failed_products.empty(),
+             summary.failed_products.empty() ? "" : summary.failed_products.front().second.c_str());
+    QCOMPARE(summary.variants.size(), std::size_t{8});
+    QCOMPARE(summary.generator, std::string("diffusion"));
+    // Strength 1 runs 4 steps, the colour variants (strength 0.85) int(3.4) = 3.
+    QCOMPARE(steps, int64_t{4 * (4 + 3)});
+    check_product_pixels_kept(summary);
+    for (const auto& variant : summary.variants) {
+      QVERIFY(variant.times.denoising > 0);
+      QVERIFY(variant.times.decoding > 0);
+      const cv::Mat generated = cv::imread(
+          (variant.file.parent_path() / (variant.file.stem().string() + ".generated.png")).string());
+      QCOMPARE(generated.size(), cv::imread(variant.file.string()).size());
+    }
+  }
+
+  void badColoursAreRefused() {
+    const cv::Mat image(10, 10, CV_8UC3, cv::Scalar(0, 0, 255));
+    const cv::Mat mask(10, 10, CV_8UC1, cv::Scalar(255));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, resolve_colours("#12345", image, mask));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, resolve_colours("palette:", image, mask));
+    const auto colours = resolve_colours("#ff0000", image, mask);
+    QCOMPARE(colours.size(), std::size_t{1});
+    QCOMPARE(colours[0].bgr, cv::Vec3b(0, 0, 255));
+    QVERIFY(!colours[0].name.empty());
+    QCOMPARE(resolve_colours("palette:2", image, mask).size(), std::size_t{2});
+  }
+};
+
+QTEST_APPLESS_MAIN(BackgroundVariantsTest)
+#include "background_variants_test.moc"
