@@ -30,7 +30,8 @@ if [ -n "${BACKDROP_MODEL:-}" ]; then
   # One product per category, 384 px, 12 steps: a few minutes per variant on 2 CPU cores.
   subset="$out/catalog-one-per-category.csv"
   awk -F, 'NR == 1 || !seen[$2]++' "$catalog" > "$subset"
-  sed -i "s#,\([^,]*\.\(jpg\|png\|webp\)\)\$#,$(cd "$(dirname "$catalog")" && pwd)/\1#" "$subset"
+  # Image paths relative to the catalogue stay valid from the subset's folder (CRLF lines kept).
+  sed -i "s#,\([^,]*\.\(jpg\|png\|webp\)\)\(\r\?\)\$#,$(cd "$(dirname "$catalog")" && pwd)/\1\3#" "$subset"
   "${generate[@]}" --catalog "$subset" --colors palette --max-side 384 --steps 12 || [ $? -eq 3 ]
 else
   "${generate[@]}" --catalog "$catalog" || [ $? -eq 3 ]

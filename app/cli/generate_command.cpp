@@ -79,7 +79,10 @@ std::unique_ptr<BackgroundGenerator> make_generator(const GenerateArguments& arg
   return make_diffusion_generator(arguments.diffusion);
 }
 
-void print_summary(const VariantRunSummary& summary) {
+void print_summary(const Catalog& catalog, const VariantRunSummary& summary) {
+  for (const auto& issue : catalog.issues) {
+    std::cerr << catalog.source.string() << ":" << issue.line << ": skipped: " << issue.message << "\n";
+  }
   for (const auto& [id, why] : summary.failed_products) std::cerr << "failed " << id << ": " << why << "\n";
   for (const auto& variant : summary.variants) {
     if (variant.artifacts.flagged) std::cout << "review " << variant.file.string() << ": " << variant.artifacts.reason << "\n";
@@ -122,7 +125,7 @@ void run_generate(GenerateArguments& arguments, int& exit_code) {
     else if (generator->uses_diffusion()) std::cerr << "  step " << step << "/" << total << "\n";
   };
   const auto summary = generate_background_variants(catalog.products, options, *generator, on_variant, on_step);
-  print_summary(summary);
+  print_summary(catalog, summary);
   exit_code = summary.failed_products.empty() ? 0 : kExitPartialFailure;
 }
 
