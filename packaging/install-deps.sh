@@ -9,14 +9,14 @@ packages=(
   # diffusion engine (libtorch is slow without a threaded BLAS beside it)
   libtorch-dev libopenblas0-pthread
   # domain engine
-  libopencv-dev libeigen3-dev libicu-dev libsqlite3-dev
+  libopencv-dev libeigen3-dev libicu-dev libsqlite3-dev libpng-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev doctest-dev
   # project store: PostgreSQL client for shared job queues, the server for its test, SHA-256
   libpq-dev postgresql libssl-dev
   # desktop application
   qt6-base-dev qt6-svg-dev libqt6sql6-sqlite libqt6svg6 libqcustomplot-dev libgl-dev
   # headless GUI tests and screenshots
-  xvfb xauth
+  xvfb xauth fonts-dejavu-core
 )
 
 missing=()
