@@ -10,6 +10,7 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/terminal_progress.h"
+#include "core/backgrounds/tensor_image.h"
 #include "core/common/version.h"
 #include "core/imaging/image_io.h"
 #include "core/imaging/png_text.h"
@@ -40,23 +41,11 @@ struct Txt2ImgOptions {
 
 // [1, 3, H, W] in [0, 1], resized to the output size as diffusers' control image processor does.
 torch::Tensor load_control_image(const fs::path& path, int64_t width, int64_t height) {
-  const auto image = imaging::load_image(path);
-  cv::Mat rgb;
-  cv::cvtColor(image.bgr, rgb, cv::COLOR_BGR2RGB);
-  if (rgb.cols != width || rgb.rows != height) {
-    cv::resize(rgb, rgb, cv::Size(static_cast<int>(width), static_cast<int>(height)), 0, 0, cv::INTER_LANCZOS4);
+  cv::Mat image = imaging::load_image(path).bgr;
+  if (image.cols != width || image.rows != height) {
+    cv::resize(image, image, cv::Size(static_cast<int>(width), static_cast<int>(height)), 0, 0, cv::INTER_LANCZOS4);
   }
-  const auto pixels = torch::from_blob(rgb.data, {rgb.rows, rgb.cols, 3}, torch::kUInt8).clone();
-  return pixels.permute({2, 0, 1}).unsqueeze(0).to(torch::kFloat32) / 255.0;
-}
-
-// One image of the batch [3, H, W] in [0, 1] as an 8-bit BGR matrix.
-cv::Mat to_bgr(const torch::Tensor& image) {
-  const auto pixels = (image * 255.0).round().clamp(0, 255).to(torch::kUInt8).permute({1, 2, 0}).contiguous();
-  cv::Mat rgb(static_cast<int>(pixels.size(0)), static_cast<int>(pixels.size(1)), CV_8UC3, pixels.data_ptr());
-  cv::Mat bgr;
-  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-  return bgr;
+  return backgrounds::image_to_tensor(image);
 }
 
 fs::path output_path(const fs::path& out, int64_t index, int64_t count) {
@@ -124,7 +113,7 @@ void run_txt2img(Txt2ImgOptions& options, const CLI::App& command) {
   const auto count = result.images.size(0);
   for (int64_t i = 0; i < count; ++i) {
     const auto path = output_path(options.out, i, count);
-    imaging::write_png_with_text(path, to_bgr(result.images[i]),
+    imaging::write_png_with_text(path, backgrounds::tensor_to_bgr(result.images[i]),
                                  {{kParametersKey, record}, {"Software", std::string("Backdrop ") + kEngineVersion}});
     std::cout << path.string() << "\n";
   }

@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include "core/backgrounds/background_diffusion.h"
+#include "core/backgrounds/tensor_image.h"
 #include "core/imaging/compositing.h"
 #include "models/pipelines/controlnet_inpaint.h"
 #include "models/runtime/runtime.h"
@@ -36,23 +37,6 @@ cv::Mat resized(const cv::Mat& image, const cv::Size& size, int interpolation) {
   return out;
 }
 
-// CV_8UC3 BGR or CV_8UC1 -> [1, C, H, W] float in [0, 1] (RGB order for colour).
-torch::Tensor to_tensor(const cv::Mat& image) {
-  cv::Mat ordered = image;
-  if (image.channels() == 3) cv::cvtColor(image, ordered, cv::COLOR_BGR2RGB);
-  const auto pixels = torch::from_blob(ordered.data, {ordered.rows, ordered.cols, ordered.channels()}, torch::kUInt8);
-  return pixels.permute({2, 0, 1}).unsqueeze(0).to(torch::kFloat32) / 255.0;
-}
-
-// [3, H, W] in [0, 1] -> CV_8UC3 BGR.
-cv::Mat to_bgr(const torch::Tensor& image) {
-  const auto pixels = (image * 255.0).round().clamp(0, 255).to(torch::kUInt8).permute({1, 2, 0}).contiguous();
-  cv::Mat rgb(static_cast<int>(pixels.size(0)), static_cast<int>(pixels.size(1)), CV_8UC3, pixels.data_ptr());
-  cv::Mat bgr;
-  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-  return bgr;
-}
-
 class DiffusionBackgroundGenerator : public BackgroundGenerator {
  public:
   DiffusionBackgroundGenerator(models::StableDiffusionComponents components, models::ControlNetModel controlnet,
@@ -80,9 +64,9 @@ class DiffusionBackgroundGenerator : public BackgroundGenerator {
     p.control_guidance_end = settings_.control_guidance_end;
     p.seeds = {request.seed};
     inputs.strength = request.colour ? settings_.colour_strength : 1.0;
-    inputs.image = to_tensor(resized(canvas.canvas, size, cv::INTER_AREA));
-    inputs.mask_image = to_tensor(resized(canvas.generate_mask, size, cv::INTER_NEAREST));
-    inputs.control_image = to_tensor(resized(canvas.control_edges, size, cv::INTER_AREA)).repeat({1, 3, 1, 1});
+    inputs.image = image_to_tensor(resized(canvas.canvas, size, cv::INTER_AREA));
+    inputs.mask_image = image_to_tensor(resized(canvas.generate_mask, size, cv::INTER_NEAREST));
+    inputs.control_image = image_to_tensor(resized(canvas.control_edges, size, cv::INTER_AREA)).repeat({1, 3, 1, 1});
 
     // The pipeline's trace marks where its stages end.
     GeneratedBackground out;
@@ -102,7 +86,7 @@ class DiffusionBackgroundGenerator : public BackgroundGenerator {
     if (on_step) control.on_step = [&](const models::StepProgress& step) { on_step(step.step, step.total); };
     const auto result = (*pipeline_)(inputs, control);
 
-    out.generated = resized(to_bgr(result.images[0]), canvas.canvas.size(), cv::INTER_CUBIC);
+    out.generated = resized(tensor_to_bgr(result.images[0]), canvas.canvas.size(), cv::INTER_CUBIC);
     out.composited = imaging::composite_product(placed, out.generated);
     return out;
   }
