@@ -11,9 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-out}"
 
-bash packaging/install-deps.sh
-cmake --preset release
-cmake --build --preset release --parallel "$(nproc)"
+bash packaging/build.sh
 
 backdrop=./build/release/app/backdrop
 catalog="${BACKDROP_CATALOG:-../shared/data/products/catalog.csv}"
