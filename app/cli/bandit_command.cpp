@@ -1,8 +1,6 @@
 // `backdrop bandit evaluate|train|simulate`: offline evaluation of a policy on logged clicks,
 // priors from logs, and regret curves on a synthetic environment.
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -18,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
+#include "app/cli/terminal_progress.h"
 #include "core/bandit/impression_log.h"
 #include "core/bandit/obd_dataset.h"
 #include "core/bandit/off_policy_estimators.h"
@@ -33,24 +32,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace backdrop::bandit;
-
-// A one-line progress bar on stderr, only when stderr is a terminal.
-ProgressSink terminal_progress() {
-  if (!::isatty(STDERR_FILENO)) return {};
-  return [](const Progress& progress) {
-    if (progress.total > 0) {
-      const int width = 30;
-      const auto filled = static_cast<int>(width * progress.done / progress.total);
-      std::fprintf(stderr, "\r%-24s [%s%s] %3lld%%", progress.message.c_str(), std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                   std::string(static_cast<std::size_t>(width - filled), ' ').c_str(),
-                   static_cast<long long>(100 * progress.done / progress.total));
-    } else {
-      std::fprintf(stderr, "\r%-24s %lld rows", progress.message.c_str(), static_cast<long long>(progress.done));
-    }
-    if (progress.total > 0 && progress.done >= progress.total) std::fprintf(stderr, "\n");
-    std::fflush(stderr);
-  };
-}
 
 struct LogOptions {
   std::string path;
