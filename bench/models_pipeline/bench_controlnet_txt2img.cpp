@@ -59,19 +59,23 @@ void run(int64_t size, int64_t steps, const StableDiffusionComponents& component
   Clock::time_point first_step;
   Clock::time_point last_step;
   RunControl control;
+  // Trace points per step: unet_input, controlnet_down.{j}..., controlnet_mid, unet_out, noise_pred,
+  // latents. Each component's time runs from the point before it to the point after it.
   control.trace = [&](std::string_view name, const torch::Tensor&) {
     const auto now = Clock::now();
     if (name.ends_with(".unet_input")) {
       if (name == "step0.unet_input") first_step = now;
+      mark = now;
     } else if (name.ends_with(".controlnet_mid")) {
       times.controlnet += seconds(mark, now);
+      mark = now;
     } else if (name.ends_with(".unet_out")) {
       times.unet += seconds(mark, now);
+      mark = now;
     } else if (name.ends_with(".latents")) {
       times.scheduler += seconds(mark, now);
       last_step = now;
     }
-    mark = now;
   };
   const auto start = Clock::now();
   pipeline(inputs, control);
