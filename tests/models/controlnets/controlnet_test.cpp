@@ -9,6 +9,7 @@
 #include "models/loaders/torch_tensors.h"
 #include "models/unets/unet_2d_condition.h"
 #include "support/doctest_torch.h"
+#include "support/fixture_pipeline.h"
 #include "support/test_data.h"
 
 using namespace backdrop::models;
@@ -23,13 +24,7 @@ double max_difference(const torch::Tensor& a, const torch::Tensor& b) {
   return (a - b).abs().max().item<double>();
 }
 
-ControlNetModel fixture_controlnet() {
-  const auto fixtures = backdrop::test::diffusion_fixtures();
-  ControlNetModel controlnet(load_controlnet_config(fixtures / "controlnet_config.json"));
-  load_state_dict(*controlnet, load_safetensors(fixtures / "controlnet.safetensors"), "controlnet.safetensors");
-  controlnet->eval();
-  return controlnet;
-}
+ControlNetModel fixture_controlnet() { return backdrop::test::fixture_controlnet(backdrop::test::diffusion_fixtures()); }
 
 }  // namespace
 
