@@ -15,6 +15,8 @@ packages=(
   libpq-dev postgresql libssl-dev
   # desktop application
   qt6-base-dev qt6-svg-dev libqt6sql6-sqlite libqt6svg6 libqcustomplot-dev libgl-dev
+  # push to production: bundle archives, manifest schema validation, the HTTP server and its load test
+  libarchive-dev libvalijson-dev libcpp-httplib-dev wrk
   # headless GUI tests and screenshots
   xvfb xauth fonts-dejavu-core
 )
