@@ -1,0 +1,84 @@
+#pragma once
+// A push bundle: what production serves, as it is held in memory once loaded and verified.
+//
+// On disk a bundle is one folder named by its version (and a .tar of that folder):
+//
+//   <version>/manifest.json              format tag, schema version, version, project, created at,
+//                                        engine version, image format/quality, the categories and
+//                                        the path, size and SHA-256 of every other file
+//   <version>/categories/<slug>.json     per category: the arms (approved prompts), which image each
+//                                        product has for each arm and placement, the feature schema,
+//                                        the bandit priors and the policy settings
+//   <version>/images/<sha256>.<jpg|webp> approved images, named by the hash of their bytes so a CDN
+//                                        can cache them forever
+//
+// The JSON Schemas of manifest.json and the category files are in resources/schemas/. Every path
+// inside a bundle is relative, uses '/', and can never leave the bundle's folder.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/bandit/priors.h"
+
+namespace backdrop::exporting {
+
+inline constexpr const char* kBundleFormat = "backdrop.bundle";
+inline constexpr int kBundleSchemaVersion = 1;
+
+struct BundleFile {
+  std::string path;  // relative to the bundle folder, '/'-separated
+  std::string sha256;
+  uint64_t bytes = 0;
+};
+
+// One arm of a category's bandit: an approved prompt of the category's approved prompt set.
+struct BundleArm {
+  std::string id;  // stable across bundles: "p<prompt id>"
+  int64_t prompt_id = 0;
+  std::string prompt;
+  std::string negative_prompt;
+};
+
+// How the serving side decides. LinUCB picks the arm with the best upper confidence bound among
+// the arms the product has an image for at the placement; with probability `epsilon` it picks
+// uniformly among them instead, so every shown arm has a known, non-zero propensity.
+struct PolicySettings {
+  std::string policy = "linucb";
+  double alpha = 1.0;                 // UCB width
+  double epsilon = 0.05;              // uniform exploration
+  bool online_learning = true;        // update the arms from feedback while serving
+  double latency_budget_ms = 2.0;     // per decision; past it the best arm by the priors' means wins
+};
+
+struct CategoryBundle {
+  std::string category;
+  std::vector<BundleArm> arms;  // arm index = position, the same order as priors.arms
+  // product external id -> arm id -> placement name -> image path (relative to the bundle)
+  std::map<std::string, std::map<std::string, std::map<std::string, std::string>>> images;
+  bandit::BanditPriors priors;  // its schema is the category's feature schema
+  PolicySettings policy;
+};
+
+struct BundleManifest {
+  std::string format = kBundleFormat;
+  int schema_version = kBundleSchemaVersion;
+  std::string version;     // sortable: "20261126T014500Z-<first 8 hex of the content hash>"
+  std::string project;     // the project file's name (no folders)
+  std::string created_at;  // ISO 8601 UTC
+  std::string engine_version;
+  std::string image_format;  // "jpeg" or "webp"
+  int image_quality = 90;
+  std::map<std::string, std::string> categories;  // category -> its file, e.g. "categories/apparel.json"
+  std::vector<BundleFile> files;                  // every file but manifest.json
+};
+
+struct Bundle {
+  std::filesystem::path root;  // the bundle's folder
+  BundleManifest manifest;
+  std::map<std::string, CategoryBundle> categories;
+};
+
+}  // namespace backdrop::exporting
