@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,14 @@ namespace backdrop::exporting {
 
 inline constexpr const char* kBundleFormat = "backdrop.bundle";
 inline constexpr int kBundleSchemaVersion = 1;
+inline constexpr const char* kCategoryFormat = "backdrop.bundle.category";
+
+// A bundle that cannot be read, verified, built or published; the message names the file and the
+// key or step that failed.
+class BundleError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 struct BundleFile {
   std::string path;  // relative to the bundle folder, '/'-separated
