@@ -1,0 +1,185 @@
+#include "core/export/bundle_plan.h"
+
+#include <algorithm>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "core/generation/variant_inputs.h"
+#include "core/store/project.h"
+
+namespace backdrop::exporting {
+namespace {
+
+using bandit::FeatureSource;
+
+// The better of two approved variants for the same slot: more stars, then the newer one.
+bool preferred(const StoredVariant& candidate, const StoredVariant& current) {
+  const int candidate_stars = candidate.stars.value_or(0), current_stars = current.stars.value_or(0);
+  if (candidate_stars != current_stars) return candidate_stars > current_stars;
+  return candidate.id > current.id;
+}
+
+std::optional<std::string> placement_of(const StoredVariant& variant) {
+  try {
+    auto name = variant_inputs_from_json(nlohmann::json::parse(variant.inputs_json)).placement.name;
+    if (name.empty()) return std::nullopt;
+    return name;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+// The category's bandit record when its priors fit the arms (same ids in any order, or the same
+// count, taken in order); otherwise uninformed priors over `schema`.
+std::pair<bandit::BanditPriors, std::string> choose_priors(Project& project, const std::string& category,
+                                                           const std::vector<BundleArm>& arms,
+                                                           const bandit::FeatureSchema& schema) {
+  const auto uninformed = [&](const std::string& why) {
+    auto priors = bandit::uninformed_priors(schema, static_cast<int>(arms.size()));
+    for (std::size_t k = 0; k < arms.size(); ++k) priors.arms[k].id = arms[k].id;
+    return std::pair{std::move(priors), "uninformed (" + why + ")"};
+  };
+  const auto record = project.bandits().load(category);
+  if (!record) return uninformed("no bandit state named '" + category + "' in the project");
+  bandit::BanditPriors stored;
+  try {
+    stored = bandit::priors_from_json(nlohmann::json::parse(record->priors_json), "bandit '" + category + "'");
+  } catch (const std::exception& error) {
+    return uninformed(std::string("the project's priors do not load: ") + error.what());
+  }
+  if (stored.arms.size() != arms.size()) {
+    return uninformed("the project's priors have " + std::to_string(stored.arms.size()) + " arms, the approved set " +
+                      std::to_string(arms.size()));
+  }
+  bandit::BanditPriors chosen{stored.schema, {}};
+  for (const auto& arm : arms) {
+    const auto it = std::find_if(stored.arms.begin(), stored.arms.end(), [&](const auto& prior) { return prior.id == arm.id; });
+    if (it == stored.arms.end()) break;
+    chosen.arms.push_back(*it);
+  }
+  if (chosen.arms.size() != arms.size()) {
+    chosen.arms = stored.arms;  // ids of another naming ("0", "1" ...): the set's order
+    for (std::size_t k = 0; k < arms.size(); ++k) chosen.arms[k].id = arms[k].id;
+  }
+  return {std::move(chosen), "project"};
+}
+
+std::vector<std::string> placement_names(Project& project, const std::vector<StoredVariant>& variants) {
+  std::set<std::string> names;
+  for (const auto& placement : project.placements().list()) names.insert(placement.name);
+  for (const auto& variant : variants) {
+    if (variant.status != VariantStatus::approved) continue;
+    if (auto name = placement_of(variant)) names.insert(*name);
+  }
+  return {names.begin(), names.end()};
+}
+
+}  // namespace
+
+void validate(const BundleOptions& options) {
+  if (options.image_format != "jpeg" && options.image_format != "webp") {
+    throw BundleError("image format '" + options.image_format + "': expected jpeg or webp");
+  }
+  if (options.image_quality < 1 || options.image_quality > 100) {
+    throw BundleError("image quality " + std::to_string(options.image_quality) + ": expected 1..100");
+  }
+  if (!(options.policy.alpha >= 0)) throw BundleError("policy alpha must be >= 0");
+  if (!(options.policy.epsilon >= 0 && options.policy.epsilon <= 1)) throw BundleError("policy epsilon must be in [0, 1]");
+  if (!(options.policy.latency_budget_ms > 0)) throw BundleError("policy latency budget must be > 0 ms");
+  if (options.policy.policy != "linucb") throw BundleError("policy '" + options.policy.policy + "': expected linucb");
+}
+
+bandit::FeatureSchema default_feature_schema(const std::vector<std::string>& placements) {
+  return bandit::FeatureSchema({bandit::one_hot_feature("device", FeatureSource::user, {"desktop", "mobile", "tablet"}, false),
+                                bandit::one_hot_feature("segment", FeatureSource::user, {"new", "returning"}, false),
+                                bandit::one_hot_feature("placement", FeatureSource::placement, placements, false)});
+}
+
+int64_t BundlePlan::image_count() const {
+  int64_t count = 0;
+  for (const auto& category : categories) count += static_cast<int64_t>(category.images.size());
+  return count;
+}
+
+std::string arm_id_of(int64_t prompt_id) { return "p" + std::to_string(prompt_id); }
+
+BundlePlan plan_bundle(Project& project, const BundleOptions& options) {
+  validate(options);
+  const auto variants = project.variants().list();
+  const auto schema = options.feature_schema ? *options.feature_schema : default_feature_schema(placement_names(project, variants));
+
+  std::map<std::string, std::string> category_of;  // product -> category
+  std::map<std::string, int64_t> products_per_category;
+  for (const auto& product : project.products().list()) {
+    category_of[product.external_id] = product.category;
+    ++products_per_category[product.category];
+  }
+
+  BundlePlan plan;
+  std::map<std::string, CategoryPlan> categories;
+  for (const auto& [name, count] : products_per_category) {
+    const auto set = project.prompts().latest_approved(name);
+    if (!set || set->prompts.empty()) {
+      plan.categories_left_out[name] = "no approved prompt set";
+      continue;
+    }
+    auto& category = categories[name];
+    category.category = name;
+    category.prompt_set_id = set->id;
+    category.prompt_set_version = set->version;
+    for (const auto& prompt : set->prompts) {
+      category.arms.push_back({arm_id_of(prompt.id), prompt.id, prompt.prompt, prompt.negative_prompt});
+    }
+  }
+
+  // (category, product, arm, placement) -> the variant chosen for it.
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, const StoredVariant*> chosen;
+  const auto exclude = [&](const char* reason) { ++plan.variants_excluded[reason]; };
+  for (const auto& variant : variants) {
+    if (variant.status == VariantStatus::generated) { exclude(kExcludedUnreviewed); continue; }
+    if (variant.status == VariantStatus::flagged) { exclude(kExcludedFlagged); continue; }
+    if (variant.status == VariantStatus::rejected) { exclude(kExcludedRejected); continue; }
+    const auto product_category = category_of.find(variant.product_external_id);
+    if (product_category == category_of.end()) { exclude(kExcludedUnknownProduct); continue; }
+    const auto category = categories.find(product_category->second);
+    if (category == categories.end()) { exclude(kExcludedNoApprovedPromptSet); continue; }
+    const auto& arms = category->second.arms;
+    const bool is_arm = variant.prompt_id && std::any_of(arms.begin(), arms.end(), [&](const auto& arm) {
+      return arm.prompt_id == *variant.prompt_id;
+    });
+    if (!is_arm) { exclude(kExcludedPromptNotApproved); continue; }
+    const auto placement = placement_of(variant);
+    if (!placement) { exclude(kExcludedBadInputs); continue; }
+    if (!std::filesystem::is_regular_file(project.cache_dir() / variant.image_path)) { exclude(kExcludedMissingImage); continue; }
+    auto& slot = chosen[{category->first, variant.product_external_id, arm_id_of(*variant.prompt_id), *placement}];
+    if (slot != nullptr) {
+      exclude(kExcludedDuplicate);
+      if (!preferred(variant, *slot)) continue;
+    }
+    slot = &variant;
+  }
+
+  std::map<std::string, std::set<std::string>> products_shipped;
+  for (const auto& [key, variant] : chosen) {
+    const auto& [category, product, arm, placement] = key;
+    auto& category_plan = categories.at(category);
+    category_plan.images.push_back({variant->id, product, arm, placement, variant->image_path});
+    ++category_plan.images_per_placement[placement];
+    products_shipped[category].insert(product);
+  }
+
+  for (auto& [name, category] : categories) {
+    if (category.images.empty()) {
+      plan.categories_left_out[name] = "no approved images of the approved prompts";
+      continue;
+    }
+    category.products_shipped = static_cast<int64_t>(products_shipped[name].size());
+    category.products_left_out = products_per_category[name] - category.products_shipped;
+    std::tie(category.priors, category.priors_source) = choose_priors(project, name, category.arms, schema);
+    plan.categories.push_back(std::move(category));
+  }
+  return plan;
+}
+
+}  // namespace backdrop::exporting
