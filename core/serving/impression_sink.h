@@ -1,0 +1,31 @@
+#pragma once
+// Where the decision engine reports what it showed and what was clicked (the impression writer in
+// production, a recorder in tests).
+
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace backdrop::serving {
+
+struct ImpressionRecord {
+  std::string_view category;
+  std::string_view bundle_version;
+  std::string_view decision;
+  int arm = -1;  // index into the category's arms (and priors) of that bundle
+  std::string_view arm_id;
+  std::string_view product;
+  std::string_view placement;
+  double propensity = 0.0;
+  const nlohmann::json* features = nullptr;  // grouped by source
+  bool fallback = false;                     // decided by the priors' means (latency budget)
+};
+
+class ImpressionSink {
+ public:
+  virtual ~ImpressionSink() = default;
+  virtual void impression(const ImpressionRecord& record) = 0;
+  virtual void click(std::string_view category, std::string_view decision) = 0;
+};
+
+}  // namespace backdrop::serving

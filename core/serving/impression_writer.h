@@ -1,0 +1,66 @@
+#pragma once
+// Writes impressions and clicks as the JSON lines core/bandit/impression_log.h reads, one file per
+// category, <folder>/<category>.jsonl (characters other than letters, digits, '-' and '_' become
+// '_'), appended to across restarts:
+//
+//   {"event":"impression","decision":"...","arm":2,"position":0,"propensity":0.9625,
+//    "features":{"user":{...},"product":{...},"placement":{...}},
+//    "category":"shoes","bundle":"<version>","arm_id":"p12","product":"sku-1","placement":"home",
+//    "time":"2026-11-26T02:10:00.123Z"}
+//   {"event":"click","decision":"...","position":0,"category":"shoes","time":"..."}
+//
+// The fields after "features" are for people and dashboards; the log loader ignores them. "arm"
+// indexes the arms of the bundle named by "bundle". Lines are buffered in memory and written by a
+// background thread every flush interval, on flush() and on destruction. Thread-safe.
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/serving/impression_sink.h"
+
+namespace backdrop::serving {
+
+class ImpressionWriter final : public ImpressionSink {
+ public:
+  // Creates `folder` when needed; throws std::runtime_error when it cannot.
+  ImpressionWriter(std::filesystem::path folder, std::chrono::milliseconds flush_interval);
+  ~ImpressionWriter() override;
+  ImpressionWriter(const ImpressionWriter&) = delete;
+  ImpressionWriter& operator=(const ImpressionWriter&) = delete;
+
+  void impression(const ImpressionRecord& record) override;
+  void click(std::string_view category, std::string_view decision) override;
+
+  // Writes every buffered line now. Write errors are logged and the lines are dropped.
+  void flush();
+  std::filesystem::path file_of(std::string_view category) const;
+
+ private:
+  void append(std::string_view category, std::string line);
+  void run_flusher();
+
+  std::filesystem::path folder_;
+  std::chrono::milliseconds flush_interval_;
+
+  std::mutex buffer_mutex_;
+  std::map<std::string, std::string, std::less<>> buffers_;  // category -> lines not yet written
+
+  std::mutex file_mutex_;  // one writer at a time, so lines keep their order
+  std::map<std::string, std::ofstream, std::less<>> files_;
+
+  std::mutex stop_mutex_;
+  std::condition_variable stop_signal_;
+  bool stopping_ = false;
+  std::thread flusher_;
+};
+
+// The file name a category's log gets.
+std::string log_file_name(std::string_view category);
+
+}  // namespace backdrop::serving

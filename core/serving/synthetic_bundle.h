@@ -1,0 +1,39 @@
+#pragma once
+// A synthetic category for tests, the load benchmark and trying backdrop-serve without a project:
+// arms "p1".."pK", every product with an image of every arm at every placement, and a feature
+// schema of N features cycling through the encodings (numeric user and product values, one-hot
+// user segments, hashed placement slots), so a context means what a real one would.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/export/bundle.h"
+
+namespace backdrop::serving {
+
+struct SyntheticCategorySpec {
+  std::string name = "shoes";
+  int arms = 3;
+  int features = 4;
+  std::vector<std::string> products{"sku-1", "sku-2"};
+  std::vector<std::string> placements{"home", "search"};
+  // Designer prior CTR per arm at the mean context, worth `prior_pseudo_count` impressions;
+  // empty: uninformed priors.
+  std::vector<double> prior_ctr;
+  double prior_pseudo_count = 100.0;
+  exporting::PolicySettings policy;
+};
+
+// A feature schema of `features` features named "<source>.f<i>".
+bandit::FeatureSchema synthetic_schema(int features);
+
+// Images are named "images/<product>-<arm>-<placement>.jpg" (the bundle on disk renames them).
+exporting::CategoryBundle synthetic_category(const SyntheticCategorySpec& spec);
+
+// A context with every feature of `schema`, the values drawn from `seed`.
+nlohmann::json synthetic_context(const bandit::FeatureSchema& schema, uint64_t seed);
+
+}  // namespace backdrop::serving
