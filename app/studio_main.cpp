@@ -1,6 +1,6 @@
 // `backdrop-studio`: the desktop application.
 //   backdrop-studio [--project FILE.backdrop] [--catalogue FILE.csv|FOLDER] [--generate N]
-//                   [--view catalogue|product|variants|prompts|queue|bandit] [--screenshot FILE.png]
+//                   [--view catalogue|product|edges|layouts|variants|compare|prompts|queue|bandit] [--screenshot FILE.png]
 // --catalogue without --project imports into a new project in a temporary folder. --generate
 // prepares and generates studio-backdrop variants for the first N products. --screenshot renders
 // the window (on the chosen view) to a PNG and exits, so the GUI can be looked at headless.
@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
   QCommandLineOption project("project", "Open this project (*.backdrop).", "file");
   QCommandLineOption catalogue("catalogue", "Import this catalogue CSV or image folder at start.", "source");
   QCommandLineOption generate("generate", "Prepare and generate variants for the first N products.", "N", "0");
-  QCommandLineOption view("view", "Show this view: catalogue, product, variants, prompts, queue, bandit.", "name");
+  QCommandLineOption view("view", "Show this view: catalogue, product, edges, layouts, variants, compare, prompts, queue, bandit.", "name");
   QCommandLineOption screenshot("screenshot", "Render the main window to this PNG file and exit.", "file");
   parser.addOptions({project, catalogue, generate, view, screenshot});
   parser.process(app);

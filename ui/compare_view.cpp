@@ -1,35 +1,82 @@
 #include "ui/compare_view.h"
 
+#include <QButtonGroup>
 #include <QGraphicsPixmapItem>
 #include <QGraphicsView>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QScrollBar>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <QWheelEvent>
 
 namespace backdrop::ui {
+namespace {
+
+struct LayerButton {
+  CompareLayer layer;
+  const char* text;
+  const char* name;
+  Qt::Key key;
+};
+constexpr LayerButton kLayerButtons[] = {{CompareLayer::output, "Output (O)", "compareOutput", Qt::Key_O},
+                                         {CompareLayer::mask, "Mask (M)", "compareMask", Qt::Key_M},
+                                         {CompareLayer::edges, "Edges (E)", "compareEdges", Qt::Key_E}};
+
+}  // namespace
 
 CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   setObjectName("compareView");
-  new QHBoxLayout(this);
+  setFocusPolicy(Qt::StrongFocus);
+  layerButtons_ = new QButtonGroup(this);
+  auto* toggle = new QHBoxLayout;
+  toggle->setSpacing(0);
+  for (const auto& [layer, text, name, key] : kLayerButtons) {
+    auto* button = new QToolButton;
+    button->setText(tr(text));
+    button->setObjectName(name);
+    button->setCheckable(true);
+    button->setChecked(layer == layer_);
+    layerButtons_->addButton(button, static_cast<int>(layer));
+    toggle->addWidget(button);
+  }
+  toggle->addStretch();
+  connect(layerButtons_, &QButtonGroup::idClicked, this, [this](int id) { setLayer(static_cast<CompareLayer>(id)); });
+  paneLayout_ = new QHBoxLayout;
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addLayout(toggle);
+  layout->addLayout(paneLayout_, 1);
 }
 
-void CompareView::setImages(const QList<QPair<QString, QImage>>& captionedImages) {
-  while (QLayoutItem* item = layout()->takeAt(0)) {
+std::optional<CompareLayer> CompareView::layerForKey(int key) {
+  for (const auto& button : kLayerButtons) {
+    if (button.key == key) return button.layer;
+  }
+  return std::nullopt;
+}
+
+void CompareView::setPanes(const QList<ComparePane>& panes) {
+  while (QLayoutItem* item = paneLayout_->takeAt(0)) {
     delete item->widget();
     delete item;
   }
   views_.clear();
-  for (const auto& [caption, image] : captionedImages) {
+  pixmaps_.clear();
+  captions_.clear();
+  panes_ = panes;
+  for (int i = 0; i < panes_.size(); ++i) {
     auto* scene = new QGraphicsScene(this);
-    scene->addPixmap(QPixmap::fromImage(image))->setTransformationMode(Qt::SmoothTransformation);
+    auto* pixmap = scene->addPixmap(QPixmap());
+    pixmap->setTransformationMode(Qt::SmoothTransformation);
     auto* view = new QGraphicsView(scene);
     view->setObjectName("compareImage");
     view->setDragMode(QGraphicsView::ScrollHandDrag);
     view->setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
     view->viewport()->installEventFilter(this);
+    view->installEventFilter(this);  // layer keys work while a pane has the focus
     for (QScrollBar* bar : {view->horizontalScrollBar(), view->verticalScrollBar()}) {
       connect(bar, &QScrollBar::valueChanged, this, [this, view] { syncFrom(view); });
     }
@@ -37,14 +84,41 @@ void CompareView::setImages(const QList<QPair<QString, QImage>>& captionedImages
     auto* columnLayout = new QVBoxLayout(column);
     columnLayout->setContentsMargins(0, 0, 0, 0);
     columnLayout->addWidget(view, 1);
-    auto* label = new QLabel(caption);
-    label->setAlignment(Qt::AlignCenter);
-    columnLayout->addWidget(label);
-    layout()->addWidget(column);
+    auto* caption = new QLabel;
+    caption->setObjectName("compareCaption");
+    caption->setAlignment(Qt::AlignCenter);
+    columnLayout->addWidget(caption);
+    paneLayout_->addWidget(column);
     views_ << view;
+    pixmaps_ << pixmap;
+    captions_ << caption;
   }
+  showLayer();
   // Fitted once the views have their final size, i.e. after this event-loop turn's layout.
   QTimer::singleShot(0, this, &CompareView::fitAll);
+}
+
+void CompareView::setLayer(CompareLayer layer) {
+  if (layer == layer_) return;
+  layer_ = layer;
+  layerButtons_->button(static_cast<int>(layer))->setChecked(true);
+  showLayer();
+  emit layerChanged(layer);
+}
+
+void CompareView::showLayer() {
+  for (int i = 0; i < panes_.size(); ++i) {
+    const ComparePane& pane = panes_[i];
+    const QImage& image = pane.layers.layer(layer_);
+    // Every layer of a variant has the output's canvas size, so the zoom and pan carry over.
+    pixmaps_[i]->setPixmap(QPixmap::fromImage(image));
+    const bool missing = image.isNull() && !pane.layers.problem.isEmpty();
+    captions_[i]->setText(missing ? tr("%1 — %2").arg(pane.caption, pane.layers.problem) : pane.caption);
+  }
+}
+
+QImage CompareView::shownImage(int index) const {
+  return index >= 0 && index < pixmaps_.size() ? pixmaps_[index]->pixmap().toImage() : QImage();
 }
 
 void CompareView::fitAll() {
@@ -55,12 +129,29 @@ void CompareView::zoomBy(double factor) {
   for (QGraphicsView* view : views_) view->scale(factor, factor);
 }
 
+bool CompareView::handleLayerKey(const QKeyEvent* event) {
+  const auto layer = layerForKey(event->key());
+  if (!layer || event->modifiers() != Qt::NoModifier) return false;
+  setLayer(*layer);
+  return true;
+}
+
+void CompareView::keyPressEvent(QKeyEvent* event) {
+  if (!handleLayerKey(event)) QWidget::keyPressEvent(event);
+}
+
+void CompareView::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  fitAll();  // a new size starts from the whole picture again, in every pane
+}
+
 bool CompareView::eventFilter(QObject* watched, QEvent* event) {
   if (event->type() == QEvent::Wheel) {
     const auto* wheel = static_cast<QWheelEvent*>(event);
     zoomBy(wheel->angleDelta().y() > 0 ? 1.25 : 0.8);
     return true;
   }
+  if (event->type() == QEvent::KeyPress && handleLayerKey(static_cast<QKeyEvent*>(event))) return true;
   return QWidget::eventFilter(watched, event);
 }
 

@@ -21,6 +21,7 @@
 #include "core/store/project.h"
 #include "ui/bandit_panel.h"
 #include "ui/catalogue_panel.h"
+#include "ui/compare_view.h"
 #include "ui/generation_panel.h"
 #include "ui/import_dialog.h"
 #include "ui/product_panel.h"
@@ -314,6 +315,13 @@ bool MainWindow::showView(const QString& name) {
   if (name == "product" || name == "edges" || name == "layouts") {  // the product beside the catalogue
     tabs_->setCurrentIndex(0);
     product_->showTab(name == "product" ? "mask" : name);
+    return true;
+  }
+  if (name == "compare") {  // the first variants side by side, masks over the outputs
+    tabs_->setCurrentWidget(variants_);
+    variants_->showProduct({});
+    variants_->selectFirst(4);
+    variants_->compare()->setLayer(CompareLayer::mask);
     return true;
   }
   const int index = kViews.indexOf(name);

@@ -37,7 +37,8 @@ class MainWindow : public QMainWindow {
   bool importCatalogue(const QString& source, const CatalogColumns& columns = {}, const QString& folderCategory = {});
   // Segments the products (all when empty) on a worker thread and saves their masks.
   bool prepareProducts(const QStringList& productIds);
-  // "catalogue", "product" (or its "edges" / "layouts" tab), "variants", "prompts", "queue" or "bandit".
+  // "catalogue", "product" (or its "edges" / "layouts" tab), "variants", "compare" (the first
+  // variants side by side, masks shown), "prompts", "queue" or "bandit".
   bool showView(const QString& name);
   bool selectProduct(const QString& productId);
   CataloguePanel& catalogue() { return *catalogue_; }

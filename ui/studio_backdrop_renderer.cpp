@@ -7,7 +7,6 @@
 
 #include "core/imaging/image_error.h"
 #include "core/imaging/image_io.h"
-#include "core/imaging/placement.h"
 #include "core/imaging/product_segmentation.h"
 #include "core/imaging/studio_backdrop.h"
 #include "ui/product_files.h"
@@ -32,17 +31,11 @@ StudioBackdropRenderer::StudioBackdropRenderer(std::filesystem::path cache_dir,
 
 void StudioBackdropRenderer::render(const VariantInputs& inputs, const std::filesystem::path& output,
                                     const CancellationToken& cancel) {
-  const auto image = imaging::load_image(inputs.product_image_path);
   cancel.throw_if_cancelled();
-  const auto segmentation = segment(image, product_mask_path(cache_dir_, inputs.product_id));
-  if (segmentation.mask.empty()) {
-    throw imaging::ImageError(inputs.product_image_path + ": no product mask (" + segmentation.note + ")");
-  }
-  cancel.throw_if_cancelled();
-  const imaging::Placement placement{inputs.placement.name, inputs.placement.width, inputs.placement.height};
   const auto category = categories_.find(inputs.product_id);
-  const auto& rule = rules_.for_category(category == categories_.end() ? std::string() : category->second);
-  const auto placed = imaging::place_product(image.bgr, segmentation, placement, rule);
+  const auto placed = place_variant_product(inputs, cache_dir_, category == categories_.end() ? std::string() : category->second,
+                                            rules_);
+  cancel.throw_if_cancelled();
   imaging::StudioOptions options;
   options.colour = backdrop_colour(inputs.colour, inputs.seed);
   // The temporary name has no .png extension, so encode explicitly rather than by file name.
@@ -53,6 +46,17 @@ void StudioBackdropRenderer::render(const VariantInputs& inputs, const std::file
   std::ofstream file(output, std::ios::binary);
   file.write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
   if (!file) throw imaging::ImageError(output.string() + ": cannot write");
+}
+
+imaging::PlacedProduct place_variant_product(const VariantInputs& inputs, const std::filesystem::path& cache_dir,
+                                             const std::string& category, const imaging::LayoutRules& rules) {
+  const auto image = imaging::load_image(inputs.product_image_path);
+  const auto segmentation = segment(image, product_mask_path(cache_dir, inputs.product_id));
+  if (segmentation.mask.empty()) {
+    throw imaging::ImageError(inputs.product_image_path + ": no product mask (" + segmentation.note + ")");
+  }
+  const imaging::Placement placement{inputs.placement.name, inputs.placement.width, inputs.placement.height};
+  return imaging::place_product(image.bgr, segmentation, placement, rules.for_category(category));
 }
 
 cv::Vec3b backdrop_colour(const std::string& colour, uint64_t seed) {

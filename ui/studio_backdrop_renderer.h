@@ -12,6 +12,7 @@
 
 #include "core/generation/variant_renderer.h"
 #include "core/imaging/layout_rules.h"
+#include "core/imaging/placement.h"
 
 namespace backdrop::ui {
 
@@ -28,6 +29,13 @@ class StudioBackdropRenderer : public VariantRenderer {
   std::map<std::string, std::string> categories_;
   imaging::LayoutRules rules_;
 };
+
+// The variant's product cut out (by its hand-fixed or prepared mask when there is one) and placed
+// on the variant's canvas by the category's layout rule: what the renderer paints a backdrop
+// behind, and what the compare view shows the mask and edge map of. Throws ImageError when the
+// photo cannot be read or has no product.
+imaging::PlacedProduct place_variant_product(const VariantInputs& inputs, const std::filesystem::path& cache_dir,
+                                             const std::string& category, const imaging::LayoutRules& rules);
 
 // "#rrggbb" as OpenCV BGR; an empty or malformed colour picks a soft studio tone from `seed`.
 cv::Vec3b backdrop_colour(const std::string& colour, uint64_t seed);

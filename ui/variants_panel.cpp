@@ -12,10 +12,12 @@
 #include <QStandardItemModel>
 #include <QUndoStack>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 #include <filesystem>
 
 #include "core/store/project.h"
 #include "ui/compare_view.h"
+#include "ui/product_files.h"
 #include "ui/project_session.h"
 #include "ui/review_command.h"
 #include "ui/roles.h"
@@ -86,7 +88,8 @@ VariantsPanel::VariantsPanel(ProjectSession& session, QUndoStack& undoStack, QWi
     });
   }
 
-  auto* help = new QLabel(tr("P approve · X reject · U clear · 1-5 stars · A flag artifact · Ctrl+Z undo"));
+  auto* help = new QLabel(tr("P approve · X reject · U clear · 1-5 stars · A flag artifact · Ctrl+Z undo · "
+                             "O/M/E output, mask, edges"));
   help->setObjectName("reviewKeysHelp");
   auto* top = new QHBoxLayout;
   top->addWidget(heading_, 1);
@@ -97,12 +100,14 @@ VariantsPanel::VariantsPanel(ProjectSession& session, QUndoStack& undoStack, QWi
   splitter->addWidget(compare_);
   splitter->setStretchFactor(0, 3);
   splitter->setStretchFactor(1, 2);
+  splitter->setSizes({300, 200});  // proportions: the compare view gets two fifths from the start
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(top);
   layout->addWidget(splitter, 1);
 
   connect(sortOrder_, &QComboBox::currentIndexChanged, this, &VariantsPanel::reload);
   connect(grid_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &VariantsPanel::updateCompare);
+  connect(&compareWork_, &QFutureWatcher<QList<ComparePane>>::finished, this, &VariantsPanel::onCompareLoaded);
   connect(&session_, &ProjectSession::variantsChanged, this, &VariantsPanel::reload);
 }
 
@@ -161,6 +166,7 @@ bool VariantsPanel::eventFilter(QObject* watched, QEvent* event) {
   if (watched == grid_ && event->type() == QEvent::KeyPress) {
     const auto* key = static_cast<QKeyEvent*>(event);
     if (key->modifiers() == Qt::NoModifier && handleReviewKey(key->key())) return true;
+    if (compare_->handleLayerKey(key)) return true;
   }
   return QWidget::eventFilter(watched, event);
 }
@@ -219,15 +225,54 @@ std::vector<int64_t> VariantsPanel::selectedIds() const {
   return ids;
 }
 
+void VariantsPanel::selectFirst(int count) {
+  QItemSelection selection;
+  for (int row = 0; row < std::min(count, proxy_->rowCount()); ++row) selection.select(proxy_->index(row, 0), proxy_->index(row, 0));
+  grid_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+}
+
 void VariantsPanel::updateCompare() {
-  QList<QPair<QString, QImage>> images;
-  for (const QModelIndex& index : grid_->selectionModel()->selectedIndexes()) {
-    if (images.size() == kMaxCompared) break;
-    images.append({index.data(Qt::DisplayRole).toString().section('\n', 0, 0) + " · " +
-                       index.data(kProductIdRole).toString(),
-                   QImage(index.data(kImagePathRole).toString())});
+  if (!session_.isOpen()) return;
+  if (compareWork_.isRunning()) {
+    comparePending_ = true;
+    return;
   }
-  compare_->setImages(images);
+  struct Wanted {
+    QString caption;
+    StoredVariant variant;
+    std::string category;
+    std::optional<CannyThresholds> thresholds;
+  };
+  QList<Wanted> wanted;
+  auto& project = session_.project();
+  for (const QModelIndex& index : grid_->selectionModel()->selectedIndexes()) {
+    if (wanted.size() == kMaxCompared) break;
+    const auto variant = project.variants().find(index.data(kVariantIdRole).toLongLong());
+    if (!variant) continue;
+    const auto product = project.products().find(variant->product_external_id);
+    wanted.append({index.data(Qt::DisplayRole).toString().section('\n', 0, 0) + " · " +
+                       QString::fromStdString(variant->product_external_id),
+                   *variant, product ? product->category : std::string(),
+                   load_canny_thresholds(project.database(), variant->product_external_id)});
+  }
+  const std::filesystem::path cache = session_.cacheDir().toStdString();
+  compareWork_.setFuture(QtConcurrent::run([wanted, cache] {
+    QList<ComparePane> panes;
+    for (const auto& [caption, variant, category, thresholds] : wanted) {
+      panes.append({caption, load_variant_layers(variant, cache, category, thresholds)});
+    }
+    return panes;
+  }));
+}
+
+void VariantsPanel::onCompareLoaded() {
+  if (comparePending_) {  // a newer selection: show that one instead
+    comparePending_ = false;
+    updateCompare();
+    return;
+  }
+  compare_->setPanes(compareWork_.result());
+  emit compareShown();
 }
 
 }  // namespace backdrop::ui

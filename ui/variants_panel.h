@@ -2,11 +2,14 @@
 // The variants of the selected product (or of every product) as a grid, sortable by artifact
 // score, with a loupe / compare view (2-4 selected, synced zoom and pan). Culling keys on the grid:
 // P approve, X reject, U clear, 1-5 stars, A flag an artifact (reason from a menu); the selection
-// moves to the next variant after each key. Every action is an undoable ReviewCommand.
+// moves to the next variant after each key. Every action is an undoable ReviewCommand. O, M and E
+// switch the compare view between outputs, masks and edge maps; its layers load on a worker.
 
+#include <QFutureWatcher>
 #include <QWidget>
 #include <functional>
 
+#include "ui/compare_view.h"
 #include "ui/review_command.h"
 
 class QComboBox;
@@ -19,7 +22,6 @@ class QUndoStack;
 
 namespace backdrop::ui {
 
-class CompareView;
 class ProjectSession;
 
 class VariantsPanel : public QWidget {
@@ -32,8 +34,14 @@ class VariantsPanel : public QWidget {
   void reload();
   int variantCount() const;
   QListView* grid() const { return grid_; }
+  CompareView* compare() const { return compare_; }
+  // Selects the first `count` variants of the grid, so the compare view shows them side by side.
+  void selectFirst(int count);
 
   static const QStringList& flagReasons();
+
+ signals:
+  void compareShown();  // the compare view shows the current selection
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
@@ -44,6 +52,7 @@ class VariantsPanel : public QWidget {
               bool advance);
   void showFlagMenu();
   void updateCompare();
+  void onCompareLoaded();
   std::vector<int64_t> selectedIds() const;
   void advance();
 
@@ -57,6 +66,8 @@ class VariantsPanel : public QWidget {
   QSortFilterProxyModel* proxy_ = nullptr;
   CompareView* compare_ = nullptr;
   QMenu* flagMenu_ = nullptr;
+  QFutureWatcher<QList<ComparePane>> compareWork_;
+  bool comparePending_ = false;  // the selection changed while layers were loading
 };
 
 }  // namespace backdrop::ui
