@@ -1,0 +1,179 @@
+#include "app/serve/serve_http.h"
+
+#include <chrono>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/serving/decision_engine.h"
+#include "core/serving/serving_errors.h"
+#include "core/serving/serving_metrics.h"
+
+#include <httplib.h>  // after Eigen, see serve_http.h
+
+namespace backdrop::serve {
+namespace {
+
+using nlohmann::json;
+using serving::BadRequest;
+using serving::NotFound;
+using serving::Unavailable;
+
+constexpr const char* kJson = "application/json";
+constexpr const char* kPrometheusText = "text/plain; version=0.0.4; charset=utf-8";
+
+void reply_error(httplib::Response& response, int status, const std::string& reason) {
+  response.status = status;
+  response.set_content(json{{"error", reason}}.dump(), kJson);
+}
+
+// The request body as a JSON object; answers 400 and returns nullopt when it is not one.
+std::optional<json> json_body(const httplib::Request& request, httplib::Response& response) {
+  auto body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) {
+    reply_error(response, 400, "malformed JSON");
+    return std::nullopt;
+  }
+  if (!body.is_object()) {
+    reply_error(response, 400, "the body must be a JSON object");
+    return std::nullopt;
+  }
+  return body;
+}
+
+// The string field `name`; throws BadRequest when it is missing or not a string.
+const std::string& string_field(const json& body, const char* name) {
+  const auto found = body.find(name);
+  if (found == body.end()) throw BadRequest(std::string("missing field '") + name + "'");
+  if (!found->is_string()) throw BadRequest(std::string("field '") + name + "' must be a string");
+  return found->get_ref<const std::string&>();
+}
+
+// Runs `handle`, turning the engine's typed errors into their answers.
+template <typename Handle>
+void answer(httplib::Response& response, Handle&& handle) {
+  try {
+    handle();
+  } catch (const BadRequest& error) {
+    reply_error(response, 400, error.what());
+  } catch (const NotFound& error) {
+    reply_error(response, 404, error.what());
+  } catch (const Unavailable& error) {
+    reply_error(response, 503, error.what());
+  }
+}
+
+void decide(const httplib::Request& request, httplib::Response& response, serving::DecisionEngine& engine,
+            serving::ServingMetrics& metrics) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto body = json_body(request, response);
+  if (!body) return;
+  answer(response, [&] {
+    const auto context = body->find("context");
+    if (context == body->end()) throw BadRequest("missing field 'context'");
+    if (!context->is_object()) throw BadRequest("field 'context' must be an object");
+    const auto& category = string_field(*body, "category");
+    const auto decision = engine.decide(
+        {category, string_field(*body, "product"), string_field(*body, "placement"), *context, started});
+    response.set_content(json{{"decision", decision.id},
+                              {"arm", decision.arm_id},
+                              {"image", decision.image},
+                              {"propensity", decision.propensity},
+                              {"bundle", decision.bundle_version}}
+                             .dump(),
+                         kJson);
+    metrics.count_decision(category, decision.fallback);
+    metrics.observe_decide_seconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  });
+}
+
+void feedback(const httplib::Request& request, httplib::Response& response, serving::DecisionEngine& engine,
+              serving::ServingMetrics& metrics) {
+  const auto body = json_body(request, response);
+  if (!body) return;
+  answer(response, [&] {
+    const auto& decision = string_field(*body, "decision");
+    const auto clicked = body->find("clicked");
+    if (clicked == body->end()) throw BadRequest("missing field 'clicked'");
+    if (!clicked->is_boolean()) throw BadRequest("field 'clicked' must be true or false");
+    try {
+      engine.feedback(decision, clicked->get<bool>());
+    } catch (const NotFound&) {
+      metrics.count_feedback("unknown_decision");
+      throw;
+    }
+    metrics.count_feedback(clicked->get<bool>() ? "clicked" : "not_clicked");
+    response.status = 204;
+  });
+}
+
+void healthz(httplib::Response& response, const serving::DecisionEngine& engine) {
+  const auto version = engine.bundle_version();
+  if (version.empty()) return reply_error(response, 503, "no bundle loaded");
+  response.set_content(json{{"status", "ok"}, {"bundle", version}}.dump(), kJson);
+}
+
+// The metrics' route label: the API's routes, everything else as "other".
+std::string route_label(const std::string& path) {
+  for (const char* route : {"/v1/decide", "/v1/feedback", "/healthz", "/metrics"}) {
+    if (path == route) return route;
+  }
+  return "other";
+}
+
+std::string reason_for_status(int status) {
+  switch (status) {
+    case 400: return "bad request";
+    case 404: return "no such route";
+    case 405: return "method not allowed";
+    case 413: return "request body too large";
+    case 414: return "request URI too long";
+    default: return status >= 500 ? "internal error" : "request refused";
+  }
+}
+
+}  // namespace
+
+void configure_server(httplib::Server& server, serving::DecisionEngine& engine, serving::ServingMetrics& metrics,
+                      const HttpSettings& settings) {
+  const auto threads = static_cast<std::size_t>(settings.threads > 0 ? settings.threads : 1);
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_payload_max_length(settings.max_body_bytes);
+  // cpp-httplib closes a kept-alive connection after 5 requests by default; clients that keep
+  // connections open (load balancers, wrk) would reconnect all the time.
+  server.set_keep_alive_max_count(100000);
+  server.set_tcp_nodelay(true);
+
+  server.Post("/v1/decide", [&engine, &metrics](const httplib::Request& request, httplib::Response& response) {
+    decide(request, response, engine, metrics);
+  });
+  server.Post("/v1/feedback", [&engine, &metrics](const httplib::Request& request, httplib::Response& response) {
+    feedback(request, response, engine, metrics);
+  });
+  server.Get("/healthz", [&engine](const httplib::Request&, httplib::Response& response) { healthz(response, engine); });
+  server.Get("/metrics", [&metrics](const httplib::Request&, httplib::Response& response) {
+    response.set_content(metrics.render(), kPrometheusText);
+  });
+
+  // Answers cpp-httplib makes itself (unknown route, body too large) get a JSON reason too.
+  server.set_error_handler([](const httplib::Request&, httplib::Response& response) {
+    if (response.body.empty()) reply_error(response, response.status, reason_for_status(response.status));
+  });
+  server.set_exception_handler([](const httplib::Request& request, httplib::Response& response, std::exception_ptr error) {
+    std::string what = "unknown exception";
+    try {
+      if (error) std::rethrow_exception(error);
+    } catch (const std::exception& exception) {
+      what = exception.what();
+    } catch (...) {
+    }
+    spdlog::error("{} {}: {}", request.method, request.path, what);
+    reply_error(response, 500, "internal error: " + what);
+  });
+  server.set_logger([&metrics](const httplib::Request& request, const httplib::Response& response) {
+    metrics.count_request(route_label(request.path), response.status);
+  });
+}
+
+}  // namespace backdrop::serve

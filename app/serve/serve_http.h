@@ -1,0 +1,40 @@
+#pragma once
+// backdrop-serve's HTTP API on cpp-httplib:
+//
+//   POST /v1/decide   {"category","product","placement","context":{"user":{},"product":{},"placement":{}}}
+//                     -> 200 {"decision","arm","image","propensity","bundle"}
+//   POST /v1/feedback {"decision","clicked":true|false} -> 204, or 404 for an unknown decision
+//   GET  /healthz     -> 200 {"status":"ok","bundle":version}, 503 without a bundle
+//   GET  /metrics     -> Prometheus text
+//
+// Every 4xx/5xx answer is JSON {"error": reason}: malformed JSON, wrong or missing fields (400),
+// unknown names or routes (404), bodies over the limit (413), no bundle yet (503). Exceptions never
+// leave a handler: what the typed errors do not cover becomes a 500.
+
+#include <cstddef>
+
+// Include <httplib.h> after Eigen (core/ headers): it pulls in <resolv.h>, whose `_res` macro
+// breaks Eigen's headers.
+namespace httplib {
+class Server;
+}  // namespace httplib
+
+namespace backdrop::serving {
+class DecisionEngine;
+class ServingMetrics;
+}  // namespace backdrop::serving
+
+namespace backdrop::serve {
+
+struct HttpSettings {
+  std::size_t max_body_bytes = 64 * 1024;
+  // Worker threads. cpp-httplib keeps a connection on one thread while it is kept alive, so this
+  // is also the number of connections served at the same time.
+  int threads = 16;
+};
+
+// Routes, limits, error and exception handlers, and request counting.
+void configure_server(httplib::Server& server, serving::DecisionEngine& engine, serving::ServingMetrics& metrics,
+                      const HttpSettings& settings);
+
+}  // namespace backdrop::serve
