@@ -20,6 +20,7 @@
 #include "core/generation/jobs_runner.h"
 #include "core/generation/jobs_sqlite_queue.h"
 #include "core/store/project.h"
+#include "ui/banner.h"
 #include "ui/product_files.h"
 #include "ui/project_session.h"
 #include "ui/studio_backdrop_renderer.h"
@@ -78,10 +79,7 @@ QString runGeneration(const std::string& projectFile, const std::string& jobName
 
 GenerationPanel::GenerationPanel(ProjectSession& session, QWidget* parent) : QWidget(parent), session_(session) {
   setObjectName("generationPanel");
-  banner_ = new QLabel;
-  banner_->setObjectName("noWeightsBanner");
-  banner_->setWordWrap(true);
-  banner_->setStyleSheet("background: #fff4d6; border: 1px solid #e0b84c; padding: 8px; color: #5a4300;");
+  banner_ = makeBanner("noWeightsBanner");
   seeds_ = new QSpinBox;
   seeds_->setObjectName("seedCount");
   seeds_->setRange(1, 16);

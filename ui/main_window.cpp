@@ -28,6 +28,7 @@
 #include "ui/product_status.h"
 #include "ui/project_session.h"
 #include "ui/prompt_editor.h"
+#include "ui/prompt_preview.h"
 #include "ui/settings_dialog.h"
 #include "ui/studio_backdrop_renderer.h"
 #include "ui/variants_panel.h"
@@ -339,7 +340,9 @@ void MainWindow::showProduct(const QString& productId) {
 
 void MainWindow::editSettings() {
   SettingsDialog dialog(this);
-  if (dialog.exec() == QDialog::Accepted) generation_->refreshBanner();
+  if (dialog.exec() != QDialog::Accepted) return;
+  generation_->refreshBanner();
+  prompts_->preview()->refreshBanner();
 }
 
 void MainWindow::showAbout() {

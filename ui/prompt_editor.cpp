@@ -12,6 +12,7 @@
 
 #include "core/store/project.h"
 #include "ui/project_session.h"
+#include "ui/prompt_preview.h"
 #include "ui/review_command.h"
 
 namespace backdrop::ui {
@@ -39,6 +40,7 @@ PromptEditor::PromptEditor(ProjectSession& session, QWidget* parent) : QWidget(p
   prompts_->horizontalHeader()->setSectionResizeMode(kPrompt, QHeaderView::Stretch);
   prompts_->horizontalHeader()->setSectionResizeMode(kNegative, QHeaderView::Stretch);
   prompts_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  preview_ = new PromptPreviewPanel(session_);
 
   auto* add = button(tr("Add"), "addPrompt");
   auto* duplicate = button(tr("Duplicate"), "duplicatePrompt");
@@ -58,6 +60,7 @@ PromptEditor::PromptEditor(ProjectSession& session, QWidget* parent) : QWidget(p
   connect(retire, &QPushButton::clicked, this, &PromptEditor::retireSelectedVersion);
   connect(category_, &QComboBox::currentIndexChanged, this, &PromptEditor::showVersions);
   connect(versions_, &QListWidget::currentRowChanged, this, &PromptEditor::showSelectedVersion);
+  connect(preview_, &PromptPreviewPanel::previewRequested, this, &PromptEditor::previewSelectedPrompt);
 
   auto* left = new QWidget;
   auto* leftLayout = new QVBoxLayout(left);
@@ -82,7 +85,9 @@ PromptEditor::PromptEditor(ProjectSession& session, QWidget* parent) : QWidget(p
   auto* splitter = new QSplitter;
   splitter->addWidget(left);
   splitter->addWidget(right);
+  splitter->addWidget(preview_);
   splitter->setStretchFactor(1, 3);
+  splitter->setSizes({260, 760, 360});  // proportions: versions readable, the table widest
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(splitter);
   connect(&session_, &ProjectSession::productsChanged, this, &PromptEditor::reload);
@@ -101,6 +106,7 @@ void PromptEditor::reload() {
 
 void PromptEditor::showVersions() {
   versions_->clear();
+  preview_->setCategory(category_->currentText());
   if (!session_.isOpen() || category_->currentText().isEmpty()) return;
   auto versions = session_.project().prompts().versions(category_->currentText().toStdString());
   std::sort(versions.begin(), versions.end(), [](const auto& a, const auto& b) { return a.version > b.version; });
@@ -182,13 +188,23 @@ void PromptEditor::movePrompt(int delta) {
   prompts_->setCurrentCell(target, prompts_->currentColumn());
 }
 
+PromptEntry PromptEditor::entryAt(int row) const {
+  auto text = [&](int column) { return prompts_->item(row, column) ? prompts_->item(row, column)->text().trimmed() : QString(); };
+  return {0, text(kPrompt).toStdString(), text(kNegative).toStdString(), text(kColour).toStdString()};
+}
+
+bool PromptEditor::previewSelectedPrompt() {
+  const int row = prompts_->currentRow();
+  if (row < 0) return false;
+  const PromptEntry entry = entryAt(row);
+  return !entry.prompt.empty() && preview_->preview(entry);
+}
+
 bool PromptEditor::saveVersion() {
   if (!session_.isOpen() || category_->currentText().isEmpty()) return false;
   std::vector<PromptEntry> entries;
   for (int row = 0; row < prompts_->rowCount(); ++row) {
-    auto text = [&](int column) { return prompts_->item(row, column) ? prompts_->item(row, column)->text().trimmed() : QString(); };
-    if (text(kPrompt).isEmpty()) continue;
-    entries.push_back({0, text(kPrompt).toStdString(), text(kNegative).toStdString(), text(kColour).toStdString()});
+    if (PromptEntry entry = entryAt(row); !entry.prompt.empty()) entries.push_back(std::move(entry));
   }
   if (entries.empty()) return false;
   session_.project().prompts().add_version(category_->currentText().toStdString(), currentReviewer(), entries);

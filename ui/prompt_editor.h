@@ -1,10 +1,13 @@
 #pragma once
 // The designers' prompt editor: per category, the prompts, negative prompts and colour hints of
 // the selected version (add, edit, reorder, duplicate, remove), saved as a new draft version; the
-// version history; and approval (or retirement) of a version by a merchandiser. Placeholders
+// version history; approval (or retirement) of a version by a merchandiser; and a preview of the
+// selected prompt on a chosen product of the category (PromptPreviewPanel). Placeholders
 // {product}, {category} and {colour} are written as text and filled in by the generator.
 
 #include <QWidget>
+
+#include "core/store/prompt_repository.h"
 
 class QComboBox;
 class QListWidget;
@@ -14,6 +17,7 @@ class QTableWidget;
 namespace backdrop::ui {
 
 class ProjectSession;
+class PromptPreviewPanel;
 
 class PromptEditor : public QWidget {
   Q_OBJECT
@@ -30,17 +34,22 @@ class PromptEditor : public QWidget {
   void duplicatePrompt();
   void removePrompt();
   void movePrompt(int delta);
+  // Renders the selected row (as edited) on the preview's product; false when it cannot start.
+  bool previewSelectedPrompt();
+  PromptPreviewPanel* preview() const { return preview_; }
 
  private:
   void showVersions();
   void showSelectedVersion();
   int64_t selectedVersionId() const;
+  PromptEntry entryAt(int row) const;  // the table's row as edited
   void setSelectedApproval(int approval);
 
   ProjectSession& session_;
   QComboBox* category_ = nullptr;
   QListWidget* versions_ = nullptr;
   QTableWidget* prompts_ = nullptr;
+  PromptPreviewPanel* preview_ = nullptr;
 };
 
 }  // namespace backdrop::ui

@@ -1,0 +1,152 @@
+#include "ui/prompt_preview.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+#include "core/generation/jobs_plan.h"
+#include "core/generation/variant_inputs.h"
+#include "core/store/project.h"
+#include "ui/banner.h"
+#include "ui/project_session.h"
+#include "ui/studio_backdrop_renderer.h"
+#include "ui/studio_settings.h"
+
+namespace backdrop::ui {
+namespace {
+
+constexpr int kPreviewSize = 320;
+
+// The variant the queue would make for this prompt on this product: its first placement, seed 0.
+VariantInputs previewInputs(Project& project, const StoredProduct& product, const PromptEntry& entry) {
+  const GenerationSettings defaults;
+  auto placements = project.placements().list();
+  auto inputs = make_variant_inputs();
+  inputs.product_id = product.external_id;
+  inputs.product_image_path = product.image_path;
+  inputs.product_image_sha256 = product.image_sha256;
+  inputs.prompt = entry.prompt;
+  inputs.negative_prompt = entry.negative_prompt;
+  inputs.colour = entry.colour;
+  inputs.mask = defaults.mask;
+  inputs.placement = placements.empty() ? defaults.default_placement : placements.front();
+  return inputs;
+}
+
+}  // namespace
+
+PromptPreviewPanel::PromptPreviewPanel(ProjectSession& session, QWidget* parent) : QWidget(parent), session_(session) {
+  setObjectName("promptPreviewPanel");
+  banner_ = makeBanner("previewNoWeightsBanner");
+  product_ = new QComboBox;
+  product_->setObjectName("previewProduct");
+  previewButton_ = new QPushButton(tr("Preview Selected Prompt"));
+  previewButton_->setObjectName("previewPrompt");
+  cancelButton_ = new QPushButton(tr("Cancel"));
+  cancelButton_->setObjectName("cancelPreview");
+  cancelButton_->setEnabled(false);
+  picture_ = new QLabel(tr("Choose a product and a prompt,\nthen Preview."));
+  picture_->setObjectName("promptPreviewImage");
+  picture_->setAlignment(Qt::AlignCenter);
+  picture_->setMinimumSize(kPreviewSize, kPreviewSize);
+  picture_->setStyleSheet("border: 1px solid #ccc; color: #777;");
+  status_ = new QLabel;
+  status_->setObjectName("promptPreviewStatus");
+  status_->setWordWrap(true);
+
+  connect(previewButton_, &QPushButton::clicked, this, &PromptPreviewPanel::previewRequested);
+  connect(cancelButton_, &QPushButton::clicked, this, &PromptPreviewPanel::cancel);
+  connect(&work_, &QFutureWatcher<Result>::finished, this, &PromptPreviewPanel::onFinished);
+
+  auto* buttons = new QHBoxLayout;
+  buttons->addWidget(previewButton_);
+  buttons->addWidget(cancelButton_);
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(new QLabel(tr("<b>Preview</b> on product")));
+  layout->addWidget(product_);
+  layout->addLayout(buttons);
+  layout->addWidget(banner_);
+  layout->addWidget(picture_, 1);
+  layout->addWidget(status_);
+  refreshBanner();
+}
+
+void PromptPreviewPanel::refreshBanner() {
+  const bool weights = StudioSettings::load().hasDiffusionWeights();
+  banner_->setText(weights ? QString()
+                           : tr("<b>No diffusion weights configured.</b> The preview is a studio backdrop in the "
+                                "prompt's colour; set the checkpoint and ControlNet in Settings for diffusion."));
+  banner_->setVisible(!weights);
+}
+
+void PromptPreviewPanel::setCategory(const QString& category) {
+  const QString current = product_->currentText();
+  product_->clear();
+  if (!session_.isOpen()) return;
+  for (const auto& product : session_.project().products().list()) {
+    if (QString::fromStdString(product.category) == category) product_->addItem(QString::fromStdString(product.external_id));
+  }
+  if (const int index = product_->findText(current); index >= 0) product_->setCurrentIndex(index);
+}
+
+QString PromptPreviewPanel::productId() const { return product_->currentText(); }
+
+bool PromptPreviewPanel::preview(const PromptEntry& entry) {
+  if (isRendering() || !session_.isOpen() || productId().isEmpty()) return false;
+  const auto product = session_.project().products().find(productId().toStdString());
+  if (!product) return false;
+  const VariantInputs inputs = previewInputs(session_.project(), *product, entry);
+  const std::filesystem::path cache = session_.cacheDir().toStdString();
+  const std::map<std::string, std::string> categories{{product->external_id, product->category}};
+  cancel_ = CancellationToken();
+  const CancellationToken cancel = cancel_;
+  rendering_ = true;
+  caption_ = tr("%1 · %2").arg(productId(), QString::fromStdString(entry.prompt));
+  status_->setText(tr("Rendering on %1…").arg(productId()));
+  previewButton_->setEnabled(false);
+  cancelButton_->setEnabled(true);
+  work_.setFuture(QtConcurrent::run([inputs, cache, categories, cancel]() -> Result {
+    try {
+      QTemporaryDir scratch;
+      const std::filesystem::path output = scratch.filePath("preview.png").toStdString();
+      StudioBackdropRenderer(cache, categories).render(inputs, output, cancel);
+      return {QImage(QString::fromStdString(output.string())), {}};
+    } catch (const std::exception& error) {
+      return {{}, QString::fromStdString(error.what())};
+    }
+  }));
+  return true;
+}
+
+void PromptPreviewPanel::cancel() {
+  if (!isRendering()) return;
+  cancel_.cancel();
+  cancelButton_->setEnabled(false);
+  status_->setText(tr("Cancelling…"));
+}
+
+void PromptPreviewPanel::onFinished() {
+  rendering_ = false;
+  previewButton_->setEnabled(true);
+  cancelButton_->setEnabled(false);
+  const Result result = work_.result();
+  QString status;
+  // A cancelled preview is dropped even when the worker finished before it saw the request.
+  if (cancel_.cancelled()) {
+    status = tr("cancelled");
+  } else if (!result.error.isEmpty() || result.image.isNull()) {
+    status = tr("failed: %1").arg(result.error.isEmpty() ? tr("no image") : result.error);
+  } else {
+    image_ = result.image;
+    picture_->setPixmap(QPixmap::fromImage(image_.scaled(kPreviewSize, kPreviewSize, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    status = tr("rendered %1×%2: %3").arg(image_.width()).arg(image_.height()).arg(caption_);
+  }
+  status_->setText(status);
+  emit finished(status);
+}
+
+}  // namespace backdrop::ui
