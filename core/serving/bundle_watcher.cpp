@@ -1,12 +1,11 @@
 #include "core/serving/bundle_watcher.h"
 
-#include <fstream>
 #include <memory>
 #include <stdexcept>
 
 #include <spdlog/spdlog.h>
 
-#include "core/export/bundle_paths.h"
+#include "core/export/publisher.h"
 #include "core/serving/decision_engine.h"
 #include "core/serving/serving_metrics.h"
 
@@ -18,24 +17,11 @@ BundleWatcher::BundleWatcher(BundleWatcherOptions options, DecisionEngine& engin
 
 BundleWatcher::~BundleWatcher() { stop(); }
 
-std::string BundleWatcher::read_current_version() const {
-  const auto pointer = options_.target / "CURRENT";
-  std::ifstream in(pointer);
-  if (!in) return "";
-  std::string version;
-  std::getline(in, version);
-  while (!version.empty() && (version.back() == '\r' || version.back() == ' ')) version.pop_back();
-  if (!exporting::is_valid_version_name(version)) {
-    throw std::runtime_error(pointer.string() + ": '" + version + "' is not a version name");
-  }
-  return version;
-}
-
 bool BundleWatcher::poll_once() {
   std::lock_guard lock(poll_mutex_);
   std::string version;
   try {
-    version = read_current_version();
+    version = exporting::current_version(options_.target).value_or("");
   } catch (const std::exception& error) {
     if (failed_reason_ != error.what()) spdlog::error("bundle watcher: {}", error.what());
     failed_reason_ = error.what();

@@ -44,8 +44,6 @@ class BundleWatcher {
 
  private:
   void run();
-  // The version CURRENT names; "" when there is none yet. Throws std::runtime_error when it is not a valid name.
-  std::string read_current_version() const;
 
   BundleWatcherOptions options_;
   DecisionEngine& engine_;
