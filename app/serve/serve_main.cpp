@@ -4,12 +4,14 @@
 //   backdrop-serve --bundles DIR --listen 127.0.0.1:8080 [--log-dir DIR] [--threads N]
 //                  [--max-body BYTES] [--watch-interval-ms N]
 //
-// `--listen HOST:0` binds a free port; the first line on stdout names the address either way.
+// `--listen HOST:0` binds a free port; the first line on stdout names the address either way:
+// "listening on 127.0.0.1:8080 (pid 1234)". Everything logged goes to stderr.
 // SIGINT and SIGTERM stop the server gracefully: requests in flight finish, logs are flushed.
 
-#include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -19,6 +21,7 @@
 #include <thread>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "app/serve/serve_http.h"
@@ -62,19 +65,28 @@ ListenAddress parse_listen(const std::string& text) {
   return address;
 }
 
-// Blocks SIGINT and SIGTERM in every thread started after this call, so that only the stopper
-// thread (sigwait) sees them.
-sigset_t block_stop_signals() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  return signals;
+// SIGINT and SIGTERM write a byte to this pipe (a signal handler may do little else); the stopper
+// thread reads it and stops the server. A handler rather than sigwait() because any thread, some
+// started by libraries before main(), may be the one the signal is delivered to.
+int stop_pipe[2] = {-1, -1};
+
+extern "C" void on_stop_signal(int) {
+  const char byte = 's';
+  [[maybe_unused]] const auto written = write(stop_pipe[1], &byte, 1);
+}
+
+void install_stop_handlers() {
+  if (pipe(stop_pipe) != 0) throw std::runtime_error("cannot create the signal pipe");
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
 }
 
 int run(const ServeOptions& options) {
-  const auto signals = block_stop_signals();
+  install_stop_handlers();
   const auto address = parse_listen(options.listen);
 
   serving::ServingMetrics metrics;
@@ -97,16 +109,17 @@ int run(const ServeOptions& options) {
     spdlog::error("cannot listen on {}", options.listen);
     return 1;
   }
-  std::printf("listening on %s:%d\n", address.host.c_str(), port);
+  std::printf("listening on %s:%d (pid %d)\n", address.host.c_str(), port, static_cast<int>(getpid()));
   std::fflush(stdout);
 
   // stop() before the server runs is lost, so the stopper repeats it until listening has ended.
   std::atomic<bool> listening_ended{false};
   std::thread stopper([&] {
-    int signal = 0;
-    sigwait(&signals, &signal);
-    if (listening_ended) return;
-    spdlog::info("signal {}: stopping", signal);
+    char byte = 0;
+    while (read(stop_pipe[0], &byte, 1) < 0 && errno == EINTR) {
+    }
+    if (byte != 's') return;  // woken by main: the server ended on its own
+    spdlog::info("stopping: requests in flight finish, logs are flushed");
     while (!listening_ended) {
       server.stop();
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -114,7 +127,8 @@ int run(const ServeOptions& options) {
   });
   const bool served = server.listen_after_bind();
   listening_ended = true;
-  pthread_kill(stopper.native_handle(), SIGTERM);  // wakes the stopper if no signal came
+  const char wake = 'q';
+  [[maybe_unused]] const auto written = write(stop_pipe[1], &wake, 1);
   stopper.join();
 
   watcher.stop();
@@ -126,6 +140,8 @@ int run(const ServeOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // stdout carries the listening address; everything logged goes to stderr.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("backdrop-serve"));
   ServeOptions options;
   CLI::App app{"backdrop-serve: decisions over HTTP from the current push bundle"};
   app.add_option("--bundles", options.bundles, "Publish target: CURRENT and versions/<version>/")->required();

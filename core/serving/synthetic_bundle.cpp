@@ -1,9 +1,11 @@
 #include "core/serving/synthetic_bundle.h"
 
 #include <cmath>
+#include <fstream>
 #include <random>
 
 #include "core/bandit/priors.h"
+#include "core/export/bundle_writer.h"
 #include "core/serving/request_context.h"
 
 namespace backdrop::serving {
@@ -63,6 +65,36 @@ exporting::CategoryBundle synthetic_category(const SyntheticCategorySpec& spec) 
   }
   for (std::size_t k = 0; k < category.arms.size(); ++k) category.priors.arms[k].id = category.arms[k].id;
   return category;
+}
+
+exporting::BundleManifest write_synthetic_bundle(const std::filesystem::path& folder, const SyntheticCategorySpec& spec) {
+  auto category = synthetic_category(spec);
+  exporting::BundleWriter writer(folder);
+  for (auto& [product, arms] : category.images) {
+    for (auto& [arm, placements] : arms) {
+      for (auto& [placement, image] : placements) {
+        image = writer.add_image("synthetic image of " + product + " for " + arm + " at " + placement, "jpg");
+      }
+    }
+  }
+  writer.add_category(category);
+  exporting::BundleManifest manifest;
+  manifest.project = "synthetic";
+  manifest.engine_version = "synthetic";
+  manifest.image_format = "jpeg";
+  return writer.finish(manifest);
+}
+
+std::string publish_synthetic_bundle(const std::filesystem::path& target, const SyntheticCategorySpec& spec) {
+  const auto nonce = std::to_string(std::random_device{}());
+  const auto incoming = target / "versions" / (".incoming-" + nonce);
+  std::filesystem::create_directories(incoming.parent_path());
+  const auto manifest = write_synthetic_bundle(incoming, spec);
+  std::filesystem::rename(incoming, target / "versions" / manifest.version);
+  const auto pointer = target / ("CURRENT.tmp-" + nonce);
+  std::ofstream(pointer) << manifest.version << "\n";
+  std::filesystem::rename(pointer, target / "CURRENT");
+  return manifest.version;
 }
 
 nlohmann::json synthetic_context(const bandit::FeatureSchema& schema, uint64_t seed) {

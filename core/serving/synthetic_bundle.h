@@ -5,6 +5,7 @@
 // user segments, hashed placement slots), so a context means what a real one would.
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,15 @@ bandit::FeatureSchema synthetic_schema(int features);
 
 // Images are named "images/<product>-<arm>-<placement>.jpg" (the bundle on disk renames them).
 exporting::CategoryBundle synthetic_category(const SyntheticCategorySpec& spec);
+
+// Writes the category as a bundle folder (through exporting::BundleWriter, so load_bundle() reads
+// it), each image a few distinct bytes. Returns the manifest as written.
+exporting::BundleManifest write_synthetic_bundle(const std::filesystem::path& folder, const SyntheticCategorySpec& spec);
+
+// Publishes the category to a publish target the way exporting::publish() lays it out (that one
+// builds from a project): written under versions/, renamed to versions/<version>, then CURRENT
+// replaced by a rename. Returns the version.
+std::string publish_synthetic_bundle(const std::filesystem::path& target, const SyntheticCategorySpec& spec);
 
 // A context with every feature of `schema`, the values drawn from `seed`.
 nlohmann::json synthetic_context(const bandit::FeatureSchema& schema, uint64_t seed);
