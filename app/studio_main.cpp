@@ -1,6 +1,6 @@
 // `backdrop-studio`: the desktop application.
 //   backdrop-studio [--project FILE.backdrop] [--catalogue FILE.csv|FOLDER] [--generate N]
-//                   [--view catalogue|product|edges|layouts|variants|compare|prompts|queue|bandit] [--screenshot FILE.png]
+//                   [--view catalogue|product|edges|layouts|variants|compare|prompts|queue|bandit|evaluation] [--screenshot FILE.png]
 // --catalogue without --project imports into a new project in a temporary folder. --generate
 // prepares and generates studio-backdrop variants for the first N products. --screenshot renders
 // the window (on the chosen view) to a PNG and exits, so the GUI can be looked at headless.
@@ -14,6 +14,7 @@
 #include <cstdio>
 
 #include "core/engine/engine_info.h"
+#include "ui/bandit_panel.h"
 #include "ui/catalogue_panel.h"
 #include "ui/generation_panel.h"
 #include "ui/main_window.h"
@@ -60,6 +61,16 @@ class StartupScript : public QObject {
       return;
     }
     if (screenshot_.isEmpty()) return;
+    auto& bandit = window_.bandit();
+    if (bandit.isEvaluating()) {  // the evaluation view: its results are what the picture is for
+      connect(&bandit, &backdrop::ui::BanditPanel::evaluationFinished, this, &StartupScript::grabSoon,
+              Qt::SingleShotConnection);
+      return;
+    }
+    grabSoon();
+  }
+
+  void grabSoon() {
     // Let layouts settle, thumbnails and previews load before grabbing.
     QTimer::singleShot(2500, this, [this] {
       if (!window_.grab().save(screenshot_, "PNG")) {
@@ -93,7 +104,7 @@ int main(int argc, char** argv) {
   QCommandLineOption project("project", "Open this project (*.backdrop).", "file");
   QCommandLineOption catalogue("catalogue", "Import this catalogue CSV or image folder at start.", "source");
   QCommandLineOption generate("generate", "Prepare and generate variants for the first N products.", "N", "0");
-  QCommandLineOption view("view", "Show this view: catalogue, product, edges, layouts, variants, compare, prompts, queue, bandit.", "name");
+  QCommandLineOption view("view", "Show this view: catalogue, product, edges, layouts, variants, compare, prompts, queue, bandit, evaluation.", "name");
   QCommandLineOption screenshot("screenshot", "Render the main window to this PNG file and exit.", "file");
   parser.addOptions({project, catalogue, generate, view, screenshot});
   parser.process(app);

@@ -3,9 +3,13 @@
 #include <QComboBox>
 #include <QFileDialog>
 #include <QGridLayout>
+#include <QHeaderView>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QPointer>
+#include <QTabWidget>
+#include <QTableWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 #include <qcustomplot.h>
@@ -21,6 +25,7 @@ namespace backdrop::ui {
 namespace {
 
 constexpr int kSimulatedRounds = 20000;
+constexpr int64_t kEvaluatedRounds = 4000;  // of the simulator's log, when no click log is imported
 
 void fillArms(BanditCurves& curves, const std::vector<double>& shows, const std::vector<double>& clicks) {
   double total = 0;
@@ -109,6 +114,37 @@ void setArmTicks(QCustomPlot* plot, const QStringList& arms) {
   plot->xAxis->setRange(0.3, arms.size() + 0.7);
 }
 
+const QStringList kEvaluationColumns{QObject::tr("Policy"), QObject::tr("Replay CTR [95%]"), QObject::tr("Replay matched rounds"),
+                                     QObject::tr("IPW [95%]"), QObject::tr("DR [95%]")};
+
+QString withInterval(const EstimateWithInterval& estimate) {
+  return QStringLiteral("%1  [%2, %3]").arg(estimate.value, 0, 'f', 4).arg(estimate.low, 0, 'f', 4).arg(estimate.high, 0, 'f', 4);
+}
+
+// One estimator's values for every policy as points with error bars, shifted by `offset` so the
+// three estimators of a policy stand side by side.
+void addEstimatorSeries(QCustomPlot* plot, const QString& name, const QColor& colour, double offset,
+                        const QList<PolicyScores>& policies, EstimateWithInterval PolicyScores::*estimate) {
+  QVector<double> x, y, below, above;
+  for (int i = 0; i < policies.size(); ++i) {
+    const EstimateWithInterval& value = policies[i].*estimate;
+    x << i + 1 + offset;
+    y << value.value;
+    below << std::max(0.0, value.value - value.low);
+    above << std::max(0.0, value.high - value.value);
+  }
+  QCPGraph* graph = plot->addGraph();
+  graph->setName(name);
+  graph->setData(x, y);
+  graph->setLineStyle(QCPGraph::lsNone);
+  graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, colour, colour, 8));
+  auto* errors = new QCPErrorBars(plot->xAxis, plot->yAxis);
+  errors->removeFromLegend();
+  errors->setDataPlottable(graph);
+  errors->setData(below, above);
+  errors->setPen(QPen(colour, 1.5));
+}
+
 }  // namespace
 
 std::pair<double, double> wilsonInterval(double clicks, double shows) {
@@ -131,17 +167,18 @@ BanditPanel::BanditPanel(ProjectSession& session, QWidget* parent) : QWidget(par
   importButton->setObjectName("importClickLog");
   auto* simulateButton = new QPushButton(tr("Simulate"));
   simulateButton->setObjectName("simulateBandit");
-  ctrPlot_ = makePlot("armCtrPlot", tr("Estimated CTR per arm (95% interval)"));
-  curvePlot_ = makePlot("rewardRegretPlot", tr("Cumulative reward and regret"));
-  sharePlot_ = makePlot("armSharePlot", tr("Share of impressions per arm"));
 
   connect(importButton, &QPushButton::clicked, this, [this] {
     const QString file = QFileDialog::getOpenFileName(this, tr("Import Click Log"), QString(), tr("Impression log (*.jsonl *.json *.log)"));
     if (!file.isEmpty()) importClickLog(file);
   });
-  connect(simulateButton, &QPushButton::clicked, this, &BanditPanel::simulate);
+  connect(simulateButton, &QPushButton::clicked, this, [this] {
+    clickLog_.clear();
+    simulate();
+  });
   connect(category_, &QComboBox::currentIndexChanged, this, &BanditPanel::simulate);
-  connect(&watcher_, &QFutureWatcher<BanditCurves>::finished, this, &BanditPanel::show);
+  connect(&watcher_, &QFutureWatcher<BanditCurves>::finished, this, &BanditPanel::showCurves);
+  connect(&evaluation_, &QFutureWatcher<PolicyEvaluationReport>::finished, this, &BanditPanel::showEvaluation);
   connect(&session_, &ProjectSession::promptsChanged, this, &BanditPanel::simulate);
   connect(&session_, &ProjectSession::productsChanged, this, &BanditPanel::reload);
 
@@ -151,15 +188,62 @@ BanditPanel::BanditPanel(ProjectSession& session, QWidget* parent) : QWidget(par
   top->addWidget(source_, 1);
   top->addWidget(simulateButton);
   top->addWidget(importButton);
-  auto* plots = new QGridLayout;
+  tabs_ = new QTabWidget;
+  tabs_->setObjectName("banditTabs");
+  tabs_->addTab(buildArmsTab(), tr("Arms"));
+  tabs_->addTab(buildEvaluationTab(), tr("Offline Evaluation"));
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(top);
+  layout->addWidget(tabs_, 1);
+}
+
+QWidget* BanditPanel::buildArmsTab() {
+  ctrPlot_ = makePlot("armCtrPlot", tr("Estimated CTR per arm (95% interval)"));
+  curvePlot_ = makePlot("rewardRegretPlot", tr("Cumulative reward and regret"));
+  sharePlot_ = makePlot("armSharePlot", tr("Share of impressions per arm"));
+  auto* tab = new QWidget;
+  auto* plots = new QGridLayout(tab);
   plots->addWidget(ctrPlot_, 0, 0);
   plots->addWidget(sharePlot_, 0, 1);
   plots->addWidget(curvePlot_, 1, 0, 1, 2);
-  auto* layout = new QVBoxLayout(this);
-  layout->addLayout(top);
-  layout->addLayout(plots, 1);
-  layout->addWidget(new QLabel(tr("Offline evaluation of candidate policies (replay / IPW / DR) is not in the studio yet: "
-                                  "use `backdrop bandit evaluate`.")));
+  return tab;
+}
+
+QWidget* BanditPanel::buildEvaluationTab() {
+  evaluateButton_ = new QPushButton(tr("Evaluate Policies"));
+  evaluateButton_->setObjectName("evaluatePolicies");
+  cancelEvaluationButton_ = new QPushButton(tr("Cancel"));
+  cancelEvaluationButton_->setObjectName("cancelEvaluation");
+  cancelEvaluationButton_->setEnabled(false);
+  evaluationStatus_ = new QLabel(tr("Estimates each candidate policy's CTR from the click log (or the simulator's "
+                                    "log): replay, IPW and DR, with bootstrap 95% intervals."));
+  evaluationStatus_->setObjectName("evaluationStatus");
+  evaluationStatus_->setWordWrap(true);
+  evaluationPlot_ = makePlot("policyEvaluationPlot", tr("Estimated CTR per policy (95% bootstrap interval)"));
+  evaluationTable_ = new QTableWidget(0, kEvaluationColumns.size());
+  evaluationTable_->setObjectName("policyEvaluationTable");
+  evaluationTable_->setHorizontalHeaderLabels(kEvaluationColumns);
+  evaluationTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+  evaluationTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  connect(evaluateButton_, &QPushButton::clicked, this, &BanditPanel::evaluatePolicies);
+  connect(cancelEvaluationButton_, &QPushButton::clicked, this, &BanditPanel::cancelEvaluation);
+
+  auto* tab = new QWidget;
+  auto* reading = new QLabel(tr("Replay lets each policy learn from the rounds where it agrees with the log; IPW and DR "
+                                "estimate the policy as it starts (no learning), from every round."));
+  reading->setObjectName("evaluationReading");
+  reading->setWordWrap(true);
+  reading->setStyleSheet("color: #555;");
+  auto* controls = new QHBoxLayout;
+  controls->addWidget(evaluationStatus_, 1);
+  controls->addWidget(evaluateButton_);
+  controls->addWidget(cancelEvaluationButton_);
+  auto* layout = new QVBoxLayout(tab);
+  layout->addLayout(controls);
+  layout->addWidget(reading);
+  layout->addWidget(evaluationPlot_, 3);
+  layout->addWidget(evaluationTable_, 2);
+  return tab;
 }
 
 void BanditPanel::reload() {
@@ -197,6 +281,7 @@ void BanditPanel::simulate() {
 
 bool BanditPanel::importClickLog(const QString& file) {
   if (watcher_.isRunning()) return false;
+  clickLog_ = file;  // evaluated from now on
   watcher_.setFuture(QtConcurrent::run([file] {
     try {
       return logCurves(file);
@@ -209,7 +294,7 @@ bool BanditPanel::importClickLog(const QString& file) {
   return true;
 }
 
-void BanditPanel::show() {
+void BanditPanel::showCurves() {
   const BanditCurves curves = watcher_.result();
   source_->setText(curves.error.isEmpty() ? curves.source : tr("Cannot read: %1").arg(curves.error));
   if (!curves.error.isEmpty()) return;
@@ -253,6 +338,81 @@ void BanditPanel::show() {
   curvePlot_->rescaleAxes();
   curvePlot_->replot();
   emit updated();
+}
+
+void BanditPanel::showEvaluationTab() { tabs_->setCurrentIndex(1); }
+
+bool BanditPanel::evaluatePolicies() {
+  if (evaluating_) return false;
+  evaluating_ = true;
+  cancelEvaluation_ = CancellationToken();
+  const CancellationToken cancel = cancelEvaluation_;
+  const QString clickLog = clickLog_;
+  const int arms = static_cast<int>(armNames().size());
+  evaluateButton_->setEnabled(false);
+  cancelEvaluationButton_->setEnabled(true);
+  evaluationStatus_->setText(tr("Evaluating on %1…").arg(clickLog.isEmpty() ? tr("the simulator's log") : QFileInfo(clickLog).fileName()));
+  // Progress comes from the worker; the label is updated on the GUI thread while it still exists.
+  QPointer<QLabel> status = evaluationStatus_;
+  const ProgressSink progress = [status](const Progress& step) {
+    const QString text = QObject::tr("Evaluating: %1 (%2 of %3)").arg(QString::fromStdString(step.message)).arg(step.done).arg(step.total);
+    QMetaObject::invokeMethod(status, [status, text] { if (status) status->setText(text); }, Qt::QueuedConnection);
+  };
+  evaluation_.setFuture(QtConcurrent::run([clickLog, arms, progress, cancel] {
+    return evaluate_candidate_policies(clickLog, arms, kEvaluatedRounds, progress, cancel);
+  }));
+  return true;
+}
+
+void BanditPanel::cancelEvaluation() {
+  if (!evaluating_) return;
+  cancelEvaluation_.cancel();
+  cancelEvaluationButton_->setEnabled(false);
+}
+
+void BanditPanel::showEvaluation() {
+  evaluating_ = false;
+  evaluateButton_->setEnabled(true);
+  cancelEvaluationButton_->setEnabled(false);
+  // A cancelled evaluation is dropped even when the worker finished before it saw the request.
+  PolicyEvaluationReport report = evaluation_.result();
+  if (cancelEvaluation_.cancelled()) report.error = tr("cancelled");
+  if (!report.error.isEmpty()) {
+    evaluationStatus_->setText(report.error == tr("cancelled") ? tr("cancelled") : tr("Cannot evaluate: %1").arg(report.error));
+    emit evaluationFinished(evaluationStatus_->text());
+    return;
+  }
+  evaluationStatus_->setText(tr("evaluated %1 policies on the %2 (logged CTR %3)")
+                                 .arg(report.policies.size())
+                                 .arg(report.source)
+                                 .arg(report.loggedCtr, 0, 'f', 4));
+  evaluationTable_->setRowCount(0);
+  QStringList names;
+  for (const PolicyScores& scores : report.policies) {
+    const int row = evaluationTable_->rowCount();
+    evaluationTable_->insertRow(row);
+    const QStringList cells{scores.policy, withInterval(scores.replay), QString::number(scores.matched),
+                            withInterval(scores.ipw), withInterval(scores.dr)};
+    for (int column = 0; column < cells.size(); ++column) evaluationTable_->setItem(row, column, new QTableWidgetItem(cells[column]));
+    names << scores.policy;
+  }
+
+  evaluationPlot_->clearGraphs();
+  evaluationPlot_->clearPlottables();
+  addEstimatorSeries(evaluationPlot_, tr("replay"), QColor(30, 110, 200), -0.2, report.policies, &PolicyScores::replay);
+  addEstimatorSeries(evaluationPlot_, tr("IPW"), QColor(220, 130, 30), 0.0, report.policies, &PolicyScores::ipw);
+  addEstimatorSeries(evaluationPlot_, tr("DR"), QColor(40, 150, 80), 0.2, report.policies, &PolicyScores::dr);
+  QCPGraph* logged = evaluationPlot_->addGraph();
+  logged->setName(tr("logged CTR"));
+  logged->setData(QVector<double>{0.3, names.size() + 0.7}, QVector<double>{report.loggedCtr, report.loggedCtr});
+  logged->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
+  setArmTicks(evaluationPlot_, names);
+  evaluationPlot_->yAxis->setLabel(tr("CTR"));
+  evaluationPlot_->yAxis->rescale(true);
+  evaluationPlot_->yAxis->scaleRange(1.3);
+  evaluationPlot_->legend->setVisible(true);
+  evaluationPlot_->replot();
+  emit evaluationFinished(evaluationStatus_->text());
 }
 
 }  // namespace backdrop::ui

@@ -325,6 +325,12 @@ bool MainWindow::showView(const QString& name) {
     variants_->compare()->setLayer(CompareLayer::mask);
     return true;
   }
+  if (name == "evaluation") {  // the bandit dashboard's offline evaluation, started
+    tabs_->setCurrentWidget(bandit_);
+    bandit_->showEvaluationTab();
+    bandit_->evaluatePolicies();
+    return true;
+  }
   const int index = kViews.indexOf(name);
   if (index < 0) return false;
   tabs_->setCurrentIndex(index);

@@ -38,9 +38,11 @@ class MainWindow : public QMainWindow {
   // Segments the products (all when empty) on a worker thread and saves their masks.
   bool prepareProducts(const QStringList& productIds);
   // "catalogue", "product" (or its "edges" / "layouts" tab), "variants", "compare" (the first
-  // variants side by side, masks shown), "prompts", "queue" or "bandit".
+  // variants side by side, masks shown), "prompts", "queue", "bandit" or "evaluation" (the
+  // bandit dashboard's offline evaluation, started).
   bool showView(const QString& name);
   bool selectProduct(const QString& productId);
+  BanditPanel& bandit() { return *bandit_; }
   CataloguePanel& catalogue() { return *catalogue_; }
   GenerationPanel& generation() { return *generation_; }
   ProjectSession& session() { return *session_; }

@@ -20,11 +20,9 @@
 #include "core/bandit/impression_log.h"
 #include "core/bandit/obd_dataset.h"
 #include "core/bandit/off_policy_estimators.h"
-#include "core/bandit/policy_distribution.h"
+#include "core/bandit/policy_evaluation.h"
 #include "core/bandit/policy_factory.h"
 #include "core/bandit/priors.h"
-#include "core/bandit/replay.h"
-#include "core/bandit/reward_model.h"
 #include "core/bandit/simulation.h"
 
 namespace backdrop::cli {
@@ -103,14 +101,6 @@ void add_policy_options(CLI::App& command, PolicyOptions& options) {
   command.add_option("--seed", options.settings.seed, "Random seed");
 }
 
-std::unique_ptr<Policy> build_policy(PolicySettings settings, const LoadedLogs& logs, const std::optional<BanditPriors>& priors) {
-  settings.dimension = logs.feedback.dimension();
-  settings.n_arms = logs.feedback.n_arms;
-  auto policy = make_policy(settings);
-  if (priors) apply_priors(*priors, *policy);
-  return policy;
-}
-
 struct EvaluateOptions {
   LogOptions logs;
   PolicyOptions policy;
@@ -121,17 +111,6 @@ struct EvaluateOptions {
   bool json = false;
 };
 
-// Monte Carlo draws per context: a context-free policy needs one table, a contextual one a table
-// per logged round, so it gets fewer draws.
-constexpr int kMaxDrawsPerRound = 100;
-
-bool is_contextual(const PolicySettings& settings) {
-  auto probe = settings;
-  probe.dimension = 1;
-  probe.n_arms = 1;
-  return make_policy(probe)->dimension() != 0;
-}
-
 void run_evaluate(const EvaluateOptions& options, int& exit_code) {
   std::optional<BanditPriors> priors;
   if (!options.policy.priors.empty()) priors = load_priors(options.policy.priors);
@@ -140,25 +119,20 @@ void run_evaluate(const EvaluateOptions& options, int& exit_code) {
   const auto logs = load_logs(options.logs, priors && contextual ? std::optional(priors->schema) : std::nullopt);
   const auto& feedback = logs.feedback;
 
-  // Off-policy estimates of the policy as it stands (priors, no learning), then replay with learning.
-  auto fixed = build_policy(options.policy.settings, logs, priors);
-  const int draws = contextual ? std::min(options.samples, kMaxDrawsPerRound) : options.samples;
-  const auto distribution = policy_action_distribution(*fixed, feedback, feedback.len_list, draws, terminal_progress());
-  RewardModelConfig model;
-  model.seed = options.policy.settings.seed;
-  const RowMatrix predicted = cross_fitted_rewards(feedback, logs.action_context, model);
-  const OffPolicyInput input{&feedback, &distribution, &predicted, options.clip};
-  const auto estimates = estimate_all(input, options.bootstrap, 0.05, options.policy.settings.seed);
+  EvaluationOptions evaluation;
+  evaluation.clip = options.clip;
+  evaluation.bootstrap = options.bootstrap;
+  evaluation.samples = options.samples;
+  evaluation.seed = options.policy.settings.seed;
+  evaluation.progress = terminal_progress();
+  const std::vector<PolicySettings> candidates{options.policy.settings};
+  const auto evaluated = evaluate_policies(feedback, logs.action_context, candidates, priors ? &*priors : nullptr, evaluation);
+  const auto& estimates = evaluated.front().estimates;
 
   nlohmann::json replays = nlohmann::json::object();
-  for (const auto& [name, mode] : {std::pair{"all_positions_top1", ReplayMode::all_positions_top1},
-                                   std::pair{"slate", ReplayMode::slate}}) {
-    auto learner = build_policy(options.policy.settings, logs, priors);
-    ReplayOptions replay_options;
-    replay_options.mode = mode;
-    replay_options.progress = terminal_progress();
-    const auto result = replay(*learner, feedback, replay_options);
-    replays[name] = {{"rounds", result.rounds}, {"matched", result.matched}, {"clicks", result.clicks}, {"ctr", result.ctr()}};
+  for (const auto& [mode, replay, interval] : evaluated.front().replays) {
+    replays[to_string(mode)] = {{"rounds", replay.rounds}, {"matched", replay.matched}, {"clicks", replay.clicks},
+                                {"ctr", replay.ctr()}, {"ci95", {interval.low, interval.high}}};
   }
   nlohmann::json report{{"logs", options.logs.path},
                         {"rounds", feedback.size()},
@@ -167,7 +141,7 @@ void run_evaluate(const EvaluateOptions& options, int& exit_code) {
                         {"dimension", feedback.dimension()},
                         {"skipped_rows", logs.skipped.size()},
                         {"logged_ctr", feedback.mean_reward()},
-                        {"policy", fixed->name()},
+                        {"policy", evaluated.front().policy},
                         {"replay", replays}};
   const auto relative_error = [&](double value) { return std::abs(value - options.on_policy_ctr) / options.on_policy_ctr; };
   for (const auto& summary : estimates) {
@@ -178,7 +152,7 @@ void run_evaluate(const EvaluateOptions& options, int& exit_code) {
   if (options.json) {
     std::cout << report.dump(2) << "\n";
   } else {
-    std::printf("%s on %s: %lld rounds, %d arms, %d slots, d = %d, logged CTR %.6f\n", fixed->name().c_str(),
+    std::printf("%s on %s: %lld rounds, %d arms, %d slots, d = %d, logged CTR %.6f\n", evaluated.front().policy.c_str(),
                 options.logs.path.c_str(), static_cast<long long>(feedback.size()), feedback.n_arms, feedback.len_list,
                 feedback.dimension(), feedback.mean_reward());
     std::printf("%-10s %12s %12s %12s %12s\n", "estimator", "value", "ci95 low", "ci95 high", "relative-ee");
@@ -188,9 +162,9 @@ void run_evaluate(const EvaluateOptions& options, int& exit_code) {
                   options.on_policy_ctr > 0.0 ? std::to_string(relative_error(summary.value)).c_str() : "-");
     }
     for (const auto& [name, result] : replays.items()) {
-      std::printf("replay %-20s matched %lld of %lld rounds, %g clicks, CTR %.6f\n", name.c_str(),
+      std::printf("replay %-20s matched %lld of %lld rounds, %g clicks, CTR %.6f [%.6f, %.6f]\n", name.c_str(),
                   result["matched"].get<long long>(), result["rounds"].get<long long>(), result["clicks"].get<double>(),
-                  result["ctr"].get<double>());
+                  result["ctr"].get<double>(), result["ci95"][0].get<double>(), result["ci95"][1].get<double>());
     }
   }
   if (!logs.skipped.empty()) exit_code = kExitPartialFailure;
