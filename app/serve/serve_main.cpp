@@ -2,7 +2,8 @@
 // learns online from feedback and logs impressions and clicks for `backdrop bandit` and the studio.
 //
 //   backdrop-serve --bundles DIR --listen 127.0.0.1:8080 [--log-dir DIR] [--threads N]
-//                  [--max-body BYTES] [--watch-interval-ms N]
+//                  [--max-body BYTES] [--watch-interval-ms N] [--log-flush-ms N]
+//                  [--max-pending N] [--pending-ttl-s S]
 //
 // `--listen HOST:0` binds a free port; the first line on stdout names the address either way:
 // "listening on 127.0.0.1:8080 (pid 1234)". Everything logged goes to stderr.
@@ -42,6 +43,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string log_dir;
   serve::HttpSettings http;
+  serving::DecisionEngineOptions engine;
   int watch_interval_ms = 1000;
   int log_flush_ms = 500;
 };
@@ -96,7 +98,7 @@ int run(const ServeOptions& options) {
   } else {
     spdlog::warn("no --log-dir: impressions and clicks are not logged");
   }
-  serving::DecisionEngine engine({}, writer.get());
+  serving::DecisionEngine engine(options.engine, writer.get());
   serving::BundleWatcher watcher({options.bundles, std::chrono::milliseconds(options.watch_interval_ms)}, engine, metrics,
                                  [](const std::filesystem::path& folder) { return exporting::load_bundle(folder); });
   if (!watcher.poll_once()) spdlog::warn("{}: no bundle to serve yet; /healthz answers 503 until one is published", options.bundles);
@@ -145,15 +147,29 @@ int main(int argc, char** argv) {
   ServeOptions options;
   CLI::App app{"backdrop-serve: decisions over HTTP from the current push bundle"};
   app.add_option("--bundles", options.bundles, "Publish target: CURRENT and versions/<version>/")->required();
-  app.add_option("--listen", options.listen, "HOST:PORT to listen on (port 0: any free port)");
+  app.add_option("--listen", options.listen, "HOST:PORT to listen on (port 0: any free port)")
+      ->capture_default_str();
   app.add_option("--log-dir", options.log_dir, "Folder for the impression logs, one <category>.jsonl per category");
   app.add_option("--threads", options.http.threads, "HTTP worker threads (= connections served at once)")
-      ->check(CLI::Range(1, 1024));
-  app.add_option("--max-body", options.http.max_body_bytes, "Largest request body in bytes")->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  app.add_option("--max-body", options.http.max_body_bytes, "Largest request body in bytes")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--watch-interval-ms", options.watch_interval_ms, "How often CURRENT is checked")
-      ->check(CLI::Range(10, 3600000));
+      ->check(CLI::Range(10, 3600000))
+      ->capture_default_str();
+  app.add_option("--max-pending", options.engine.max_pending,
+                 "Decisions kept for feedback (each about 8 bytes per context column + 200)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option_function<int>(
+         "--pending-ttl-s", [&options](int seconds) { options.engine.pending_ttl = std::chrono::seconds(seconds); },
+         "Seconds a decision waits for its feedback (default 3600)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--log-flush-ms", options.log_flush_ms, "How often buffered log lines are written")
-      ->check(CLI::Range(10, 60000));
+      ->check(CLI::Range(10, 60000))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   try {
     return run(options);

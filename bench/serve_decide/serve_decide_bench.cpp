@@ -5,13 +5,14 @@
 // the switch costs no errors. Prints p50/p99 and req/s of every run with the load average.
 //
 //   bench_serve_decide [--duration 10] [--connections 1,2,4,8,16] [--rate 5000] [--server-threads 32]
-//                      [--wrk-threads 2] [--serve PATH] [--work DIR]
+//                      [--wrk-threads 2] [--serve PATH] [--work DIR] [--in-process-only]
 
 #include <signal.h>
 #include <sys/wait.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -25,6 +26,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "core/serving/decision_engine.h"
+#include "core/serving/impression_writer.h"
 #include "core/serving/synthetic_bundle.h"
 
 #include <httplib.h>  // after Eigen, see app/serve/serve_http.h
@@ -42,6 +45,7 @@ struct Options {
   int wrk_threads = 2;
   std::string serve = BACKDROP_SERVE_EXECUTABLE;
   std::string work;
+  bool in_process_only = false;
 };
 
 serving::SyntheticCategorySpec bench_spec(int generation) {
@@ -60,22 +64,60 @@ std::string publish(const fs::path& target, int generation) {
   return serving::publish_synthetic_bundle(target, bench_spec(generation));
 }
 
-std::string lua_string(const std::string& text) { return "[==[" + text + "]==]"; }
+std::string load_average();
 
-// A wrk script posting 64 different decide bodies in turn; with `delay_ms` > 0 each connection
-// waits that long before each request (wrk's pacing hook).
-fs::path write_wrk_script(const fs::path& folder, int delay_ms) {
+std::vector<std::string> decide_bodies() {
   const auto spec = bench_spec(0);
   const auto schema = serving::synthetic_schema(spec.features);
-  std::ostringstream lua;
-  lua << "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nbodies = {\n";
+  std::vector<std::string> bodies;
   for (int i = 0; i < 64; ++i) {
     const nlohmann::json body{{"category", spec.name},
                               {"product", spec.products[static_cast<std::size_t>(i) % spec.products.size()]},
                               {"placement", spec.placements[static_cast<std::size_t>(i) % 2]},
                               {"context", serving::synthetic_context(schema, static_cast<uint64_t>(i))}};
-    lua << "  " << lua_string(body.dump()) << ",\n";
+    bodies.push_back(body.dump());
   }
+  return bodies;
+}
+
+// What one decision costs without HTTP, on one thread: parsing the body, deciding, logging the
+// impression, and the feedback update.
+void measure_in_process(const fs::path& work) {
+  serving::ImpressionWriter writer(work / "in-process-logs", std::chrono::milliseconds(500));
+  serving::DecisionEngine engine({}, &writer);
+  auto bundle = std::make_shared<exporting::Bundle>();
+  bundle->manifest.version = "in-process";
+  bundle->categories["shoes"] = serving::synthetic_category(bench_spec(0));
+  engine.load(std::move(bundle));
+  const auto bodies = decide_bodies();
+  const int rounds = 20000;
+  std::vector<double> micros;
+  micros.reserve(rounds);
+  const auto begin = std::chrono::steady_clock::now();
+  for (int i = 0; i < rounds; ++i) {
+    const auto started = std::chrono::steady_clock::now();
+    const auto body = nlohmann::json::parse(bodies[static_cast<std::size_t>(i) % bodies.size()]);
+    const auto decision = engine.decide({body["category"].get_ref<const std::string&>(), body["product"].get_ref<const std::string&>(),
+                                         body["placement"].get_ref<const std::string&>(), body["context"], started});
+    if (i % 10 == 0) engine.feedback(decision.id, i % 20 == 0);
+    micros.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count());
+  }
+  const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  std::sort(micros.begin(), micros.end());
+  std::printf("in-process, 1 thread, %d decisions (parse + decide + log, feedback on 1 in 10): %.1f us mean, "
+              "p50 %.1f us, p99 %.1f us, %.0f decisions/s; load average %s\n\n",
+              rounds, total * 1e6 / rounds, micros[micros.size() / 2], micros[micros.size() * 99 / 100], rounds / total,
+              load_average().c_str());
+}
+
+std::string lua_string(const std::string& text) { return "[==[" + text + "]==]"; }
+
+// A wrk script posting 64 different decide bodies in turn; with `delay_ms` > 0 each connection
+// waits that long before each request (wrk's pacing hook).
+fs::path write_wrk_script(const fs::path& folder, int delay_ms) {
+  std::ostringstream lua;
+  lua << "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nbodies = {\n";
+  for (const auto& body : decide_bodies()) lua << "  " << lua_string(body) << ",\n";
   lua << "}\ncounter = 0\nrequest = function()\n  counter = counter % #bodies + 1\n"
       << "  return wrk.format(nil, \"/v1/decide\", nil, bodies[counter])\nend\n";
   if (delay_ms > 0) lua << "delay = function() return " << delay_ms << " end\n";
@@ -171,10 +213,9 @@ int run(const Options& options) {
   const auto first = publish(target, 0);
   const auto closed_loop = write_wrk_script(work, 0);
 
-  // Paced run: each connection waits 1 ms between requests (wrk's delay granularity), so a
-  // connection sends a little under 1000 requests/s.
-  const int paced_connections = std::max(1, (options.rate + 899) / 900);
   const auto paced = write_wrk_script(work, 1);
+  measure_in_process(work);
+  if (options.in_process_only) return 0;
 
   auto server = start_server(options, target, work / "logs");
   std::printf("backdrop-serve pid %d on 127.0.0.1:%d, %d server threads, bundle %s (8 arms, 64 features)\n", server.pid,
@@ -189,6 +230,16 @@ int run(const Options& options) {
     total_requests += result.requests;
     print_row("closed loop", connections, result);
   }
+
+  // Paced: each connection waits 1 ms (wrk's delay, a timer of its event loop) before each
+  // request; a short run with 4 connections tells what one connection sends, and so how many
+  // connections make the asked rate.
+  auto calibration = options;
+  calibration.duration_s = 2;
+  const double per_connection = run_wrk(calibration, server.port, 4, paced).rate / 4.0;
+  const int paced_connections = std::max(1, static_cast<int>(std::ceil(options.rate / std::max(per_connection, 1.0))));
+  std::printf("paced: %.0f requests/s per connection -> %d connections for %d requests/s\n", per_connection,
+              paced_connections, options.rate);
 
   // Paced, with a bundle switch halfway through.
   std::string second;
@@ -237,6 +288,7 @@ int main(int argc, char** argv) {
   app.add_option("--wrk-threads", options.wrk_threads, "wrk -t")->check(CLI::PositiveNumber);
   app.add_option("--serve", options.serve, "The backdrop-serve executable")->check(CLI::ExistingFile);
   app.add_option("--work", options.work, "Scratch folder (bundles, logs, wrk scripts)");
+  app.add_flag("--in-process-only", options.in_process_only, "Measure the decision without HTTP only");
   CLI11_PARSE(app, argc, argv);
   try {
     return run(options);

@@ -44,8 +44,10 @@ class CategoryLearner;
 struct EngineSnapshot;
 
 struct DecisionEngineOptions {
-  std::size_t max_pending = 200000;                 // decisions awaiting feedback
-  std::chrono::seconds pending_ttl{std::chrono::hours(1)};
+  // Decisions awaiting feedback, the oldest dropped first. Each keeps its encoded context when
+  // online learning is on: about 8 d + 200 bytes for a d-column schema.
+  std::size_t max_pending = 200000;
+  std::chrono::seconds pending_ttl{std::chrono::hours(1)};  // feedback later than this answers 404
 };
 
 struct DecisionRequest {
