@@ -185,7 +185,7 @@ void GenerationPanel::launch() {
     }
   }));
   startButton_->setEnabled(false);
-  pauseButton_->setEnabled(true);
+  pauseButton_->setEnabled(false);  // until the job is in the queue: pausing earlier would be overwritten
   cancelButton_->setEnabled(true);
   timer_->start();
 }
@@ -197,6 +197,7 @@ void GenerationPanel::togglePause() {
     SqliteJobQueue(session_.file().toStdString(), jobName_.toStdString()).set_state(JobState::paused);
     paused_ = true;
     pauseButton_->setText(tr("Resume"));
+    pauseButton_->setEnabled(false);  // Resume once the tasks in flight are done
     return;
   }
   if (isRunning()) return;
@@ -216,6 +217,7 @@ void GenerationPanel::poll() {
     eta_->setText(tr("%1 of %2 variants").arg(done).arg(total));
   }
   updateJobRow(done, total, paused_ ? tr("pausing") : tr("running"));
+  if (!paused_ && total > 0) pauseButton_->setEnabled(true);
   if (done != lastDone_) {  // results appear while the job runs
     lastDone_ = done;
     emit session_.variantsChanged();
