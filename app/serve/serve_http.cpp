@@ -3,8 +3,8 @@
 #include <chrono>
 #include <string>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "core/serving/decision_engine.h"
 #include "core/serving/serving_errors.h"
@@ -74,8 +74,8 @@ void decide(const httplib::Request& request, httplib::Response& response, servin
     if (context == body->end()) throw BadRequest("missing field 'context'");
     if (!context->is_object()) throw BadRequest("field 'context' must be an object");
     const auto& category = string_field(*body, "category");
-    const auto decision = engine.decide(
-        {category, string_field(*body, "product"), string_field(*body, "placement"), *context, started});
+    const auto decision =
+        engine.decide({category, string_field(*body, "product"), string_field(*body, "placement"), *context, started});
     response.set_content(json{{"decision", decision.id},
                               {"arm", decision.arm_id},
                               {"image", decision.image},
@@ -124,12 +124,18 @@ std::string route_label(const std::string& path) {
 
 std::string reason_for_status(int status) {
   switch (status) {
-    case 400: return "bad request";
-    case 404: return "no such route";
-    case 405: return "method not allowed";
-    case 413: return "request body too large";
-    case 414: return "request URI too long";
-    default: return status >= 500 ? "internal error" : "request refused";
+    case 400:
+      return "bad request";
+    case 404:
+      return "no such route";
+    case 405:
+      return "method not allowed";
+    case 413:
+      return "request body too large";
+    case 414:
+      return "request URI too long";
+    default:
+      return status >= 500 ? "internal error" : "request refused";
   }
 }
 
@@ -151,7 +157,8 @@ void configure_server(httplib::Server& server, serving::DecisionEngine& engine, 
   server.Post("/v1/feedback", [&engine, &metrics](const httplib::Request& request, httplib::Response& response) {
     feedback(request, response, engine, metrics);
   });
-  server.Get("/healthz", [&engine](const httplib::Request&, httplib::Response& response) { healthz(response, engine); });
+  server.Get("/healthz",
+             [&engine](const httplib::Request&, httplib::Response& response) { healthz(response, engine); });
   server.Get("/metrics", [&metrics](const httplib::Request&, httplib::Response& response) {
     response.set_content(metrics.render(), kPrometheusText);
   });
@@ -160,17 +167,18 @@ void configure_server(httplib::Server& server, serving::DecisionEngine& engine, 
   server.set_error_handler([](const httplib::Request&, httplib::Response& response) {
     if (response.body.empty()) reply_error(response, response.status, reason_for_status(response.status));
   });
-  server.set_exception_handler([](const httplib::Request& request, httplib::Response& response, std::exception_ptr error) {
-    std::string what = "unknown exception";
-    try {
-      if (error) std::rethrow_exception(error);
-    } catch (const std::exception& exception) {
-      what = exception.what();
-    } catch (...) {
-    }
-    spdlog::error("{} {}: {}", request.method, request.path, what);
-    reply_error(response, 500, "internal error: " + what);
-  });
+  server.set_exception_handler(
+      [](const httplib::Request& request, httplib::Response& response, std::exception_ptr error) {
+        std::string what = "unknown exception";
+        try {
+          if (error) std::rethrow_exception(error);
+        } catch (const std::exception& exception) {
+          what = exception.what();
+        } catch (...) {
+        }
+        spdlog::error("{} {}: {}", request.method, request.path, what);
+        reply_error(response, 500, "internal error: " + what);
+      });
   server.set_logger([&metrics](const httplib::Request& request, const httplib::Response& response) {
     metrics.count_request(route_label(request.path), response.status);
   });

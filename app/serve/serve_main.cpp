@@ -12,8 +12,8 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -21,9 +21,9 @@
 #include <string>
 #include <thread>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "app/serve/serve_http.h"
 #include "core/export/bundle_reader.h"
@@ -55,7 +55,8 @@ struct ListenAddress {
 
 ListenAddress parse_listen(const std::string& text) {
   const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) throw CLI::ValidationError("--listen", "expected HOST:PORT, got '" + text + "'");
+  if (colon == std::string::npos || colon == 0)
+    throw CLI::ValidationError("--listen", "expected HOST:PORT, got '" + text + "'");
   ListenAddress address{text.substr(0, colon), 0};
   try {
     std::size_t used = 0;
@@ -94,19 +95,23 @@ int run(const ServeOptions& options) {
   serving::ServingMetrics metrics;
   std::unique_ptr<serving::ImpressionWriter> writer;
   if (!options.log_dir.empty()) {
-    writer = std::make_unique<serving::ImpressionWriter>(options.log_dir, std::chrono::milliseconds(options.log_flush_ms));
+    writer =
+        std::make_unique<serving::ImpressionWriter>(options.log_dir, std::chrono::milliseconds(options.log_flush_ms));
   } else {
     spdlog::warn("no --log-dir: impressions and clicks are not logged");
   }
   serving::DecisionEngine engine(options.engine, writer.get());
-  serving::BundleWatcher watcher({options.bundles, std::chrono::milliseconds(options.watch_interval_ms)}, engine, metrics,
+  serving::BundleWatcher watcher({options.bundles, std::chrono::milliseconds(options.watch_interval_ms)}, engine,
+                                 metrics,
                                  [](const std::filesystem::path& folder) { return exporting::load_bundle(folder); });
-  if (!watcher.poll_once()) spdlog::warn("{}: no bundle to serve yet; /healthz answers 503 until one is published", options.bundles);
+  if (!watcher.poll_once())
+    spdlog::warn("{}: no bundle to serve yet; /healthz answers 503 until one is published", options.bundles);
   watcher.start();
 
   httplib::Server server;
   serve::configure_server(server, engine, metrics, options.http);
-  const int port = address.port == 0 ? server.bind_to_any_port(address.host) : (server.bind_to_port(address.host, address.port) ? address.port : -1);
+  const int port = address.port == 0 ? server.bind_to_any_port(address.host)
+                                     : (server.bind_to_port(address.host, address.port) ? address.port : -1);
   if (port < 0) {
     spdlog::error("cannot listen on {}", options.listen);
     return 1;
@@ -147,8 +152,7 @@ int main(int argc, char** argv) {
   ServeOptions options;
   CLI::App app{"backdrop-serve: decisions over HTTP from the current push bundle"};
   app.add_option("--bundles", options.bundles, "Publish target: CURRENT and versions/<version>/")->required();
-  app.add_option("--listen", options.listen, "HOST:PORT to listen on (port 0: any free port)")
-      ->capture_default_str();
+  app.add_option("--listen", options.listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   app.add_option("--log-dir", options.log_dir, "Folder for the impression logs, one <category>.jsonl per category");
   app.add_option("--threads", options.http.threads, "HTTP worker threads (= connections served at once)")
       ->check(CLI::Range(1, 1024))

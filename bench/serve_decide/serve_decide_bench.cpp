@@ -97,20 +97,24 @@ void measure_in_process(const fs::path& work) {
   for (int i = 0; i < rounds; ++i) {
     const auto started = std::chrono::steady_clock::now();
     const auto body = nlohmann::json::parse(bodies[static_cast<std::size_t>(i) % bodies.size()]);
-    const auto decision = engine.decide({body["category"].get_ref<const std::string&>(), body["product"].get_ref<const std::string&>(),
-                                         body["placement"].get_ref<const std::string&>(), body["context"], started});
+    const auto decision =
+        engine.decide({body["category"].get_ref<const std::string&>(), body["product"].get_ref<const std::string&>(),
+                       body["placement"].get_ref<const std::string&>(), body["context"], started});
     if (i % 10 == 0) engine.feedback(decision.id, i % 20 == 0);
     micros.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count());
   }
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   std::sort(micros.begin(), micros.end());
-  std::printf("in-process, 1 thread, %d decisions (parse + decide + log, feedback on 1 in 10): %.1f us mean, "
-              "p50 %.1f us, p99 %.1f us, %.0f decisions/s; load average %s\n\n",
-              rounds, total * 1e6 / rounds, micros[micros.size() / 2], micros[micros.size() * 99 / 100], rounds / total,
-              load_average().c_str());
+  std::printf(
+      "in-process, 1 thread, %d decisions (parse + decide + log, feedback on 1 in 10): %.1f us mean, "
+      "p50 %.1f us, p99 %.1f us, %.0f decisions/s; load average %s\n\n",
+      rounds, total * 1e6 / rounds, micros[micros.size() / 2], micros[micros.size() * 99 / 100], rounds / total,
+      load_average().c_str());
 }
 
-std::string lua_string(const std::string& text) { return "[==[" + text + "]==]"; }
+std::string lua_string(const std::string& text) {
+  return "[==[" + text + "]==]";
+}
 
 // A wrk script posting 64 different decide bodies in turn; with `delay_ms` > 0 each connection
 // waits that long before each request (wrk's pacing hook).
@@ -134,7 +138,8 @@ struct ServerProcess {
 
 ServerProcess start_server(const Options& options, const fs::path& target, const fs::path& logs) {
   const auto command = options.serve + " --bundles " + target.string() + " --listen 127.0.0.1:0 --log-dir " +
-                       logs.string() + " --threads " + std::to_string(options.server_threads) + " --watch-interval-ms 100";
+                       logs.string() + " --threads " + std::to_string(options.server_threads) +
+                       " --watch-interval-ms 100";
   ServerProcess server{popen(command.c_str(), "r")};
   char line[256] = {};
   std::cmatch match;
@@ -167,8 +172,9 @@ struct WrkResult {
 
 WrkResult run_wrk(const Options& options, int port, int connections, const fs::path& script) {
   std::ostringstream command;
-  command << "wrk -t" << std::min(options.wrk_threads, connections) << " -c" << connections << " -d" << options.duration_s
-          << "s --latency -s " << script.string() << " http://127.0.0.1:" << port << "/v1/decide 2>&1";
+  command << "wrk -t" << std::min(options.wrk_threads, connections) << " -c" << connections << " -d"
+          << options.duration_s << "s --latency -s " << script.string() << " http://127.0.0.1:" << port
+          << "/v1/decide 2>&1";
   FILE* pipe = popen(command.str().c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot run wrk");
   std::string output;
@@ -188,8 +194,11 @@ WrkResult run_wrk(const Options& options, int port, int connections, const fs::p
   result.p99_ms = percentile("99");
   if (std::regex_search(output, match, std::regex("Requests/sec:\\s+([0-9.]+)"))) result.rate = std::stod(match[1]);
   if (std::regex_search(output, match, std::regex("([0-9]+) requests in"))) result.requests = std::stoll(match[1]);
-  if (std::regex_search(output, match, std::regex("Non-2xx or 3xx responses: ([0-9]+)"))) result.non_2xx = std::stoll(match[1]);
-  if (std::regex_search(output, match, std::regex("Socket errors: connect ([0-9]+), read ([0-9]+), write ([0-9]+), timeout ([0-9]+)"))) {
+  if (std::regex_search(output, match, std::regex("Non-2xx or 3xx responses: ([0-9]+)")))
+    result.non_2xx = std::stoll(match[1]);
+  if (std::regex_search(
+          output, match,
+          std::regex("Socket errors: connect ([0-9]+), read ([0-9]+), write ([0-9]+), timeout ([0-9]+)"))) {
     for (int i = 1; i <= 4; ++i) result.socket_errors += std::stoll(match[i]);
   }
   return result;
@@ -207,7 +216,8 @@ long long count_lines(const fs::path& file) {
 }
 
 int run(const Options& options) {
-  const fs::path work = options.work.empty() ? fs::temp_directory_path() / "backdrop-bench-serve" : fs::path(options.work);
+  const fs::path work =
+      options.work.empty() ? fs::temp_directory_path() / "backdrop-bench-serve" : fs::path(options.work);
   fs::remove_all(work);
   const auto target = work / "target";
   const auto first = publish(target, 0);
@@ -222,8 +232,8 @@ int run(const Options& options) {
               server.port, options.server_threads, first.c_str());
   std::printf("wrk: %d threads, %d s per run, %u cores\n\n", options.wrk_threads, options.duration_s,
               std::thread::hardware_concurrency());
-  std::printf("%-16s %5s %12s %9s %9s %10s %8s %8s   %s\n", "run", "conns", "req/s", "p50 ms", "p99 ms", "requests", "non-2xx",
-              "sockerr", "loadavg (1 5 15 min)");
+  std::printf("%-16s %5s %12s %9s %9s %10s %8s %8s   %s\n", "run", "conns", "req/s", "p50 ms", "p99 ms", "requests",
+              "non-2xx", "sockerr", "loadavg (1 5 15 min)");
   long long total_requests = 0;
   for (const int connections : options.connections) {
     const auto result = run_wrk(options, server.port, connections, closed_loop);
@@ -261,8 +271,10 @@ int run(const Options& options) {
   if (metrics) {
     std::istringstream lines(metrics->body);
     for (std::string line; std::getline(lines, line);) {
-      if (line.starts_with("backdrop_serve_bundle_reloads_total") || line.starts_with("backdrop_serve_latency_fallbacks_total{") ||
-          line.starts_with("backdrop_serve_decide_seconds_count") || line.starts_with("backdrop_serve_decide_seconds_sum")) {
+      if (line.starts_with("backdrop_serve_bundle_reloads_total") ||
+          line.starts_with("backdrop_serve_latency_fallbacks_total{") ||
+          line.starts_with("backdrop_serve_decide_seconds_count") ||
+          line.starts_with("backdrop_serve_decide_seconds_sum")) {
         std::printf("  %s\n", line.c_str());
       }
     }

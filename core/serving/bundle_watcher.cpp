@@ -15,7 +15,9 @@ BundleWatcher::BundleWatcher(BundleWatcherOptions options, DecisionEngine& engin
                              BundleLoader loader)
     : options_(std::move(options)), engine_(engine), metrics_(metrics), loader_(std::move(loader)) {}
 
-BundleWatcher::~BundleWatcher() { stop(); }
+BundleWatcher::~BundleWatcher() {
+  stop();
+}
 
 bool BundleWatcher::poll_once() {
   std::lock_guard lock(poll_mutex_);

@@ -50,7 +50,7 @@ class BundleWatcher {
   ServingMetrics& metrics_;
   BundleLoader loader_;
 
-  std::mutex poll_mutex_;      // one poll at a time
+  std::mutex poll_mutex_;       // one poll at a time
   std::string loaded_version_;  // guarded by poll_mutex_
   std::string failed_version_;  // guarded by poll_mutex_
   std::string failed_reason_;   // guarded by poll_mutex_, logged once

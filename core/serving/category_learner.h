@@ -18,7 +18,7 @@ class CategoryLearner {
 
   // Timed so that a decision can give up waiting once its latency budget is spent.
   std::timed_mutex mutex;
-  bandit::LinUcb policy;   // guarded by mutex
+  bandit::LinUcb policy;    // guarded by mutex
   std::vector<int> ranked;  // guarded by mutex: select()'s output, every arm
 };
 

@@ -99,7 +99,8 @@ ServedCategory serve_category(const std::string& name, const exporting::Category
     auto& placements = served.products[product];
     for (const auto& [arm_id, images] : arms) {
       const auto found = arm_index.find(arm_id);
-      if (found == arm_index.end()) throw std::runtime_error(where + ": product '" + product + "' has images of unknown arm '" + arm_id + "'");
+      if (found == arm_index.end())
+        throw std::runtime_error(where + ": product '" + product + "' has images of unknown arm '" + arm_id + "'");
       for (const auto& [placement, image] : images) {
         served.placements.insert(placement);
         if (category.priors.arms[static_cast<std::size_t>(found->second)].active) {
@@ -121,17 +122,21 @@ std::mt19937_64& thread_random() {
   return random;
 }
 
-double uniform_draw() { return std::uniform_real_distribution<double>(0.0, 1.0)(thread_random()); }
+double uniform_draw() {
+  return std::uniform_real_distribution<double>(0.0, 1.0)(thread_random());
+}
 
 const std::vector<EligibleArm>& eligible_arms(const ServedCategory& category, const DecisionRequest& request) {
   const auto product = category.products.find(request.product);
   if (product == category.products.end()) {
-    throw NotFound("category '" + std::string(request.category) + "' has no product '" + std::string(request.product) + "'");
+    throw NotFound("category '" + std::string(request.category) + "' has no product '" + std::string(request.product) +
+                   "'");
   }
   const auto placement = product->second.find(request.placement);
   if (placement == product->second.end() || placement->second.empty()) {
     if (!category.placements.count(request.placement)) {
-      throw NotFound("category '" + std::string(request.category) + "' has no placement '" + std::string(request.placement) + "'");
+      throw NotFound("category '" + std::string(request.category) + "' has no placement '" +
+                     std::string(request.placement) + "'");
     }
     throw NotFound("product '" + std::string(request.product) + "' has no approved image at placement '" +
                    std::string(request.placement) + "'");
@@ -211,7 +216,9 @@ void DecisionEngine::load(std::shared_ptr<const exporting::Bundle> bundle) {
   snapshot_.store(std::move(snapshot));
 }
 
-bool DecisionEngine::has_bundle() const { return snapshot_.load() != nullptr; }
+bool DecisionEngine::has_bundle() const {
+  return snapshot_.load() != nullptr;
+}
 
 std::string DecisionEngine::bundle_version() const {
   const auto snapshot = snapshot_.load();
@@ -232,8 +239,8 @@ Decision DecisionEngine::decide(const DecisionRequest& request) {
   const auto& eligible = eligible_arms(category, request);
   auto context = encode_context(category.bundle->priors.schema, request.context);
 
-  const auto budget = std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double, std::milli>(policy.latency_budget_ms));
+  const auto budget =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(policy.latency_budget_ms));
   const auto greedy = greedy_arm(category, eligible, context.vector, request.started + budget);
   const double explore = uniform_draw();
   const auto choice = choose_arm(eligible.size(), greedy.slot, policy.epsilon, explore, uniform_draw());

@@ -4,8 +4,8 @@
 #include <ctime>
 #include <stdexcept>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 namespace backdrop::serving {
 namespace {
@@ -28,7 +28,8 @@ std::string now_utc() {
 std::string log_file_name(std::string_view category) {
   std::string name(category);
   for (auto& c : name) {
-    const bool kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    const bool kept =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     if (!kept) c = '_';
   }
   return (name.empty() ? "_" : name) + ".jsonl";

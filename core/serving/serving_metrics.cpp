@@ -29,9 +29,10 @@ void increment(std::map<std::string, uint64_t, std::less<>>& counters, std::stri
   ++found->second;
 }
 
-void category_counters(std::ostringstream& out, const char* name, const std::map<std::string, uint64_t, std::less<>>& counters,
-                       const char* label_name) {
-  for (const auto& [key, count] : counters) out << name << '{' << label_name << "=\"" << label(key) << "\"} " << count << '\n';
+void category_counters(std::ostringstream& out, const char* name,
+                       const std::map<std::string, uint64_t, std::less<>>& counters, const char* label_name) {
+  for (const auto& [key, count] : counters)
+    out << name << '{' << label_name << "=\"" << label(key) << "\"} " << count << '\n';
 }
 
 }  // namespace
@@ -71,7 +72,9 @@ void ServingMetrics::bundle_loaded(std::string_view version) {
   bundle_version_ = version;
 }
 
-void ServingMetrics::bundle_load_failed() { reload_failures_.fetch_add(1); }
+void ServingMetrics::bundle_load_failed() {
+  reload_failures_.fetch_add(1);
+}
 
 std::string ServingMetrics::render() const {
   std::ostringstream out;

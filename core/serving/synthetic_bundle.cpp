@@ -24,10 +24,18 @@ bandit::FeatureSchema synthetic_schema(int features) {
   for (int i = 0; i < features; ++i) {
     const auto suffix = ".f" + std::to_string(i);
     switch (i % 4) {
-      case 0: specs.push_back({"user" + suffix, FeatureSource::user, FeatureEncoding::numeric, {}, false, 0}); break;
-      case 1: specs.push_back(bandit::one_hot_feature("user" + suffix, FeatureSource::user, kSegments, true)); break;
-      case 2: specs.push_back({"product" + suffix, FeatureSource::product, FeatureEncoding::numeric, {}, false, 0}); break;
-      default: specs.push_back({"placement" + suffix, FeatureSource::placement, FeatureEncoding::hashed, {}, false, 4}); break;
+      case 0:
+        specs.push_back({"user" + suffix, FeatureSource::user, FeatureEncoding::numeric, {}, false, 0});
+        break;
+      case 1:
+        specs.push_back(bandit::one_hot_feature("user" + suffix, FeatureSource::user, kSegments, true));
+        break;
+      case 2:
+        specs.push_back({"product" + suffix, FeatureSource::product, FeatureEncoding::numeric, {}, false, 0});
+        break;
+      default:
+        specs.push_back({"placement" + suffix, FeatureSource::placement, FeatureEncoding::hashed, {}, false, 4});
+        break;
     }
   }
   return bandit::FeatureSchema(std::move(specs));
@@ -58,7 +66,8 @@ exporting::CategoryBundle synthetic_category(const SyntheticCategorySpec& spec) 
     // The reference context: numeric features at 0.5, the first segment, hashed slot 0 (column 0).
     std::vector<double> reference(static_cast<std::size_t>(schema.dimension()), 0.0);
     std::vector<std::string> raw;
-    for (const auto& feature : schema.features()) raw.push_back(feature.encoding == FeatureEncoding::numeric ? "0.5" : kSegments[0]);
+    for (const auto& feature : schema.features())
+      raw.push_back(feature.encoding == FeatureEncoding::numeric ? "0.5" : kSegments[0]);
     const std::vector<std::string_view> views(raw.begin(), raw.end());
     schema.encode(views, reference);
     category.priors = bandit::designer_priors(schema, spec.prior_ctr, spec.prior_pseudo_count, reference);
@@ -67,7 +76,8 @@ exporting::CategoryBundle synthetic_category(const SyntheticCategorySpec& spec) 
   return category;
 }
 
-exporting::BundleManifest write_synthetic_bundle(const std::filesystem::path& folder, const SyntheticCategorySpec& spec) {
+exporting::BundleManifest write_synthetic_bundle(const std::filesystem::path& folder,
+                                                 const SyntheticCategorySpec& spec) {
   auto category = synthetic_category(spec);
   exporting::BundleWriter writer(folder);
   for (auto& [product, arms] : category.images) {
@@ -100,14 +110,21 @@ std::string publish_synthetic_bundle(const std::filesystem::path& target, const 
 nlohmann::json synthetic_context(const bandit::FeatureSchema& schema, uint64_t seed) {
   std::mt19937_64 random(seed);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
-  nlohmann::json context{{"user", nlohmann::json::object()}, {"product", nlohmann::json::object()},
+  nlohmann::json context{{"user", nlohmann::json::object()},
+                         {"product", nlohmann::json::object()},
                          {"placement", nlohmann::json::object()}};
   for (const auto& feature : schema.features()) {
     auto& value = context[std::string(bandit::to_string(feature.source))][std::string(name_within_source(feature))];
     switch (feature.encoding) {
-      case FeatureEncoding::numeric: value = std::round(unit(random) * 1000.0) / 1000.0; break;
-      case FeatureEncoding::one_hot: value = feature.levels[random() % feature.levels.size()]; break;
-      case FeatureEncoding::hashed: value = "slot-" + std::to_string(random() % 16); break;
+      case FeatureEncoding::numeric:
+        value = std::round(unit(random) * 1000.0) / 1000.0;
+        break;
+      case FeatureEncoding::one_hot:
+        value = feature.levels[random() % feature.levels.size()];
+        break;
+      case FeatureEncoding::hashed:
+        value = "slot-" + std::to_string(random() % 16);
+        break;
     }
   }
   return context;

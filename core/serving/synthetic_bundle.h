@@ -36,7 +36,8 @@ exporting::CategoryBundle synthetic_category(const SyntheticCategorySpec& spec);
 
 // Writes the category as a bundle folder (through exporting::BundleWriter, so load_bundle() reads
 // it), each image a few distinct bytes. Returns the manifest as written.
-exporting::BundleManifest write_synthetic_bundle(const std::filesystem::path& folder, const SyntheticCategorySpec& spec);
+exporting::BundleManifest write_synthetic_bundle(const std::filesystem::path& folder,
+                                                 const SyntheticCategorySpec& spec);
 
 // Publishes the category to a publish target the way exporting::publish() lays it out (that one
 // builds from a project): written under versions/, renamed to versions/<version>, then CURRENT

@@ -13,8 +13,8 @@
 #include "core/bandit/impression_log.h"
 #include "core/bandit/priors.h"
 #include "core/export/bundle_reader.h"
-#include "core/export/publisher.h"
 #include "core/export/project_fixture.h"
+#include "core/export/publisher.h"
 #include "core/serving/bundle_watcher.h"
 #include "core/serving/decision_engine.h"
 #include "core/serving/impression_writer.h"
@@ -74,13 +74,17 @@ struct Server {
     writer.reset();  // flushes the log
   }
   bool wait_for_version(const std::string& version) {
-    for (int i = 0; i < 500 && engine->bundle_version() != version; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 500 && engine->bundle_version() != version; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     return engine->bundle_version() == version;
   }
 };
 
 json decide_body(const std::string& device) {
-  return {{"category", "bags"}, {"product", "sku-1"}, {"placement", "square"}, {"context", {{"user", {{"device", device}}}}}};
+  return {{"category", "bags"},
+          {"product", "sku-1"},
+          {"placement", "square"},
+          {"context", {{"user", {{"device", device}}}}}};
 }
 
 }  // namespace
@@ -121,8 +125,8 @@ class ServeEndToEndTest : public QObject {
       const bool click = arm == arm_b && device == std::string("mobile");
       ++shown[arm];
       clicks[arm] += click;
-      const auto feedback = client.Post("/v1/feedback", json{{"decision", decision.at("decision")}, {"clicked", click}}.dump(),
-                                        "application/json");
+      const auto feedback = client.Post(
+          "/v1/feedback", json{{"decision", decision.at("decision")}, {"clicked", click}}.dump(), "application/json");
       QVERIFY(feedback && feedback->status == 204);
     }
     QVERIFY(clicks[arm_b] > 0);

@@ -10,8 +10,8 @@
 
 #include "app/serve/serve_http.h"
 #include "core/serving/decision_engine.h"
-#include "core/serving/serving_metrics.h"
 #include "core/serving/impression_sink.h"
+#include "core/serving/serving_metrics.h"
 #include "core/serving/synthetic_bundle.h"
 
 #include <httplib.h>  // after Eigen, see serve_http.h
@@ -128,8 +128,10 @@ class ServeHttpTest : public QObject {
     QCOMPARE(clicked->status, 204);
     QVERIFY(clicked->body.empty());
     QCOMPARE(sink_.clicks.load(), 1);
-    expect_error(post("/v1/feedback", json{{"decision", decision}, {"clicked", false}}.dump()), 404, "already answered");
-    expect_error(post("/v1/feedback", json{{"decision", "nope"}, {"clicked", false}}.dump()), 404, "unknown decision 'nope'");
+    expect_error(post("/v1/feedback", json{{"decision", decision}, {"clicked", false}}.dump()), 404,
+                 "already answered");
+    expect_error(post("/v1/feedback", json{{"decision", "nope"}, {"clicked", false}}.dump()), 404,
+                 "unknown decision 'nope'");
   }
 
   void badRequestsAnswerWithAReason() {
@@ -182,16 +184,15 @@ class ServeHttpTest : public QObject {
   }
 
   void metricsCountWhatHappened() {
-    const std::vector<std::string> expected{
-        "backdrop_serve_requests_total{route=\"/v1/decide\",status=\"200\"} 2\n",
-        "backdrop_serve_requests_total{route=\"/v1/decide\",status=\"413\"} 1\n",
-        "backdrop_serve_requests_total{route=\"/v1/decide\",status=\"500\"} 1\n",
-        "backdrop_serve_requests_total{route=\"/v1/feedback\",status=\"204\"} 1\n",
-        "backdrop_serve_requests_total{route=\"other\",status=\"404\"} 1\n",
-        "backdrop_serve_decisions_total{category=\"shoes\"} 2\n",
-        "backdrop_serve_feedback_total{outcome=\"clicked\"} 1\n",
-        "backdrop_serve_feedback_total{outcome=\"unknown_decision\"} 2\n",
-        "backdrop_serve_decide_seconds_count 2\n"};
+    const std::vector<std::string> expected{"backdrop_serve_requests_total{route=\"/v1/decide\",status=\"200\"} 2\n",
+                                            "backdrop_serve_requests_total{route=\"/v1/decide\",status=\"413\"} 1\n",
+                                            "backdrop_serve_requests_total{route=\"/v1/decide\",status=\"500\"} 1\n",
+                                            "backdrop_serve_requests_total{route=\"/v1/feedback\",status=\"204\"} 1\n",
+                                            "backdrop_serve_requests_total{route=\"other\",status=\"404\"} 1\n",
+                                            "backdrop_serve_decisions_total{category=\"shoes\"} 2\n",
+                                            "backdrop_serve_feedback_total{outcome=\"clicked\"} 1\n",
+                                            "backdrop_serve_feedback_total{outcome=\"unknown_decision\"} 2\n",
+                                            "backdrop_serve_decide_seconds_count 2\n"};
     // Requests are counted once their answer is written, so the last one may still be counting.
     std::string text, missing;
     for (int attempt = 0; attempt < 100; ++attempt) {

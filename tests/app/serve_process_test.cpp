@@ -131,8 +131,8 @@ class ServeProcessTest : public QObject {
     QVERIFY(decided && decided->status == 200);
     const auto decision = json::parse(decided->body);
     QCOMPARE(decision.at("bundle").get<std::string>(), first);
-    const auto feedback = client.Post("/v1/feedback", json{{"decision", decision.at("decision")}, {"clicked", true}}.dump(),
-                                      "application/json");
+    const auto feedback = client.Post(
+        "/v1/feedback", json{{"decision", decision.at("decision")}, {"clicked", true}}.dump(), "application/json");
     QVERIFY(feedback && feedback->status == 204);
 
     QCOMPARE(stop(serve), 0);

@@ -206,8 +206,8 @@ class DecisionEngineTest : public QObject {
     // Teach the learner that arm 0 is best, so the two paths disagree.
     train_towards(engine, context_of(spec), 0, 200);
     QCOMPARE(decide(engine, context_of(spec)).arm, 0);
-    const auto late = engine.decide({"shoes", "sku-1", "home", context_of(spec),
-                                     std::chrono::steady_clock::now() - std::chrono::seconds(1)});
+    const auto late = engine.decide(
+        {"shoes", "sku-1", "home", context_of(spec), std::chrono::steady_clock::now() - std::chrono::seconds(1)});
     QVERIFY(late.fallback);
     QCOMPARE(late.arm, 2);
     QCOMPARE(late.propensity, 1.0);

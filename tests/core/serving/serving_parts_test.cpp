@@ -106,16 +106,20 @@ class ServingPartsTest : public QObject {
     metrics.bundle_load_failed();
     const auto text = metrics.render();
     for (const char* line :
-         {"# TYPE backdrop_serve_requests_total counter\n", "backdrop_serve_requests_total{route=\"/v1/decide\",status=\"200\"} 2\n",
+         {"# TYPE backdrop_serve_requests_total counter\n",
+          "backdrop_serve_requests_total{route=\"/v1/decide\",status=\"200\"} 2\n",
           "backdrop_serve_requests_total{route=\"/v1/decide\",status=\"404\"} 1\n",
           "backdrop_serve_decisions_total{category=\"shoes\"} 2\n",
           "backdrop_serve_latency_fallbacks_total{category=\"shoes\"} 1\n",
-          "backdrop_serve_feedback_total{outcome=\"clicked\"} 1\n", "backdrop_serve_bundle_info{version=\"v\\\"1\"} 1\n",
+          "backdrop_serve_feedback_total{outcome=\"clicked\"} 1\n",
+          "backdrop_serve_bundle_info{version=\"v\\\"1\"} 1\n",
           "backdrop_serve_bundle_reloads_total{result=\"success\"} 1\n",
-          "backdrop_serve_bundle_reloads_total{result=\"failure\"} 1\n", "# TYPE backdrop_serve_decide_seconds histogram\n",
-          "backdrop_serve_decide_seconds_bucket{le=\"0.00025\"} 0\n", "backdrop_serve_decide_seconds_bucket{le=\"0.0005\"} 1\n",
-          "backdrop_serve_decide_seconds_bucket{le=\"0.005\"} 2\n", "backdrop_serve_decide_seconds_bucket{le=\"+Inf\"} 2\n",
-          "backdrop_serve_decide_seconds_count 2\n"}) {
+          "backdrop_serve_bundle_reloads_total{result=\"failure\"} 1\n",
+          "# TYPE backdrop_serve_decide_seconds histogram\n",
+          "backdrop_serve_decide_seconds_bucket{le=\"0.00025\"} 0\n",
+          "backdrop_serve_decide_seconds_bucket{le=\"0.0005\"} 1\n",
+          "backdrop_serve_decide_seconds_bucket{le=\"0.005\"} 2\n",
+          "backdrop_serve_decide_seconds_bucket{le=\"+Inf\"} 2\n", "backdrop_serve_decide_seconds_count 2\n"}) {
       QVERIFY2(text.find(line) != std::string::npos, line);
     }
     QCOMPARE(metrics.requests("/v1/decide", 200), uint64_t{2});
@@ -129,7 +133,7 @@ class ServingPartsTest : public QObject {
     QCOMPARE(pending.size(), std::size_t{3});
     QVERIFY(!pending.take("d0", t0));  // the oldest made room
     QCOMPARE(pending.take("d1", t0)->arm, 1);
-    QVERIFY(!pending.take("d1", t0));  // answered once
+    QVERIFY(!pending.take("d1", t0));                             // answered once
     QVERIFY(!pending.take("d2", t0 + std::chrono::seconds(11)));  // expired
     pending.add("d4", {"shoes", "v1", nullptr, 4, {}}, t0 + std::chrono::seconds(11));
     QCOMPARE(pending.size(), std::size_t{1});  // d3 expired on insertion
@@ -176,7 +180,8 @@ class ServingPartsTest : public QObject {
     // In the background.
     watcher.start();
     write_text(target / "CURRENT", "good-3\n");
-    for (int i = 0; i < 400 && engine.bundle_version() != "good-3"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    for (int i = 0; i < 400 && engine.bundle_version() != "good-3"; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     watcher.stop();
     QCOMPARE(engine.bundle_version(), std::string("good-3"));
     QVERIFY(metrics.render().find("backdrop_serve_bundle_info{version=\"good-3\"} 1") != std::string::npos);

@@ -18,7 +18,8 @@ inline std::shared_ptr<const exporting::Bundle> bundle_of(const std::string& ver
   return bundle;
 }
 
-inline std::shared_ptr<const exporting::Bundle> bundle_of(const std::string& version, const SyntheticCategorySpec& spec) {
+inline std::shared_ptr<const exporting::Bundle> bundle_of(const std::string& version,
+                                                          const SyntheticCategorySpec& spec) {
   return bundle_of(version, synthetic_category(spec));
 }
 
