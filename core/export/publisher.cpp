@@ -201,13 +201,15 @@ fs::path resolve_current_bundle(const fs::path& target) {
 
 std::vector<std::string> prune_versions(const fs::path& target, int keep) {
   const auto current = current_version(target);
-  auto versions = list_versions(target);
+  // The current version counts as the newest whatever its name: names order versions only to the
+  // second, and a rollback makes an old one current.
+  auto others = list_versions(target);
+  std::erase(others, current.value_or(""));
+  const auto keep_others = static_cast<std::size_t>(std::max(keep - (current ? 1 : 0), 0));
   std::vector<std::string> removed;
-  const auto excess = static_cast<std::ptrdiff_t>(versions.size()) - std::max(keep, 0);
-  for (std::ptrdiff_t i = 0; i < excess; ++i) {
-    if (versions[static_cast<std::size_t>(i)] == current) continue;
-    remove_version(target, versions[static_cast<std::size_t>(i)]);
-    removed.push_back(versions[static_cast<std::size_t>(i)]);
+  for (std::size_t i = 0; i + keep_others < others.size(); ++i) {
+    remove_version(target, others[i]);
+    removed.push_back(others[i]);
   }
   return removed;
 }

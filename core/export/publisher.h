@@ -24,7 +24,7 @@
 namespace backdrop::exporting {
 
 struct PublishOptions {
-  int keep_versions = 5;  // versions kept after a publish; the current one is never removed
+  int keep_versions = 5;  // versions kept after a publish, the new current one included
   // Called with each step's name ("build", "sync", "verify", "activate", "switch", "prune") before
   // it runs; throwing from it fails the publish there (tests use it to fail midway).
   std::function<void(const std::string& step)> before_step;
@@ -59,8 +59,8 @@ std::optional<std::string> current_version(const std::filesystem::path& target);
 // The caller verifies it with load_bundle().
 std::filesystem::path resolve_current_bundle(const std::filesystem::path& target);
 
-// Removes all but the `keep` newest versions (folder and .tar), never the current one. Returns
-// the removed versions.
+// Keeps `keep` versions: the current one and the newest others; removes the rest (folder and
+// .tar) and returns them.
 std::vector<std::string> prune_versions(const std::filesystem::path& target, int keep);
 
 }  // namespace backdrop::exporting

@@ -47,9 +47,7 @@ class BundleBuilderTest : public QObject {
 
  private slots:
   void planCountsWhatShipsAndWhyTheRestDoesNot() {
-    const auto dir = test::scratch_dir("export-plan");
-    auto project = Project::create(dir / "shop.backdrop");
-    const auto fixture = test::fill_export_project(project);
+    auto [dir, project, fixture] = test::make_export_project("export-plan");
     const auto files_before = files_under(dir);
     const auto plan = plan_bundle(project, {});
 
@@ -84,9 +82,7 @@ class BundleBuilderTest : public QObject {
   }
 
   void priorsComeFromTheProjectWhenTheirArmsFit() {
-    const auto dir = test::scratch_dir("export-priors");
-    auto project = Project::create(dir / "shop.backdrop");
-    test::fill_export_project(project);
+    auto [dir, project, fixture] = test::make_export_project("export-priors");
     test::save_bags_priors(project, 2);
     auto plan = plan_bundle(project, {});
     QCOMPARE(plan.categories[0].priors_source, std::string("project"));
@@ -102,9 +98,7 @@ class BundleBuilderTest : public QObject {
   }
 
   void buildWritesAVerifiedBundleAndItsTar() {
-    const auto dir = test::scratch_dir("export-build");
-    auto project = Project::create(dir / "shop.backdrop");
-    const auto fixture = test::fill_export_project(project);
+    auto [dir, project, fixture] = test::make_export_project("export-build");
     BundleOptions options;
     options.image_quality = 80;
     options.policy.epsilon = 0.1;
@@ -142,9 +136,7 @@ class BundleBuilderTest : public QObject {
   }
 
   void webpAtAQualityDecodes() {
-    const auto dir = test::scratch_dir("export-webp");
-    auto project = Project::create(dir / "shop.backdrop");
-    test::fill_export_project(project);
+    auto [dir, project, fixture] = test::make_export_project("export-webp");
     BundleOptions options;
     options.image_format = "webp";
     options.image_quality = 70;
@@ -159,9 +151,7 @@ class BundleBuilderTest : public QObject {
   }
 
   void cancelAndBadOptionsLeaveNothingBehind() {
-    const auto dir = test::scratch_dir("export-cancel");
-    auto project = Project::create(dir / "shop.backdrop");
-    test::fill_export_project(project);
+    auto [dir, project, fixture] = test::make_export_project("export-cancel");
     CancellationToken cancel;
     const auto cancel_after_first = [&](const Progress& progress) {
       if (progress.done == 1) cancel.cancel();

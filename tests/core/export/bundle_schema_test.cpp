@@ -55,9 +55,7 @@ class BundleSchemaTest : public QObject {
  private slots:
   void builtBundlesAreValid() {
     const JsonSchema manifest_schema("bundle-manifest.schema.json"), category_schema("bundle-category.schema.json");
-    const auto dir = test::scratch_dir("export-schema-built");
-    auto project = Project::create(dir / "shop.backdrop");
-    test::fill_export_project(project);
+    auto [dir, project, fixture] = test::make_export_project("export-schema-built");
     test::save_bags_priors(project, 2);
     const auto result = build_bundle(project, {}, dir / "jpeg", {});
     BundleOptions webp;

@@ -20,6 +20,7 @@
 #include "core/bandit/priors.h"
 #include "core/generation/variant_inputs.h"
 #include "core/store/project.h"
+#include "support/test_data.h"
 
 namespace backdrop::test {
 
@@ -87,6 +88,19 @@ inline ExportFixture fill_export_project(Project& project) {
   add_fixture_variant(project, "sku-2", fixture.prompt_a, "wide", generated, grey);
   add_fixture_variant(project, "sku-3", shoes.prompts[0].id, "square", approved, grey);
   return fixture;
+}
+
+struct ExportProject {
+  std::filesystem::path dir;  // a fresh scratch folder holding shop.backdrop and its cache
+  Project project;
+  ExportFixture fixture;
+};
+
+inline ExportProject make_export_project(const std::string& scratch_name) {
+  auto dir = scratch_dir(scratch_name);
+  auto project = Project::create(dir / "shop.backdrop");
+  const auto fixture = fill_export_project(project);
+  return {std::move(dir), std::move(project), fixture};
 }
 
 // Saves bandit priors for "bags" with `arms` arms whose b vectors are 0.25 (ids "0", "1" ...).

@@ -40,9 +40,7 @@ class PublisherTest : public QObject {
 
  private slots:
   void publishTwiceThenRollBack() {
-    const auto dir = test::scratch_dir("export-publish");
-    auto project = Project::create(dir / "shop.backdrop");
-    test::fill_export_project(project);
+    auto [dir, project, fixture] = test::make_export_project("export-publish");
     const auto target = dir / "target";
     QVERIFY(!current_version(target));
     QVERIFY_THROWS_EXCEPTION(BundleError, resolve_current_bundle(target));
@@ -72,9 +70,7 @@ class PublisherTest : public QObject {
   }
 
   void retentionKeepsTheNewestAndTheCurrent() {
-    const auto dir = test::scratch_dir("export-retention");
-    auto project = Project::create(dir / "shop.backdrop");
-    test::fill_export_project(project);
+    auto [dir, project, fixture] = test::make_export_project("export-retention");
     const auto target = dir / "target";
     PublishOptions keep_two;
     keep_two.keep_versions = 2;
@@ -89,7 +85,8 @@ class PublisherTest : public QObject {
 
     // The current version survives pruning even when it is the oldest.
     rollback(target, kept.front());
-    QCOMPARE(prune_versions(target, 1), std::vector<std::string>{});
+    QCOMPARE(prune_versions(target, 1), std::vector<std::string>{kept.back()});
+    QCOMPARE(list_versions(target), std::vector<std::string>{kept.front()});
     publish(project, at_quality(50), target, keep_two);
     const auto after = list_versions(target);
     QCOMPARE(after.size(), std::size_t{2});
@@ -97,9 +94,7 @@ class PublisherTest : public QObject {
   }
 
   void failureAtAnyStepLeavesThePreviousVersionServing() {
-    const auto dir = test::scratch_dir("export-publish-failure");
-    auto project = Project::create(dir / "shop.backdrop");
-    test::fill_export_project(project);
+    auto [dir, project, fixture] = test::make_export_project("export-publish-failure");
     const auto target = dir / "target";
     const auto serving = publish(project, at_quality(90), target).version;
     int quality = 80;
@@ -136,9 +131,7 @@ class PublisherTest : public QObject {
   }
 
   void rollbackRefusesCorruptOrUnknownVersions() {
-    const auto dir = test::scratch_dir("export-rollback");
-    auto project = Project::create(dir / "shop.backdrop");
-    test::fill_export_project(project);
+    auto [dir, project, fixture] = test::make_export_project("export-rollback");
     const auto target = dir / "target";
     const auto old_version = publish(project, at_quality(90), target).version;
     const auto new_version = publish(project, at_quality(60), target).version;

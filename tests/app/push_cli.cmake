@@ -1,0 +1,58 @@
+# Runs `backdrop push` end to end on the export tests' small project: the dry run's plan, two
+# publishes with retention, the version list, a refused and an accepted rollback.
+#   cmake -DBACKDROP=<exe> -DMAKE_PROJECT=<push_fixture_project> -DWORK=<dir> -P push_cli.cmake
+
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+set(project "${WORK}/shop.backdrop")
+set(target "${WORK}/target")
+
+# Runs backdrop with the arguments; fails the test unless the exit code is `expected_code` and the
+# output matches every regular expression after EXPECT.
+function(run_backdrop expected_code)
+  cmake_parse_arguments(ARG "" "" "ARGS;EXPECT" ${ARGN})
+  execute_process(COMMAND "${BACKDROP}" push ${ARG_ARGS} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code EQUAL expected_code)
+    message(FATAL_ERROR "backdrop push ${ARG_ARGS}: exit code ${code}, expected ${expected_code}\n${out}${err}")
+  endif()
+  foreach(pattern IN LISTS ARG_EXPECT)
+    if(NOT "${out}${err}" MATCHES "${pattern}")
+      message(FATAL_ERROR "backdrop push ${ARG_ARGS}: output does not match '${pattern}':\n${out}${err}")
+    endif()
+  endforeach()
+  set(output "${out}" PARENT_SCOPE)
+endfunction()
+
+execute_process(COMMAND "${MAKE_PROJECT}" "${project}" RESULT_VARIABLE code)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "push_fixture_project failed")
+endif()
+
+run_backdrop(0 ARGS --project "${project}" --dry-run
+  EXPECT "push plan: 3 images in 1 category" "bags: 3 images of 1 product \\(2 without approved images left out\\)"
+         "    square: 2\n" "    wide: 1\n" "left out: shoes \\(no approved prompt set\\)"
+         "flagged: 1" "rejected: 1" "unreviewed: 1")
+if(EXISTS "${target}")
+  message(FATAL_ERROR "--dry-run wrote ${target}")
+endif()
+
+run_backdrop(0 ARGS --project "${project}" --target "${target}" --quality 80 --epsilon 0.2
+  EXPECT "published ([0-9]+T[0-9]+Z-[0-9a-f]+)")
+string(REGEX MATCH "published ([0-9]+T[0-9]+Z-[0-9a-f]+)" _ "${output}")
+set(first "${CMAKE_MATCH_1}")
+file(READ "${target}/CURRENT" current)
+if(NOT current STREQUAL "${first}\n")
+  message(FATAL_ERROR "CURRENT holds '${current}', expected '${first}'")
+endif()
+file(READ "${target}/versions/${first}/categories/bags.json" category)
+string(JSON epsilon GET "${category}" policy epsilon)
+if(NOT epsilon EQUAL 0.2)
+  message(FATAL_ERROR "--epsilon 0.2 became ${epsilon}")
+endif()
+
+run_backdrop(0 ARGS --project "${project}" --target "${target}" --format webp --keep 1
+  EXPECT "published ([0-9]+T[0-9]+Z-[0-9a-f]+)" "removed old version ${first}")
+run_backdrop(0 ARGS --target "${target}" --list EXPECT "^[0-9]+T[0-9]+Z-[0-9a-f]+  \\(current\\)\n$")
+run_backdrop(1 ARGS --target "${target}" --rollback "${first}" EXPECT "not kept")
+run_backdrop(1 ARGS --target "${target}" --rollback "../versions" EXPECT "not a valid version name")
+run_backdrop(106 ARGS --target "${target}" EXPECT "--project is required")
