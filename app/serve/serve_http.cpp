@@ -168,7 +168,7 @@ void configure_server(httplib::Server& server, serving::DecisionEngine& engine, 
     if (response.body.empty()) reply_error(response, response.status, reason_for_status(response.status));
   });
   server.set_exception_handler(
-      [](const httplib::Request& request, httplib::Response& response, std::exception_ptr error) {
+      [](const httplib::Request& request, httplib::Response& response, const std::exception_ptr& error) {
         std::string what = "unknown exception";
         try {
           if (error) std::rethrow_exception(error);

@@ -27,7 +27,7 @@ class ServingMetrics;
 namespace backdrop::serve {
 
 struct HttpSettings {
-  std::size_t max_body_bytes = 64 * 1024;
+  std::size_t max_body_bytes = std::size_t{64} * 1024;
   // Worker threads. cpp-httplib keeps a connection on one thread while it is kept alive, so this
   // is also the number of connections served at the same time.
   int threads = 16;

@@ -144,9 +144,7 @@ int run(const ServeOptions& options) {
   return served ? 0 : 1;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int serve_main(int argc, char** argv) {
   // stdout carries the listening address; everything logged goes to stderr.
   spdlog::set_default_logger(spdlog::stderr_color_mt("backdrop-serve"));
   ServeOptions options;
@@ -183,4 +181,17 @@ int main(int argc, char** argv) {
     spdlog::error("{}", error.what());
     return 1;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return serve_main(argc, argv);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "backdrop-serve: %s\n", error.what());
+  } catch (...) {
+    std::fprintf(stderr, "backdrop-serve: unknown error\n");
+  }
+  return 1;
 }

@@ -204,8 +204,8 @@ void DecisionEngine::load(std::shared_ptr<const exporting::Bundle> bundle) {
   if (!bundle) throw std::invalid_argument("decision engine: no bundle to load");
   const auto previous = snapshot_.load();
   auto snapshot = std::make_shared<EngineSnapshot>();
-  snapshot->bundle = bundle;
-  for (const auto& [name, category] : bundle->categories) {
+  snapshot->bundle = std::move(bundle);
+  for (const auto& [name, category] : snapshot->bundle->categories) {
     const ServedCategory* before = nullptr;
     if (previous) {
       const auto found = previous->categories.find(name);
