@@ -1,6 +1,6 @@
 // `backdrop-studio`: the desktop application.
 //   backdrop-studio [--project FILE.backdrop] [--catalogue FILE.csv|FOLDER] [--generate N]
-//                   [--view catalogue|product|edges|layouts|variants|compare|prompts|queue|bandit|evaluation] [--screenshot FILE.png]
+//                   [--view catalogue|product|edges|layouts|variants|compare|prompts|queue|bandit|evaluation|push] [--screenshot FILE.png]
 // --catalogue without --project imports into a new project in a temporary folder. --generate
 // prepares and generates studio-backdrop variants for the first N products. --screenshot renders
 // the window (on the chosen view) to a PNG and exits, so the GUI can be looked at headless.
@@ -18,6 +18,7 @@
 #include "ui/catalogue_panel.h"
 #include "ui/generation_panel.h"
 #include "ui/main_window.h"
+#include "ui/push_dialog.h"
 
 namespace {
 
@@ -61,19 +62,24 @@ class StartupScript : public QObject {
       return;
     }
     if (screenshot_.isEmpty()) return;
+    if (auto* push = window_.findChild<backdrop::ui::PushDialog*>(); push && view_ == "push") {
+      // The dialog is the picture, once it knows what ships.
+      connect(push, &backdrop::ui::PushDialog::planReady, this, [this, push] { grabSoon(push); }, Qt::SingleShotConnection);
+      return;
+    }
     auto& bandit = window_.bandit();
     if (bandit.isEvaluating()) {  // the evaluation view: its results are what the picture is for
-      connect(&bandit, &backdrop::ui::BanditPanel::evaluationFinished, this, &StartupScript::grabSoon,
+      connect(&bandit, &backdrop::ui::BanditPanel::evaluationFinished, this, [this] { grabSoon(&window_); },
               Qt::SingleShotConnection);
       return;
     }
-    grabSoon();
+    grabSoon(&window_);
   }
 
-  void grabSoon() {
+  void grabSoon(QWidget* widget) {
     // Let layouts settle, thumbnails and previews load before grabbing.
-    QTimer::singleShot(2500, this, [this] {
-      if (!window_.grab().save(screenshot_, "PNG")) {
+    QTimer::singleShot(2500, this, [this, widget] {
+      if (!widget->grab().save(screenshot_, "PNG")) {
         QApplication::exit(fail("cannot write " + screenshot_));
         return;
       }
@@ -104,7 +110,7 @@ int main(int argc, char** argv) {
   QCommandLineOption project("project", "Open this project (*.backdrop).", "file");
   QCommandLineOption catalogue("catalogue", "Import this catalogue CSV or image folder at start.", "source");
   QCommandLineOption generate("generate", "Prepare and generate variants for the first N products.", "N", "0");
-  QCommandLineOption view("view", "Show this view: catalogue, product, edges, layouts, variants, compare, prompts, queue, bandit, evaluation.", "name");
+  QCommandLineOption view("view", "Show this view: catalogue, product, edges, layouts, variants, compare, prompts, queue, bandit, evaluation, push.", "name");
   QCommandLineOption screenshot("screenshot", "Render the main window to this PNG file and exit.", "file");
   parser.addOptions({project, catalogue, generate, view, screenshot});
   parser.process(app);

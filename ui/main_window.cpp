@@ -29,6 +29,7 @@
 #include "ui/project_session.h"
 #include "ui/prompt_editor.h"
 #include "ui/prompt_preview.h"
+#include "ui/push_dialog.h"
 #include "ui/settings_dialog.h"
 #include "ui/studio_backdrop_renderer.h"
 #include "ui/variants_panel.h"
@@ -114,6 +115,7 @@ void MainWindow::buildMenus() {
   file->addAction(tr("Import Image &Folder…"), this, [this] { chooseImport(true); });
   file->addAction(tr("&Prepare Selected Products"), QKeySequence(tr("Ctrl+Shift+P")), this,
                   [this] { prepareProducts(catalogue_->selectedProductIds()); });
+  file->addAction(tr("P&ush to Production…"), QKeySequence(tr("Ctrl+Shift+U")), this, &MainWindow::showPushDialog);
   file->addSeparator();
   file->addAction(tr("&Settings…"), QKeySequence::Preferences, this, &MainWindow::editSettings);
   file->addSeparator();
@@ -325,6 +327,7 @@ bool MainWindow::showView(const QString& name) {
     variants_->compare()->setLayer(CompareLayer::mask);
     return true;
   }
+  if (name == "push") return showPushDialog() != nullptr;
   if (name == "evaluation") {  // the bandit dashboard's offline evaluation, started
     tabs_->setCurrentWidget(bandit_);
     bandit_->showEvaluationTab();
@@ -342,6 +345,19 @@ bool MainWindow::selectProduct(const QString& productId) { return catalogue_->se
 void MainWindow::showProduct(const QString& productId) {
   product_->showProduct(productId);
   variants_->showProduct(productId);
+}
+
+PushDialog* MainWindow::showPushDialog() {
+  if (!requireProject()) return nullptr;
+  if (push_ == nullptr) {
+    // Non-modal: its plan and publish run on workers, and the merchandiser can look at the
+    // variants it lists as left out while it is open.
+    push_ = new PushDialog(*session_, this);
+    push_->setAttribute(Qt::WA_DeleteOnClose);
+  }
+  push_->show();
+  push_->raise();
+  return push_;
 }
 
 void MainWindow::editSettings() {

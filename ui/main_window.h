@@ -5,6 +5,7 @@
 // status bar.
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QStringList>
 
 #include "core/catalog/catalog.h"
@@ -20,6 +21,7 @@ class GenerationPanel;
 class ProductPanel;
 class ProjectSession;
 class PromptEditor;
+class PushDialog;
 class VariantsPanel;
 
 class MainWindow : public QMainWindow {
@@ -39,9 +41,11 @@ class MainWindow : public QMainWindow {
   bool prepareProducts(const QStringList& productIds);
   // "catalogue", "product" (or its "edges" / "layouts" tab), "variants", "compare" (the first
   // variants side by side, masks shown), "prompts", "queue", "bandit" or "evaluation" (the
-  // bandit dashboard's offline evaluation, started).
+  // bandit dashboard's offline evaluation, started) or "push" (the push dialog).
   bool showView(const QString& name);
   bool selectProduct(const QString& productId);
+  // The Push to Production dialog (one at a time, non-modal); null without a project.
+  PushDialog* showPushDialog();
   BanditPanel& bandit() { return *bandit_; }
   CataloguePanel& catalogue() { return *catalogue_; }
   GenerationPanel& generation() { return *generation_; }
@@ -76,6 +80,7 @@ class MainWindow : public QMainWindow {
   GenerationPanel* generation_ = nullptr;
   BanditPanel* bandit_ = nullptr;
   QMenu* recentMenu_ = nullptr;
+  QPointer<PushDialog> push_;
   bool busy_ = false;  // an import or preparation is running
 };
 

@@ -1,0 +1,146 @@
+// Push to production through the real widgets on a small project made with the studio itself
+// (import, approve a prompt set, generate, review with the keys): the dialog shows what ships and
+// what stays out, publishes to a scratch folder on a worker and reports the version it made
+// current; a cancelled publish leaves the serving version as it was.
+
+#include <QtTest>
+
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QTableWidget>
+#include <fstream>
+
+#include "core/export/publisher.h"
+#include "core/store/project.h"
+#include "support/test_data.h"
+#include "ui/catalogue_panel.h"
+#include "ui/generation_panel.h"
+#include "ui/main_window.h"
+#include "ui/project_session.h"
+#include "ui/push_dialog.h"
+#include "ui/variants_panel.h"
+
+using backdrop::ui::MainWindow;
+using backdrop::ui::PushDialog;
+
+namespace {
+
+QString path(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
+
+std::string readCurrent(const std::filesystem::path& target) {
+  std::ifstream in(target / "CURRENT");
+  std::string version;
+  std::getline(in, version);
+  return version;
+}
+
+}  // namespace
+
+class PushDialogTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+  void showsWhatShipsPublishesAndCancels() {
+    const auto dir = backdrop::test::scratch_dir("studio-push");
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.createProject(path(dir / "push.backdrop")));
+    QSignalSpy imported(&window, &MainWindow::importFinished);
+    QVERIFY(window.importCatalogue(path(backdrop::test::product_data() / "catalog.csv")));
+    QVERIFY(imported.wait(30000));
+
+    // One category gets an approved prompt set of two prompts; two of its products are generated.
+    auto& project = window.session().project();
+    const QString first = window.catalogue().shownProductIds().front();
+    const std::string category = project.products().find(first.toStdString())->category;
+    QStringList chosen;
+    for (const auto& product : project.products().list()) {
+      if (product.category == category && chosen.size() < 2) chosen << QString::fromStdString(product.external_id);
+    }
+    QCOMPARE(chosen.size(), 2);
+    QVERIFY(window.showView("prompts"));
+    window.findChild<QComboBox*>("promptCategory")->setCurrentText(QString::fromStdString(category));
+    QTest::mouseClick(window.findChild<QPushButton*>("addPrompt"), Qt::LeftButton);
+    QTest::mouseClick(window.findChild<QPushButton*>("addPrompt"), Qt::LeftButton);
+    window.findChild<QTableWidget*>("promptTable")->item(1, 0)->setText("{product} on warm linen, morning light");
+    QTest::mouseClick(window.findChild<QPushButton*>("savePromptVersion"), Qt::LeftButton);
+    QTest::mouseClick(window.findChild<QPushButton*>("approvePromptVersion"), Qt::LeftButton);
+    QSignalSpy generated(&window.generation(), &backdrop::ui::GenerationPanel::jobFinished);
+    QVERIFY(window.generation().start(chosen));
+    QVERIFY(generated.wait(60000));
+
+    // Review with the keys: approve two, reject one, leave one unreviewed.
+    QVERIFY(window.showView("variants"));
+    auto* variants = window.findChild<backdrop::ui::VariantsPanel*>("variantsPanel");
+    variants->showProduct({});
+    auto* grid = variants->grid();
+    QTRY_COMPARE(grid->model()->rowCount(), 4);
+    grid->setFocus();
+    grid->setCurrentIndex(grid->model()->index(0, 0));
+    QTest::keyClick(grid, Qt::Key_P);
+    QTest::keyClick(grid, Qt::Key_P);
+    QTest::keyClick(grid, Qt::Key_X);
+
+    // The dialog from the File menu's action would be modal; the same dialog, shown here.
+    QAction* action = nullptr;
+    for (QAction* candidate : window.menuBar()->findChildren<QAction*>()) {
+      if (candidate->text() == "P&ush to Production…") action = candidate;
+    }
+    QVERIFY(action != nullptr);
+    PushDialog dialog(window.session(), &window);
+    QSignalSpy planned(&dialog, &PushDialog::planReady);
+    dialog.show();
+    QVERIFY(planned.wait(20000));
+    QCOMPARE(planned.front().front().toString(), QString("Images that ship: 2 · categories: 1"));
+    auto* plan = dialog.findChild<QTableWidget*>("pushPlanTable");
+    QCOMPARE(plan->item(0, 0)->text(), QString::fromStdString(category));
+    QCOMPARE(plan->item(0, 2)->text(), QString("2"));  // arms: the approved prompts
+    QVERIFY(plan->item(0, 5)->text().endsWith(": 2"));  // both images on the one placement
+    const int categories = static_cast<int>(project.products().categories().size());
+    QCOMPARE(plan->rowCount(), categories);  // the others are listed as left out
+    const QString exclusions = dialog.findChild<QLabel*>("pushExclusions")->text();
+    QVERIFY2(exclusions.contains("1 rejected") && exclusions.contains("1 unreviewed"), qPrintable(exclusions));
+
+    // Publish to a scratch folder: the version the dialog reports is the one CURRENT names.
+    auto* publish = dialog.findChild<QPushButton*>("pushPublish");
+    dialog.findChild<QLineEdit*>("pushTarget")->clear();  // whatever an earlier run remembered
+    QVERIFY(!publish->isEnabled());  // no target
+    const auto target = dir / "production";
+    dialog.findChild<QLineEdit*>("pushTarget")->setText(path(target));
+    QVERIFY(publish->isEnabled());
+    QSignalSpy published(&dialog, &PushDialog::published);
+    QTest::mouseClick(publish, Qt::LeftButton);
+    QVERIFY(dialog.isPublishing());
+    QVERIFY(!publish->isEnabled());
+    QVERIFY(published.wait(30000));
+    const QString result = published.front().front().toString();
+    QVERIFY2(result.startsWith("published "), qPrintable(result));
+    const std::string version = readCurrent(target);
+    QVERIFY(!version.empty());
+    QVERIFY(result.contains(QString::fromStdString(version)));
+    QVERIFY(result.contains(", 2 images"));
+    QVERIFY(std::filesystem::exists(target / "versions" / version / "manifest.json"));
+    QVERIFY(dialog.findChild<QLabel*>("pushServingVersion")->text().contains(QString::fromStdString(version)));
+    QCOMPARE(backdrop::exporting::list_versions(target).size(), size_t{1});
+
+    // Cancel straight after Publish: the worker stops at its next step and nothing switches.
+    published.clear();
+    QTest::mouseClick(publish, Qt::LeftButton);
+    QTest::mouseClick(dialog.findChild<QPushButton*>("pushCancel"), Qt::LeftButton);
+    QVERIFY(published.wait(30000));
+    QVERIFY2(published.front().front().toString().startsWith("cancelled"), qPrintable(published.front().front().toString()));
+    QCOMPARE(readCurrent(target), version);
+    QCOMPARE(backdrop::exporting::list_versions(target).size(), size_t{1});
+    QVERIFY(publish->isEnabled());
+  }
+};
+
+QTEST_MAIN(PushDialogTest)
+#include "push_dialog_test.moc"

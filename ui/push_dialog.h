@@ -1,0 +1,75 @@
+#pragma once
+// Push to production: what will ship (per category its approved prompt set, arms, products and
+// images per placement; the categories and variants left out, and why), the target folder that
+// backdrop-serve and the CDN read from, and the publish itself — core/export's publish(), run on
+// a worker with progress and cancellation — with its result: the version made current and its
+// files, or the error (the serving version is then unchanged).
+
+#include <QDialog>
+#include <QFutureWatcher>
+
+#include "core/common/cancellation.h"
+
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QTableWidget;
+
+namespace backdrop::exporting {
+struct BundlePlan;
+}
+
+namespace backdrop::ui {
+
+class ProjectSession;
+
+class PushDialog : public QDialog {
+  Q_OBJECT
+
+ public:
+  explicit PushDialog(ProjectSession& session, QWidget* parent = nullptr);
+  ~PushDialog() override;
+
+  void setTarget(const QString& folder);
+  QString target() const;
+  // Starts publishing to the target; false when one is running, nothing ships or no target is set.
+  bool publish();
+  void cancel();
+  bool isPublishing() const { return publishing_; }
+
+ signals:
+  void planReady(const QString& summary);
+  void published(const QString& result);  // "published <version> …", "cancelled …" or "failed: …"
+
+ protected:
+  void reject() override;  // Close/Escape: not while a publish runs
+
+ private:
+  struct PlanResult;
+  struct PublishOutcome;
+  void computePlan();
+  void showPlan();
+  void showPublished();
+  void showServingVersion();
+  void updateButtons();
+
+  ProjectSession& session_;
+  QLineEdit* target_ = nullptr;
+  QLabel* serving_ = nullptr;
+  QLabel* planSummary_ = nullptr;
+  QTableWidget* planTable_ = nullptr;
+  QLabel* exclusions_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QLabel* result_ = nullptr;
+  QPushButton* publishButton_ = nullptr;
+  QPushButton* cancelButton_ = nullptr;
+  QPushButton* closeButton_ = nullptr;
+  QFutureWatcher<std::shared_ptr<PlanResult>> planning_;
+  QFutureWatcher<std::shared_ptr<PublishOutcome>> publishWork_;
+  CancellationToken cancel_;
+  int64_t plannedImages_ = 0;
+  bool publishing_ = false;  // from the start until its outcome is shown
+};
+
+}  // namespace backdrop::ui
