@@ -38,7 +38,9 @@ CancellationToken& interrupt_token() {
   return token;
 }
 
-extern "C" void cancel_push_on_signal(int) { interrupt_token().cancel(); }
+extern "C" void cancel_push_on_signal(int) {
+  interrupt_token().cancel();
+}
 
 // "1 image", "3 images"; `plural` when adding an s will not do.
 std::string count_of(std::size_t count, const std::string& noun, const std::string& plural = {}) {
@@ -47,18 +49,20 @@ std::string count_of(std::size_t count, const std::string& noun, const std::stri
 
 void print_plan(const BundlePlan& plan, const BundleOptions& options, std::ostream& out) {
   out << "push plan: " << count_of(static_cast<std::size_t>(plan.image_count()), "image") << " in "
-      << count_of(plan.categories.size(), "category", "categories") << " ("
-      << options.image_format << ", quality " << options.image_quality << ")\n";
+      << count_of(plan.categories.size(), "category", "categories") << " (" << options.image_format << ", quality "
+      << options.image_quality << ")\n";
   for (const auto& category : plan.categories) {
     out << "  " << category.category << ": " << count_of(category.images.size(), "image") << " of "
-        << count_of(static_cast<std::size_t>(category.products_shipped), "product") << " (" << category.products_left_out
-        << " without approved images left out), prompt set v" << category.prompt_set_version << " with "
-        << count_of(category.arms.size(), "arm") << ", priors " << category.priors_source << "\n";
+        << count_of(static_cast<std::size_t>(category.products_shipped), "product") << " ("
+        << category.products_left_out << " without approved images left out), prompt set v"
+        << category.prompt_set_version << " with " << count_of(category.arms.size(), "arm") << ", priors "
+        << category.priors_source << "\n";
     for (const auto& [placement, count] : category.images_per_placement) {
       out << "    " << placement << ": " << count << "\n";
     }
   }
-  for (const auto& [category, why] : plan.categories_left_out) out << "  left out: " << category << " (" << why << ")\n";
+  for (const auto& [category, why] : plan.categories_left_out)
+    out << "  left out: " << category << " (" << why << ")\n";
   if (!plan.variants_excluded.empty()) out << "variants not shipped:\n";
   for (const auto& [reason, count] : plan.variants_excluded) out << "  " << reason << ": " << count << "\n";
 }
@@ -85,7 +89,8 @@ void push(PushArguments& arguments) {
   const auto& cancel = interrupt_token();  // constructed before the handler can use it
   std::signal(SIGINT, cancel_push_on_signal);
   std::signal(SIGTERM, cancel_push_on_signal);
-  const auto result = publish(project, arguments.bundle, arguments.target, arguments.publish, terminal_progress(), cancel);
+  const auto result =
+      publish(project, arguments.bundle, arguments.target, arguments.publish, terminal_progress(), cancel);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (stderr_is_terminal()) std::cerr << "\n";  // ends the progress line
@@ -112,9 +117,11 @@ void add_push_command(CLI::App& app, int& exit_code) {
   auto arguments = std::make_shared<PushArguments>();
   auto* command = app.add_subcommand(
       "push", "Publish approved variants, arms and bandit priors as a versioned bundle to a target folder");
-  auto* project = command->add_option("--project", arguments->project, "project file (.backdrop)")->check(CLI::ExistingFile);
+  auto* project =
+      command->add_option("--project", arguments->project, "project file (.backdrop)")->check(CLI::ExistingFile);
   auto* target = command->add_option("--target", arguments->target, "target folder (local or network file system)");
-  auto* rollback_option = command->add_option("--rollback", arguments->rollback_version, "make a kept version current again");
+  auto* rollback_option =
+      command->add_option("--rollback", arguments->rollback_version, "make a kept version current again");
   auto* list_option = command->add_flag("--list", arguments->list, "list the kept versions");
   auto* dry_run = command->add_flag("--dry-run", arguments->dry_run, "print what would ship, write nothing");
   command->add_option("--format", arguments->bundle.image_format, "image format")
@@ -137,8 +144,9 @@ void add_push_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   command->add_flag("!--no-online-learning", arguments->bundle.policy.online_learning,
                     "serve the priors as they are, without learning from feedback");
-  command->add_option("--feature-schema", arguments->feature_schema,
-                      "feature schema JSON for categories without fitting priors (default: device, segment, placement)")
+  command
+      ->add_option("--feature-schema", arguments->feature_schema,
+                   "feature schema JSON for categories without fitting priors (default: device, segment, placement)")
       ->check(CLI::ExistingFile);
 
   rollback_option->needs(target)->excludes(list_option)->excludes(project)->excludes(dry_run);

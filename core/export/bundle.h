@@ -56,10 +56,10 @@ struct BundleArm {
 // uniformly among them instead, so every shown arm has a known, non-zero propensity.
 struct PolicySettings {
   std::string policy = "linucb";
-  double alpha = 1.0;                 // UCB width
-  double epsilon = 0.05;              // uniform exploration
-  bool online_learning = true;        // update the arms from feedback while serving
-  double latency_budget_ms = 2.0;     // per decision; past it the best arm by the priors' means wins
+  double alpha = 1.0;              // UCB width
+  double epsilon = 0.05;           // uniform exploration
+  bool online_learning = true;     // update the arms from feedback while serving
+  double latency_budget_ms = 2.0;  // per decision; past it the best arm by the priors' means wins
 };
 
 struct CategoryBundle {

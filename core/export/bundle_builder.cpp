@@ -14,7 +14,8 @@ namespace {
 // The cached image re-encoded at the bundle's format and quality.
 std::string encode_image(const std::filesystem::path& file, const BundleOptions& options, int64_t variant_id) {
   const cv::Mat image = cv::imread(file.string(), cv::IMREAD_COLOR);
-  if (image.empty()) throw BundleError("variant " + std::to_string(variant_id) + ": cannot read the image " + file.string());
+  if (image.empty())
+    throw BundleError("variant " + std::to_string(variant_id) + ": cannot read the image " + file.string());
   const bool jpeg = options.image_format == "jpeg";
   const std::vector<int> parameters{jpeg ? cv::IMWRITE_JPEG_QUALITY : cv::IMWRITE_WEBP_QUALITY, options.image_quality};
   std::vector<uchar> bytes;
@@ -61,7 +62,8 @@ BuildResult build_bundle(Project& project, const BundleOptions& options, const s
     Progress done{0, result.plan.image_count() + 1, "encoding images"};
     if (progress) progress(done);
     for (const auto& plan : result.plan.categories) {
-      writer.add_category(write_category_images(project, plan, options, writer, done, progress, cancel, result.image_bytes));
+      writer.add_category(
+          write_category_images(project, plan, options, writer, done, progress, cancel, result.image_bytes));
     }
     cancel.throw_if_cancelled();
     BundleManifest manifest;

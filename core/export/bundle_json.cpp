@@ -62,7 +62,8 @@ bool require_bool(const json& object, const std::string& name, const Where& wher
 
 std::string require_path(const json& object, const std::string& name, const Where& where) {
   auto path = require_string(object, name, where);
-  if (const auto problem = bundle_path_problem(path); !problem.empty()) where.key(name).fail("'" + path + "': " + problem);
+  if (const auto problem = bundle_path_problem(path); !problem.empty())
+    where.key(name).fail("'" + path + "': " + problem);
   return path;
 }
 
@@ -80,8 +81,9 @@ void check_format(const json& document, const std::string& expected, const Where
   if (format != expected) where.key("format").fail("'" + format + "', expected '" + expected + "'");
   const auto version = require_integer(document, "schema_version", where);
   if (version != kBundleSchemaVersion) {
-    where.key("schema_version").fail("version " + std::to_string(version) + " is not supported (this build reads " +
-                                     std::to_string(kBundleSchemaVersion) + ")");
+    where.key("schema_version")
+        .fail("version " + std::to_string(version) + " is not supported (this build reads " +
+              std::to_string(kBundleSchemaVersion) + ")");
   }
 }
 
@@ -134,7 +136,8 @@ bool is_sha256_hex(const std::string& text) {
 
 json manifest_to_json(const BundleManifest& manifest) {
   auto files = json::array();
-  for (const auto& file : manifest.files) files.push_back({{"path", file.path}, {"sha256", file.sha256}, {"bytes", file.bytes}});
+  for (const auto& file : manifest.files)
+    files.push_back({{"path", file.path}, {"sha256", file.sha256}, {"bytes", file.bytes}});
   return {{"format", manifest.format},
           {"schema_version", manifest.schema_version},
           {"version", manifest.version},
@@ -152,7 +155,8 @@ BundleManifest manifest_from_json(const json& json_manifest, const std::string& 
   check_format(json_manifest, kBundleFormat, where);
   BundleManifest manifest;
   manifest.version = require_string(json_manifest, "version", where);
-  if (!is_valid_version_name(manifest.version)) where.key("version").fail("'" + manifest.version + "' is not a valid version name");
+  if (!is_valid_version_name(manifest.version))
+    where.key("version").fail("'" + manifest.version + "' is not a valid version name");
   manifest.project = require_string(json_manifest, "project", where);
   manifest.created_at = require_string(json_manifest, "created_at", where);
   manifest.engine_version = require_string(json_manifest, "engine_version", where);
@@ -208,7 +212,10 @@ PolicySettings policy_from_json(const json& json_policy, const std::string& orig
 json category_to_json(const CategoryBundle& category) {
   auto arms = json::array();
   for (const auto& arm : category.arms) {
-    arms.push_back({{"id", arm.id}, {"prompt_id", arm.prompt_id}, {"prompt", arm.prompt}, {"negative_prompt", arm.negative_prompt}});
+    arms.push_back({{"id", arm.id},
+                    {"prompt_id", arm.prompt_id},
+                    {"prompt", arm.prompt},
+                    {"negative_prompt", arm.negative_prompt}});
   }
   return {{"format", kCategoryFormat},
           {"schema_version", kBundleSchemaVersion},

@@ -54,7 +54,8 @@ std::pair<bandit::BanditPriors, std::string> choose_priors(Project& project, con
   }
   bandit::BanditPriors chosen{stored.schema, {}};
   for (const auto& arm : arms) {
-    const auto it = std::find_if(stored.arms.begin(), stored.arms.end(), [&](const auto& prior) { return prior.id == arm.id; });
+    const auto it =
+        std::find_if(stored.arms.begin(), stored.arms.end(), [&](const auto& prior) { return prior.id == arm.id; });
     if (it == stored.arms.end()) break;
     chosen.arms.push_back(*it);
   }
@@ -85,15 +86,17 @@ void validate(const BundleOptions& options) {
     throw BundleError("image quality " + std::to_string(options.image_quality) + ": expected 1..100");
   }
   if (!(options.policy.alpha >= 0)) throw BundleError("policy alpha must be >= 0");
-  if (!(options.policy.epsilon >= 0 && options.policy.epsilon <= 1)) throw BundleError("policy epsilon must be in [0, 1]");
+  if (!(options.policy.epsilon >= 0 && options.policy.epsilon <= 1))
+    throw BundleError("policy epsilon must be in [0, 1]");
   if (!(options.policy.latency_budget_ms > 0)) throw BundleError("policy latency budget must be > 0 ms");
   if (options.policy.policy != "linucb") throw BundleError("policy '" + options.policy.policy + "': expected linucb");
 }
 
 bandit::FeatureSchema default_feature_schema(const std::vector<std::string>& placements) {
-  return bandit::FeatureSchema({bandit::one_hot_feature("device", FeatureSource::user, {"desktop", "mobile", "tablet"}, false),
-                                bandit::one_hot_feature("segment", FeatureSource::user, {"new", "returning"}, false),
-                                bandit::one_hot_feature("placement", FeatureSource::placement, placements, false)});
+  return bandit::FeatureSchema(
+      {bandit::one_hot_feature("device", FeatureSource::user, {"desktop", "mobile", "tablet"}, false),
+       bandit::one_hot_feature("segment", FeatureSource::user, {"new", "returning"}, false),
+       bandit::one_hot_feature("placement", FeatureSource::placement, placements, false)});
 }
 
 int64_t BundlePlan::image_count() const {
@@ -102,12 +105,15 @@ int64_t BundlePlan::image_count() const {
   return count;
 }
 
-std::string arm_id_of(int64_t prompt_id) { return "p" + std::to_string(prompt_id); }
+std::string arm_id_of(int64_t prompt_id) {
+  return "p" + std::to_string(prompt_id);
+}
 
 BundlePlan plan_bundle(Project& project, const BundleOptions& options) {
   validate(options);
   const auto variants = project.variants().list();
-  const auto schema = options.feature_schema ? *options.feature_schema : default_feature_schema(placement_names(project, variants));
+  const auto schema =
+      options.feature_schema ? *options.feature_schema : default_feature_schema(placement_names(project, variants));
 
   std::map<std::string, std::string> category_of;  // product -> category
   std::map<std::string, int64_t> products_per_category;
@@ -137,21 +143,45 @@ BundlePlan plan_bundle(Project& project, const BundleOptions& options) {
   std::map<std::tuple<std::string, std::string, std::string, std::string>, const StoredVariant*> chosen;
   const auto exclude = [&](const char* reason) { ++plan.variants_excluded[reason]; };
   for (const auto& variant : variants) {
-    if (variant.status == VariantStatus::generated) { exclude(kExcludedUnreviewed); continue; }
-    if (variant.status == VariantStatus::flagged) { exclude(kExcludedFlagged); continue; }
-    if (variant.status == VariantStatus::rejected) { exclude(kExcludedRejected); continue; }
+    if (variant.status == VariantStatus::generated) {
+      exclude(kExcludedUnreviewed);
+      continue;
+    }
+    if (variant.status == VariantStatus::flagged) {
+      exclude(kExcludedFlagged);
+      continue;
+    }
+    if (variant.status == VariantStatus::rejected) {
+      exclude(kExcludedRejected);
+      continue;
+    }
     const auto product_category = category_of.find(variant.product_external_id);
-    if (product_category == category_of.end()) { exclude(kExcludedUnknownProduct); continue; }
+    if (product_category == category_of.end()) {
+      exclude(kExcludedUnknownProduct);
+      continue;
+    }
     const auto category = categories.find(product_category->second);
-    if (category == categories.end()) { exclude(kExcludedNoApprovedPromptSet); continue; }
+    if (category == categories.end()) {
+      exclude(kExcludedNoApprovedPromptSet);
+      continue;
+    }
     const auto& arms = category->second.arms;
     const bool is_arm = variant.prompt_id && std::any_of(arms.begin(), arms.end(), [&](const auto& arm) {
-      return arm.prompt_id == *variant.prompt_id;
-    });
-    if (!is_arm) { exclude(kExcludedPromptNotApproved); continue; }
+                          return arm.prompt_id == *variant.prompt_id;
+                        });
+    if (!is_arm) {
+      exclude(kExcludedPromptNotApproved);
+      continue;
+    }
     const auto placement = placement_of(variant);
-    if (!placement) { exclude(kExcludedBadInputs); continue; }
-    if (!std::filesystem::is_regular_file(project.cache_dir() / variant.image_path)) { exclude(kExcludedMissingImage); continue; }
+    if (!placement) {
+      exclude(kExcludedBadInputs);
+      continue;
+    }
+    if (!std::filesystem::is_regular_file(project.cache_dir() / variant.image_path)) {
+      exclude(kExcludedMissingImage);
+      continue;
+    }
     auto& slot = chosen[{category->first, variant.product_external_id, arm_id_of(*variant.prompt_id), *placement}];
     if (slot != nullptr) {
       exclude(kExcludedDuplicate);

@@ -41,10 +41,10 @@ bandit::FeatureSchema default_feature_schema(const std::vector<std::string>& pla
 
 struct PlannedImage {
   int64_t variant_id = 0;
-  std::string product;    // external id
-  std::string arm_id;     // "p<prompt id>"
-  std::string placement;  // the placement's name
-  std::string cache_path; // relative to the project's cache folder
+  std::string product;     // external id
+  std::string arm_id;      // "p<prompt id>"
+  std::string placement;   // the placement's name
+  std::string cache_path;  // relative to the project's cache folder
 };
 
 struct CategoryPlan {

@@ -21,7 +21,8 @@ nlohmann::json read_json(const std::filesystem::path& file, const std::string& n
   std::error_code error;
   const auto size = std::filesystem::file_size(file, error);
   if (error) throw BundleError(name + ": cannot read (" + error.message() + ")");
-  if (size > kMaxJsonBytes) throw BundleError(name + ": " + std::to_string(size) + " bytes is too large for a bundle file");
+  if (size > kMaxJsonBytes)
+    throw BundleError(name + ": " + std::to_string(size) + " bytes is too large for a bundle file");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw BundleError(name + ": cannot open");
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -36,7 +37,8 @@ void verify_file(const std::filesystem::path& root, const BundleFile& file) {
   const auto path = resolve_bundle_file(root, file.path);
   const auto bytes = std::filesystem::file_size(path);
   if (bytes != file.bytes) {
-    throw BundleError("'" + file.path + "': " + std::to_string(bytes) + " bytes, the manifest says " + std::to_string(file.bytes));
+    throw BundleError("'" + file.path + "': " + std::to_string(bytes) + " bytes, the manifest says " +
+                      std::to_string(file.bytes));
   }
   std::string sha256;
   try {
@@ -51,7 +53,8 @@ void verify_file(const std::filesystem::path& root, const BundleFile& file) {
 
 // Every file in the folder (not following symbolic links) must be listed, or be manifest.json.
 void reject_unlisted_files(const std::filesystem::path& root, const std::set<std::string>& listed) {
-  for (auto it = std::filesystem::recursive_directory_iterator(root); it != std::filesystem::recursive_directory_iterator(); ++it) {
+  for (auto it = std::filesystem::recursive_directory_iterator(root);
+       it != std::filesystem::recursive_directory_iterator(); ++it) {
     if (it->is_directory() && !it->is_symlink()) continue;
     const auto relative = it->path().lexically_relative(root).generic_string();
     if (relative != "manifest.json" && !listed.contains(relative)) {
@@ -99,7 +102,8 @@ Bundle load_bundle(const std::filesystem::path& folder) {
     check_listed(listed, file, where("manifest.json") + ": categories." + name);
     auto category = category_from_json(read_json(root / file, where(file)), where(file));
     if (category.category != name) {
-      throw BundleError(where(file) + ": category '" + category.category + "', the manifest lists it as '" + name + "'");
+      throw BundleError(where(file) + ": category '" + category.category + "', the manifest lists it as '" + name +
+                        "'");
     }
     for (const auto& [product, arms] : category.images) {
       for (const auto& [arm, placements] : arms) {

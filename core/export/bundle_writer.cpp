@@ -24,7 +24,8 @@ void write_bytes(const std::filesystem::path& file, std::string_view bytes) {
 }  // namespace
 
 BundleWriter::BundleWriter(std::filesystem::path folder) : folder_(std::move(folder)) {
-  if (std::filesystem::exists(folder_)) throw BundleError(folder_.string() + ": exists already; a bundle goes into a new folder");
+  if (std::filesystem::exists(folder_))
+    throw BundleError(folder_.string() + ": exists already; a bundle goes into a new folder");
   std::error_code error;
   std::filesystem::create_directories(folder_, error);
   if (error) throw BundleError(folder_.string() + ": cannot create (" + error.message() + ")");
@@ -48,7 +49,8 @@ std::string BundleWriter::add_image(std::string_view bytes, const std::string& e
 }
 
 void BundleWriter::add_category(const CategoryBundle& category) {
-  if (categories_.contains(category.category)) throw BundleError("category '" + category.category + "' is written twice");
+  if (categories_.contains(category.category))
+    throw BundleError("category '" + category.category + "' is written twice");
   const auto slug = category_slug(category.category);
   auto path = "categories/" + slug + ".json";
   for (int n = 2; files_.contains(path); ++n) path = "categories/" + slug + "-" + std::to_string(n) + ".json";
@@ -61,7 +63,8 @@ BundleManifest BundleWriter::finish(BundleManifest manifest) {
   for (const auto& [path, file] : files_) manifest.files.push_back(file);
   manifest.categories = categories_;
   if (manifest.created_at.empty()) manifest.created_at = iso8601_utc(std::chrono::system_clock::now());
-  if (manifest.version.empty()) manifest.version = make_bundle_version(manifest.created_at, bundle_content_hash(manifest.files));
+  if (manifest.version.empty())
+    manifest.version = make_bundle_version(manifest.created_at, bundle_content_hash(manifest.files));
   write_bytes(folder_ / "manifest.json", manifest_to_json(manifest).dump(1) + "\n");
   return manifest;
 }

@@ -24,7 +24,9 @@ std::string random_suffix() {
   return suffix;
 }
 
-fs::path versions_dir(const fs::path& target) { return target / "versions"; }
+fs::path versions_dir(const fs::path& target) {
+  return target / "versions";
+}
 
 void run_step(const PublishOptions& options, const CancellationToken& cancel, const std::string& step) {
   cancel.throw_if_cancelled();
@@ -86,7 +88,8 @@ void remove_version(const fs::path& target, const std::string& version) {
 // Moves a verified staging folder (and its tar) to versions/<version>. When that version exists
 // already (the same content published within the same second) the existing one must verify and
 // the staging copy is dropped. Returns whether a new folder was created.
-bool activate(const fs::path& target, const fs::path& staging, const fs::path& staging_tar, const std::string& version) {
+bool activate(const fs::path& target, const fs::path& staging, const fs::path& staging_tar,
+              const std::string& version) {
   const auto folder = versions_dir(target) / version;
   if (fs::exists(folder)) {
     load_bundle(folder);
@@ -123,7 +126,8 @@ PublishResult publish(Project& project, const BundleOptions& options, const fs::
     sync_tree(staging);
     sync_file(staging_tar);
     run_step(publish_options, cancel, "verify");
-    if (load_bundle(staging).manifest.version != result.version) throw BundleError(staging.string() + ": version changed on disk");
+    if (load_bundle(staging).manifest.version != result.version)
+      throw BundleError(staging.string() + ": version changed on disk");
     run_step(publish_options, cancel, "activate");
     created = activate(target, staging, staging_tar, result.version);
     run_step(publish_options, cancel, "switch");
@@ -187,7 +191,8 @@ std::optional<std::string> current_version(const fs::path& target) {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!in && !in.eof()) throw BundleError(file.string() + ": cannot read");
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
-  if (!is_valid_version_name(text)) throw BundleError(file.string() + ": '" + text.substr(0, 80) + "' is not a version name");
+  if (!is_valid_version_name(text))
+    throw BundleError(file.string() + ": '" + text.substr(0, 80) + "' is not a version name");
   return text;
 }
 
@@ -195,7 +200,8 @@ fs::path resolve_current_bundle(const fs::path& target) {
   const auto version = current_version(target);
   if (!version) throw BundleError(target.string() + ": no CURRENT file, nothing has been published");
   const auto folder = versions_dir(target) / *version;
-  if (!fs::is_directory(folder)) throw BundleError(target.string() + ": CURRENT names " + *version + ", which is not in versions/");
+  if (!fs::is_directory(folder))
+    throw BundleError(target.string() + ": CURRENT names " + *version + ", which is not in versions/");
   return folder;
 }
 

@@ -66,8 +66,11 @@ class BundleBuilderTest : public QObject {
     for (const auto& image : bags.images) QVERIFY(image.variant_id != fixture.blue_duplicate);
 
     QCOMPARE(plan.categories_left_out.at("shoes"), std::string("no approved prompt set"));
-    const std::map<std::string, int64_t> excluded{{kExcludedUnreviewed, 1}, {kExcludedFlagged, 1}, {kExcludedRejected, 1},
-                                                  {kExcludedPromptNotApproved, 1}, {kExcludedNoApprovedPromptSet, 1},
+    const std::map<std::string, int64_t> excluded{{kExcludedUnreviewed, 1},
+                                                  {kExcludedFlagged, 1},
+                                                  {kExcludedRejected, 1},
+                                                  {kExcludedPromptNotApproved, 1},
+                                                  {kExcludedNoApprovedPromptSet, 1},
                                                   {kExcludedDuplicate, 1}};
     QCOMPARE(plan.variants_excluded, excluded);
 
@@ -156,7 +159,8 @@ class BundleBuilderTest : public QObject {
     const auto cancel_after_first = [&](const Progress& progress) {
       if (progress.done == 1) cancel.cancel();
     };
-    QVERIFY_THROWS_EXCEPTION(Cancelled, build_bundle(project, {}, dir / "out", dir / "out.tar", cancel_after_first, cancel));
+    QVERIFY_THROWS_EXCEPTION(Cancelled,
+                             build_bundle(project, {}, dir / "out", dir / "out.tar", cancel_after_first, cancel));
     QVERIFY(!std::filesystem::exists(dir / "out"));
     QVERIFY(!std::filesystem::exists(dir / "out.tar"));
     QVERIFY(project.exports().list().empty());

@@ -21,8 +21,8 @@ inline exporting::BundleManifest write_small_bundle(const std::filesystem::path&
   CategoryBundle category;
   category.category = "Home & Garden";
   category.arms = {{"p1", 1, "a sunny terrace", "blurry"}, {"p2", 2, "a wooden table", ""}};
-  const bandit::FeatureSchema schema({bandit::one_hot_feature("device", bandit::FeatureSource::user,
-                                                               {"desktop", "mobile", "tablet"}, false)});
+  const bandit::FeatureSchema schema(
+      {bandit::one_hot_feature("device", bandit::FeatureSource::user, {"desktop", "mobile", "tablet"}, false)});
   category.priors = bandit::uninformed_priors(schema, 2);
   category.priors.arms[0].id = "p1";
   category.priors.arms[1].id = "p2";

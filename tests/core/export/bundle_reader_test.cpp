@@ -21,7 +21,9 @@ std::string load_error(const std::filesystem::path& folder) {
   return "(loaded without error)";
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 std::string first_image(const std::filesystem::path& folder) {
   const auto manifest = test::read_manifest(folder);

@@ -45,7 +45,9 @@ class JsonSchema {
   valijson::Schema schema_;
 };
 
-nlohmann::json read_json(const std::filesystem::path& file) { return nlohmann::json::parse(test::read_text(file)); }
+nlohmann::json read_json(const std::filesystem::path& file) {
+  return nlohmann::json::parse(test::read_text(file));
+}
 
 }  // namespace
 

@@ -62,13 +62,15 @@ inline int64_t add_fixture_variant(Project& project, const std::string& product,
 
 inline ExportFixture fill_export_project(Project& project) {
   ExportFixture fixture;
-  for (const auto& [id, category] : {std::pair{"sku-1", "bags"}, {"sku-2", "bags"}, {"sku-3", "shoes"}, {"sku-4", "bags"}}) {
+  for (const auto& [id, category] :
+       {std::pair{"sku-1", "bags"}, {"sku-2", "bags"}, {"sku-3", "shoes"}, {"sku-4", "bags"}}) {
     project.products().upsert({0, id, category, std::string("Product ") + id, "", "", 0});
   }
   project.placements().save({0, "square", 512, 512, 0.5, 0.5, 0.6});
   project.placements().save({0, "wide", 768, 432, 0.3, 0.5, 0.7});
 
-  const auto bags = project.prompts().add_version("bags", "test", {{0, "a marble counter", "clutter", ""}, {0, "a park bench", "", ""}});
+  const auto bags = project.prompts().add_version(
+      "bags", "test", {{0, "a marble counter", "clutter", ""}, {0, "a park bench", "", ""}});
   project.prompts().set_approval(bags.id, Approval::approved);
   const auto draft = project.prompts().add_version("bags", "test", {{0, "a beach at dusk", "", ""}});
   const auto shoes = project.prompts().add_version("shoes", "test", {{0, "a running track", "", ""}});
@@ -105,7 +107,8 @@ inline ExportProject make_export_project(const std::string& scratch_name) {
 
 // Saves bandit priors for "bags" with `arms` arms whose b vectors are 0.25 (ids "0", "1" ...).
 inline void save_bags_priors(Project& project, int arms) {
-  const bandit::FeatureSchema schema({bandit::one_hot_feature("device", bandit::FeatureSource::user, {"desktop", "mobile"}, false)});
+  const bandit::FeatureSchema schema(
+      {bandit::one_hot_feature("device", bandit::FeatureSource::user, {"desktop", "mobile"}, false)});
   auto priors = bandit::uninformed_priors(schema, arms);
   for (auto& arm : priors.arms) arm.linear.b.setConstant(0.25);
   project.bandits().save({"bags", "linucb", bandit::priors_to_json(priors).dump(), {}, ""});

@@ -31,7 +31,9 @@ std::vector<std::string> leftovers(const std::filesystem::path& target) {
   return names;
 }
 
-std::set<std::string> as_set(const std::vector<std::string>& names) { return {names.begin(), names.end()}; }
+std::set<std::string> as_set(const std::vector<std::string>& names) {
+  return {names.begin(), names.end()};
+}
 
 }  // namespace
 
@@ -75,7 +77,8 @@ class PublisherTest : public QObject {
     PublishOptions keep_two;
     keep_two.keep_versions = 2;
     std::vector<std::string> published;
-    for (const int quality : {90, 80, 70}) published.push_back(publish(project, at_quality(quality), target, keep_two).version);
+    for (const int quality : {90, 80, 70})
+      published.push_back(publish(project, at_quality(quality), target, keep_two).version);
     const auto kept = list_versions(target);
     QCOMPARE(kept.size(), std::size_t{2});
     QVERIFY(as_set(kept).contains(published.back()));
@@ -146,8 +149,9 @@ class PublisherTest : public QObject {
       QFAIL("a corrupt version must not become current");
     } catch (const BundleError& error) {
       const std::string message = error.what();
-      QVERIFY2(message.find("refusing to roll back") != std::string::npos && message.find("SHA-256") != std::string::npos,
-               message.c_str());
+      QVERIFY2(
+          message.find("refusing to roll back") != std::string::npos && message.find("SHA-256") != std::string::npos,
+          message.c_str());
     }
     QCOMPARE(current_version(target), std::optional(new_version));
     QVERIFY_THROWS_EXCEPTION(BundleError, rollback(target, "20200101T000000Z-00000000"));
