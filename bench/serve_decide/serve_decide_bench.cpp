@@ -246,7 +246,9 @@ int run(const Options& options) {
   // connections make the asked rate.
   auto calibration = options;
   calibration.duration_s = 2;
-  const double per_connection = run_wrk(calibration, server.port, 4, paced).rate / 4.0;
+  const auto calibrated = run_wrk(calibration, server.port, 4, paced);
+  total_requests += calibrated.requests;
+  const double per_connection = calibrated.rate / 4.0;
   const int paced_connections = std::max(1, static_cast<int>(std::ceil(options.rate / std::max(per_connection, 1.0))));
   std::printf("paced: %.0f requests/s per connection -> %d connections for %d requests/s\n", per_connection,
               paced_connections, options.rate);

@@ -69,9 +69,14 @@ void ImpressionWriter::impression(const ImpressionRecord& record) {
                       {"product", record.product},
                       {"placement", record.placement},
                       {"time", now_utc()}};
-  line["features"] = record.features ? *record.features : nlohmann::json::object();
   if (record.fallback) line["fallback"] = true;
-  append(record.category, line.dump());
+  // The features go in last, dumped in place rather than copied into `line`.
+  auto text = line.dump();
+  text.pop_back();
+  text += ",\"features\":";
+  text += record.features ? record.features->dump() : "{}";
+  text += '}';
+  append(record.category, std::move(text));
 }
 
 void ImpressionWriter::click(std::string_view category, std::string_view decision) {

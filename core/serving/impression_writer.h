@@ -1,17 +1,18 @@
 #pragma once
 // Writes impressions and clicks as the JSON lines core/bandit/impression_log.h reads, one file per
 // category, <folder>/<category>.jsonl (characters other than letters, digits, '-' and '_' become
-// '_'), appended to across restarts:
+// '_'), appended to across restarts (keys sorted, the features last):
 //
-//   {"event":"impression","decision":"...","arm":2,"position":0,"propensity":0.9625,
-//    "features":{"user":{...},"product":{...},"placement":{...}},
-//    "category":"shoes","bundle":"<version>","arm_id":"p12","product":"sku-1","placement":"home",
-//    "time":"2026-11-26T02:10:00.123Z"}
-//   {"event":"click","decision":"...","position":0,"category":"shoes","time":"..."}
+//   {"arm":2,"arm_id":"p12","bundle":"<version>","category":"shoes","decision":"...",
+//    "event":"impression","placement":"home","position":0,"product":"sku-1","propensity":0.9625,
+//    "time":"2026-11-26T02:10:00.123Z","features":{"placement":{...},"product":{...},"user":{...}}}
+//   {"category":"shoes","decision":"...","event":"click","position":0,"time":"..."}
 //
-// The fields after "features" are for people and dashboards; the log loader ignores them. "arm"
-// indexes the arms of the bundle named by "bundle". Lines are buffered in memory and written by a
-// background thread every flush interval, on flush() and on destruction. Thread-safe.
+// The loader reads event, decision, arm, position, propensity and features and ignores the rest
+// (arm_id, bundle, category, placement, product, time, and "fallback":true on decisions the latency
+// budget made by the priors' means), which are for people and dashboards. "arm" indexes the arms of
+// the bundle named by "bundle". Lines are buffered in memory and written by a background thread
+// every flush interval, on flush() and on destruction. Thread-safe.
 
 #include <chrono>
 #include <condition_variable>
