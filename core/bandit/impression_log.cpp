@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -108,6 +110,18 @@ FeatureSchema fit_schema(const std::vector<Impression>& impressions) {
   return FeatureSchema(std::move(specs));
 }
 
+// A schema fitted to a log names its features "<source>.<name>"; a schema declared for serving
+// names them by themselves and keeps the source apart ("device" from the user). Both find the
+// value the log holds under "<source>.<name>".
+std::optional<std::string_view> feature_value(const Impression& impression, const FeatureSpec& spec) {
+  auto found = impression.features.find(spec.name);
+  if (found == impression.features.end()) {
+    found = impression.features.find(std::string(to_string(spec.source)) + "." + spec.name);
+  }
+  if (found == impression.features.end()) return std::nullopt;
+  return found->second;
+}
+
 }  // namespace
 
 ImpressionLog load_impression_log(const std::filesystem::path& path, const ImpressionLogOptions& options) {
@@ -145,12 +159,12 @@ ImpressionLog load_impression_log(const std::filesystem::path& path, const Impre
   for (const auto& impression : impressions) {
     std::string missing;
     for (std::size_t f = 0; f < raw.size(); ++f) {
-      const auto found = impression.features.find(log.schema.features()[f].name);
-      if (found == impression.features.end()) {
+      const auto value = feature_value(impression, log.schema.features()[f]);
+      if (!value) {
         missing = log.schema.features()[f].name;
         break;
       }
-      raw[f] = found->second;
+      raw[f] = *value;
     }
     if (!missing.empty()) {
       log.skipped.push_back({impression.line, "impression lacks feature '" + missing + "'"});

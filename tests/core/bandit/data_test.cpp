@@ -196,6 +196,15 @@ class DataTest : public QObject {
     const auto strict = load_impression_log(dir / "log.jsonl", options);
     QCOMPARE(strict.feedback.size(), int64_t{0});  // every impression lacks user.age
     QCOMPARE(strict.skipped.size(), std::size_t{8});
+
+    // A serving schema names features without their source: "segment" of the user.
+    ImpressionLogOptions serving;
+    serving.schema = FeatureSchema({one_hot_feature("segment", FeatureSource::user, {"new", "old"}, false),
+                                    {"price", FeatureSource::product, FeatureEncoding::numeric, {}, false, 0}});
+    const auto served = load_impression_log(dir / "log.jsonl", serving);
+    QCOMPARE(served.feedback.size(), int64_t{3});
+    QCOMPARE(served.feedback.context(2, 1), 1.0);  // segment_old
+    QCOMPARE(served.feedback.context(2, 2), 4.5);  // price
   }
 
   void replayOfTheLoggingPolicyMatchesEveryRound() {
