@@ -29,7 +29,7 @@ class MainWindowTest : public QObject {
   void everyViewCanBeShownWithoutAProject() {
     MainWindow window;
     window.show();
-    for (const QString view : {"catalogue", "product", "variants", "prompts", "queue", "bandit"}) {
+    for (const QString view : {"catalogue", "product", "variants", "compare", "prompts", "queue", "bandit", "evaluation"}) {
       QVERIFY2(window.showView(view), qPrintable(view));
     }
     QVERIFY(!window.showView("no-such-view"));
