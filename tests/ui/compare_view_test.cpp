@@ -8,6 +8,7 @@
 #include <QListView>
 #include <QToolButton>
 
+#include "studio_test_project.h"
 #include "support/test_data.h"
 #include "ui/catalogue_panel.h"
 #include "ui/compare_view.h"
@@ -20,8 +21,6 @@ using backdrop::ui::CompareView;
 using backdrop::ui::MainWindow;
 
 namespace {
-
-QString path(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
 
 int differingPixels(const QImage& a, const QImage& b) {
   const QImage x = a.convertToFormat(QImage::Format_RGB32), y = b.convertToFormat(QImage::Format_RGB32);
@@ -63,12 +62,8 @@ class CompareViewTest : public QObject {
   void togglesEveryPaneBetweenOutputMaskAndEdges() {
     const auto dir = backdrop::test::scratch_dir("studio-compare");
     MainWindow window;
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(window.createProject(path(dir / "compare.backdrop")));
-    QSignalSpy imported(&window, &MainWindow::importFinished);
-    QVERIFY(window.importCatalogue(path(backdrop::test::product_data() / "catalog.csv")));
-    QVERIFY(imported.wait(30000));
+    backdrop::test::openWithExampleCatalogue(window, dir / "compare.backdrop");
+    if (QTest::currentTestFailed()) return;
     const QStringList ids = window.catalogue().shownProductIds().mid(0, 2);
     QSignalSpy finished(&window.generation(), &backdrop::ui::GenerationPanel::jobFinished);
     QVERIFY(window.generation().start(ids));

@@ -11,6 +11,7 @@
 
 #include "core/generation/jobs_plan.h"
 #include "core/store/project.h"
+#include "studio_test_project.h"
 #include "support/test_data.h"
 #include "ui/catalogue_panel.h"
 #include "ui/main_window.h"
@@ -19,12 +20,6 @@
 
 using backdrop::ui::MainWindow;
 using backdrop::ui::PromptPreviewPanel;
-
-namespace {
-
-QString path(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
-
-}  // namespace
 
 class PromptPreviewTest : public QObject {
   Q_OBJECT
@@ -35,12 +30,8 @@ class PromptPreviewTest : public QObject {
   void previewsTheEditedPromptOnAProductAndCancels() {
     const auto dir = backdrop::test::scratch_dir("studio-prompt-preview");
     MainWindow window;
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(window.createProject(path(dir / "preview.backdrop")));
-    QSignalSpy imported(&window, &MainWindow::importFinished);
-    QVERIFY(window.importCatalogue(path(backdrop::test::product_data() / "catalog.csv")));
-    QVERIFY(imported.wait(30000));
+    backdrop::test::openWithExampleCatalogue(window, dir / "preview.backdrop");
+    if (QTest::currentTestFailed()) return;
 
     // A draft prompt in a blue colour for the first product's category (not saved: previews
     // show the table as edited).

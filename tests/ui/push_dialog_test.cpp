@@ -16,6 +16,7 @@
 
 #include "core/export/publisher.h"
 #include "core/store/project.h"
+#include "studio_test_project.h"
 #include "support/test_data.h"
 #include "ui/catalogue_panel.h"
 #include "ui/generation_panel.h"
@@ -28,8 +29,6 @@ using backdrop::ui::MainWindow;
 using backdrop::ui::PushDialog;
 
 namespace {
-
-QString path(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
 
 std::string readCurrent(const std::filesystem::path& target) {
   std::ifstream in(target / "CURRENT");
@@ -49,12 +48,8 @@ class PushDialogTest : public QObject {
   void showsWhatShipsPublishesAndCancels() {
     const auto dir = backdrop::test::scratch_dir("studio-push");
     MainWindow window;
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(window.createProject(path(dir / "push.backdrop")));
-    QSignalSpy imported(&window, &MainWindow::importFinished);
-    QVERIFY(window.importCatalogue(path(backdrop::test::product_data() / "catalog.csv")));
-    QVERIFY(imported.wait(30000));
+    backdrop::test::openWithExampleCatalogue(window, dir / "push.backdrop");
+    if (QTest::currentTestFailed()) return;
 
     // One category gets an approved prompt set of two prompts; two of its products are generated.
     auto& project = window.session().project();
@@ -113,7 +108,7 @@ class PushDialogTest : public QObject {
     dialog.findChild<QLineEdit*>("pushTarget")->clear();  // whatever an earlier run remembered
     QVERIFY(!publish->isEnabled());  // no target
     const auto target = dir / "production";
-    dialog.findChild<QLineEdit*>("pushTarget")->setText(path(target));
+    dialog.findChild<QLineEdit*>("pushTarget")->setText(backdrop::test::qpath(target));
     QVERIFY(publish->isEnabled());
     QSignalSpy published(&dialog, &PushDialog::published);
     QTest::mouseClick(publish, Qt::LeftButton);

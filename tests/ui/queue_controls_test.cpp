@@ -10,6 +10,7 @@
 #include <QTableWidget>
 
 #include "core/store/project.h"
+#include "studio_test_project.h"
 #include "support/test_data.h"
 #include "ui/catalogue_panel.h"
 #include "ui/generation_panel.h"
@@ -21,25 +22,12 @@ using backdrop::ui::MainWindow;
 
 namespace {
 
-QString path(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
-
 int64_t variantsOf(MainWindow& window, const QStringList& productIds) {
   int64_t count = 0;
   for (const QString& id : productIds) {
     count += static_cast<int64_t>(window.session().project().variants().list_for_product(id.toStdString()).size());
   }
   return count;
-}
-
-// A project with the example catalogue imported, shown.
-void openWithCatalogue(MainWindow& window, const std::filesystem::path& dir) {
-  window.show();
-  QVERIFY(QTest::qWaitForWindowExposed(&window));
-  QVERIFY(window.createProject(path(dir / "queue.backdrop")));
-  QSignalSpy imported(&window, &MainWindow::importFinished);
-  QVERIFY(window.importCatalogue(path(backdrop::test::product_data() / "catalog.csv")));
-  QVERIFY(imported.wait(30000));
-  QVERIFY(window.showView("queue"));
 }
 
 }  // namespace
@@ -52,7 +40,9 @@ class QueueControlsTest : public QObject {
 
   void pausedJobDoesNotAdvanceAndResumes() {
     MainWindow window;
-    openWithCatalogue(window, backdrop::test::scratch_dir("studio-pause"));
+    backdrop::test::openWithExampleCatalogue(window, backdrop::test::scratch_dir("studio-pause") / "queue.backdrop");
+    if (QTest::currentTestFailed()) return;
+    QVERIFY(window.showView("queue"));
     auto& generation = window.generation();
     // Enough variants (every product x 16 seeds) that the job is still running when Pause lands.
     const QStringList products = window.catalogue().shownProductIds();
@@ -91,7 +81,9 @@ class QueueControlsTest : public QObject {
 
   void cancelledJobEndsCancelled() {
     MainWindow window;
-    openWithCatalogue(window, backdrop::test::scratch_dir("studio-cancel"));
+    backdrop::test::openWithExampleCatalogue(window, backdrop::test::scratch_dir("studio-cancel") / "queue.backdrop");
+    if (QTest::currentTestFailed()) return;
+    QVERIFY(window.showView("queue"));
     auto& generation = window.generation();
     const QStringList products = window.catalogue().shownProductIds();
     window.findChild<QSpinBox*>("seedCount")->setValue(4);
