@@ -176,17 +176,17 @@ struct Greedy {
   bool fallback = false;
 };
 
+// LinUCB's greedy arm from the learner's published scores (no lock), unless the latency budget was
+// spent before the decision began: then the priors' means decide.
 Greedy greedy_arm(const ServedCategory& category, const std::vector<EligibleArm>& eligible,
                   const std::vector<double>& context, Clock::time_point deadline) {
-  if (Clock::now() < deadline) {
-    auto& learner = *category.learner;
-    std::unique_lock lock(learner.mutex, std::defer_lock);
-    if (lock.try_lock_until(deadline)) {
-      learner.policy.select(context, learner.ranked);
-      return {greedy_by_ranking(eligible, learner.ranked), false};
-    }
-  }
-  return {greedy_by_prior_means(category, eligible, context), true};
+  if (Clock::now() >= deadline) return {greedy_by_prior_means(category, eligible, context), true};
+  thread_local ScoringScratch scratch;
+  thread_local std::vector<int> ranked;
+  const auto scores = category.learner->scores();
+  ranked.resize(static_cast<std::size_t>(scores->n_arms()));
+  scores->rank(context, ranked, scratch);
+  return {greedy_by_ranking(eligible, ranked), false};
 }
 
 }  // namespace
@@ -270,8 +270,7 @@ FeedbackResult DecisionEngine::feedback(const std::string& decision_id, bool cli
   if (!pending) throw NotFound("unknown decision '" + decision_id + "' (never made, expired or already answered)");
   FeedbackResult result{pending->category, false};
   if (pending->learner) {
-    std::lock_guard lock(pending->learner->mutex);
-    pending->learner->policy.update(pending->arm, clicked ? 1.0 : 0.0, pending->context);
+    pending->learner->learn(pending->arm, clicked ? 1.0 : 0.0, pending->context);
     result.learned = true;
   }
   if (sink_ && clicked) sink_->click(pending->category, decision_id);

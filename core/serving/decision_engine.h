@@ -9,13 +9,15 @@
 // has an image for at the placement are eligible; with probability epsilon the engine picks
 // uniformly among them instead, so propensity = (1 - eps) [greedy] + eps / |eligible|.
 //
+// Scoring takes no lock: a decision scores the category learner's published LinUCB state (an
+// immutable copy behind an atomic shared pointer, replaced after every feedback update; see
+// category_learner.h), so decisions never wait for feedback or for each other.
+//
 // Latency budget (PolicySettings::latency_budget_ms), counted from DecisionRequest::started (the
-// HTTP layer passes the time the request was routed): the only step of a decision whose time is
-// unbounded is the wait for the category's learner lock (held by other decisions and feedback
-// updates); scoring 8 arms of 64 features takes microseconds. A decision waits for the lock at most
-// until the budget is spent, and when it does not get it, or the budget was spent before the
-// decision began, the greedy arm is the best eligible arm by the priors' means x . theta (no lock,
-// no width term); epsilon exploration and the propensity formula stay the same.
+// HTTP layer passes the time the request was routed): when the budget was spent before the
+// decision began (the request queued behind others), the greedy arm is the best eligible arm by
+// the priors' means x . theta (no width term, no online state: d multiply-adds per arm instead of
+// nnz^2); epsilon exploration and the propensity formula stay the same.
 //
 // Bundle switches and learned state: a category's learner is carried over to the new bundle when
 // the new bundle has the same arm ids in the same order, the same feature schema, the same priors

@@ -6,9 +6,12 @@
 #include <QTemporaryDir>
 
 #include <fstream>
+#include <random>
 
 #include "core/bandit/impression_log.h"
+#include "core/bandit/lin_ucb.h"
 #include "core/bandit/priors.h"
+#include "core/serving/arm_scores.h"
 #include "core/serving/bundle_watcher.h"
 #include "core/serving/decision_engine.h"
 #include "core/serving/impression_writer.h"
@@ -26,6 +29,46 @@ namespace {
 void write_text(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path) << text;
+}
+
+// A context of `dimension` values, `nonzeros` of them non-zero (all when it is dimension).
+std::vector<double> random_context(std::mt19937_64& random, int dimension, int nonzeros) {
+  std::vector<double> context(static_cast<std::size_t>(dimension), 0.0);
+  std::uniform_real_distribution<double> value(-1.0, 2.0);
+  for (int i = 0; i < nonzeros; ++i) {
+    context[static_cast<std::size_t>(random() % static_cast<uint64_t>(dimension))] = value(random);
+  }
+  if (nonzeros == dimension) {
+    for (auto& x : context) x = value(random);
+  }
+  return context;
+}
+
+// ArmScores against the policy it copies: the same score bits and the same ranking, after every
+// update published the way CategoryLearner publishes (one arm replaced, the others shared).
+void check_scores_match_the_policy(int dimension, int nonzeros) {
+  std::mt19937_64 random(7);
+  backdrop::bandit::LinUcbConfig config;
+  config.dimension = dimension;
+  config.n_arms = 4;
+  config.alpha = 0.7;
+  backdrop::bandit::LinUcb policy(config);
+  auto published = std::make_shared<const ArmScores>(policy);
+  ScoringScratch scratch;
+  std::vector<int> expected(4), ranked(4);
+  std::vector<double> scores(4);
+  for (int step = 0; step < 200; ++step) {
+    const auto context = random_context(random, dimension, nonzeros);
+    policy.select(context, expected);
+    published->rank(context, ranked, scratch);
+    published->scores(context, scores, scratch);
+    // Exact: QCOMPARE on doubles would be fuzzy.
+    for (std::size_t k = 0; k < scores.size(); ++k) QVERIFY(scores[k] == policy.last_scores()[k]);
+    QCOMPARE(ranked, expected);
+    const int arm = static_cast<int>(random() % 4);
+    policy.update(arm, static_cast<double>(random() % 2), context);
+    published = std::make_shared<const ArmScores>(*published, policy, arm);
+  }
 }
 
 }  // namespace
@@ -85,6 +128,10 @@ class ServingPartsTest : public QObject {
     QCOMPARE(trained.arms[0].linear.b.norm(), 0.0);
     QVERIFY(trained.arms[0].linear.pulls > 0);
   }
+
+  void armScoresAreTheLinUcbScoresOfSparseContexts() { check_scores_match_the_policy(40, 3); }
+
+  void armScoresAreTheLinUcbScoresOfDenseContexts() { check_scores_match_the_policy(13, 13); }
 
   void logFileNamesAreSafe() {
     QCOMPARE(log_file_name("Home & Garden"), std::string("Home___Garden.jsonl"));
