@@ -96,7 +96,9 @@ void ImportDialog::buildFolderPreview() {
   form->addRow(tr("Category:"), category_);
   static_cast<QVBoxLayout*>(layout())->addLayout(form);
   const QStringList images =
-      QDir(source_).entryList({"*.jpg", "*.jpeg", "*.png", "*.webp", "*.JPG", "*.JPEG", "*.PNG"}, QDir::Files, QDir::Name);
+      // The extensions core's import_image_folder() takes, in any letter case.
+      QDir(source_).entryList({"*.jpg", "*.jpeg", "*.png", "*.webp", "*.bmp", "*.tif", "*.tiff"},
+                              QDir::Files, QDir::Name);  // name filters ignore case by default
   preview_->setColumnCount(2);
   preview_->setHorizontalHeaderLabels({tr("Product id"), tr("Image")});
   preview_->setRowCount(images.size());

@@ -63,6 +63,7 @@ PromptEditor::PromptEditor(ProjectSession& session, QWidget* parent) : QWidget(p
   connect(preview_, &PromptPreviewPanel::previewRequested, this, &PromptEditor::previewSelectedPrompt);
 
   auto* left = new QWidget;
+  left->setMinimumWidth(220);  // room for "v3 · approved · 4 prompts · name"
   auto* leftLayout = new QVBoxLayout(left);
   leftLayout->addWidget(new QLabel(tr("Category")));
   leftLayout->addWidget(category_);
