@@ -74,7 +74,7 @@ PromptEditor::PromptEditor(ProjectSession& session, QWidget* parent) : QWidget(p
 
   auto* right = new QWidget;
   auto* rightLayout = new QVBoxLayout(right);
-  rightLayout->addWidget(new QLabel(tr("Prompts of the selected version. Placeholders: {product}, {category}, {colour}. "
+  rightLayout->addWidget(new QLabel(tr("Prompts of the selected version. Placeholders: {product}, {category}, {color}. "
                                        "Edits are saved as a new draft version; a merchandiser approves it.")));
   rightLayout->addWidget(prompts_, 1);
   auto* buttons = new QHBoxLayout;

@@ -3,7 +3,8 @@
 // the selected version (add, edit, reorder, duplicate, remove), saved as a new draft version; the
 // version history; approval (or retirement) of a version by a merchandiser; and a preview of the
 // selected prompt on a chosen product of the category (PromptPreviewPanel). Placeholders
-// {product}, {category} and {colour} are written as text and filled in by the generator.
+// {product}, {category} and {color} (core's prompt_library placeholders) are written as text and
+// filled in by the diffusion generator.
 
 #include <QWidget>
 
