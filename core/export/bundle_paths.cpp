@@ -39,7 +39,7 @@ std::filesystem::path resolve_bundle_file(const std::filesystem::path& root, con
   }
   const auto path = root / std::filesystem::path(relative);
   std::error_code error;
-  const auto resolved = std::filesystem::canonical(path, error);
+  auto resolved = std::filesystem::canonical(path, error);
   if (error) throw BundleError("'" + relative + "': missing (" + error.message() + ")");
   if (!is_inside(root, resolved)) {
     throw BundleError("'" + relative + "': resolves outside the bundle (a symbolic link to " + resolved.string() + ")");

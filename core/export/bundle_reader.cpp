@@ -63,8 +63,20 @@ void reject_unlisted_files(const std::filesystem::path& root, const std::set<std
   }
 }
 
+[[noreturn]] void fail_unlisted(const std::string& who, const std::string& path) {
+  throw BundleError(who + ": '" + path + "' is not listed in manifest.json's files");
+}
+
 void check_listed(const std::set<std::string>& listed, const std::string& path, const std::string& who) {
-  if (!listed.contains(path)) throw BundleError(who + ": '" + path + "' is not listed in manifest.json's files");
+  if (!listed.contains(path)) fail_unlisted(who, path);
+}
+
+// "<category file>: images.<product>.<arm>.<placement>: '<image>' is not listed ..."
+[[noreturn]] void fail_unlisted_image(const std::string& category_file, const std::vector<std::string>& keys,
+                                      const std::string& image) {
+  std::string who = category_file + ": images";
+  for (const auto& key : keys) who += "." + key;
+  fail_unlisted(who, image);
 }
 
 }  // namespace
@@ -108,7 +120,7 @@ Bundle load_bundle(const std::filesystem::path& folder) {
     for (const auto& [product, arms] : category.images) {
       for (const auto& [arm, placements] : arms) {
         for (const auto& [placement, image] : placements) {
-          check_listed(listed, image, where(file) + ": images." + product + "." + arm + "." + placement);
+          if (!listed.contains(image)) fail_unlisted_image(where(file), {product, arm, placement}, image);
         }
       }
     }

@@ -43,7 +43,7 @@ const BundleFile& BundleWriter::add_file(const std::string& path, std::string_vi
 }
 
 std::string BundleWriter::add_image(std::string_view bytes, const std::string& extension) {
-  const auto path = "images/" + sha256_hex(bytes) + "." + extension;
+  auto path = "images/" + sha256_hex(bytes) + "." + extension;
   if (!files_.contains(path)) add_file(path, bytes);
   return path;
 }

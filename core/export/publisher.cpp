@@ -199,7 +199,7 @@ std::optional<std::string> current_version(const fs::path& target) {
 fs::path resolve_current_bundle(const fs::path& target) {
   const auto version = current_version(target);
   if (!version) throw BundleError(target.string() + ": no CURRENT file, nothing has been published");
-  const auto folder = versions_dir(target) / *version;
+  auto folder = versions_dir(target) / *version;
   if (!fs::is_directory(folder))
     throw BundleError(target.string() + ": CURRENT names " + *version + ", which is not in versions/");
   return folder;

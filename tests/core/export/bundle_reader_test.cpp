@@ -28,7 +28,7 @@ bool contains(const std::string& text, const std::string& part) {
 std::string first_image(const std::filesystem::path& folder) {
   const auto manifest = test::read_manifest(folder);
   for (const auto& file : manifest["files"]) {
-    const auto path = file["path"].get<std::string>();
+    auto path = file["path"].get<std::string>();
     if (path.starts_with("images/")) return path;
   }
   return {};

@@ -71,7 +71,7 @@ class BundleSchemaTest : public QObject {
       QVERIFY(!manifest["categories"].empty());
       for (const auto& [name, file] : manifest["categories"].items()) {
         problem = category_schema.problem(read_json(dir / folder / file.get<std::string>()));
-        QVERIFY2(problem.empty(), (std::string(folder) + "/" + name + ": " + problem).c_str());
+        QVERIFY2(problem.empty(), problem.c_str());
       }
     }
     QCOMPARE(result.plan.categories[0].priors_source, std::string("project"));
