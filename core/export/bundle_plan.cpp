@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
@@ -66,6 +67,72 @@ std::pair<bandit::BanditPriors, std::string> choose_priors(Project& project, con
   return {std::move(chosen), "project"};
 }
 
+// The products' categories, read once.
+struct Catalogue {
+  explicit Catalogue(Project& project) {
+    for (const auto& product : project.products().list()) {
+      category_of[product.external_id] = product.category;
+      ++products_per_category[product.category];
+    }
+  }
+  std::map<std::string, std::string> category_of;  // product external id -> category
+  std::map<std::string, int64_t> products_per_category;
+};
+
+// Where a variant would ship: one image per category, product, arm and placement.
+struct Slot {
+  std::string category, product, arm_id, placement;
+  auto operator<=>(const Slot&) const = default;
+};
+
+// The categories whose newest approved prompt set gives the arms; the others go to
+// plan.categories_left_out.
+std::map<std::string, CategoryPlan> categories_with_approved_sets(Project& project, const Catalogue& catalogue,
+                                                                  BundlePlan& plan) {
+  std::map<std::string, CategoryPlan> categories;
+  for (const auto& [name, count] : catalogue.products_per_category) {
+    const auto set = project.prompts().latest_approved(name);
+    if (!set || set->prompts.empty()) {
+      plan.categories_left_out[name] = "no approved prompt set";
+      continue;
+    }
+    auto& category = categories[name];
+    category.category = name;
+    category.prompt_set_id = set->id;
+    category.prompt_set_version = set->version;
+    for (const auto& prompt : set->prompts) {
+      category.arms.push_back({arm_id_of(prompt.id), prompt.id, prompt.prompt, prompt.negative_prompt});
+    }
+  }
+  return categories;
+}
+
+// The slot the variant may ship in, or the reason it does not ship.
+std::variant<Slot, const char*> slot_of(Project& project, const StoredVariant& variant, const Catalogue& catalogue,
+                                        const std::map<std::string, CategoryPlan>& categories) {
+  switch (variant.status) {
+    case VariantStatus::generated:
+      return kExcludedUnreviewed;
+    case VariantStatus::flagged:
+      return kExcludedFlagged;
+    case VariantStatus::rejected:
+      return kExcludedRejected;
+    case VariantStatus::approved:
+      break;
+  }
+  const auto product_category = catalogue.category_of.find(variant.product_external_id);
+  if (product_category == catalogue.category_of.end()) return kExcludedUnknownProduct;
+  const auto category = categories.find(product_category->second);
+  if (category == categories.end()) return kExcludedNoApprovedPromptSet;
+  const auto& arms = category->second.arms;
+  const auto is_the_prompt = [&](const BundleArm& arm) { return arm.prompt_id == variant.prompt_id; };
+  if (!variant.prompt_id || std::none_of(arms.begin(), arms.end(), is_the_prompt)) return kExcludedPromptNotApproved;
+  auto placement = placement_of(variant);
+  if (!placement) return kExcludedBadInputs;
+  if (!std::filesystem::is_regular_file(project.cache_dir() / variant.image_path)) return kExcludedMissingImage;
+  return Slot{category->first, variant.product_external_id, arm_id_of(*variant.prompt_id), std::move(*placement)};
+}
+
 std::vector<std::string> placement_names(Project& project, const std::vector<StoredVariant>& variants) {
   std::set<std::string> names;
   for (const auto& placement : project.placements().list()) names.insert(placement.name);
@@ -114,89 +181,33 @@ BundlePlan plan_bundle(Project& project, const BundleOptions& options) {
   const auto variants = project.variants().list();
   const auto schema =
       options.feature_schema ? *options.feature_schema : default_feature_schema(placement_names(project, variants));
-
-  std::map<std::string, std::string> category_of;  // product -> category
-  std::map<std::string, int64_t> products_per_category;
-  for (const auto& product : project.products().list()) {
-    category_of[product.external_id] = product.category;
-    ++products_per_category[product.category];
-  }
+  const Catalogue catalogue(project);
 
   BundlePlan plan;
-  std::map<std::string, CategoryPlan> categories;
-  for (const auto& [name, count] : products_per_category) {
-    const auto set = project.prompts().latest_approved(name);
-    if (!set || set->prompts.empty()) {
-      plan.categories_left_out[name] = "no approved prompt set";
-      continue;
-    }
-    auto& category = categories[name];
-    category.category = name;
-    category.prompt_set_id = set->id;
-    category.prompt_set_version = set->version;
-    for (const auto& prompt : set->prompts) {
-      category.arms.push_back({arm_id_of(prompt.id), prompt.id, prompt.prompt, prompt.negative_prompt});
-    }
-  }
+  auto categories = categories_with_approved_sets(project, catalogue, plan);
 
-  // (category, product, arm, placement) -> the variant chosen for it.
-  std::map<std::tuple<std::string, std::string, std::string, std::string>, const StoredVariant*> chosen;
-  const auto exclude = [&](const char* reason) { ++plan.variants_excluded[reason]; };
+  // Each slot ships one variant: the preferred one of those that may ship there.
+  std::map<Slot, const StoredVariant*> chosen;
   for (const auto& variant : variants) {
-    if (variant.status == VariantStatus::generated) {
-      exclude(kExcludedUnreviewed);
+    const auto slot = slot_of(project, variant, catalogue, categories);
+    if (const auto* reason = std::get_if<const char*>(&slot)) {
+      ++plan.variants_excluded[*reason];
       continue;
     }
-    if (variant.status == VariantStatus::flagged) {
-      exclude(kExcludedFlagged);
-      continue;
+    auto& current = chosen[std::get<Slot>(slot)];
+    if (current != nullptr) {
+      ++plan.variants_excluded[kExcludedDuplicate];
+      if (!preferred(variant, *current)) continue;
     }
-    if (variant.status == VariantStatus::rejected) {
-      exclude(kExcludedRejected);
-      continue;
-    }
-    const auto product_category = category_of.find(variant.product_external_id);
-    if (product_category == category_of.end()) {
-      exclude(kExcludedUnknownProduct);
-      continue;
-    }
-    const auto category = categories.find(product_category->second);
-    if (category == categories.end()) {
-      exclude(kExcludedNoApprovedPromptSet);
-      continue;
-    }
-    const auto& arms = category->second.arms;
-    const bool is_arm = variant.prompt_id && std::any_of(arms.begin(), arms.end(), [&](const auto& arm) {
-                          return arm.prompt_id == *variant.prompt_id;
-                        });
-    if (!is_arm) {
-      exclude(kExcludedPromptNotApproved);
-      continue;
-    }
-    const auto placement = placement_of(variant);
-    if (!placement) {
-      exclude(kExcludedBadInputs);
-      continue;
-    }
-    if (!std::filesystem::is_regular_file(project.cache_dir() / variant.image_path)) {
-      exclude(kExcludedMissingImage);
-      continue;
-    }
-    auto& slot = chosen[{category->first, variant.product_external_id, arm_id_of(*variant.prompt_id), *placement}];
-    if (slot != nullptr) {
-      exclude(kExcludedDuplicate);
-      if (!preferred(variant, *slot)) continue;
-    }
-    slot = &variant;
+    current = &variant;
   }
 
   std::map<std::string, std::set<std::string>> products_shipped;
-  for (const auto& [key, variant] : chosen) {
-    const auto& [category, product, arm, placement] = key;
-    auto& category_plan = categories.at(category);
-    category_plan.images.push_back({variant->id, product, arm, placement, variant->image_path});
-    ++category_plan.images_per_placement[placement];
-    products_shipped[category].insert(product);
+  for (const auto& [slot, variant] : chosen) {
+    auto& category = categories.at(slot.category);
+    category.images.push_back({variant->id, slot.product, slot.arm_id, slot.placement, variant->image_path});
+    ++category.images_per_placement[slot.placement];
+    products_shipped[slot.category].insert(slot.product);
   }
 
   for (auto& [name, category] : categories) {
@@ -205,7 +216,7 @@ BundlePlan plan_bundle(Project& project, const BundleOptions& options) {
       continue;
     }
     category.products_shipped = static_cast<int64_t>(products_shipped[name].size());
-    category.products_left_out = products_per_category[name] - category.products_shipped;
+    category.products_left_out = catalogue.products_per_category.at(name) - category.products_shipped;
     std::tie(category.priors, category.priors_source) = choose_priors(project, name, category.arms, schema);
     plan.categories.push_back(std::move(category));
   }
