@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/serving/decision_engine.h"
+#include "core/serving/json_text.h"
 #include "core/serving/serving_errors.h"
 #include "core/serving/serving_metrics.h"
 
@@ -64,6 +65,29 @@ void answer(httplib::Response& response, Handle&& handle) {
   }
 }
 
+// {"arm","bundle","decision","image","propensity"}, the keys in dump()'s order.
+std::string decision_text(const serving::Decision& decision) {
+  std::string text;
+  text.reserve(160 + decision.image.size() + decision.id.size());
+  text += '{';
+  serving::append_json_key(text, "arm");
+  serving::append_json_string(text, decision.arm_id);
+  text += ',';
+  serving::append_json_key(text, "bundle");
+  serving::append_json_string(text, decision.bundle_version);
+  text += ',';
+  serving::append_json_key(text, "decision");
+  serving::append_json_string(text, decision.id);
+  text += ',';
+  serving::append_json_key(text, "image");
+  serving::append_json_string(text, decision.image);
+  text += ',';
+  serving::append_json_key(text, "propensity");
+  serving::append_json_number(text, decision.propensity);
+  text += '}';
+  return text;
+}
+
 void decide(const httplib::Request& request, httplib::Response& response, serving::DecisionEngine& engine,
             serving::ServingMetrics& metrics) {
   const auto started = std::chrono::steady_clock::now();
@@ -76,13 +100,7 @@ void decide(const httplib::Request& request, httplib::Response& response, servin
     const auto& category = string_field(*body, "category");
     const auto decision =
         engine.decide({category, string_field(*body, "product"), string_field(*body, "placement"), *context, started});
-    response.set_content(json{{"decision", decision.id},
-                              {"arm", decision.arm_id},
-                              {"image", decision.image},
-                              {"propensity", decision.propensity},
-                              {"bundle", decision.bundle_version}}
-                             .dump(),
-                         kJson);
+    response.set_content(decision_text(decision), kJson);
     metrics.count_decision(category, decision.fallback);
     metrics.observe_decide_seconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   });

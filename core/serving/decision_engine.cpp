@@ -1,6 +1,7 @@
 #include "core/serving/decision_engine.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <limits>
 #include <random>
@@ -29,6 +30,7 @@ using PlacementArms = std::map<std::string, std::vector<EligibleArm>, std::less<
 struct ServedCategory {
   const exporting::CategoryBundle* bundle = nullptr;  // owned by the snapshot's bundle
   std::shared_ptr<CategoryLearner> learner;
+  ContextEncoder encoder;
   bandit::RowMatrix prior_theta;  // K x d: A^-1 b of the priors, for the latency fallback
   std::map<std::string, PlacementArms, std::less<>> products;
   std::set<std::string, std::less<>> placements;  // every placement of any product
@@ -86,8 +88,7 @@ ServedCategory serve_category(const std::string& name, const exporting::Category
   if (!(category.policy.epsilon >= 0.0 && category.policy.epsilon <= 1.0)) {
     throw std::runtime_error(where + ": epsilon must be in [0, 1]");
   }
-  ServedCategory served;
-  served.bundle = &category;
+  ServedCategory served{&category, nullptr, ContextEncoder(category.priors.schema), {}, {}, {}};
   served.learner = previous && learner_carries_over(*previous->bundle, category)
                        ? previous->learner
                        : std::make_shared<CategoryLearner>(category);
@@ -226,7 +227,12 @@ std::string DecisionEngine::bundle_version() const {
 }
 
 std::string DecisionEngine::next_decision_id(std::string_view bundle_version) {
-  return std::string(bundle_version) + "-" + nonce_ + "-" + std::to_string(counter_.fetch_add(1) + 1);
+  char counter[24];
+  const auto end = std::to_chars(counter, counter + sizeof counter, counter_.fetch_add(1) + 1).ptr;
+  std::string id;
+  id.reserve(bundle_version.size() + nonce_.size() + 2 + static_cast<std::size_t>(end - counter));
+  id.append(bundle_version).append(1, '-').append(nonce_).append(1, '-').append(counter, end);
+  return id;
 }
 
 Decision DecisionEngine::decide(const DecisionRequest& request) {
@@ -237,7 +243,8 @@ Decision DecisionEngine::decide(const DecisionRequest& request) {
   const auto& category = found->second;
   const auto& policy = category.bundle->policy;
   const auto& eligible = eligible_arms(category, request);
-  auto context = encode_context(category.bundle->priors.schema, request.context);
+  thread_local EncodedContext context;  // reused: its buffers keep their capacity
+  category.encoder.encode(request.context, context);
 
   const auto budget =
       std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(policy.latency_budget_ms));
@@ -257,11 +264,11 @@ Decision DecisionEngine::decide(const DecisionRequest& request) {
 
   if (sink_) {
     sink_->impression({found->first, decision.bundle_version, decision.id, decision.arm, decision.arm_id,
-                       request.product, request.placement, decision.propensity, &context.features, decision.fallback});
+                       request.product, request.placement, decision.propensity, context.features, decision.fallback});
   }
   const bool learning = policy.online_learning;
   pending_.add(decision.id, {found->first, decision.bundle_version, learning ? category.learner : nullptr, decision.arm,
-                             learning ? std::move(context.vector) : std::vector<double>{}});
+                             learning ? context.vector : std::vector<double>{}});
   return decision;
 }
 

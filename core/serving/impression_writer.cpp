@@ -7,20 +7,39 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "core/serving/json_text.h"
+
 namespace backdrop::serving {
 namespace {
 
-// ISO 8601 UTC with milliseconds.
-std::string now_utc() {
+// Appends the time as ISO 8601 UTC with milliseconds, a JSON string. The date and time up to the
+// second are formatted once a second per thread.
+void append_now_utc(std::string& out) {
+  thread_local std::time_t formatted_second = -1;
+  thread_local char second_text[64];
   const auto now = std::chrono::system_clock::now();
   const auto time = std::chrono::system_clock::to_time_t(now);
   const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm utc{};
-  gmtime_r(&time, &utc);
-  char text[80];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
-  return text;
+  if (time != formatted_second) {
+    std::tm utc{};
+    gmtime_r(&time, &utc);
+    std::snprintf(second_text, sizeof second_text, "%04d-%02d-%02dT%02d:%02d:%02d", utc.tm_year + 1900,
+                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+    formatted_second = time;
+  }
+  char millis_text[8];
+  std::snprintf(millis_text, sizeof millis_text, ".%03dZ", static_cast<int>(millis));
+  out += '"';
+  out += second_text;
+  out += millis_text;
+  out += '"';
+}
+
+// The line being written, per thread, so that its capacity is reused.
+std::string& thread_line() {
+  thread_local std::string line;
+  line.clear();
+  return line;
 }
 
 }  // namespace
@@ -57,36 +76,64 @@ std::filesystem::path ImpressionWriter::file_of(std::string_view category) const
   return folder_ / log_file_name(category);
 }
 
+// The keys in dump()'s order (sorted), the features last, as the loader and people expect.
 void ImpressionWriter::impression(const ImpressionRecord& record) {
-  nlohmann::json line{{"event", "impression"},
-                      {"decision", record.decision},
-                      {"arm", record.arm},
-                      {"position", 0},
-                      {"propensity", record.propensity},
-                      {"category", record.category},
-                      {"bundle", record.bundle_version},
-                      {"arm_id", record.arm_id},
-                      {"product", record.product},
-                      {"placement", record.placement},
-                      {"time", now_utc()}};
-  if (record.fallback) line["fallback"] = true;
-  // The features go in last, dumped in place rather than copied into `line`.
-  auto text = line.dump();
-  text.pop_back();
-  text += ",\"features\":";
-  text += record.features ? record.features->dump() : "{}";
-  text += '}';
-  append(record.category, std::move(text));
+  auto& line = thread_line();
+  line += '{';
+  append_json_key(line, "arm");
+  append_json_number(line, static_cast<long long>(record.arm));
+  line += ',';
+  append_json_key(line, "arm_id");
+  append_json_string(line, record.arm_id);
+  line += ',';
+  append_json_key(line, "bundle");
+  append_json_string(line, record.bundle_version);
+  line += ',';
+  append_json_key(line, "category");
+  append_json_string(line, record.category);
+  line += ',';
+  append_json_key(line, "decision");
+  append_json_string(line, record.decision);
+  line += ",\"event\":\"impression\",";
+  if (record.fallback) line += "\"fallback\":true,";
+  append_json_key(line, "placement");
+  append_json_string(line, record.placement);
+  line += ",\"position\":0,";
+  append_json_key(line, "product");
+  append_json_string(line, record.product);
+  line += ',';
+  append_json_key(line, "propensity");
+  append_json_number(line, record.propensity);
+  line += ',';
+  append_json_key(line, "time");
+  append_now_utc(line);
+  line += ',';
+  append_json_key(line, "features");
+  if (record.features) {
+    append_json(line, *record.features);
+  } else {
+    line += "{}";
+  }
+  line += "}\n";
+  append(record.category, line);
 }
 
 void ImpressionWriter::click(std::string_view category, std::string_view decision) {
-  const nlohmann::json line{
-      {"event", "click"}, {"decision", decision}, {"position", 0}, {"category", category}, {"time", now_utc()}};
-  append(category, line.dump());
+  auto& line = thread_line();
+  line += '{';
+  append_json_key(line, "category");
+  append_json_string(line, category);
+  line += ',';
+  append_json_key(line, "decision");
+  append_json_string(line, decision);
+  line += ",\"event\":\"click\",\"position\":0,";
+  append_json_key(line, "time");
+  append_now_utc(line);
+  line += "}\n";
+  append(category, line);
 }
 
-void ImpressionWriter::append(std::string_view category, std::string line) {
-  line += '\n';
+void ImpressionWriter::append(std::string_view category, std::string_view line) {
   std::lock_guard lock(buffer_mutex_);
   auto found = buffers_.find(category);
   if (found == buffers_.end()) found = buffers_.emplace(std::string(category), std::string()).first;

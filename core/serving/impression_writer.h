@@ -43,7 +43,8 @@ class ImpressionWriter final : public ImpressionSink {
   std::filesystem::path file_of(std::string_view category) const;
 
  private:
-  void append(std::string_view category, std::string line);
+  // `line` ends with its newline.
+  void append(std::string_view category, std::string_view line);
   void run_flusher();
 
   std::filesystem::path folder_;

@@ -15,6 +15,7 @@
 #include "core/serving/bundle_watcher.h"
 #include "core/serving/decision_engine.h"
 #include "core/serving/impression_writer.h"
+#include "core/serving/json_text.h"
 #include "core/serving/pending_decisions.h"
 #include "core/serving/request_context.h"
 #include "core/serving/serving_metrics.h"
@@ -118,7 +119,7 @@ class ServingPartsTest : public QObject {
       QCOMPARE(log.feedback.reward[i], clicked[i]);
     }
     // The logged features encode to the vector the engine decided with.
-    const auto first = encode_context(priors.schema, synthetic_context(priors.schema, 100)).vector;
+    const auto first = encode_context(priors.schema, synthetic_context(priors.schema, 100));
     for (int column = 0; column < priors.schema.dimension(); ++column) {
       QCOMPARE(log.feedback.context(0, column), first[static_cast<std::size_t>(column)]);
     }
@@ -132,6 +133,65 @@ class ServingPartsTest : public QObject {
   void armScoresAreTheLinUcbScoresOfSparseContexts() { check_scores_match_the_policy(40, 3); }
 
   void armScoresAreTheLinUcbScoresOfDenseContexts() { check_scores_match_the_policy(13, 13); }
+
+  void jsonTextIsWhatDumpWrites() {
+    for (const std::string text : {"plain", "with \"quotes\" and \\", "tab\tnew\nline", "caf\u00e9 \u2603", ""}) {
+      std::string out;
+      append_json_string(out, text);
+      QCOMPARE(out, nlohmann::json(text).dump());
+    }
+    for (const double number : {0.0, 0.9625, 1.0, 1.0 / 3.0, 1e-7, 123456789.0}) {
+      std::string out;
+      append_json_number(out, number);
+      QCOMPARE(out, nlohmann::json(number).dump());
+    }
+    std::string out;
+    append_json_number(out, -42LL);
+    QCOMPARE(out, std::string("-42"));
+  }
+
+  // Every field as nlohmann::json would have written the line (the time aside), extra request
+  // features left out, odd characters escaped.
+  void impressionLinesAreTheJsonOfTheirRecord() {
+    QTemporaryDir folder;
+    const fs::path logs = folder.filePath("logs").toStdString();
+    const nlohmann::json features{{"user", {{"f0", 0.5}, {"tag", "a\"b"}}}};
+    {
+      ImpressionWriter writer(logs, std::chrono::milliseconds(1000));
+      writer.impression({"sh\"oes", "v1", "v1-x-1", 2, "p3", "sku-\u00e9", "home", 0.9625, &features, true});
+      writer.click("sh\"oes", "v1-x-1");
+    }
+    std::ifstream in(logs / log_file_name("sh\"oes"));
+    std::string impression, click;
+    QVERIFY(std::getline(in, impression) && std::getline(in, click));
+    auto line = nlohmann::json::parse(impression);
+    QVERIFY(line["time"].is_string() && line["time"].get<std::string>().size() == 24);
+    nlohmann::json expected{{"arm", 2},         {"arm_id", "p3"},         {"bundle", "v1"},
+                            {"category", "sh\"oes"}, {"decision", "v1-x-1"}, {"event", "impression"},
+                            {"fallback", true}, {"placement", "home"},    {"position", 0},
+                            {"product", "sku-\u00e9"}, {"propensity", 0.9625}, {"time", line["time"]}};
+    auto text = expected.dump();
+    text.pop_back();
+    QCOMPARE(impression, text + ",\"features\":" + features.dump() + "}");
+    line = nlohmann::json::parse(click);
+    expected = {{"category", "sh\"oes"}, {"decision", "v1-x-1"}, {"event", "click"}, {"position", 0}, {"time", line["time"]}};
+    QCOMPARE(click, expected.dump());
+  }
+
+  void aContextWithExtraFeaturesLogsTheSchemasOnly() {
+    const auto schema = synthetic_schema(4);
+    auto context = synthetic_context(schema, 3);
+    EncodedContext encoded;
+    const ContextEncoder encoder(schema);
+    encoder.encode(context, encoded);
+    QVERIFY(encoded.features == &context);
+    const auto exact = context;
+    context["user"]["extra"] = "x";
+    context["device"] = nlohmann::json::object();
+    encoder.encode(context, encoded);
+    QCOMPARE(*encoded.features, exact);
+    QCOMPARE(encoded.vector, encode_context(schema, exact));
+  }
 
   void logFileNamesAreSafe() {
     QCOMPARE(log_file_name("Home & Garden"), std::string("Home___Garden.jsonl"));
