@@ -68,12 +68,35 @@ void ArmScores::scores(std::span<const double> context, std::span<double> out, S
       const double* block = a_inverse_[k]->data();
       const double* theta = theta_.data() + static_cast<std::ptrdiff_t>(k) * d;
       double m = 0.0, w = 0.0;
-      for (int p = 0; p < nnz; ++p) {
-        const double* row = block + static_cast<std::ptrdiff_t>(index[p]) * d;
-        double row_dot = 0.0;
-        for (int q = 0; q < nnz; ++q) row_dot += row[index[q]] * value[q];
+      const auto row_of = [&](int p) { return block + static_cast<std::ptrdiff_t>(index[p]) * d; };
+      const auto accumulate = [&](int p, double row_dot) {
         m += value[p] * theta[index[p]];
         w += value[p] * row_dot;
+      };
+      int p = 0;
+      // Four rows at a time: four independent sums in flight instead of one chain of additions,
+      // each summed in LinearArms' order, so the bits stay the same.
+      for (; p + 4 <= nnz; p += 4) {
+        const double *row0 = row_of(p), *row1 = row_of(p + 1), *row2 = row_of(p + 2), *row3 = row_of(p + 3);
+        double dot0 = 0.0, dot1 = 0.0, dot2 = 0.0, dot3 = 0.0;
+        for (int q = 0; q < nnz; ++q) {
+          const int column = index[q];
+          const double x = value[q];
+          dot0 += row0[column] * x;
+          dot1 += row1[column] * x;
+          dot2 += row2[column] * x;
+          dot3 += row3[column] * x;
+        }
+        accumulate(p, dot0);
+        accumulate(p + 1, dot1);
+        accumulate(p + 2, dot2);
+        accumulate(p + 3, dot3);
+      }
+      for (; p < nnz; ++p) {
+        const double* row = row_of(p);
+        double row_dot = 0.0;
+        for (int q = 0; q < nnz; ++q) row_dot += row[index[q]] * value[q];
+        accumulate(p, row_dot);
       }
       out[k] = score(m, w);
     }

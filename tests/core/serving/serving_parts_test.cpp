@@ -130,7 +130,7 @@ class ServingPartsTest : public QObject {
     QVERIFY(trained.arms[0].linear.pulls > 0);
   }
 
-  void armScoresAreTheLinUcbScoresOfSparseContexts() { check_scores_match_the_policy(40, 3); }
+  void armScoresAreTheLinUcbScoresOfSparseContexts() { check_scores_match_the_policy(40, 9); }
 
   void armScoresAreTheLinUcbScoresOfDenseContexts() { check_scores_match_the_policy(13, 13); }
 
