@@ -1,6 +1,7 @@
 #include "core/export/publisher.h"
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -24,8 +25,24 @@ std::string random_suffix() {
   return suffix;
 }
 
+constexpr std::size_t kMaxCurrentBytes = 256;
+// Staging folders older than this are left over from a publisher that died; younger ones may be
+// another publisher's work in progress.
+constexpr auto kStaleStagingAge = std::chrono::hours(1);
+
 fs::path versions_dir(const fs::path& target) {
   return target / "versions";
+}
+
+// Removes what publishers that were killed midway left in versions/.
+void remove_stale_staging(const fs::path& target) {
+  const auto now = fs::file_time_type::clock::now();
+  for (const auto& entry : fs::directory_iterator(versions_dir(target))) {
+    if (entry.path().filename().string().starts_with(".incoming-") &&
+        now - entry.last_write_time() > kStaleStagingAge) {
+      fs::remove_all(entry.path());
+    }
+  }
 }
 
 void run_step(const PublishOptions& options, const CancellationToken& cancel, const std::string& step) {
@@ -155,6 +172,7 @@ PublishResult publish(Project& project, const BundleOptions& options, const fs::
   try {
     if (publish_options.before_step) publish_options.before_step("prune");
     result.removed_versions = prune_versions(target, publish_options.keep_versions);
+    remove_stale_staging(target);
   } catch (const std::exception& failure) {
     result.prune_error = failure.what();
   }
@@ -188,8 +206,10 @@ std::optional<std::string> current_version(const fs::path& target) {
   const auto file = target / "CURRENT";
   if (!fs::exists(file)) return std::nullopt;
   std::ifstream in(file, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in && !in.eof()) throw BundleError(file.string() + ": cannot read");
+  if (!in) throw BundleError(file.string() + ": cannot read");
+  std::string text(kMaxCurrentBytes, '\0');  // a version name and a newline; more is not ours
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
   if (!is_valid_version_name(text))
     throw BundleError(file.string() + ": '" + text.substr(0, 80) + "' is not a version name");

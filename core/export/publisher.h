@@ -10,7 +10,8 @@
 // the content is), syncs it to disk, verifies it with load_bundle(), renames it to
 // versions/<version> and only then replaces CURRENT atomically (CURRENT.tmp-<random>, fsync,
 // rename). A failure or cancellation at any step leaves CURRENT and the serving version as they
-// were and removes what it wrote. One publisher at a time per target: nothing locks it.
+// were and removes what it wrote; staging folders of publishers that were killed are removed by a
+// later publish once they are an hour old. One publisher at a time per target: nothing locks it.
 
 #include <filesystem>
 #include <functional>

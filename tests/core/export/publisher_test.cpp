@@ -128,6 +128,16 @@ class PublisherTest : public QObject {
     QVERIFY(leftovers(target).empty());
     QCOMPARE(project.exports().list().size(), std::size_t{1});
 
+    // What a killed publisher left: removed by the next publish once it is an hour old.
+    const auto stale = target / "versions/.incoming-killed", recent = target / "versions/.incoming-running";
+    std::filesystem::create_directories(stale / "images");
+    std::filesystem::create_directories(recent);
+    std::filesystem::last_write_time(stale, std::filesystem::file_time_type::clock::now() - std::chrono::hours(2));
+    publish(project, at_quality(30), target);
+    QVERIFY(!std::filesystem::exists(stale));
+    QVERIFY(std::filesystem::exists(recent));
+    std::filesystem::remove(recent);
+
     // A target that cannot hold folders.
     test::write_text(dir / "file", "a file, not a folder");
     QVERIFY_THROWS_EXCEPTION(BundleError, publish(project, {}, dir / "file" / "target"));
