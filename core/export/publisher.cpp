@@ -115,8 +115,15 @@ bool activate(const fs::path& target, const fs::path& staging, const fs::path& s
     return false;
   }
   fs::rename(staging, folder);
-  fs::rename(staging_tar, folder.string() + ".tar");
-  sync_file(versions_dir(target));
+  try {
+    fs::rename(staging_tar, folder.string() + ".tar");
+    sync_file(versions_dir(target));
+  } catch (...) {  // publish() removes only what activate() reports as created
+    std::error_code ignored;
+    fs::remove_all(folder, ignored);
+    fs::remove(folder.string() + ".tar", ignored);
+    throw;
+  }
   return true;
 }
 
