@@ -29,8 +29,11 @@ namespace backdrop::serve {
 struct HttpSettings {
   std::size_t max_body_bytes = std::size_t{64} * 1024;
   // Worker threads. cpp-httplib keeps a connection on one thread while it is kept alive, so this
-  // is also the number of connections served at the same time.
-  int threads = 16;
+  // is the number of connections served at the same time: a connection beyond it waits until one
+  // closes (an idle kept-alive one after 5 s). The count is sized for clients' connection pools
+  // (load balancers, wrk), not for the cores: a thread waiting on its socket costs no CPU and
+  // little memory, and only as many run at once as there are requests in flight.
+  int threads = 64;
 };
 
 // Routes, limits, error and exception handlers, and request counting.

@@ -4,7 +4,7 @@
 // request rate with wrk's per-request delay, during which a new bundle is published to check that
 // the switch costs no errors. Prints p50/p99 and req/s of every run with the load average.
 //
-//   bench_serve_decide [--duration 10] [--connections 1,2,4,8,16] [--rate 5000] [--server-threads 32]
+//   bench_serve_decide [--duration 10] [--connections 1,2,4,8,16] [--rate 5000] [--server-threads 64]
 //                      [--wrk-threads 2] [--serve PATH] [--work DIR] [--in-process-only]
 
 #include <signal.h>
@@ -41,7 +41,7 @@ struct Options {
   int duration_s = 10;
   std::vector<int> connections{1, 2, 4, 8, 16};
   int rate = 5000;
-  int server_threads = 32;
+  int server_threads = 64;  // backdrop-serve's default
   int wrk_threads = 2;
   std::string serve = BACKDROP_SERVE_EXECUTABLE;
   std::string work;
