@@ -13,6 +13,7 @@
 #include "core/backgrounds/background_variants.h"
 #include "core/imaging/compositing.h"
 #include "core/imaging/png_text.h"
+#include "support/fixture_diffusers_folder.h"
 #include "support/test_data.h"
 
 using namespace backdrop;
@@ -35,38 +36,6 @@ std::vector<Product> small_catalogue(const fs::path& dir) {
   write_product_photo(dir / "jar.png", cv::Scalar(160, 90, 40));
   return {{"bottle", "beauty", "Amber perfume bottle", dir / "bottle.png", 2},
           {"jar", "kitchen", "Blue storage jar", dir / "jar.png", 3}};
-}
-
-// Copies a fixture file into the diffusers layout.
-void copy_fixture(const std::string& name, const fs::path& target) {
-  fs::create_directories(target.parent_path());
-  fs::copy_file(test::diffusion_fixtures() / name, target, fs::copy_options::overwrite_existing);
-}
-
-// The fixture models as a diffusers folder (9-channel inpainting UNet) and a ControlNet folder.
-fs::path fixture_diffusers_folder(const fs::path& root) {
-  fs::create_directories(root);
-  std::ofstream(root / "model_index.json") << R"({"_class_name": "StableDiffusionInpaintPipeline",
-    "scheduler": ["diffusers", "DDIMScheduler"], "text_encoder": ["transformers", "CLIPTextModel"],
-    "tokenizer": ["transformers", "CLIPTokenizer"], "unet": ["diffusers", "UNet2DConditionModel"],
-    "vae": ["diffusers", "AutoencoderKL"]})";
-  copy_fixture("unet_inpaint_config.json", root / "unet" / "config.json");
-  copy_fixture("unet_inpaint.safetensors", root / "unet" / "diffusion_pytorch_model.safetensors");
-  copy_fixture("vae_config.json", root / "vae" / "config.json");
-  copy_fixture("vae.safetensors", root / "vae" / "diffusion_pytorch_model.safetensors");
-  copy_fixture("controlnet_config.json", root / "controlnet" / "config.json");
-  copy_fixture("controlnet.safetensors", root / "controlnet" / "diffusion_pytorch_model.safetensors");
-  copy_fixture("text_encoder_config.json", root / "text_encoder" / "config.json");
-  copy_fixture("text_encoder.safetensors", root / "text_encoder" / "model.safetensors");
-  for (const std::string file : {"vocab.json", "merges.txt", "tokenizer_config.json"}) {
-    copy_fixture("clip_vocab/" + file, root / "tokenizer" / file);
-  }
-  auto scheduler = nlohmann::json::parse(std::ifstream(test::diffusion_fixtures() / "pipeline_config.json"))
-                       .at("scheduler_config");
-  scheduler["_class_name"] = "DDIMScheduler";  // as the fixture README says
-  fs::create_directories(root / "scheduler");
-  std::ofstream(root / "scheduler" / "scheduler_config.json") << scheduler.dump();
-  return root;
 }
 
 VariantOptions small_run(const fs::path& out) {
@@ -144,8 +113,8 @@ class BackgroundVariantsTest : public QObject {
     options.colours = {"none", "#3a5f8c"};
     options.seeds = {5};
     DiffusionSettings settings;
-    settings.model = fixture_diffusers_folder(dir / "model");
-    settings.controlnet = dir / "model" / "controlnet";
+    settings.model = test::fixture_diffusers_folder(dir / "model");
+    settings.controlnet = test::fixture_controlnet_folder(settings.model);
     settings.steps = 4;
     const auto generator = make_diffusion_generator(settings);
     QVERIFY(generator->uses_diffusion());
