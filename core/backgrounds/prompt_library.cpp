@@ -1,12 +1,13 @@
 #include "core/backgrounds/prompt_library.h"
 
-#include <cstdlib>
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
+
+#include "core/common/data_files.h"
 
 namespace backdrop::backgrounds {
 namespace {
@@ -83,15 +84,7 @@ PromptLibrary load_prompt_library(const std::filesystem::path& path) {
 }
 
 std::optional<std::filesystem::path> find_default_prompt_library() {
-  if (const char* configured = std::getenv("BACKDROP_PROMPTS"); configured != nullptr && *configured != '\0') {
-    return std::filesystem::path(configured);
-  }
-  std::error_code error;
-  const auto executable = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (error) return std::nullopt;
-  const auto candidate = executable.parent_path().parent_path() / "share" / "backdrop" / "prompts" / "default.json";
-  if (std::filesystem::is_regular_file(candidate)) return candidate;
-  return std::nullopt;
+  return find_data_file("prompts/default.json", "BACKDROP_PROMPTS");
 }
 
 std::string fill_prompt(const std::string& text, const PromptValues& values) {

@@ -32,7 +32,8 @@ struct PromptLibrary {
 PromptLibrary parse_prompt_library(const std::string& json_text, const std::string& source);
 PromptLibrary load_prompt_library(const std::filesystem::path& path);
 
-// $BACKDROP_PROMPTS, else share/backdrop/prompts/default.json beside the executable's bin/ folder.
+// $BACKDROP_PROMPTS, else prompts/default.json in Backdrop's data folder (core/common/data_files.h:
+// $BACKDROP_DATA_DIR or share/backdrop beside the program's bin/ folder).
 std::optional<std::filesystem::path> find_default_prompt_library();
 
 struct PromptValues {

@@ -1,11 +1,11 @@
 #include "core/imaging/layout_rules.h"
 
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/data_files.h"
 #include "core/imaging/image_error.h"
 
 namespace backdrop::imaging {
@@ -79,15 +79,7 @@ LayoutRules load_layout_rules(const std::filesystem::path& path) {
 }
 
 std::optional<std::filesystem::path> find_default_layout_rules() {
-  if (const char* configured = std::getenv("BACKDROP_LAYOUTS"); configured != nullptr && *configured != '\0') {
-    return std::filesystem::path(configured);
-  }
-  std::error_code error;
-  const auto executable = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (error) return std::nullopt;
-  const auto candidate = executable.parent_path().parent_path() / "share" / "backdrop" / "layouts" / "default.json";
-  if (std::filesystem::is_regular_file(candidate)) return candidate;
-  return std::nullopt;
+  return find_data_file("layouts/default.json", "BACKDROP_LAYOUTS");
 }
 
 }  // namespace backdrop::imaging

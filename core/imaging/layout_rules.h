@@ -32,8 +32,9 @@ struct LayoutRules {
 LayoutRules parse_layout_rules(const std::string& json_text, const std::string& source);
 LayoutRules load_layout_rules(const std::filesystem::path& path);
 
-// Where the installed rules are: $BACKDROP_LAYOUTS, else share/backdrop/layouts/default.json
-// beside the running executable's bin/ folder. Empty when neither exists.
+// Where the installed rules are: $BACKDROP_LAYOUTS, else layouts/default.json in Backdrop's data
+// folder (core/common/data_files.h: $BACKDROP_DATA_DIR or share/backdrop beside the program's bin/).
+// Empty when none exists.
 std::optional<std::filesystem::path> find_default_layout_rules();
 
 }  // namespace backdrop::imaging
