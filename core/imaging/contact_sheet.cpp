@@ -10,6 +10,8 @@ namespace {
 constexpr int kCellWidth = 180;
 constexpr int kCellHeight = 150;
 constexpr int kLabelWidth = 220;
+constexpr int kLabelMargin = 8;
+constexpr double kStatusSize = 0.4;
 constexpr int kHeaderHeight = 28;
 constexpr int kGap = 6;
 const cv::Scalar kSheetColour(48, 48, 48);
@@ -32,16 +34,56 @@ void put_text(cv::Mat& sheet, const std::string& text, cv::Point at, const cv::S
   cv::putText(sheet, text, at, cv::FONT_HERSHEY_SIMPLEX, size, colour, 1, cv::LINE_AA);
 }
 
-// Splits long status lines (error messages) over a few lines of the label column.
-std::vector<std::string> wrap(const std::string& text, size_t width, size_t max_lines) {
-  std::vector<std::string> lines;
-  for (size_t start = 0; start < text.size() && lines.size() < max_lines; start += width) {
-    lines.push_back(text.substr(start, width));
-  }
-  return lines;
+int text_width(const std::string& text, double size) {
+  int baseline = 0;
+  return cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, size, 1, &baseline).width;
+}
+
+// The longest head of `word` that fits `width` pixels, preferring a cut after '_', '-' or '/'
+// (paths and ids in error messages); at least one character so that wrapping always advances.
+size_t fitting_prefix(const std::string& word, int width, double size) {
+  size_t fits = 1;
+  while (fits < word.size() && text_width(word.substr(0, fits + 1), size) <= width) ++fits;
+  if (fits == word.size()) return fits;
+  const auto cut = word.find_last_of("_-/", fits - 1);
+  return cut != std::string::npos && cut > 0 ? cut + 1 : fits;
 }
 
 }  // namespace
+
+std::vector<std::string> wrap_label(const std::string& text, int width, double size, size_t max_lines) {
+  if (max_lines == 0) return {};
+  std::vector<std::string> words;
+  for (size_t start = 0; start < text.size();) {
+    const auto end = std::min(text.find(' ', start), text.size());
+    if (end > start) words.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  std::vector<std::string> lines;
+  std::string line;
+  for (size_t i = 0; i < words.size();) {
+    const std::string joined = line.empty() ? words[i] : line + " " + words[i];
+    if (text_width(joined, size) <= width) {
+      line = joined;
+      ++i;
+    } else if (!line.empty()) {
+      lines.push_back(std::move(line));
+      line.clear();
+    } else {  // one word wider than the line
+      const auto head = fitting_prefix(words[i], width, size);
+      lines.push_back(words[i].substr(0, head));
+      words[i].erase(0, head);
+    }
+  }
+  if (!line.empty()) lines.push_back(std::move(line));
+  if (lines.size() > max_lines) {
+    lines.resize(max_lines);
+    auto& last = lines.back();
+    while (!last.empty() && text_width(last + "...", size) > width) last.pop_back();
+    last += "...";
+  }
+  return lines;
+}
 
 cv::Mat contact_sheet_thumbnail(const cv::Mat& image) { return fit_into_cell(image); }
 
@@ -70,10 +112,11 @@ cv::Mat render_contact_sheet(const std::vector<ContactSheetRow>& rows, const std
   for (size_t r = 0; r < rows.size(); ++r) {
     const auto& row = rows[r];
     const int top = kHeaderHeight + int(r) * (kCellHeight + kGap);
-    put_text(sheet, row.title, cv::Point(8, top + 22), kTextColour, 0.5);
+    put_text(sheet, row.title, cv::Point(kLabelMargin, top + 22), kTextColour, 0.5);
     int line = 0;
-    for (const auto& text : wrap(row.status, 30, 6)) {
-      put_text(sheet, text, cv::Point(8, top + 46 + 18 * line++), row.failed ? kFailureColour : kTextColour, 0.4);
+    for (const auto& text : wrap_label(row.status, kLabelWidth - 2 * kLabelMargin, kStatusSize, 6)) {
+      put_text(sheet, text, cv::Point(kLabelMargin, top + 46 + 18 * line++), row.failed ? kFailureColour : kTextColour,
+               kStatusSize);
     }
     const int left = kLabelWidth + kGap;
     (row.photo.empty() ? fit_into_cell({}) : row.photo).copyTo(sheet(cv::Rect(left, top, kCellWidth, kCellHeight)));

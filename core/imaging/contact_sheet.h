@@ -18,6 +18,12 @@ struct ContactSheetRow {
   std::vector<cv::Mat> placements;  // CV_8UC3 thumbnails, one per column (may be fewer)
 };
 
+// Splits a label (a status or error message) over at most `max_lines` lines of at most `width`
+// pixels in the sheet's font at `size`: between words, so that numbers such as "0.98" stay whole;
+// a word wider than a line is cut, after '_', '-' or '/' where it can be; the last line ends with
+// "..." when text is left over.
+std::vector<std::string> wrap_label(const std::string& text, int width, double size, size_t max_lines);
+
 // The thumbnail the sheet shows for `image`, small enough to keep many rows in memory.
 cv::Mat contact_sheet_thumbnail(const cv::Mat& image);
 
