@@ -69,22 +69,13 @@ void answer(httplib::Response& response, Handle&& handle) {
 std::string decision_text(const serving::Decision& decision) {
   std::string text;
   text.reserve(160 + decision.image.size() + decision.id.size());
-  text += '{';
-  serving::append_json_key(text, "arm");
-  serving::append_json_string(text, decision.arm_id);
-  text += ',';
-  serving::append_json_key(text, "bundle");
-  serving::append_json_string(text, decision.bundle_version);
-  text += ',';
-  serving::append_json_key(text, "decision");
-  serving::append_json_string(text, decision.id);
-  text += ',';
-  serving::append_json_key(text, "image");
-  serving::append_json_string(text, decision.image);
-  text += ',';
-  serving::append_json_key(text, "propensity");
-  serving::append_json_number(text, decision.propensity);
-  text += '}';
+  serving::JsonObjectText(text)
+      .string("arm", decision.arm_id)
+      .string("bundle", decision.bundle_version)
+      .string("decision", decision.id)
+      .string("image", decision.image)
+      .number("propensity", decision.propensity)
+      .close();
   return text;
 }
 

@@ -12,9 +12,9 @@
 namespace backdrop::serving {
 namespace {
 
-// Appends the time as ISO 8601 UTC with milliseconds, a JSON string. The date and time up to the
-// second are formatted once a second per thread.
-void append_now_utc(std::string& out) {
+// The time as ISO 8601 UTC with milliseconds, a JSON string, in a per-thread buffer. The date and
+// time up to the second are formatted once a second per thread.
+std::string_view now_utc_json() {
   thread_local std::time_t formatted_second = -1;
   thread_local char second_text[64];
   const auto now = std::chrono::system_clock::now();
@@ -27,12 +27,11 @@ void append_now_utc(std::string& out) {
                   utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
     formatted_second = time;
   }
+  thread_local std::string text;
   char millis_text[8];
   std::snprintf(millis_text, sizeof millis_text, ".%03dZ", static_cast<int>(millis));
-  out += '"';
-  out += second_text;
-  out += millis_text;
-  out += '"';
+  text.assign(1, '"').append(second_text).append(millis_text).append(1, '"');
+  return text;
 }
 
 // The line being written, per thread, so that its capacity is reused.
@@ -79,57 +78,39 @@ std::filesystem::path ImpressionWriter::file_of(std::string_view category) const
 // The keys in dump()'s order (sorted), the features last, as the loader and people expect.
 void ImpressionWriter::impression(const ImpressionRecord& record) {
   auto& line = thread_line();
-  line += '{';
-  append_json_key(line, "arm");
-  append_json_number(line, static_cast<long long>(record.arm));
-  line += ',';
-  append_json_key(line, "arm_id");
-  append_json_string(line, record.arm_id);
-  line += ',';
-  append_json_key(line, "bundle");
-  append_json_string(line, record.bundle_version);
-  line += ',';
-  append_json_key(line, "category");
-  append_json_string(line, record.category);
-  line += ',';
-  append_json_key(line, "decision");
-  append_json_string(line, record.decision);
-  line += ",\"event\":\"impression\",";
-  if (record.fallback) line += "\"fallback\":true,";
-  append_json_key(line, "placement");
-  append_json_string(line, record.placement);
-  line += ",\"position\":0,";
-  append_json_key(line, "product");
-  append_json_string(line, record.product);
-  line += ',';
-  append_json_key(line, "propensity");
-  append_json_number(line, record.propensity);
-  line += ',';
-  append_json_key(line, "time");
-  append_now_utc(line);
-  line += ',';
-  append_json_key(line, "features");
+  JsonObjectText object(line);
+  object.integer("arm", record.arm)
+      .string("arm_id", record.arm_id)
+      .string("bundle", record.bundle_version)
+      .string("category", record.category)
+      .string("decision", record.decision)
+      .string("event", "impression");
+  if (record.fallback) object.boolean("fallback", true);
+  object.string("placement", record.placement)
+      .integer("position", 0)
+      .string("product", record.product)
+      .number("propensity", record.propensity)
+      .raw("time", now_utc_json());
   if (record.features) {
-    append_json(line, *record.features);
+    object.value("features", *record.features);
   } else {
-    line += "{}";
+    object.raw("features", "{}");
   }
-  line += "}\n";
+  object.close();
+  line += '\n';
   append(record.category, line);
 }
 
 void ImpressionWriter::click(std::string_view category, std::string_view decision) {
   auto& line = thread_line();
-  line += '{';
-  append_json_key(line, "category");
-  append_json_string(line, category);
-  line += ',';
-  append_json_key(line, "decision");
-  append_json_string(line, decision);
-  line += ",\"event\":\"click\",\"position\":0,";
-  append_json_key(line, "time");
-  append_now_utc(line);
-  line += "}\n";
+  JsonObjectText(line)
+      .string("category", category)
+      .string("decision", decision)
+      .string("event", "click")
+      .integer("position", 0)
+      .raw("time", now_utc_json())
+      .close();
+  line += '\n';
   append(category, line);
 }
 

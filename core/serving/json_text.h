@@ -18,11 +18,49 @@ void append_json_string(std::string& out, std::string_view text);
 void append_json_number(std::string& out, double value);
 void append_json_number(std::string& out, long long value);
 
-// Appends "<key>": with `key` a plain name (no characters to escape).
-inline void append_json_key(std::string& out, std::string_view key) {
-  out += '"';
-  out += key;
-  out += "\":";
-}
+// Writes one JSON object into `out`, field by field, in the order given (dump() sorts its keys:
+// callers list them sorted to write what dump() writes). Keys are plain names, not escaped.
+class JsonObjectText {
+ public:
+  explicit JsonObjectText(std::string& out) : out_(out) { out_ += '{'; }
+  JsonObjectText& string(std::string_view key, std::string_view value) {
+    append_json_string(field(key), value);
+    return *this;
+  }
+  JsonObjectText& number(std::string_view key, double value) {
+    append_json_number(field(key), value);
+    return *this;
+  }
+  JsonObjectText& integer(std::string_view key, long long value) {
+    append_json_number(field(key), value);
+    return *this;
+  }
+  JsonObjectText& boolean(std::string_view key, bool value) {
+    field(key) += value ? "true" : "false";
+    return *this;
+  }
+  JsonObjectText& value(std::string_view key, const nlohmann::json& value) {
+    append_json(field(key), value);
+    return *this;
+  }
+  // The value already written as JSON text.
+  JsonObjectText& raw(std::string_view key, std::string_view json_text) {
+    field(key) += json_text;
+    return *this;
+  }
+  void close() { out_ += '}'; }
+
+ private:
+  std::string& field(std::string_view key) {
+    out_ += first_ ? "\"" : ",\"";
+    first_ = false;
+    out_ += key;
+    out_ += "\":";
+    return out_;
+  }
+
+  std::string& out_;
+  bool first_ = true;
+};
 
 }  // namespace backdrop::serving
