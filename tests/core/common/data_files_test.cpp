@@ -9,6 +9,19 @@
 namespace fs = std::filesystem;
 using backdrop::find_data_file;
 
+namespace {
+
+// A data folder holding prompts/default.json, named by $BACKDROP_DATA_DIR.
+fs::path data_dir_with_prompts(const QTemporaryDir& folder) {
+  const fs::path root = folder.path().toStdString();
+  fs::create_directories(root / "prompts");
+  std::ofstream(root / "prompts" / "default.json") << "{}";
+  ::setenv("BACKDROP_DATA_DIR", root.c_str(), 1);
+  return root;
+}
+
+}  // namespace
+
 // The lookup order of Backdrop's data files: the file variable, then $BACKDROP_DATA_DIR, then the
 // share/backdrop folder beside the program (which the test program, in the build tree, lacks).
 class DataFilesTest : public QObject {
@@ -22,10 +35,7 @@ class DataFilesTest : public QObject {
 
   void dataDirectoryHoldsTheRelativePath() {
     QTemporaryDir folder;
-    const fs::path root = folder.path().toStdString();
-    fs::create_directories(root / "prompts");
-    std::ofstream(root / "prompts" / "default.json") << "{}";
-    ::setenv("BACKDROP_DATA_DIR", root.c_str(), 1);
+    const fs::path root = data_dir_with_prompts(folder);
 
     const auto found = find_data_file("prompts/default.json", "BACKDROP_TEST_FILE");
     QVERIFY(found.has_value());
@@ -35,10 +45,7 @@ class DataFilesTest : public QObject {
 
   void fileVariableWinsEvenWhenTheFileIsMissing() {
     QTemporaryDir folder;
-    const fs::path root = folder.path().toStdString();
-    fs::create_directories(root / "prompts");
-    std::ofstream(root / "prompts" / "default.json") << "{}";
-    ::setenv("BACKDROP_DATA_DIR", root.c_str(), 1);
+    data_dir_with_prompts(folder);
     ::setenv("BACKDROP_TEST_FILE", "/nonexistent/mine.json", 1);
 
     // Returned as given, so that reading it fails with the name the user set.
