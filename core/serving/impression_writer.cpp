@@ -123,12 +123,11 @@ void ImpressionWriter::append(std::string_view category, std::string_view line) 
 
 void ImpressionWriter::flush() {
   std::lock_guard file_lock(file_mutex_);
-  std::map<std::string, std::string, std::less<>> pending;
   {
     std::lock_guard lock(buffer_mutex_);
-    pending.swap(buffers_);
+    writing_.swap(buffers_);
   }
-  for (const auto& [category, lines] : pending) {
+  for (auto& [category, lines] : writing_) {
     if (lines.empty()) continue;
     auto found = files_.find(category);
     if (found == files_.end()) {
@@ -141,6 +140,7 @@ void ImpressionWriter::flush() {
       spdlog::error("{}: cannot write {} bytes of impressions", file_of(category).string(), lines.size());
       files_.erase(found);  // reopened on the next flush
     }
+    lines.clear();  // keeps its capacity for the next swap
   }
 }
 

@@ -50,10 +50,14 @@ class ImpressionWriter final : public ImpressionSink {
   std::filesystem::path folder_;
   std::chrono::milliseconds flush_interval_;
 
+  // Two sets of per-category buffers swapped on every flush: requests append to one while the
+  // other is written, and a buffer keeps its capacity across flushes, so that an append under
+  // buffer_mutex_ does not reallocate (and copy megabytes) once the traffic's size is reached.
   std::mutex buffer_mutex_;
   std::map<std::string, std::string, std::less<>> buffers_;  // category -> lines not yet written
 
   std::mutex file_mutex_;  // one writer at a time, so lines keep their order
+  std::map<std::string, std::string, std::less<>> writing_;  // guarded by file_mutex_
   std::map<std::string, std::ofstream, std::less<>> files_;
 
   std::mutex stop_mutex_;
