@@ -21,13 +21,18 @@
 #include "core/generation/jobs_sqlite_queue.h"
 #include "core/store/project.h"
 #include "ui/banner.h"
+#include "ui/generator_choice.h"
+#include "ui/generator_variant_renderer.h"
 #include "ui/product_files.h"
 #include "ui/project_session.h"
+#include "ui/scored_job_queue.h"
 #include "ui/studio_backdrop_renderer.h"
 #include "ui/studio_settings.h"
 
 namespace backdrop::ui {
 namespace {
+
+constexpr int64_t kUnitsPerVariant = 100;
 
 // A hand-fixed or prepared mask is a pixel input: its hash goes into the variant key, so fixing one
 // product's mask gives new variants for that product only.
@@ -37,37 +42,76 @@ void useProductMask(VariantInputs& inputs, const std::filesystem::path& cache) {
   inputs.mask.method = "file:" + QCryptographicHash::hash(mask.readAll(), QCryptographicHash::Sha256).toHex().left(16).toStdString();
 }
 
-// Runs on a worker thread with its own connections to the project file.
-QString runGeneration(const std::string& projectFile, const std::string& jobName, const QStringList& productIds,
-                      int seeds, int threads, std::atomic<int64_t>* done, std::atomic<int64_t>* total,
-                      const CancellationToken& cancel) {
-  auto project = Project::open(projectFile);
+// A queue run's parameters, taken on the GUI thread.
+struct RunRequest {
+  std::string projectFile;
+  std::string jobName;
+  QStringList productIds;
+  int seeds = 1;
+  int threads = 1;
+  GeneratorChoice generator;
+};
+
+GenerationSettings generationSettings(const RunRequest& request) {
+  GenerationSettings settings;
+  settings.seeds = request.seeds;
+  if (request.generator.diffusion) {
+    // Diffusion variants are other pixels than studio ones: the weights and steps enter their keys.
+    const auto& diffusion = request.generator.settings;
+    settings.steps = diffusion.steps;
+    settings.scheduler = diffusion.scheduler.empty() ? "model default" : diffusion.scheduler;
+    settings.guidance_scale = diffusion.guidance_scale;
+    settings.model_sha256 = weightsFingerprint(diffusion.model);
+    settings.controlnet_sha256 = weightsFingerprint(diffusion.controlnet);
+  }
+  return settings;
+}
+
+// Runs on a worker thread with its own connections to the project file. The diffusion models are
+// opened here, once per run, before anything is queued: weights that cannot be loaded fail the run
+// with the reason and leave the project as it was.
+QString runGeneration(const RunRequest& request, GenerationPanel::Counters& counters, const CancellationToken& cancel) {
+  std::unique_ptr<backgrounds::BackgroundGenerator> diffusion;
+  if (request.generator.diffusion) diffusion = openGenerator(request.generator);
+  auto project = Project::open(request.projectFile);
   const auto cache = project.cache_dir();
   std::map<std::string, std::string> categories;
-  for (const auto& product : project.products().list()) categories[product.external_id] = product.category;
-  GenerationSettings settings;
-  settings.seeds = seeds;
+  std::map<std::string, VariantProduct> products;
+  for (const auto& product : project.products().list()) {
+    categories[product.external_id] = product.category;
+    products[product.external_id] = {product.category, product.title};
+  }
   std::vector<VariantInputs> variants;
-  const std::set<QString> wanted(productIds.begin(), productIds.end());
-  for (auto& inputs : plan_variants(project, settings)) {
+  const std::set<QString> wanted(request.productIds.begin(), request.productIds.end());
+  for (auto& inputs : plan_variants(project, generationSettings(request))) {
     if (!wanted.empty() && !wanted.contains(QString::fromStdString(inputs.product_id))) continue;
     useProductMask(inputs, cache);
     variants.push_back(std::move(inputs));
   }
-  SqliteJobQueue queue(projectFile, jobName);
+  SqliteJobQueue jobs(request.projectFile, request.jobName);
+  ScoredJobQueue queue(jobs, project, CacheStore(cache));
   queue.submit(variants);
   queue.set_state(JobState::active);
-  StudioBackdropRenderer renderer(cache, categories);
   JobRunOptions options;
-  options.threads = threads;
-  const auto summary = run_job(queue, renderer, CacheStore(cache), options,
-                               [done, total](const Progress& progress) {
-                                 done->store(progress.done);
-                                 total->store(progress.total);
+  options.threads = request.threads;
+  std::unique_ptr<VariantRenderer> renderer;
+  if (diffusion) {
+    renderer = std::make_unique<GeneratorVariantRenderer>(*diffusion, cache, products, [&counters](int64_t step, int64_t total) {
+      counters.steps.store(total);
+      counters.step.store(step);
+    });
+    options.threads = 1;  // one generator paints one variant at a time; torch uses the cores within it
+  } else {
+    renderer = std::make_unique<StudioBackdropRenderer>(cache, categories);
+  }
+  const auto summary = run_job(queue, *renderer, CacheStore(cache), options,
+                               [&counters](const Progress& progress) {
+                                 counters.done.store(progress.done);
+                                 counters.total.store(progress.total);
                                },
                                cancel);
-  done->store(summary.progress.done + summary.progress.failed);
-  total->store(summary.progress.total());
+  counters.done.store(summary.progress.done + summary.progress.failed);
+  counters.total.store(summary.progress.total());
   return QObject::tr("%1: %2 rendered, %3 reused, %4 failed")
       .arg(QString::fromStdString(to_string(summary.outcome)))
       .arg(summary.rendered)
@@ -97,6 +141,7 @@ GenerationPanel::GenerationPanel(ProjectSession& session, QWidget* parent) : QWi
   overall_->setValue(0);
   eta_ = new QLabel(tr("No job running."));
   eta_->setObjectName("generationEta");
+  eta_->setWordWrap(true);  // a failed run's reason can be long
   jobs_ = new QTableWidget(0, 3);
   jobs_->setObjectName("jobTable");
   jobs_->setHorizontalHeaderLabels({tr("Job"), tr("Progress"), tr("State")});
@@ -169,17 +214,19 @@ void GenerationPanel::launch() {
   lastDone_ = 0;
   elapsed_.start();
   const StudioSettings settings = StudioSettings::load();
-  const int threads = settings.threads > 0 ? settings.threads : std::max(1, QThread::idealThreadCount());
-  const std::string file = session_.file().toStdString();
-  const std::string job = jobName_.toStdString();
-  const int seeds = seeds_->value();
-  const QStringList productIds = productIds_;
+  RunRequest request;
+  request.projectFile = session_.file().toStdString();
+  request.jobName = jobName_.toStdString();
+  request.productIds = productIds_;
+  request.seeds = seeds_->value();
+  request.threads = settings.threads > 0 ? settings.threads : std::max(1, QThread::idealThreadCount());
+  request.generator = generatorChoice(settings);
   auto counters = counters_;
   const CancellationToken cancel = cancel_;
-  // `counters` is captured by value, so the worker's counters outlive a restarted panel state.
-  watcher_.setFuture(QtConcurrent::run([=]() -> QString {
+  // `counters` is shared, so the worker's counters outlive a restarted panel state.
+  watcher_.setFuture(QtConcurrent::run([request, counters, cancel]() -> QString {
     try {
-      return runGeneration(file, job, productIds, seeds, threads, &counters->done, &counters->total, cancel);
+      return runGeneration(request, *counters, cancel);
     } catch (const std::exception& error) {
       return tr("failed: %1").arg(QString::fromStdString(error.what()));
     }
@@ -208,15 +255,22 @@ void GenerationPanel::cancel() { cancel_.cancel(); }
 
 void GenerationPanel::poll() {
   const int64_t done = counters_->done.load(), total = counters_->total.load();
-  overall_->setMaximum(static_cast<int>(std::max<int64_t>(total, 1)));
-  overall_->setValue(static_cast<int>(done));
+  // Bars count hundredths of a variant, so a diffusion variant's denoising steps move them.
+  const int64_t step = counters_->step.load(), steps = counters_->steps.load();
+  const bool painting = steps > 0 && step < steps && done < total;
+  const int64_t units = done * kUnitsPerVariant + (painting ? step * kUnitsPerVariant / steps : 0);
+  overall_->setMaximum(static_cast<int>(std::max<int64_t>(total * kUnitsPerVariant, 1)));
+  overall_->setValue(static_cast<int>(units));
   if (done > 0 && total > done) {
     const double seconds = elapsed_.elapsed() / 1000.0 * static_cast<double>(total - done) / static_cast<double>(done);
     eta_->setText(tr("%1 of %2 variants · about %3 s left").arg(done).arg(total).arg(qRound(seconds)));
   } else {
     eta_->setText(tr("%1 of %2 variants").arg(done).arg(total));
   }
-  updateJobRow(done, total, paused_ ? tr("pausing") : tr("running"));
+  const QString state = paused_    ? tr("pausing")
+                        : painting ? tr("running · step %1 of %2").arg(step).arg(steps)
+                                   : tr("running");
+  updateJobRow(units, total * kUnitsPerVariant, state);
   if (!paused_ && total > 0) pauseButton_->setEnabled(true);
   if (done != lastDone_) {  // results appear while the job runs
     lastDone_ = done;
@@ -224,12 +278,12 @@ void GenerationPanel::poll() {
   }
 }
 
-void GenerationPanel::updateJobRow(int64_t done, int64_t total, const QString& state) {
+void GenerationPanel::updateJobRow(int64_t value, int64_t maximum, const QString& state) {
   const int row = jobs_->rowCount() - 1;
   if (row < 0) return;
   if (auto* bar = qobject_cast<QProgressBar*>(jobs_->cellWidget(row, 1))) {
-    bar->setMaximum(static_cast<int>(std::max<int64_t>(total, 1)));
-    bar->setValue(static_cast<int>(done));
+    bar->setMaximum(static_cast<int>(std::max<int64_t>(maximum, 1)));
+    bar->setValue(static_cast<int>(value));
   }
   jobs_->item(row, 2)->setText(state);
 }
@@ -238,7 +292,7 @@ void GenerationPanel::onFinished() {
   timer_->stop();
   poll();
   const QString summary = watcher_.result();
-  updateJobRow(counters_->done.load(), counters_->total.load(), summary);
+  updateJobRow(counters_->done.load() * kUnitsPerVariant, counters_->total.load() * kUnitsPerVariant, summary);
   eta_->setText(summary);
   startButton_->setEnabled(true);
   pauseButton_->setEnabled(paused_);

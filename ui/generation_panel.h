@@ -2,8 +2,10 @@
 // The generation queue: start a job for the selected (or all) products x approved prompts x
 // colours x placements, watch per-job and overall progress with an ETA, pause, resume or cancel.
 // The job runs on a worker thread through core's job runner; finished variants appear in the
-// project (and the variants view) while it runs. Without diffusion weights a banner says so and
-// the StudioBackdropRenderer makes studio-backdrop variants.
+// project (and the variants view) while it runs. With diffusion weights in Settings the
+// GeneratorVariantRenderer paints them with Stable Diffusion and the ControlNet (the models opened
+// once per run, on the worker), the bars moving with every denoising step; without them a banner
+// says so and the StudioBackdropRenderer makes studio-backdrop variants.
 
 #include <QElapsedTimer>
 #include <QFutureWatcher>
@@ -28,6 +30,14 @@ class GenerationPanel : public QWidget {
   Q_OBJECT
 
  public:
+  // Written by the worker, read by the GUI's poll.
+  struct Counters {
+    std::atomic<int64_t> done{0};   // variants
+    std::atomic<int64_t> total{0};
+    std::atomic<int64_t> step{0};   // denoising steps of the variant being painted (diffusion)
+    std::atomic<int64_t> steps{0};
+  };
+
   explicit GenerationPanel(ProjectSession& session, QWidget* parent = nullptr);
 
   // Starts a job for these products (all products when empty); false when one is running.
@@ -42,15 +52,11 @@ class GenerationPanel : public QWidget {
   void jobFinished(const QString& summary);
 
  private:
-  struct Counters {
-    std::atomic<int64_t> done{0};
-    std::atomic<int64_t> total{0};
-  };
   void addJobRow();
   void launch();
   void poll();
   void onFinished();
-  void updateJobRow(int64_t done, int64_t total, const QString& state);
+  void updateJobRow(int64_t value, int64_t maximum, const QString& state);  // bar units
 
   ProjectSession& session_;
   QLabel* banner_ = nullptr;

@@ -5,6 +5,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -12,6 +13,9 @@
 #include "core/generation/variant_inputs.h"
 #include "core/store/project.h"
 #include "ui/banner.h"
+#include "ui/generator_choice.h"
+#include "ui/generator_variant_renderer.h"
+#include "ui/image_conversion.h"
 #include "ui/project_session.h"
 #include "ui/studio_backdrop_renderer.h"
 #include "ui/studio_settings.h"
@@ -57,10 +61,14 @@ PromptPreviewPanel::PromptPreviewPanel(ProjectSession& session, QWidget* parent)
   status_ = new QLabel;
   status_->setObjectName("promptPreviewStatus");
   status_->setWordWrap(true);
+  stepTimer_ = new QTimer(this);
+  stepTimer_->setInterval(200);
+  generator_ = std::make_shared<OpenedGenerator>();
 
   connect(previewButton_, &QPushButton::clicked, this, &PromptPreviewPanel::previewRequested);
   connect(cancelButton_, &QPushButton::clicked, this, &PromptPreviewPanel::cancel);
   connect(&work_, &QFutureWatcher<Result>::finished, this, &PromptPreviewPanel::onFinished);
+  connect(stepTimer_, &QTimer::timeout, this, &PromptPreviewPanel::showSteps);
 
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(previewButton_);
@@ -101,19 +109,33 @@ bool PromptPreviewPanel::preview(const PromptEntry& entry) {
   if (!product) return false;
   const VariantInputs inputs = previewInputs(session_.project(), *product, entry);
   const std::filesystem::path cache = session_.cacheDir().toStdString();
-  const std::map<std::string, std::string> categories{{product->external_id, product->category}};
+  const VariantProduct facts{product->category, product->title};
+  const GeneratorChoice choice = generatorChoice(StudioSettings::load());
   cancel_ = CancellationToken();
   const CancellationToken cancel = cancel_;
   rendering_ = true;
   caption_ = tr("%1 · %2").arg(productId(), QString::fromStdString(entry.prompt));
-  status_->setText(tr("Rendering on %1…").arg(productId()));
+  status_->setText(choice.diffusion ? tr("Painting on %1 with diffusion…").arg(productId())
+                                    : tr("Rendering on %1…").arg(productId()));
   previewButton_->setEnabled(false);
   cancelButton_->setEnabled(true);
-  work_.setFuture(QtConcurrent::run([inputs, cache, categories, cancel]() -> Result {
+  steps_ = std::make_shared<Steps>();  // a fresh pair: a late step of the last preview cannot show
+  if (choice.diffusion) stepTimer_->start();
+  work_.setFuture(QtConcurrent::run([inputs, cache, facts, choice, cancel, steps = steps_, opened = generator_]() -> Result {
     try {
+      if (choice.diffusion) {
+        const auto generator = opened->get(choice);
+        const auto variant = render_with_generator(*generator, inputs, cache, facts, {},
+                                                   [&steps](int64_t step, int64_t total) {
+                                                     steps->total.store(total);
+                                                     steps->step.store(step);
+                                                   },
+                                                   cancel);
+        return {toQImage(variant.image), {}};
+      }
       QTemporaryDir scratch;
       const std::filesystem::path output = scratch.filePath("preview.png").toStdString();
-      StudioBackdropRenderer(cache, categories).render(inputs, output, cancel);
+      StudioBackdropRenderer(cache, {{inputs.product_id, facts.category}}).render(inputs, output, cancel);
       return {QImage(QString::fromStdString(output.string())), {}};
     } catch (const std::exception& error) {
       return {{}, QString::fromStdString(error.what())};
@@ -129,7 +151,14 @@ void PromptPreviewPanel::cancel() {
   status_->setText(tr("Cancelling…"));
 }
 
+void PromptPreviewPanel::showSteps() {
+  const int64_t total = steps_->total.load();
+  if (total == 0 || cancel_.cancelled()) return;
+  status_->setText(tr("Painting on %1… step %2 of %3").arg(productId()).arg(steps_->step.load()).arg(total));
+}
+
 void PromptPreviewPanel::onFinished() {
+  stepTimer_->stop();
   rendering_ = false;
   previewButton_->setEnabled(true);
   cancelButton_->setEnabled(false);

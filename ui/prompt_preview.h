@@ -1,12 +1,16 @@
 #pragma once
 // The prompt editor's preview: one prompt (as edited, saved or not) rendered on a chosen product
 // of the category, on a worker thread, cancellable. It renders what the generation queue would
-// make for that prompt's first placement and seed; without diffusion weights that is a studio
-// backdrop in the prompt's colour, and a banner says so.
+// make for that prompt's first placement and seed: with diffusion weights in Settings a diffusion
+// background (the models opened on the first preview, on the worker; the status counts the
+// denoising steps; Cancel stops between steps); without them a studio backdrop in the prompt's
+// colour, and a banner says so.
 
 #include <QFutureWatcher>
 #include <QImage>
 #include <QWidget>
+#include <atomic>
+#include <memory>
 
 #include "core/common/cancellation.h"
 #include "core/store/prompt_repository.h"
@@ -14,9 +18,11 @@
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QTimer;
 
 namespace backdrop::ui {
 
+class OpenedGenerator;
 class ProjectSession;
 
 class PromptPreviewPanel : public QWidget {
@@ -45,7 +51,12 @@ class PromptPreviewPanel : public QWidget {
     QImage image;
     QString error;
   };
+  struct Steps {  // written by the worker, read by the status timer
+    std::atomic<int64_t> step{0};
+    std::atomic<int64_t> total{0};
+  };
   void onFinished();
+  void showSteps();
 
   ProjectSession& session_;
   QLabel* banner_ = nullptr;
@@ -55,6 +66,9 @@ class PromptPreviewPanel : public QWidget {
   QLabel* picture_ = nullptr;
   QLabel* status_ = nullptr;
   QFutureWatcher<Result> work_;
+  QTimer* stepTimer_ = nullptr;
+  std::shared_ptr<Steps> steps_ = std::make_shared<Steps>();
+  std::shared_ptr<OpenedGenerator> generator_;  // kept between previews, used on the worker
   CancellationToken cancel_;
   bool rendering_ = false;
   QImage image_;

@@ -26,11 +26,15 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
   threads_->setObjectName("threads");
   threads_->setRange(0, 1024);
   threads_->setSpecialValueText(tr("all cores"));
+  steps_ = new QSpinBox;
+  steps_->setObjectName("steps");
+  steps_->setRange(0, 1000);  // out-of-range values are refused on Save with a message
   checkpoint_->setText(current.checkpoint);
   controlnet_->setText(current.controlnet);
   segmenter_->setText(current.segmenter);
   output_->setText(current.outputFolder);
   threads_->setValue(current.threads);
+  steps_->setValue(current.steps);
   problems_ = new QLabel;
   problems_->setObjectName("settingsProblems");
   problems_->setStyleSheet("color: #b02828;");
@@ -54,6 +58,7 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
   row(tr("Segmenter (optional)"), segmenter_, false);
   form->addRow(tr("Device"), device_);
   form->addRow(tr("Threads"), threads_);
+  form->addRow(tr("Denoising steps"), steps_);
   row(tr("Output folder"), output_, true);
 
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
@@ -79,6 +84,7 @@ StudioSettings SettingsDialog::settings() const {
   s.segmenter = segmenter_->text().trimmed();
   s.device = device_->text().trimmed();
   s.threads = threads_->value();
+  s.steps = steps_->value();
   s.outputFolder = output_->text().trimmed();
   return s;
 }

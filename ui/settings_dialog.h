@@ -28,6 +28,7 @@ class SettingsDialog : public QDialog {
   QLineEdit* segmenter_ = nullptr;
   QLineEdit* device_ = nullptr;
   QSpinBox* threads_ = nullptr;
+  QSpinBox* steps_ = nullptr;
   QLineEdit* output_ = nullptr;
   QLabel* problems_ = nullptr;
 };

@@ -7,6 +7,11 @@
 #include <QThread>
 
 namespace backdrop::ui {
+namespace {
+
+constexpr int kMaxSteps = 150;
+
+}  // namespace
 
 StudioSettings StudioSettings::load() {
   QSettings settings;
@@ -16,6 +21,7 @@ StudioSettings StudioSettings::load() {
   s.segmenter = settings.value("models/segmenter").toString();
   s.device = settings.value("engine/device", "cpu").toString();
   s.threads = settings.value("engine/threads", 0).toInt();
+  s.steps = settings.value("engine/steps", 20).toInt();
   s.outputFolder = settings.value("output/folder").toString();
   return s;
 }
@@ -27,6 +33,7 @@ void StudioSettings::save() const {
   settings.setValue("models/segmenter", segmenter);
   settings.setValue("engine/device", device);
   settings.setValue("engine/threads", threads);
+  settings.setValue("engine/steps", steps);
   settings.setValue("output/folder", outputFolder);
 }
 
@@ -47,6 +54,7 @@ QStringList StudioSettings::problems() const {
   if (threads < 0 || threads > 4 * QThread::idealThreadCount()) {
     problems << QObject::tr("Threads must be between 0 (all cores) and %1.").arg(4 * QThread::idealThreadCount());
   }
+  if (steps < 1 || steps > kMaxSteps) problems << QObject::tr("Steps must be between 1 and %1.").arg(kMaxSteps);
   if (!outputFolder.isEmpty()) {
     const QFileInfo folder(outputFolder);
     if (!folder.isDir() || !folder.isWritable()) problems << QObject::tr("Output folder %1 is not a writable folder.").arg(outputFolder);

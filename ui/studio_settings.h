@@ -1,6 +1,6 @@
 #pragma once
 // The studio's settings, stored with QSettings: model paths (checkpoint, ControlNet, optional
-// segmenter), device, threads and the output folder, checked before they are saved.
+// segmenter), device, threads, denoising steps and the output folder, checked before they are saved.
 
 #include <QString>
 #include <QStringList>
@@ -13,6 +13,7 @@ struct StudioSettings {
   QString segmenter;    // optional learned segmenter
   QString device = "cpu";  // "cpu" or "cuda:N"
   int threads = 0;         // 0: all cores
+  int steps = 20;          // denoising steps of a diffusion variant
   QString outputFolder;
 
   static StudioSettings load();

@@ -1,0 +1,213 @@
+// The generation queue and the prompt preview with diffusion weights in Settings: the tiny fixture
+// models (BACKDROP_FIXTURES) assembled into a diffusers folder with its ControlNet. Through the
+// real widgets: a product's variant is painted by diffusion, stored with its generator and
+// artifact score, and keeps the product's pixels; no banner is shown. A corrupt checkpoint shows
+// why in the queue, makes nothing, and the queue goes on working. The settings live in a scratch
+// QSettings scope, never the user's.
+
+#include <QtTest>
+
+#include <QComboBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QSettings>
+#include <QTableWidget>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/imaging/compositing.h"
+#include "core/store/project.h"
+#include "studio_test_project.h"
+#include "support/fixture_diffusers_folder.h"
+#include "support/test_data.h"
+#include "ui/catalogue_panel.h"
+#include "ui/generation_panel.h"
+#include "ui/generator_variant_renderer.h"
+#include "ui/main_window.h"
+#include "ui/project_session.h"
+#include "ui/prompt_preview.h"
+#include "ui/studio_backdrop_renderer.h"
+#include "ui/studio_settings.h"
+
+using backdrop::ui::GenerationPanel;
+using backdrop::ui::MainWindow;
+using backdrop::ui::StudioSettings;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A small canvas keeps the fixture models quick.
+const backdrop::Placement kSmallPlacement{0, "thumb", 96, 96, 0.5, 0.5, 0.6};
+
+void saveWeights(const fs::path& checkpoint, const fs::path& controlnet) {
+  StudioSettings settings;
+  settings.checkpoint = backdrop::test::qpath(checkpoint);
+  settings.controlnet = backdrop::test::qpath(controlnet);
+  settings.steps = 3;
+  settings.save();
+}
+
+// Opens a project with the example catalogue and the small placement; the queue view is shown.
+void openProject(MainWindow& window, const std::string& name) {
+  backdrop::test::openWithExampleCatalogue(window, backdrop::test::scratch_dir(name) / "studio.backdrop");
+  if (QTest::currentTestFailed()) return;
+  window.session().project().placements().save(kSmallPlacement);
+  QVERIFY(window.showView("queue"));
+  window.generation().refreshBanner();
+}
+
+// The variant keeps the placed product's pixels inside its mask eroded by the feather width.
+void checkProductPixelsKept(const cv::Mat& image, const backdrop::imaging::PlacedProduct& placed) {
+  const int side = 2 * backdrop::imaging::kFeatherWidth + 1;
+  cv::Mat eroded;
+  cv::erode(placed.mask, eroded, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(side, side)));
+  QVERIFY(cv::countNonZero(eroded) > 50);
+  cv::Mat difference;
+  cv::absdiff(image, placed.product, difference);
+  cv::Mat changed;
+  cv::transform(difference, changed, cv::Matx13f(1, 1, 1));  // any channel differs
+  QCOMPARE(cv::countNonZero(changed & eroded), 0);
+}
+
+}  // namespace
+
+class DiffusionQueueTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                       backdrop::test::qpath(backdrop::test::scratch_dir("studio-diffusion-settings")));
+    QCoreApplication::setOrganizationName("BackdropTests");
+    QCoreApplication::setApplicationName("ui_diffusion_queue");
+    models_ = backdrop::test::fixture_diffusers_folder(backdrop::test::scratch_dir("studio-diffusion-models"));
+  }
+
+  void cleanup() { StudioSettings().save(); }
+
+  void queuePaintsDiffusionVariants() {
+    saveWeights(models_, backdrop::test::fixture_controlnet_folder(models_));
+    MainWindow window;
+    openProject(window, "studio-diffusion-queue");
+    if (QTest::currentTestFailed()) return;
+    QVERIFY(window.findChild<QLabel*>("noWeightsBanner")->isHidden());
+
+    auto& generation = window.generation();
+    const QString productId = window.catalogue().shownProductIds().front();
+    QSignalSpy finished(&generation, &GenerationPanel::jobFinished);
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(generation.start({productId}));
+    QVERIFY(finished.wait(60000));
+    qInfo("one fixture-model diffusion variant through the queue (models opened, 3 steps, 96x96): %.2f s",
+          static_cast<double>(clock.elapsed()) / 1000.0);
+    const QString summary = finished.back().front().toString();
+    QVERIFY2(summary.startsWith("finished: 1 rendered"), qPrintable(summary));
+
+    auto& project = window.session().project();
+    const auto variants = project.variants().list_for_product(productId.toStdString());
+    QCOMPARE(variants.size(), std::size_t{1});
+    const auto& variant = variants.front();
+    const fs::path image = project.cache_dir() / variant.image_path;
+    const auto record = backdrop::ui::read_variant_record(image);
+    QVERIFY(record.has_value());
+    QCOMPARE(record->generator, std::string("diffusion"));
+    QVERIFY(variant.artifact_scores.count("edge_continuation") == 1);
+    QVERIFY(variant.artifact_scores == record->artifact_scores);
+    const auto inputs = backdrop::variant_inputs_from_json(nlohmann::json::parse(variant.inputs_json));
+    QVERIFY(!inputs.model_sha256.empty() && !inputs.controlnet_sha256.empty());  // not a studio key
+    QCOMPARE(inputs.steps, 3);
+
+    const auto product = project.products().find(productId.toStdString());
+    const auto placed = backdrop::ui::place_variant_product(inputs, project.cache_dir(), product->category, {});
+    const cv::Mat painted = cv::imread(image.string(), cv::IMREAD_COLOR);
+    QCOMPARE(painted.cols, kSmallPlacement.width);
+    QCOMPARE(painted.rows, kSmallPlacement.height);
+    checkProductPixelsKept(painted, placed);
+  }
+
+  void previewPaintsWithDiffusion() {
+    saveWeights(models_, backdrop::test::fixture_controlnet_folder(models_));
+    MainWindow window;
+    openProject(window, "studio-diffusion-preview");
+    if (QTest::currentTestFailed()) return;
+    QVERIFY(window.showView("prompts"));
+    window.findChild<backdrop::ui::PromptPreviewPanel*>("promptPreviewPanel")->refreshBanner();
+    QVERIFY(window.findChild<QLabel*>("previewNoWeightsBanner")->isHidden());
+    const QString productId = window.catalogue().shownProductIds().front();
+    const auto product = window.session().project().products().find(productId.toStdString());
+    window.findChild<QComboBox*>("promptCategory")->setCurrentText(QString::fromStdString(product->category));
+    QTest::mouseClick(window.findChild<QPushButton*>("addPrompt"), Qt::LeftButton);
+    window.findChild<QTableWidget*>("promptTable")->setCurrentCell(0, 0);
+    window.findChild<QComboBox*>("previewProduct")->setCurrentText(productId);
+
+    auto* preview = window.findChild<backdrop::ui::PromptPreviewPanel*>("promptPreviewPanel");
+    QSignalSpy finished(preview, &backdrop::ui::PromptPreviewPanel::finished);
+    QTest::mouseClick(window.findChild<QPushButton*>("previewPrompt"), Qt::LeftButton);
+    QVERIFY(preview->isRendering());
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(finished.front().front().toString().startsWith("rendered"), qPrintable(finished.front().front().toString()));
+    QCOMPARE(preview->image().size(), QSize(kSmallPlacement.width, kSmallPlacement.height));
+    // Not the studio backdrop the same prompt makes without weights.
+    const auto cache = window.session().project().cache_dir();
+    backdrop::VariantInputs inputs = backdrop::make_variant_inputs();
+    inputs.product_id = product->external_id;
+    inputs.product_image_path = product->image_path;
+    inputs.placement = kSmallPlacement;
+    const fs::path studio = backdrop::test::scratch_dir("studio-diffusion-preview-backdrop") / "studio.png";
+    backdrop::ui::StudioBackdropRenderer(cache, {{product->external_id, product->category}}).render(inputs, studio, {});
+    QVERIFY(preview->image().convertToFormat(QImage::Format_RGB888) !=
+            QImage(backdrop::test::qpath(studio)).convertToFormat(QImage::Format_RGB888));
+  }
+
+  void corruptCheckpointIsReportedAndTheQueueGoesOn() {
+    const auto dir = backdrop::test::scratch_dir("studio-diffusion-corrupt");
+    const fs::path broken = dir / "broken.safetensors";
+    std::ofstream(broken) << "these bytes are not a checkpoint";
+    saveWeights(broken, backdrop::test::fixture_controlnet_folder(models_));
+    MainWindow window;
+    openProject(window, "studio-diffusion-corrupt-project");
+    if (QTest::currentTestFailed()) return;
+
+    auto& generation = window.generation();
+    const QString productId = window.catalogue().shownProductIds().front();
+    QSignalSpy finished(&generation, &GenerationPanel::jobFinished);
+    QVERIFY(generation.start({productId}));
+    QVERIFY(finished.wait(30000));
+    const QString summary = finished.back().front().toString();
+    qInfo("%s", qPrintable(summary));
+    QVERIFY2(summary.startsWith("failed: cannot load the diffusion models"), qPrintable(summary));
+    QVERIFY2(summary.contains("broken.safetensors"), qPrintable(summary));
+    auto* jobs = window.findChild<QTableWidget*>("jobTable");
+    QCOMPARE(jobs->item(jobs->rowCount() - 1, 2)->text(), summary);
+    QCOMPARE(window.findChild<QLabel*>("generationEta")->text(), summary);
+    auto& project = window.session().project();
+    QVERIFY(project.variants().list_for_product(productId.toStdString()).empty());
+    QVERIFY(!generation.isRunning());
+    QVERIFY(window.findChild<QPushButton*>("startGeneration")->isEnabled());
+
+    // Without weights the same queue makes studio backdrops, and the banner says so.
+    StudioSettings().save();
+    generation.refreshBanner();
+    QVERIFY(!window.findChild<QLabel*>("noWeightsBanner")->isHidden());
+    finished.clear();
+    QVERIFY(generation.start({productId}));
+    QVERIFY(finished.wait(30000));
+    QVERIFY2(finished.back().front().toString().startsWith("finished: 1 rendered"),
+             qPrintable(finished.back().front().toString()));
+    const auto variants = project.variants().list_for_product(productId.toStdString());
+    QCOMPARE(variants.size(), std::size_t{1});
+    QVERIFY(!backdrop::ui::read_variant_record(project.cache_dir() / variants.front().image_path).has_value());
+  }
+
+ private:
+  fs::path models_;
+};
+
+QTEST_MAIN(DiffusionQueueTest)
+#include "diffusion_queue_test.moc"

@@ -1,0 +1,75 @@
+#include "ui/generator_choice.h"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+#include <vector>
+
+#include "core/store/sha256.h"
+
+namespace backdrop::ui {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string fileIdentity(const fs::path& file, const fs::path& root) {
+  const auto modified = fs::last_write_time(file).time_since_epoch();
+  return fs::relative(file, root).generic_string() + "\t" + std::to_string(fs::file_size(file)) + "\t" +
+         std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(modified).count()) + "\n";
+}
+
+bool sameChoice(const GeneratorChoice& a, const GeneratorChoice& b) {
+  const auto& x = a.settings;
+  const auto& y = b.settings;
+  return a.diffusion == b.diffusion && x.model == y.model && x.controlnet == y.controlnet && x.device == y.device &&
+         x.steps == y.steps;
+}
+
+}  // namespace
+
+GeneratorChoice generatorChoice(const StudioSettings& settings) {
+  GeneratorChoice choice;
+  choice.diffusion = settings.hasDiffusionWeights();
+  if (!choice.diffusion) return choice;
+  choice.settings.model = settings.checkpoint.toStdString();
+  choice.settings.controlnet = settings.controlnet.toStdString();
+  choice.settings.device = settings.device.toStdString();
+  choice.settings.steps = settings.steps;
+  return choice;
+}
+
+std::unique_ptr<backgrounds::BackgroundGenerator> openGenerator(const GeneratorChoice& choice) {
+  if (!choice.diffusion) return std::make_unique<backgrounds::StudioBackgroundGenerator>();
+  try {
+    return backgrounds::make_diffusion_generator(choice.settings);
+  } catch (const std::exception& error) {
+    throw std::runtime_error("cannot load the diffusion models (checkpoint " + choice.settings.model.string() +
+                             ", ControlNet " + choice.settings.controlnet.string() + "): " + error.what());
+  }
+}
+
+std::shared_ptr<const backgrounds::BackgroundGenerator> OpenedGenerator::get(const GeneratorChoice& choice) {
+  const std::lock_guard lock(mutex_);
+  if (!generator_ || !sameChoice(choice, choice_)) {
+    generator_.reset();  // the old models leave memory before the new ones load
+    generator_ = openGenerator(choice);
+    choice_ = choice;
+  }
+  return generator_;
+}
+
+std::string weightsFingerprint(const fs::path& weights) {
+  std::error_code error;
+  if (!fs::exists(weights, error)) return {};
+  if (!fs::is_directory(weights)) return sha256_hex(fileIdentity(weights, weights.parent_path()));
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(weights)) {
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::string identities;
+  for (const auto& file : files) identities += fileIdentity(file, weights);
+  return sha256_hex(identities);
+}
+
+}  // namespace backdrop::ui

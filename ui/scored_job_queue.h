@@ -1,0 +1,42 @@
+#pragma once
+// A job queue that, when a task's result is committed, copies the artifact score recorded in the
+// variant's image (write_variant_png) into the project's variant row, so the variants view shows
+// and sorts it as results arrive. Cached images that are reused carry their score with them.
+// Everything else is the wrapped queue's.
+
+#include <mutex>
+
+#include "core/generation/cache_store.h"
+#include "core/generation/jobs_queue.h"
+#include "core/store/project.h"
+
+namespace backdrop::ui {
+
+class ScoredJobQueue : public JobQueue {
+ public:
+  // `queue` and `project` (the same project file, its own connection) must outlive this.
+  ScoredJobQueue(JobQueue& queue, Project& project, CacheStore cache);
+
+  const std::string& job_name() const override { return queue_.job_name(); }
+  int64_t submit(const std::vector<VariantInputs>& variants) override { return queue_.submit(variants); }
+  std::optional<JobTask> claim(const std::string& worker, std::chrono::milliseconds lease) override {
+    return queue_.claim(worker, lease);
+  }
+  void renew(const std::string& worker, std::chrono::milliseconds lease) override { queue_.renew(worker, lease); }
+  bool complete(const JobTask& task, const std::string& worker, const JobResult& result) override;
+  void release(const JobTask& task, const std::string& worker) override { queue_.release(task, worker); }
+  void fail(const JobTask& task, const std::string& worker, const std::string& error) override {
+    queue_.fail(task, worker, error);
+  }
+  int64_t retry_failed() override { return queue_.retry_failed(); }
+  void set_state(JobState state) override { queue_.set_state(state); }
+  JobProgress progress() override { return queue_.progress(); }
+
+ private:
+  JobQueue& queue_;
+  Project& project_;
+  CacheStore cache_;
+  std::mutex project_use_;  // worker threads complete tasks concurrently; the connection is one
+};
+
+}  // namespace backdrop::ui
