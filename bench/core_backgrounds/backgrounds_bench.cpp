@@ -14,6 +14,8 @@
 #include <iostream>
 #include <sstream>
 
+#include <sys/resource.h>
+
 #include <opencv2/imgproc.hpp>
 #include <torch/torch.h>
 
@@ -89,6 +91,20 @@ imaging::PlacedProduct placed_product(int size) {
   return imaging::place_product(photo, segmentation, {"bench", size, size}, imaging::LayoutRule{});
 }
 
+// User + system CPU seconds of this process so far. On a shared machine the wall-clock rows grow
+// with the load; CPU seconds divided by the thread count estimate the wall time on idle cores.
+double process_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+double one_minute_load() {
+  double load[1] = {0.0};
+  return getloadavg(load, 1) == 1 ? load[0] : -1.0;
+}
+
 void print_row(const std::string& label, double seconds) {
   std::cout << "  " << std::left << std::setw(36) << label << std::right << std::fixed << std::setprecision(2)
             << std::setw(9) << seconds << " s" << std::endl;
@@ -113,6 +129,8 @@ int main(int argc, char** argv) {
     const imaging::PlainBackgroundSegmenter segmenter;
 
     for (const int size : options.sizes) {
+      const double cpu_start = process_cpu_seconds();
+      const double load_start = one_minute_load();
       const auto placed = placed_product(size);
       BackgroundRequest request{&placed, "a glass bottle on a marble table, soft studio light", "blurry, deformed",
                                 std::nullopt, 1};
@@ -121,6 +139,7 @@ int main(int argc, char** argv) {
       score_artifacts(generated.generated, placed.mask, segmenter);
       const double scoring =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - score_start).count();
+      const double cpu_seconds = process_cpu_seconds() - cpu_start;
       const auto& t = generated.times;
       const double per_step = t.denoising / options.steps;
       const double denoising_target = per_step * options.target_steps;
@@ -134,6 +153,9 @@ int main(int argc, char** argv) {
       print_row("scoring", scoring);
       print_row("total per variant, " + std::to_string(options.target_steps) + " steps (extrapolated)",
                 t.preparation + t.encoding + denoising_target + t.decoding + scoring);
+      std::cout << "  process CPU time for this size " << std::fixed << std::setprecision(1) << cpu_seconds
+                << " s (" << options.steps << " steps); load average " << std::setprecision(2) << load_start
+                << " at start, " << one_minute_load() << " at end" << std::endl;
     }
     return 0;
   } catch (const std::exception& error) {
