@@ -92,6 +92,9 @@ QString runGeneration(const RunRequest& request, GenerationPanel::Counters& coun
   ScoredJobQueue queue(jobs, project, CacheStore(cache));
   queue.submit(variants);
   queue.set_state(JobState::active);
+  const auto queued = queue.progress();  // the runner reports after its first variant; show the job now
+  counters.done.store(queued.done + queued.failed);
+  counters.total.store(queued.total());
   JobRunOptions options;
   options.threads = request.threads;
   std::unique_ptr<VariantRenderer> renderer;

@@ -9,6 +9,7 @@
 
 #include <QComboBox>
 #include <QLabel>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QTableWidget>
@@ -43,11 +44,11 @@ namespace {
 // A small canvas keeps the fixture models quick.
 const backdrop::Placement kSmallPlacement{0, "thumb", 96, 96, 0.5, 0.5, 0.6};
 
-void saveWeights(const fs::path& checkpoint, const fs::path& controlnet) {
+void saveWeights(const fs::path& checkpoint, const fs::path& controlnet, int steps = 3) {
   StudioSettings settings;
   settings.checkpoint = backdrop::test::qpath(checkpoint);
   settings.controlnet = backdrop::test::qpath(controlnet);
-  settings.steps = 3;
+  settings.steps = steps;
   settings.save();
 }
 
@@ -129,6 +130,26 @@ class DiffusionQueueTest : public QObject {
     QCOMPARE(painted.cols, kSmallPlacement.width);
     QCOMPARE(painted.rows, kSmallPlacement.height);
     checkProductPixelsKept(painted, placed);
+  }
+
+  void jobRowCountsStepsAndCancelStopsWithinTheVariant() {
+    saveWeights(models_, backdrop::test::fixture_controlnet_folder(models_), 150);  // long enough to watch
+    MainWindow window;
+    openProject(window, "studio-diffusion-cancel");
+    if (QTest::currentTestFailed()) return;
+    auto& generation = window.generation();
+    const QString productId = window.catalogue().shownProductIds().front();
+    QSignalSpy finished(&generation, &GenerationPanel::jobFinished);
+    QVERIFY(generation.start({productId}));
+    auto* jobs = window.findChild<QTableWidget*>("jobTable");
+    QTRY_VERIFY_WITH_TIMEOUT(jobs->item(jobs->rowCount() - 1, 2)->text().contains(" of 150"), 30000);
+    auto* overall = window.findChild<QProgressBar*>("overallProgress");
+    QVERIFY2(overall->value() > 0 && overall->value() < overall->maximum(), qPrintable(QString::number(overall->value())));
+    QTest::mouseClick(window.findChild<QPushButton*>("cancelGeneration"), Qt::LeftButton);
+    QVERIFY(finished.wait(30000));
+    const QString summary = finished.back().front().toString();
+    QVERIFY2(summary.startsWith("cancelled: 0 rendered"), qPrintable(summary));
+    QVERIFY(window.session().project().variants().list_for_product(productId.toStdString()).empty());
   }
 
   void previewPaintsWithDiffusion() {
