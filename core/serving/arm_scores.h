@@ -19,7 +19,6 @@
 
 namespace backdrop::serving {
 
-
 // Per-thread buffers, sized on first use, so that scoring allocates nothing afterwards.
 struct ScoringScratch {
   std::vector<int> nonzero_index;

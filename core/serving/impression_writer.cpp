@@ -23,8 +23,8 @@ std::string_view now_utc_json() {
   if (time != formatted_second) {
     std::tm utc{};
     gmtime_r(&time, &utc);
-    std::snprintf(second_text, sizeof second_text, "%04d-%02d-%02dT%02d:%02d:%02d", utc.tm_year + 1900,
-                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+    std::snprintf(second_text, sizeof second_text, "%04d-%02d-%02dT%02d:%02d:%02d", utc.tm_year + 1900, utc.tm_mon + 1,
+                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
     formatted_second = time;
   }
   thread_local std::string text;

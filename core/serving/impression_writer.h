@@ -56,8 +56,9 @@ class ImpressionWriter final : public ImpressionSink {
   std::mutex buffer_mutex_;
   std::map<std::string, std::string, std::less<>> buffers_;  // category -> lines not yet written
 
-  std::mutex file_mutex_;  // one writer at a time, so lines keep their order
-  std::map<std::string, std::string, std::less<>> writing_;  // guarded by file_mutex_
+  // One writer at a time, so lines keep their order; guards writing_ and files_.
+  std::mutex file_mutex_;
+  std::map<std::string, std::string, std::less<>> writing_;
   std::map<std::string, std::ofstream, std::less<>> files_;
 
   std::mutex stop_mutex_;

@@ -166,15 +166,24 @@ class ServingPartsTest : public QObject {
     QVERIFY(std::getline(in, impression) && std::getline(in, click));
     auto line = nlohmann::json::parse(impression);
     QVERIFY(line["time"].is_string() && line["time"].get<std::string>().size() == 24);
-    nlohmann::json expected{{"arm", 2},         {"arm_id", "p3"},         {"bundle", "v1"},
-                            {"category", "sh\"oes"}, {"decision", "v1-x-1"}, {"event", "impression"},
-                            {"fallback", true}, {"placement", "home"},    {"position", 0},
-                            {"product", "sku-\u00e9"}, {"propensity", 0.9625}, {"time", line["time"]}};
+    nlohmann::json expected{{"arm", 2},
+                            {"arm_id", "p3"},
+                            {"bundle", "v1"},
+                            {"category", "sh\"oes"},
+                            {"decision", "v1-x-1"},
+                            {"event", "impression"},
+                            {"fallback", true},
+                            {"placement", "home"},
+                            {"position", 0},
+                            {"product", "sku-\u00e9"},
+                            {"propensity", 0.9625},
+                            {"time", line["time"]}};
     auto text = expected.dump();
     text.pop_back();
     QCOMPARE(impression, text + ",\"features\":" + features.dump() + "}");
     line = nlohmann::json::parse(click);
-    expected = {{"category", "sh\"oes"}, {"decision", "v1-x-1"}, {"event", "click"}, {"position", 0}, {"time", line["time"]}};
+    expected = {
+        {"category", "sh\"oes"}, {"decision", "v1-x-1"}, {"event", "click"}, {"position", 0}, {"time", line["time"]}};
     QCOMPARE(click, expected.dump());
   }
 
