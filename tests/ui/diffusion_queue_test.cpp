@@ -184,6 +184,18 @@ class DiffusionQueueTest : public QObject {
     backdrop::ui::StudioBackdropRenderer(cache, {{product->external_id, product->category}}).render(inputs, studio, {});
     QVERIFY(preview->image().convertToFormat(QImage::Format_RGB888) !=
             QImage(backdrop::test::qpath(studio)).convertToFormat(QImage::Format_RGB888));
+
+    // A long preview counts its steps in the status and stops on Cancel; the last image stays.
+    saveWeights(models_, backdrop::test::fixture_controlnet_folder(models_), 150);
+    const QImage before = preview->image();
+    finished.clear();
+    QTest::mouseClick(window.findChild<QPushButton*>("previewPrompt"), Qt::LeftButton);
+    auto* status = window.findChild<QLabel*>("promptPreviewStatus");
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains("step") && status->text().contains("of 150"), 30000);
+    QTest::mouseClick(window.findChild<QPushButton*>("cancelPreview"), Qt::LeftButton);
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(finished.front().front().toString(), QString("cancelled"));
+    QCOMPARE(preview->image(), before);
   }
 
   void corruptCheckpointIsReportedAndTheQueueGoesOn() {
