@@ -35,6 +35,9 @@ else
   "${generate[@]}" --catalog "$catalog" || [ $? -eq 3 ]
 fi
 
+# 3. Backdrop Studio as a merchandiser opens it: the catalogue, the first products prepared and
+#    given studio variants (status badges), the first one's mask.
 QT_QPA_PLATFORM=offscreen ./build/release/app/backdrop-studio \
-  --catalogue "$catalog" --screenshot "$out/backdrop-studio.png"
-echo "main job: wrote $out/prepared/contact_sheet.png, $out/variants/contact_sheet.png, $out/variants/variants.json"
+  --catalogue "$catalog" --generate 5 --screenshot "$out/backdrop-studio.png"
+echo "main job: wrote $out/prepared/contact_sheet.png, $out/variants/contact_sheet.png, $out/variants/variants.json," \
+  "$out/backdrop-studio.png"
