@@ -237,7 +237,7 @@ void CataloguePanel::loadThumbnails() {
   connect(watcher, &QFutureWatcher<Thumbnail>::resultReadyAt, this, [watcher, model](int index) {
     const Thumbnail thumbnail = watcher->resultAt(index);
     if (QStandardItem* item = model->item(thumbnail.row); item != nullptr && !thumbnail.image.isNull()) {
-      item->setIcon(QPixmap::fromImage(thumbnail.image));
+      item->setIcon(thumbnailIcon(QPixmap::fromImage(thumbnail.image)));
     }
   });
   connect(watcher, &QFutureWatcher<Thumbnail>::finished, watcher, &QObject::deleteLater);

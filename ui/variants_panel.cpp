@@ -134,7 +134,8 @@ void VariantsPanel::reload() {
     auto* item = new QStandardItem(text);
     item->setEditable(false);
     const QString image = QString::fromStdString((cache / variant.image_path).string());
-    item->setIcon(QIcon(QPixmap(image).scaled(kThumbnail, kThumbnail, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    item->setIcon(
+        thumbnailIcon(QPixmap(image).scaled(kThumbnail, kThumbnail, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
     item->setData(image, kImagePathRole);
     item->setData(static_cast<qlonglong>(variant.id), kVariantIdRole);
     item->setData(QString::fromStdString(to_string(variant.status)), kStatusRole);

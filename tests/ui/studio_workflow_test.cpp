@@ -6,6 +6,7 @@
 #include <QtTest>
 
 #include <QComboBox>
+#include <QIcon>
 #include <QLabel>
 #include <QListWidget>
 #include <QListView>
@@ -141,6 +142,10 @@ class StudioWorkflowTest : public QObject {
     // Review keys: P approves and advances, X rejects, undo restores, stars, A + reason flags.
     variants->setFocus();
     variants->setCurrentIndex(variants->model()->index(0, 0));
+    // A selected thumbnail keeps its colours (no highlight tint over the image being judged).
+    const auto icon = variants->model()->index(0, 0).data(Qt::DecorationRole).value<QIcon>();
+    QCOMPARE(icon.pixmap(variants->iconSize(), QIcon::Selected).toImage(),
+             icon.pixmap(variants->iconSize(), QIcon::Normal).toImage());
     const int64_t first = variants->model()->index(0, 0).data(backdrop::ui::kVariantIdRole).toLongLong();
     const int64_t second = variants->model()->index(1, 0).data(backdrop::ui::kVariantIdRole).toLongLong();
     auto& project = window.session().project();
