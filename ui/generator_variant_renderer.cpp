@@ -76,7 +76,8 @@ std::optional<VariantImageRecord> read_variant_record(const std::filesystem::pat
   const auto& artifacts = record.at("artifacts");
   score.edge_continuation = artifacts.at("edge_continuation").get<double>();
   if (!artifacts.at("object_expansion").is_null()) score.object_expansion = artifacts.at("object_expansion").get<double>();
-  return VariantImageRecord{record.at("generator").get<std::string>(), score_values(score)};
+  return VariantImageRecord{record.at("generator").get<std::string>(), score_values(score),
+                            artifacts.at("flagged").get<bool>()};
 }
 
 GeneratorVariantRenderer::GeneratorVariantRenderer(const backgrounds::BackgroundGenerator& generator,

@@ -51,6 +51,7 @@ void write_variant_png(const std::filesystem::path& path, const RenderedVariant&
 struct VariantImageRecord {
   std::string generator;
   std::map<std::string, double> artifact_scores;  // as the project stores them
+  bool flagged = false;  // core's verdict (score_artifacts' thresholds), taken when it was scored
 };
 // The record of an image write_variant_png() wrote; nothing for other images (studio backdrops).
 std::optional<VariantImageRecord> read_variant_record(const std::filesystem::path& path);

@@ -2,7 +2,9 @@
 // A job queue that, when a task's result is committed, copies the artifact score recorded in the
 // variant's image (write_variant_png) into the project's variant row, so the variants view shows
 // and sorts it as results arrive. Cached images that are reused carry their score with them.
-// Everything else is the wrapped queue's.
+// A variant whose score core judged over its thresholds (the record's verdict) is flagged for
+// review by reviewer "auto", so the grid shows it flagged and it never ships; a variant with any
+// review already (a person's, or an earlier automatic flag) keeps it. Everything else is the wrapped queue's.
 
 #include <mutex>
 
@@ -11,6 +13,11 @@
 #include "core/store/project.h"
 
 namespace backdrop::ui {
+
+// The reviewer and the flag reason (one of the review list's) of an automatic flag. Both of core's
+// measures, object expansion and edges continuing the outline, say the product grew beyond its mask.
+inline constexpr const char* kAutoReviewer = "auto";
+inline constexpr const char* kAutoFlagReason = "product extended";
 
 class ScoredJobQueue : public JobQueue {
  public:
