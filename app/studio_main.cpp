@@ -19,6 +19,7 @@
 #include "ui/generation_panel.h"
 #include "ui/main_window.h"
 #include "ui/push_dialog.h"
+#include "ui/studio_settings.h"
 
 namespace {
 
@@ -115,7 +116,8 @@ int main(int argc, char** argv) {
   parser.addOptions({project, catalogue, generate, view, screenshot});
   parser.process(app);
 
-  backdrop::configure_engine_threads(0);
+  // Here, before any engine work: libtorch's thread pools must not be resized while they run.
+  backdrop::configure_engine_threads(backdrop::ui::StudioSettings::load().threads);
   MainWindow window;
   QTemporaryDir scratch;  // holds the project when only a catalogue is given
   if (parser.isSet(project)) {

@@ -57,7 +57,7 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
   row(tr("ControlNet (canny)"), controlnet_, false);
   row(tr("Segmenter (optional)"), segmenter_, false);
   form->addRow(tr("Device"), device_);
-  form->addRow(tr("Threads"), threads_);
+  form->addRow(tr("Threads (from the next start)"), threads_);
   form->addRow(tr("Denoising steps"), steps_);
   row(tr("Output folder"), output_, true);
 
