@@ -71,9 +71,10 @@ QWidget* CataloguePanel::buildEmptyState() {
 
   auto* layout = new QVBoxLayout(page);
   layout->addStretch();
-  for (QWidget* widget : {static_cast<QWidget*>(title), static_cast<QWidget*>(hint)}) {
-    layout->addWidget(widget, 0, Qt::AlignHCenter);
-  }
+  layout->addWidget(title, 0, Qt::AlignHCenter);
+  // A word-wrapped label given an alignment in a layout is squeezed to a guessed width and its
+  // lines overlap; it takes the full width and centres its own text instead.
+  layout->addWidget(hint);
   title->setAlignment(Qt::AlignCenter);
   hint->setAlignment(Qt::AlignCenter);
   layout->addWidget(open, 0, Qt::AlignHCenter);

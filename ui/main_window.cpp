@@ -91,11 +91,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
           [this](const QString& summary) { statusBar()->showMessage(tr("Generation %1").arg(summary)); });
 
   const auto engine = engine_info();
-  auto* engineLabel = new QLabel(tr("Engine %1 · libtorch %2 · %3 · %4 threads")
+  const QString threads = engine.threads == 1 ? tr("1 thread") : tr("%1 threads").arg(engine.threads);
+  auto* engineLabel = new QLabel(tr("Engine %1 · libtorch %2 · %3 · %4")
                                      .arg(QString::fromStdString(engine.version),
                                           QString::fromStdString(engine.torch_version),
-                                          QString::fromStdString(engine.device))
-                                     .arg(engine.threads));
+                                          QString::fromStdString(engine.device), threads));
   engineLabel->setObjectName("engineStatus");
   statusBar()->addPermanentWidget(engineLabel);
   statusBar()->showMessage(tr("Create or open a project to begin (File › New Project…)."));
