@@ -88,37 +88,60 @@ class VariantRun {
   void product_variants(const Product& product, const PreparedProduct& prepared, VariantRunSummary& summary,
                         imaging::ContactSheetRow& row, const std::function<void()>& variant_done) {
     std::vector<std::optional<BackgroundColour>> colours;
+    std::vector<std::string> colour_labels;  // by specification: a palette's colours differ per product
     for (const auto& spec : options_.colours) {
       if (spec == "none") {
         colours.emplace_back(std::nullopt);
+        colour_labels.emplace_back("no colour");
         continue;
       }
-      for (auto& colour : resolve_colours(spec, prepared.image.bgr, prepared.segmentation.mask)) colours.emplace_back(colour);
+      const bool palette = spec.rfind("palette", 0) == 0;
+      int nth = 0;
+      for (auto& colour : resolve_colours(spec, prepared.image.bgr, prepared.segmentation.mask)) {
+        colour_labels.push_back(palette ? "palette " + std::to_string(++nth) : colour.name);
+        colours.emplace_back(std::move(colour));
+      }
     }
     auto templates = options_.prompts.for_category(product.category);
     if (options_.prompts_per_product > 0 && templates.size() > static_cast<std::size_t>(options_.prompts_per_product)) {
       templates.resize(static_cast<std::size_t>(options_.prompts_per_product));
     }
+    std::vector<std::string> titles;
     for (const auto& placement : options_.placements) {
       const auto placed = imaging::place_product(prepared.image.bgr, prepared.segmentation, placement,
                                                  options_.layout.for_category(product.category));
       const fs::path dir = options_.out_dir / product.id / placement.id;
       imaging::write_image(dir / "product.png", placed.product);
       imaging::write_image(dir / "mask.png", placed.mask);
-      for (const auto& prompt : templates) {
-        for (const auto& colour : colours) {
+      for (std::size_t p = 0; p < templates.size(); ++p) {
+        for (std::size_t c = 0; c < colours.size(); ++c) {
           for (const auto seed : options_.seeds) {
-            auto record = make_variant(product, placed, prompt, colour, seed, dir);
+            auto record = make_variant(product, placed, templates[p], colours[c], seed, dir);
             row.placements.push_back(imaging::contact_sheet_thumbnail(imaging::load_image(record.file).bgr));
+            titles.push_back(column_title(placement.id, templates.size() > 1 ? p + 1 : 0, colour_labels[c], seed));
             summary.variants.push_back(std::move(record));
             variant_done();
           }
         }
       }
     }
+    if (titles.size() > column_titles_.size()) column_titles_ = std::move(titles);
   }
 
+  // The contact sheet's column titles: those of the product with the most variants.
+  const std::vector<std::string>& column_titles() const { return column_titles_; }
+
  private:
+  // "square, palette 1, seed 3": the contact sheet's fonts are ASCII only. `prompt` 0: one prompt.
+  std::string column_title(const std::string& placement, std::size_t prompt, const std::string& colour,
+                           uint64_t seed) const {
+    std::string title = placement;
+    if (prompt > 0) title += ", prompt " + std::to_string(prompt);
+    title += ", " + colour;
+    if (options_.seeds.size() > 1) title += ", seed " + std::to_string(seed);
+    return title;
+  }
+
   VariantRecord make_variant(const Product& product, const imaging::PlacedProduct& placed, const PromptTemplate& prompt,
                              const std::optional<BackgroundColour>& colour, uint64_t seed, const fs::path& dir) {
     const PromptValues values{product.title, product.category, colour ? colour->name : ""};
@@ -154,6 +177,7 @@ class VariantRun {
   const VariantOptions& options_;
   const BackgroundGenerator& generator_;
   const StepCallback& on_step_;
+  std::vector<std::string> column_titles_;
   imaging::PlainBackgroundSegmenter segmenter_;
 };
 
@@ -235,8 +259,9 @@ VariantRunSummary generate_background_variants(const std::vector<Product>& produ
       << nlohmann::json{{"generator", summary.generator}, {"variants", variants}}.dump(1) << "\n";
   std::size_t columns = 0;
   for (const auto& row : rows) columns = std::max(columns, row.placements.size());
-  std::vector<std::string> titles;
-  for (std::size_t i = 0; i < columns; ++i) titles.push_back("variant " + std::to_string(i + 1));
+  auto titles = run.column_titles();
+  for (std::size_t i = titles.size(); i < columns; ++i) titles.push_back("variant " + std::to_string(i + 1));
+  summary.contact_sheet_columns = titles;
   summary.contact_sheet = options.out_dir / "contact_sheet.png";
   imaging::write_image(summary.contact_sheet, imaging::render_contact_sheet(rows, titles));
   return summary;

@@ -58,6 +58,7 @@ struct VariantRunSummary {
   std::vector<VariantRecord> variants;
   std::vector<std::pair<std::string, std::string>> failed_products;  // id, why
   std::filesystem::path contact_sheet;
+  std::vector<std::string> contact_sheet_columns;  // e.g. "square, palette 1, seed 3"
   size_t flagged() const;
 };
 

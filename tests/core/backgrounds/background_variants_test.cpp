@@ -92,6 +92,10 @@ class BackgroundVariantsTest : public QObject {
     QCOMPARE(done.back(), int64_t{24});
     check_product_pixels_kept(summary);
     QVERIFY(fs::is_regular_file(summary.contact_sheet));
+    QCOMPARE(summary.contact_sheet_columns.size(), std::size_t{12});
+    QCOMPARE(summary.contact_sheet_columns[0], std::string("tiny, no colour, seed 1"));
+    QCOMPARE(summary.contact_sheet_columns[3], std::string("tiny, palette 1, seed 2"));
+    QCOMPARE(summary.contact_sheet_columns[6], std::string("wide, no colour, seed 1"));
 
     const auto& first = summary.variants.front();
     QVERIFY(first.prompt.find("Amber perfume bottle") != std::string::npos);
