@@ -28,9 +28,9 @@ ArmScores::ArmScores(const bandit::LinUcb& policy)
 }
 
 ArmScores::ArmScores(const ArmScores& previous, const bandit::LinUcb& policy, int arm) : ArmScores(previous) {
+  // An update publishes only its own arm (batch size 1) and never changes which arms are active.
   a_inverse_.at(static_cast<std::size_t>(arm)) = copy_a_inverse(policy, arm);
-  active_ = active_mask_of(policy);
-  copy_theta(policy);
+  theta_.row(arm) = policy.arms().theta(arm).transpose();
 }
 
 std::shared_ptr<const bandit::RowMatrix> ArmScores::copy_a_inverse(const bandit::LinUcb& policy, int arm) {

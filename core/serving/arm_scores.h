@@ -33,7 +33,7 @@ class ArmScores {
   // A copy of `policy`'s published state.
   explicit ArmScores(const bandit::LinUcb& policy);
   // `previous` with arm `arm` replaced by `policy`'s published state of it; the other arms' A^-1
-  // are shared, so that publishing after one update copies one d x d block (and theta, K x d).
+  // are shared, so that publishing after one update copies one d x d block and one theta row.
   ArmScores(const ArmScores& previous, const bandit::LinUcb& policy, int arm);
 
   int dimension() const { return dimension_; }

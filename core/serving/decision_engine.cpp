@@ -267,7 +267,7 @@ Decision DecisionEngine::decide(const DecisionRequest& request) {
                        request.product, request.placement, decision.propensity, context.features, decision.fallback});
   }
   const bool learning = policy.online_learning;
-  pending_.add(decision.id, {found->first, decision.bundle_version, learning ? category.learner : nullptr, decision.arm,
+  pending_.add(decision.id, {found->first, learning ? category.learner : nullptr, decision.arm,
                              learning ? context.vector : std::vector<double>{}});
   return decision;
 }

@@ -20,7 +20,6 @@ class CategoryLearner;
 
 struct PendingDecision {
   std::string category;
-  std::string bundle_version;
   std::shared_ptr<CategoryLearner> learner;  // the learner that decided; null when learning is off
   int arm = -1;
   std::vector<double> context;  // encoded; empty when learning is off

@@ -1,12 +1,12 @@
 #include "core/serving/synthetic_bundle.h"
 
 #include <cmath>
-#include <fstream>
 #include <random>
 
 #include "core/bandit/priors.h"
 #include "core/export/bundle_writer.h"
 #include "core/serving/request_context.h"
+#include "core/store/durable_file.h"
 
 namespace backdrop::serving {
 namespace {
@@ -101,9 +101,7 @@ std::string publish_synthetic_bundle(const std::filesystem::path& target, const 
   std::filesystem::create_directories(incoming.parent_path());
   const auto manifest = write_synthetic_bundle(incoming, spec);
   std::filesystem::rename(incoming, target / "versions" / manifest.version);
-  const auto pointer = target / ("CURRENT.tmp-" + nonce);
-  std::ofstream(pointer) << manifest.version << "\n";
-  std::filesystem::rename(pointer, target / "CURRENT");
+  write_file_durably(target / "CURRENT", manifest.version + "\n");
   return manifest.version;
 }
 
