@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <ctime>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -10,6 +9,7 @@
 #include "core/export/bundle_json.h"
 #include "core/export/bundle_paths.h"
 #include "core/store/sha256.h"
+#include "core/store/sqlite_database.h"
 
 namespace backdrop::exporting {
 namespace {
@@ -32,19 +32,24 @@ BundleWriter::BundleWriter(std::filesystem::path folder) : folder_(std::move(fol
 }
 
 const BundleFile& BundleWriter::add_file(const std::string& path, std::string_view bytes) {
+  return add_hashed_file(path, bytes, sha256_hex(bytes));
+}
+
+const BundleFile& BundleWriter::add_hashed_file(const std::string& path, std::string_view bytes, std::string sha256) {
   if (const auto problem = bundle_path_problem(path); !problem.empty()) throw BundleError("'" + path + "': " + problem);
   if (path == "manifest.json") throw BundleError("manifest.json is written by finish()");
   const auto file = folder_ / std::filesystem::path(path);
   std::filesystem::create_directories(file.parent_path());
   write_bytes(file, bytes);
   auto& entry = files_[path];
-  entry = {path, sha256_hex(bytes), bytes.size()};
+  entry = {path, std::move(sha256), bytes.size()};
   return entry;
 }
 
 std::string BundleWriter::add_image(std::string_view bytes, const std::string& extension) {
-  auto path = "images/" + sha256_hex(bytes) + "." + extension;
-  if (!files_.contains(path)) add_file(path, bytes);
+  auto sha256 = sha256_hex(bytes);
+  auto path = "images/" + sha256 + "." + extension;
+  if (!files_.contains(path)) add_hashed_file(path, bytes, std::move(sha256));
   return path;
 }
 
@@ -62,7 +67,7 @@ BundleManifest BundleWriter::finish(BundleManifest manifest) {
   manifest.files.clear();
   for (const auto& [path, file] : files_) manifest.files.push_back(file);
   manifest.categories = categories_;
-  if (manifest.created_at.empty()) manifest.created_at = iso8601_utc(std::chrono::system_clock::now());
+  if (manifest.created_at.empty()) manifest.created_at = utc_timestamp();
   if (manifest.version.empty())
     manifest.version = make_bundle_version(manifest.created_at, bundle_content_hash(manifest.files));
   write_bytes(folder_ / "manifest.json", manifest_to_json(manifest).dump(1) + "\n");
@@ -96,15 +101,6 @@ std::string make_bundle_version(const std::string& created_at, const std::string
     if (c != '-' && c != ':') stamp += c;
   }
   return stamp + "-" + content_hash.substr(0, 8);
-}
-
-std::string iso8601_utc(std::chrono::system_clock::time_point time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
 }
 
 }  // namespace backdrop::exporting

@@ -8,7 +8,6 @@
 //   writer.add_category(category);
 //   const auto manifest = writer.finish(manifest_fields);
 
-#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -40,6 +39,9 @@ class BundleWriter {
   BundleManifest finish(BundleManifest manifest);
 
  private:
+  // add_file() with the bytes' SHA-256 already known.
+  const BundleFile& add_hashed_file(const std::string& path, std::string_view bytes, std::string sha256);
+
   std::filesystem::path folder_;
   std::map<std::string, BundleFile> files_;
   std::map<std::string, std::string> categories_;
@@ -54,8 +56,5 @@ std::string bundle_content_hash(const std::vector<BundleFile>& files);
 
 // "20261126T014500Z-<first 8 hex of the content hash>" from created_at "2026-11-26T01:45:00Z".
 std::string make_bundle_version(const std::string& created_at, const std::string& content_hash);
-
-// ISO 8601 UTC with seconds: "2026-11-26T01:45:00Z".
-std::string iso8601_utc(std::chrono::system_clock::time_point time);
 
 }  // namespace backdrop::exporting
