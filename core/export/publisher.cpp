@@ -71,23 +71,10 @@ void sync_file(const fs::path& file) {
 
 // Replaces CURRENT atomically: a reader sees the old name or the new one, never a mix.
 void switch_current(const fs::path& target, const std::string& version) {
-  const auto temporary = target / ("CURRENT.tmp-" + random_suffix());
   try {
-    {
-      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-      out << version << "\n";
-      out.close();
-      if (!out) throw BundleError(temporary.string() + ": cannot write");
-    }
-    publish_file(temporary, target / "CURRENT");
+    write_file_durably(target / "CURRENT", version + "\n");
   } catch (const StoreError& error) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
     throw BundleError(std::string("switching CURRENT: ") + error.what());
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    throw;
   }
 }
 

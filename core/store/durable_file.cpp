@@ -38,12 +38,18 @@ void publish_file(const std::filesystem::path& temporary, const std::filesystem:
 void write_file_durably(const std::filesystem::path& final_path, std::string_view bytes) {
   auto temporary = final_path;
   temporary += ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out.flush()) throw StoreError(temporary.string() + ": write: failed");
+  try {
+    {
+      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      if (!out.flush()) throw StoreError(temporary.string() + ": write: failed");
+    }
+    publish_file(temporary, final_path);
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);  // a failed write leaves no temporary behind
+    throw;
   }
-  publish_file(temporary, final_path);
 }
 
 }  // namespace backdrop
