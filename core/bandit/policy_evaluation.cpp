@@ -17,43 +17,16 @@ std::unique_ptr<Policy> build_policy(PolicySettings settings, const LoggedFeedba
   return policy;
 }
 
-// Replay updates its policy exactly on the rounds it counts, so a policy that passes everything
-// through and keeps each update's reward holds the sample whose mean is replay's CTR.
-class RewardRecorder : public Policy {
- public:
-  explicit RewardRecorder(Policy& inner) : inner_(inner) {
-    for (int arm = 0; arm < inner.n_arms(); ++arm) track_new_arm();
-  }
-  std::string name() const override { return inner_.name(); }
-  int dimension() const override { return inner_.dimension(); }
-  bool deterministic() const override { return inner_.deterministic(); }
-  void select(std::span<const double> context, std::span<int> ranked) override { inner_.select(context, ranked); }
-  void update(int arm, double reward, std::span<const double> context) override {
-    rewards_.push_back(reward);
-    inner_.update(arm, reward, context);
-  }
-  int add_arm() override {
-    track_new_arm();
-    return inner_.add_arm();
-  }
-  const std::vector<double>& rewards() const { return rewards_; }
-
- private:
-  Policy& inner_;
-  std::vector<double> rewards_;
-};
-
 ReplayEstimate replay_with_interval(const PolicySettings& settings, ReplayMode mode, const LoggedFeedback& logs,
                                     const BanditPriors* priors, const EvaluationOptions& options) {
   auto learner = build_policy(settings, logs, priors);
-  RewardRecorder recorder(*learner);
   ReplayOptions replay_options;
   replay_options.mode = mode;
   replay_options.progress = options.progress;
   replay_options.cancel = options.cancel;
-  ReplayEstimate estimate{mode, replay(recorder, logs, replay_options), {}};
-  if (!recorder.rewards().empty()) {
-    estimate.interval = bootstrap_interval(recorder.rewards(), options.bootstrap, options.alpha, options.seed);
+  ReplayEstimate estimate{mode, replay(*learner, logs, replay_options), {}};
+  if (!estimate.result.matched_rewards.empty()) {
+    estimate.interval = bootstrap_interval(estimate.result.matched_rewards, options.bootstrap, options.alpha, options.seed);
   }
   return estimate;
 }

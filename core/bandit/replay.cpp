@@ -36,6 +36,7 @@ ReplayResult replay(Policy& policy, const LoggedFeedback& logs, const ReplayOpti
     policy.update(chosen, logs.reward[row], context);
     ++result.matched;
     result.clicks += logs.reward[row];
+    result.matched_rewards.push_back(logs.reward[row]);
   }
   if (options.progress) options.progress({logs.size(), logs.size(), "replay"});
   return result;

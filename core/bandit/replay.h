@@ -5,6 +5,7 @@
 // rounds is an unbiased estimate of the policy's online CTR.
 
 #include <cstdint>
+#include <vector>
 
 #include "core/bandit/logged_feedback.h"
 #include "core/bandit/policy.h"
@@ -28,6 +29,7 @@ struct ReplayResult {
   int64_t rounds = 0;
   int64_t matched = 0;
   double clicks = 0.0;
+  std::vector<double> matched_rewards;  // the reward of each matched round (for intervals)
   double ctr() const { return matched > 0 ? clicks / static_cast<double>(matched) : 0.0; }
 };
 
