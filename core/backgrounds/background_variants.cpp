@@ -116,8 +116,9 @@ class VariantRun {
       for (std::size_t p = 0; p < templates.size(); ++p) {
         for (std::size_t c = 0; c < colours.size(); ++c) {
           for (const auto seed : options_.seeds) {
-            auto record = make_variant(product, placed, templates[p], colours[c], seed, dir);
-            row.placements.push_back(imaging::contact_sheet_thumbnail(imaging::load_image(record.file).bgr));
+            cv::Mat thumbnail;
+            auto record = make_variant(product, placed, templates[p], colours[c], seed, dir, thumbnail);
+            row.placements.push_back(std::move(thumbnail));
             titles.push_back(column_title(placement.id, templates.size() > 1 ? p + 1 : 0, colour_labels[c], seed));
             summary.variants.push_back(std::move(record));
             variant_done();
@@ -142,8 +143,10 @@ class VariantRun {
     return title;
   }
 
+  // Writes the variant's images and returns its record; `thumbnail` gets the contact sheet's cell.
   VariantRecord make_variant(const Product& product, const imaging::PlacedProduct& placed, const PromptTemplate& prompt,
-                             const std::optional<BackgroundColour>& colour, uint64_t seed, const fs::path& dir) {
+                             const std::optional<BackgroundColour>& colour, uint64_t seed, const fs::path& dir,
+                             cv::Mat& thumbnail) {
     const PromptValues values{product.title, product.category, colour ? colour->name : ""};
     BackgroundRequest request{&placed, fill_prompt(prompt.prompt, values), fill_prompt(prompt.negative_prompt, values),
                               colour, seed};
@@ -171,6 +174,7 @@ class VariantRun {
     imaging::write_png_with_text(record.file, generated.composited,
                                  {{kVariantKey, json.dump()}, {"Software", std::string("Backdrop ") + kEngineVersion}});
     imaging::write_image(dir / (stem + ".generated.png"), generated.generated);
+    thumbnail = imaging::contact_sheet_thumbnail(generated.composited);
     return record;
   }
 
