@@ -14,6 +14,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "core/generation/jobs_plan.h"
@@ -35,11 +37,11 @@ namespace {
 constexpr int64_t kUnitsPerVariant = 100;
 
 // A hand-fixed or prepared mask is a pixel input: its hash goes into the variant key, so fixing one
-// product's mask gives new variants for that product only.
-void useProductMask(VariantInputs& inputs, const std::filesystem::path& cache) {
-  QFile mask(QString::fromStdString(product_mask_path(cache, inputs.product_id).string()));
-  if (!mask.open(QIODevice::ReadOnly)) return;
-  inputs.mask.method = "file:" + QCryptographicHash::hash(mask.readAll(), QCryptographicHash::Sha256).toHex().left(16).toStdString();
+// product's mask gives new variants for that product only. Nullopt: the product has no mask file.
+std::optional<std::string> productMaskMethod(const std::filesystem::path& cache, const std::string& productId) {
+  QFile mask(QString::fromStdString(product_mask_path(cache, productId).string()));
+  if (!mask.open(QIODevice::ReadOnly)) return std::nullopt;
+  return "file:" + QCryptographicHash::hash(mask.readAll(), QCryptographicHash::Sha256).toHex().left(16).toStdString();
 }
 
 // A queue run's parameters, taken on the GUI thread.
@@ -83,9 +85,12 @@ QString runGeneration(const RunRequest& request, GenerationPanel::Counters& coun
   }
   std::vector<VariantInputs> variants;
   const std::set<QString> wanted(request.productIds.begin(), request.productIds.end());
+  std::map<std::string, std::optional<std::string>> maskMethods;  // each product's mask is read once
   for (auto& inputs : plan_variants(project, generationSettings(request))) {
     if (!wanted.empty() && !wanted.contains(QString::fromStdString(inputs.product_id))) continue;
-    useProductMask(inputs, cache);
+    auto [method, first] = maskMethods.try_emplace(inputs.product_id);
+    if (first) method->second = productMaskMethod(cache, inputs.product_id);
+    if (method->second) inputs.mask.method = *method->second;
     variants.push_back(std::move(inputs));
   }
   SqliteJobQueue jobs(request.projectFile, request.jobName);

@@ -2,6 +2,8 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QHash>
+#include <QIcon>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QListView>
@@ -124,6 +126,13 @@ void VariantsPanel::reload() {
   const auto variants = productId_.isEmpty() ? session_.project().variants().list()
                                              : session_.project().variants().list_for_product(productId_.toStdString());
   const std::filesystem::path cache = session_.cacheDir().toStdString();
+  // A variant's image path is named by its content's key, so the icons shown now stay valid: a
+  // reload (one per finished variant while a queue runs) decodes only the images that are new.
+  QHash<QString, QIcon> shownIcons;
+  for (int row = 0; row < model_->rowCount(); ++row) {
+    const QStandardItem* item = model_->item(row);
+    shownIcons.insert(item->data(kImagePathRole).toString(), item->icon());
+  }
   model_->clear();
   for (const auto& variant : variants) {
     const double score = artifactScore(variant);
@@ -134,8 +143,10 @@ void VariantsPanel::reload() {
     auto* item = new QStandardItem(text);
     item->setEditable(false);
     const QString image = QString::fromStdString((cache / variant.image_path).string());
-    item->setIcon(
-        thumbnailIcon(QPixmap(image).scaled(kThumbnail, kThumbnail, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    const QIcon shown = shownIcons.value(image);
+    item->setIcon(shown.isNull() ? thumbnailIcon(QPixmap(image).scaled(kThumbnail, kThumbnail, Qt::KeepAspectRatio,
+                                                                      Qt::SmoothTransformation))
+                                 : shown);
     item->setData(image, kImagePathRole);
     item->setData(static_cast<qlonglong>(variant.id), kVariantIdRole);
     item->setData(QString::fromStdString(to_string(variant.status)), kStatusRole);
