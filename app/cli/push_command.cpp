@@ -2,7 +2,6 @@
 // bundle to a target folder that backdrop-serve reads; --dry-run shows what would ship, --list
 // the kept versions, --rollback makes a kept version current again.
 
-#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
+#include "app/cli/interrupt.h"
 #include "app/cli/terminal_progress.h"
 #include "core/export/publisher.h"
 #include "core/store/project.h"
@@ -32,15 +32,6 @@ struct PushArguments {
   BundleOptions bundle;
   PublishOptions publish;
 };
-
-CancellationToken& interrupt_token() {
-  static CancellationToken token;
-  return token;
-}
-
-extern "C" void cancel_push_on_signal(int) {
-  interrupt_token().cancel();
-}
 
 // "1 image", "3 images"; `plural` when adding an s will not do.
 std::string count_of(std::size_t count, const std::string& noun, const std::string& plural = {}) {
@@ -86,13 +77,11 @@ void push(PushArguments& arguments) {
     print_plan(plan_bundle(project, arguments.bundle), arguments.bundle, std::cout);
     return;
   }
-  const auto& cancel = interrupt_token();  // constructed before the handler can use it
-  std::signal(SIGINT, cancel_push_on_signal);
-  std::signal(SIGTERM, cancel_push_on_signal);
-  const auto result =
-      publish(project, arguments.bundle, arguments.target, arguments.publish, terminal_progress(), cancel);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  const auto result = [&] {
+    const CancelOnInterrupt interrupt;
+    return publish(project, arguments.bundle, arguments.target, arguments.publish, terminal_progress(),
+                   interrupt.token());
+  }();
   if (stderr_is_terminal()) std::cerr << "\n";  // ends the progress line
   print_plan(result.build.plan, arguments.bundle, std::cout);
   std::cout << "published " << result.version << " (" << result.build.image_bytes << " bytes of images) to "

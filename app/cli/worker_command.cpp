@@ -2,24 +2,17 @@
 // or interrupted (Ctrl-C releases the tasks in flight). Start one per machine (or per GPU); they
 // share the queue, and a killed worker's tasks return to the others when its leases expire.
 
-#include <csignal>
 #include <iostream>
 #include <mutex>
 
 #include "app/cli/commands.h"
+#include "app/cli/interrupt.h"
 #include "core/generation/jobs_runner.h"
 #include "core/store/postgres_connection.h"
 #include "core/store/project.h"
 
 namespace backdrop::cli {
 namespace {
-
-CancellationToken& interrupt_token() {
-  static CancellationToken token;
-  return token;
-}
-
-extern "C" void cancel_on_signal(int) { interrupt_token().cancel(); }
 
 std::unique_ptr<VariantRenderer> make_renderer(const std::string& name) {
   if (name == "solid") return std::make_unique<SolidColourRenderer>();
@@ -49,19 +42,17 @@ JobRunSummary run_job_from_cli(JobQueue& queue, const std::filesystem::path& cac
   JobRunOptions run_options;
   run_options.threads = options.threads;
   run_options.lease = std::chrono::milliseconds(static_cast<int64_t>(options.lease_seconds * 1000));
-  const auto& cancel = interrupt_token();  // constructed before the handler can use it
-  std::signal(SIGINT, cancel_on_signal);
-  std::signal(SIGTERM, cancel_on_signal);
   std::mutex output;
-  const auto summary = run_job(queue, *renderer, cache, run_options,
-                               [&](const Progress& progress) {
-                                 std::lock_guard lock(output);
-                                 std::cerr << "\r" << progress.message << ": " << progress.done << "/"
-                                           << progress.total << std::flush;
-                               },
-                               cancel);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  const auto summary = [&] {
+    const CancelOnInterrupt interrupt;
+    return run_job(queue, *renderer, cache, run_options,
+                   [&](const Progress& progress) {
+                     std::lock_guard lock(output);
+                     std::cerr << "\r" << progress.message << ": " << progress.done << "/" << progress.total
+                               << std::flush;
+                   },
+                   interrupt.token());
+  }();
   const auto& p = summary.progress;
   std::cerr << "\n";  // ends the progress line
   std::cout << "job " << queue.job_name() << ": " << to_string(summary.outcome) << "; this run rendered "
