@@ -7,6 +7,9 @@
 #include <optional>
 #include <string>
 
+#include "core/imaging/image_io.h"
+#include "core/imaging/segmentation.h"
+
 namespace backdrop {
 class Database;
 }
@@ -15,6 +18,11 @@ namespace backdrop::ui {
 
 // <cache>/masks/<product id>.png: white = product. Written by "Prepare" and by the mask brush.
 std::filesystem::path product_mask_path(const std::filesystem::path& cache_dir, const std::string& product_id);
+
+// The product's segmentation: `mask_file` (its saved mask) when it exists, else the plain-background
+// segmenter's.
+imaging::Segmentation segment_with_saved_mask(const imaging::LoadedImage& image,
+                                              const std::filesystem::path& mask_file);
 
 struct CannyThresholds {
   double low = 0;

@@ -14,7 +14,6 @@
 #include "core/imaging/edge_map.h"
 #include "core/imaging/image_io.h"
 #include "core/imaging/placement.h"
-#include "core/imaging/product_segmentation.h"
 #include "core/imaging/studio_backdrop.h"
 #include "core/store/project.h"
 #include "ui/image_conversion.h"
@@ -164,10 +163,7 @@ void ProductPanel::showProduct(const QString& productId) {
     Loaded loaded{productId, {}, {}, 0, {}};
     try {
       const auto photo = imaging::load_image(image);
-      const imaging::PlainBackgroundSegmenter plain;
-      imaging::SegmentationChoice choice{&plain, nullptr, {}};
-      if (std::filesystem::exists(maskFile)) choice.hand_drawn_mask = maskFile;
-      const auto segmentation = imaging::segment_product(photo, choice);
+      const auto segmentation = segment_with_saved_mask(photo, maskFile);
       loaded.bgr = photo.bgr;
       loaded.mask = segmentation.mask;
       loaded.confidence = segmentation.confidence;

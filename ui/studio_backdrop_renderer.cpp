@@ -7,23 +7,10 @@
 
 #include "core/imaging/image_error.h"
 #include "core/imaging/image_io.h"
-#include "core/imaging/product_segmentation.h"
 #include "core/imaging/studio_backdrop.h"
 #include "ui/product_files.h"
 
 namespace backdrop::ui {
-namespace {
-
-imaging::Segmentation segment(const imaging::LoadedImage& image, const std::filesystem::path& mask) {
-  const imaging::PlainBackgroundSegmenter plain;
-  imaging::SegmentationChoice choice;
-  choice.plain = &plain;
-  if (std::filesystem::exists(mask)) choice.hand_drawn_mask = mask;
-  return imaging::segment_product(image, choice);
-}
-
-}  // namespace
-
 StudioBackdropRenderer::StudioBackdropRenderer(std::filesystem::path cache_dir,
                                                std::map<std::string, std::string> categories,
                                                imaging::LayoutRules rules)
@@ -51,7 +38,7 @@ void StudioBackdropRenderer::render(const VariantInputs& inputs, const std::file
 imaging::PlacedProduct place_variant_product(const VariantInputs& inputs, const std::filesystem::path& cache_dir,
                                              const std::string& category, const imaging::LayoutRules& rules) {
   const auto image = imaging::load_image(inputs.product_image_path);
-  const auto segmentation = segment(image, product_mask_path(cache_dir, inputs.product_id));
+  const auto segmentation = segment_with_saved_mask(image, product_mask_path(cache_dir, inputs.product_id));
   if (segmentation.mask.empty()) {
     throw imaging::ImageError(inputs.product_image_path + ": no product mask (" + segmentation.note + ")");
   }
@@ -76,7 +63,7 @@ double prepare_product_mask(const std::filesystem::path& image_path, const std::
   const auto image = imaging::load_image(image_path);
   const auto path = product_mask_path(cache_dir, product_id);
   std::filesystem::path no_hand_mask;  // preparing recomputes the automatic mask
-  const auto segmentation = segment(image, no_hand_mask);
+  const auto segmentation = segment_with_saved_mask(image, no_hand_mask);
   if (segmentation.mask.empty()) {
     throw imaging::ImageError(image_path.string() + ": " +
                               (segmentation.note.empty() ? std::string("no product found") : segmentation.note));
