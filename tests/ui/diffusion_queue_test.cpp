@@ -144,7 +144,9 @@ class DiffusionQueueTest : public QObject {
     auto* jobs = window.findChild<QTableWidget*>("jobTable");
     QTRY_VERIFY_WITH_TIMEOUT(jobs->item(jobs->rowCount() - 1, 2)->text().contains(" of 150"), 30000);
     auto* overall = window.findChild<QProgressBar*>("overallProgress");
-    QVERIFY2(overall->value() > 0 && overall->value() < overall->maximum(), qPrintable(QString::number(overall->value())));
+    // The overall bar follows the job row on the panel's next poll.
+    QTRY_VERIFY2_WITH_TIMEOUT(overall->value() > 0 && overall->value() < overall->maximum(),
+                              qPrintable(QString::number(overall->value())), 30000);
     QTest::mouseClick(window.findChild<QPushButton*>("cancelGeneration"), Qt::LeftButton);
     QVERIFY(finished.wait(30000));
     const QString summary = finished.back().front().toString();
