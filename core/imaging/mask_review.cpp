@@ -45,32 +45,44 @@ std::vector<MaskFinding> disconnected_parts(const cv::Mat& mask) {
   return {{"the mask has " + std::to_string(parts) + " disconnected parts", 0.9}};
 }
 
-// Backdrop-coloured but darker: the chroma of the backdrop (median of the unmasked border) with a
-// lower lightness. A shadow attached under the product shows as such pixels along its underside.
-std::vector<MaskFinding> shadow_under_product(const cv::Mat& bgr, const cv::Mat& mask) {
-  const cv::Mat lab = bgr_to_lab(bgr);
+// Backdrop-coloured but darker, and unlike the product: the chroma of the backdrop (the unmasked
+// border) with a lower lightness, far in colour from the product's own interior. A shadow attached
+// under the product shows as such pixels along its underside. (A grey or white product is its own
+// shadow's colour; its underside is not counted, which is why the product's colour matters.)
+cv::Mat shadow_coloured(const cv::Mat& lab, const cv::Mat& mask, const cv::Mat& interior) {
   cv::Mat border = cv::Mat::zeros(mask.size(), CV_8UC1);
   cv::rectangle(border, cv::Rect(0, 0, mask.cols, mask.rows), 255, 2);
   border &= ~mask;
-  if (cv::countNonZero(border) < 16) return {};
+  if (cv::countNonZero(border) < 16 || cv::countNonZero(interior) == 0) return {};
+  const cv::Scalar backdrop = cv::mean(lab, border);
+  const cv::Scalar product = cv::mean(lab, interior);
   std::vector<cv::Mat> channels;
   cv::split(lab, channels);
-  const cv::Scalar backdrop = cv::mean(lab, border);  // the border outside the mask
   const cv::Mat chroma_close = (cv::abs(channels[1] - backdrop[1]) < 5) & (cv::abs(channels[2] - backdrop[2]) < 5);
   const cv::Mat darker = (channels[0] < backdrop[0] - 6) & (channels[0] > backdrop[0] - 45);
+  cv::Mat from_product = cv::Mat::zeros(mask.size(), CV_32F);
+  for (int c = 0; c < 3; ++c) {
+    cv::Mat difference = channels[c] - product[c];
+    from_product += difference.mul(difference);
+  }
+  return chroma_close & darker & (from_product > 15 * 15);
+}
 
-  // The underside: mask pixels near its outline, below its centre.
+std::vector<MaskFinding> shadow_under_product(const cv::Mat& bgr, const cv::Mat& mask) {
+  // The underside: mask pixels near its outline, below its centre; the interior: the rest.
   cv::Mat distance;
   cv::distanceTransform(mask, distance, cv::DIST_L2, 3);
   const cv::Moments moments = cv::moments(mask, true);
   if (moments.m00 == 0) return {};
-  cv::Mat underside = (distance > 0) & (distance < std::max(3, mask.rows / 25));
+  const float rim_width = static_cast<float>(std::max(3, mask.rows / 25));
+  cv::Mat underside = (distance > 0) & (distance < rim_width);
   underside.rowRange(0, static_cast<int>(moments.m01 / moments.m00)).setTo(0);
   const int rim = cv::countNonZero(underside);
-  if (rim == 0) return {};
-  const double shadowy = cv::countNonZero(underside & chroma_close & darker) / static_cast<double>(rim);
-  if (shadowy < 0.3) return {};
-  return {{"a shadow-like region lies under the product (" + percent(shadowy) + " of its lower edge)", 0.75}};
+  const cv::Mat shadowy = shadow_coloured(bgr_to_lab(bgr), mask, distance >= rim_width);
+  if (rim == 0 || shadowy.empty()) return {};
+  const double share = cv::countNonZero(underside & shadowy) / static_cast<double>(rim);
+  if (share < 0.3) return {};
+  return {{"a shadow-like region lies under the product (" + percent(share) + " of its lower edge)", 0.75}};
 }
 
 cv::Mat at_review_size(const cv::Mat& image, int interpolation) {
