@@ -1,6 +1,7 @@
 #include "core/imaging/mask_review.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include <opencv2/imgproc.hpp>
@@ -115,7 +116,9 @@ void review_segmentation(const cv::Mat& bgr, Segmentation& segmentation, double 
   }
   if (segmentation.confidence >= threshold) return;
   char line[120];
-  std::snprintf(line, sizeof line, "confidence %.2f is below the threshold %.2f", segmentation.confidence, threshold);
+  // Rounded down, so that 0.799 never reads as "0.80 is below the threshold 0.80".
+  std::snprintf(line, sizeof line, "confidence %.2f is below the threshold %.2f",
+                std::floor(segmentation.confidence * 100) / 100, threshold);
   segmentation.reasons.insert(segmentation.reasons.begin(), line);
   segmentation.needs_attention = true;
 }

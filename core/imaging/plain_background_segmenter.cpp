@@ -11,6 +11,7 @@
 #include "core/imaging/grabcut_refinement.h"
 #include "core/imaging/mask_cleanup.h"
 #include "core/imaging/region_growing.h"
+#include "core/imaging/textured_backdrop.h"
 
 namespace backdrop::imaging {
 namespace {
@@ -109,6 +110,11 @@ Segmentation PlainBackgroundSegmenter::segment(const cv::Mat& bgr) const {
     return needs_attention(0.2 * background.plain_fraction, note);
   }
 
+  if (border_edge_density(small, options_.edge_low_threshold, options_.edge_high_threshold) >
+      options_.max_border_edge_density) {
+    return on_textured_backdrop(bgr, small);
+  }
+
   const cv::Mat distance = shadow_tolerant_distance(smoothed, lab, background.lab);
   GrowthLimits limits;
   limits.seed_distance = static_cast<float>(std::max(6.0, 1.5 * background.spread + 3.0));
@@ -130,16 +136,32 @@ Segmentation PlainBackgroundSegmenter::segment(const cv::Mat& bgr) const {
   refined = remove_detached_shadows(refined, shadow_like);
   refined = remove_small_components(refined, 0.02);
 
+  return at_full_size(bgr, refined, mask_confidence(background, colour_distance, product, refined));
+}
+
+Segmentation PlainBackgroundSegmenter::at_full_size(const cv::Mat& bgr, const cv::Mat& small_mask,
+                                                    double confidence) const {
   Segmentation result;
   result.method = SegmentationMethod::PlainBackground;
-  result.confidence = mask_confidence(background, colour_distance, product, refined);
-  if (small.size() == bgr.size()) {
-    result.mask = refined;
+  result.confidence = confidence;
+  if (small_mask.size() == bgr.size()) {
+    result.mask = small_mask;
   } else {
-    cv::resize(refined, result.mask, bgr.size(), 0, 0, cv::INTER_LINEAR);
+    cv::resize(small_mask, result.mask, bgr.size(), 0, 0, cv::INTER_LINEAR);
     result.mask = result.mask >= 128;
   }
   result.alpha = feathered_alpha(result.mask, options_.feather_radius);
+  return result;
+}
+
+Segmentation PlainBackgroundSegmenter::on_textured_backdrop(const cv::Mat& bgr, const cv::Mat& small) const {
+  const cv::Mat product = segment_by_border_colours(small, kPlainTolerance);
+  if (cv::countNonZero(product) == 0) {
+    return needs_attention(0, "the backdrop is a textured wall and no product stands out from it in colour: use "
+                              "the learned segmenter or a hand-drawn mask");
+  }
+  Segmentation result = at_full_size(bgr, product, options_.textured_confidence);
+  result.reasons.emplace_back("the backdrop is textured (a brick or tiled wall): the mask was cut by colour");
   return result;
 }
 
