@@ -286,7 +286,7 @@ bool MainWindow::importCatalogue(const QString& source, const CatalogColumns& co
       }
       return result;
     } catch (const std::exception& error) {
-      return {tr("Import failed: %1").arg(QString::fromStdString(error.what())), {QString::fromStdString(error.what())}};
+      return {tr("Import failed: %1").arg(QString::fromStdString(error.what())), {QString::fromStdString(error.what())}, {}};
     }
   }));
   return true;

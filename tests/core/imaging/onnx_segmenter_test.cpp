@@ -65,6 +65,13 @@ std::string load_error(const OnnxSegmenterOptions& options) {
   return {};
 }
 
+OnnxSegmenterOptions options_for(const std::filesystem::path& model, SegmenterPreset preset = SegmenterPreset::U2Net) {
+  OnnxSegmenterOptions options;
+  options.model = model;
+  options.preset = preset;
+  return options;
+}
+
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
@@ -79,7 +86,7 @@ class OnnxSegmenterTest : public QObject {
     const auto expected = expected_json();
     const auto tensors = models::SafetensorsFile::open(fixtures() / "expected.safetensors");
     for (const auto& [preset, convention] : expected.at("presets").items()) {
-      const OnnxSegmenter segmenter({model_file(), preset_from_name(preset)});
+      const OnnxSegmenter segmenter(options_for(model_file(), preset_from_name(preset)));
       const int size = segmenter.convention().size;
       QCOMPARE(size, expected.at("input_size")[0].get<int>());  // the model's declared size wins
       for (size_t i = 0; i < expected.at("photos").size(); ++i) {
@@ -98,7 +105,7 @@ class OnnxSegmenterTest : public QObject {
     const auto expected = expected_json();
     const auto tensors = models::SafetensorsFile::open(fixtures() / "expected.safetensors");
     for (const auto& [preset, convention] : expected.at("presets").items()) {
-      const OnnxSegmenter segmenter({model_file(), preset_from_name(preset)});
+      const OnnxSegmenter segmenter(options_for(model_file(), preset_from_name(preset)));
       const InputConvention& used = segmenter.convention();
       const int size = used.size;
       for (size_t i = 0; i < expected.at("photos").size(); ++i) {
@@ -122,7 +129,7 @@ class OnnxSegmenterTest : public QObject {
   }
 
   void segmentsAPhotoAtItsSize() {
-    const OnnxSegmenter segmenter({model_file(), SegmenterPreset::U2Net});
+    const OnnxSegmenter segmenter(options_for(model_file(), SegmenterPreset::U2Net));
     const auto photo = load_image(test::product_data() / expected_json().at("photos")[0].get<std::string>());
     const auto result = segmenter.segment(photo.bgr);
     QCOMPARE(result.method, SegmentationMethod::Learned);
@@ -134,26 +141,26 @@ class OnnxSegmenterTest : public QObject {
   void aFileThatIsNotOnnxIsAClearError() {
     const auto file = scratch() / "notes.onnx";
     write_bytes(file, "this is a text file, not a model\n");
-    const auto error = load_error({file});
+    const auto error = load_error(options_for(file));
     QVERIFY2(contains(error, file.string()) && contains(error, "not an ONNX model"), error.c_str());
-    const auto missing = load_error({scratch() / "missing.onnx"});
+    const auto missing = load_error(options_for(scratch() / "missing.onnx"));
     QVERIFY2(contains(missing, "missing.onnx: cannot open"), missing.c_str());
   }
 
   void aWrongOutputShapeIsAClearError() {
     const auto file = scratch() / "three_channels.onnx";
     write_bytes(file, test::onnx_single_node_model("Identity", {1, 3, 64, 64}, {1, 3, 64, 64}));
-    const auto error = load_error({file});
+    const auto error = load_error(options_for(file));
     QVERIFY2(contains(error, file.string()) && contains(error, "wrong output shape 1x3x64x64"), error.c_str());
   }
 
   void aWrongInputShapeIsAClearError() {
     const auto file = scratch() / "grey.onnx";
     write_bytes(file, test::onnx_single_node_model("Identity", {1, 1, 64, 64}, {1, 1, 64, 64}));
-    const auto error = load_error({file});
+    const auto error = load_error(options_for(file));
     QVERIFY2(contains(error, file.string()) && contains(error, "wrong input shape 1x1x64x64"), error.c_str());
 
-    OnnxSegmenterOptions custom{model_file(), SegmenterPreset::Custom};
+    OnnxSegmenterOptions custom = options_for(model_file(), SegmenterPreset::Custom);
     custom.custom.size = 64;  // the fixture model declares another size
     const auto mismatch = load_error(custom);
     QVERIFY2(contains(mismatch, model_file().string()) && contains(mismatch, "the custom preset gives 64x64"),
@@ -163,7 +170,7 @@ class OnnxSegmenterTest : public QObject {
   void anUnsupportedOperatorIsAClearError() {
     const auto file = scratch() / "exotic.onnx";
     write_bytes(file, test::onnx_single_node_model("NoSuchOperator", {1, 3, 64, 64}, {1, 1, 64, 64}));
-    const auto error = load_error({file});
+    const auto error = load_error(options_for(file));
     QVERIFY2(contains(error, file.string()) && contains(error, "cannot import") && contains(error, "NoSuchOperator"),
              error.c_str());
   }
@@ -174,9 +181,9 @@ class OnnxSegmenterTest : public QObject {
     const test::OnnxWeight average{"weight", {1, 3, 1, 1}, {1.f / 3, 1.f / 3, 1.f / 3}};
     write_bytes(file, test::onnx_single_node_model("Conv", {1, 3, -1, -1}, {1, 1, -1, -1}, {average},
                                                    {test::onnx_ints_attribute("kernel_shape", {1, 1})}));
-    QCOMPARE(OnnxSegmenter({file, SegmenterPreset::U2Net}).convention().size, 320);
-    QCOMPARE(OnnxSegmenter({file, SegmenterPreset::Rmbg}).convention().size, 1024);
-    OnnxSegmenterOptions custom{file, SegmenterPreset::Custom};
+    QCOMPARE(OnnxSegmenter(options_for(file, SegmenterPreset::U2Net)).convention().size, 320);
+    QCOMPARE(OnnxSegmenter(options_for(file, SegmenterPreset::Rmbg)).convention().size, 1024);
+    OnnxSegmenterOptions custom = options_for(file, SegmenterPreset::Custom);
     custom.custom = {48, {0.5, 0.5, 0.5}, {0.5, 0.5, 0.5}};  // a bright square is > 0, a black plate < 0
     const OnnxSegmenter segmenter(custom);
     QCOMPARE(segmenter.convention().size, 48);
