@@ -20,7 +20,7 @@ struct LearnedSegmenterOptions {
   int input_size = 320;         // U2-Net: 320, IS-Net: 1024
   bool imagenet_normalise = true;
   std::string device = "cpu";                 // any torch device string: "cpu", "cuda", "cuda:1"
-  std::optional<InputConvention> convention;  // a preset's size, mean and std; overrides the two above
+  std::optional<InputConvention> convention{};  // a preset's size, mean and std; overrides the two above
 
   InputConvention input_convention() const;
 };

@@ -37,7 +37,7 @@ InputConvention preset_convention(SegmenterPreset preset);
 struct OnnxSegmenterOptions {
   std::filesystem::path model;
   SegmenterPreset preset = SegmenterPreset::U2Net;
-  InputConvention custom;  // used when preset is Custom
+  InputConvention custom{};  // used when preset is Custom
   double threshold = 0.5;  // foreground probability at and above which a pixel is product
 };
 

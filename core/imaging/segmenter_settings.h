@@ -15,7 +15,7 @@ namespace backdrop::imaging {
 struct SegmenterSettings {
   std::filesystem::path model;  // empty: the classical segmenter alone
   SegmenterPreset preset = SegmenterPreset::U2Net;
-  InputConvention custom;  // used when preset is Custom
+  InputConvention custom{};  // used when preset is Custom
   double confidence_threshold = kDefaultConfidenceThreshold;
   std::string device = "cpu";  // TorchScript models only
 };
