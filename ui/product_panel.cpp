@@ -190,12 +190,16 @@ void ProductPanel::onLoaded() {
   if (loaded.productId != productId_) return;  // the user moved on
   bgr_ = loaded.bgr;
   mask_ = loaded.mask.empty() && !bgr_.empty() ? cv::Mat(bgr_.size(), CV_8UC1, cv::Scalar(0)) : loaded.mask;
+  // A saved mask reads as hand-drawn (confidence 1); the verdict recorded when it was prepared is
+  // what the merchandiser needs to see.
+  const auto verdict = session_.project().masks().find(productId_.toStdString());
+  const double confidence = verdict ? verdict->confidence : loaded.confidence;
   details_->setText(loaded.error.isEmpty()
                         ? tr("%1 · %2 · %3×%4 · mask confidence %5")
                               .arg(productId_, category_)
                               .arg(bgr_.cols)
                               .arg(bgr_.rows)
-                              .arg(loaded.confidence, 0, 'f', 2)
+                              .arg(confidence, 0, 'f', 2)
                         : tr("%1 · %2 · needs attention: %3").arg(productId_, category_, loaded.error));
   maskEditor_->setImages(toQImage(bgr_), toQImage(mask_));
   showVerdict();

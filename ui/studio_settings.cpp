@@ -85,8 +85,8 @@ imaging::SegmenterSettings StudioSettings::segmenterSettings() const {
   imaging::SegmenterSettings settings;
   settings.model = segmenter.toStdString();
   settings.preset = imaging::preset_from_name(segmenterPreset.toStdString());
-  settings.custom = {segmenterSize, imaging::parse_channel_values("mean", segmenterMean.toStdString()),
-                     imaging::parse_channel_values("std", segmenterStd.toStdString())};
+  settings.custom = {segmenterSize, imaging::parse_channel_values("segmenter mean", segmenterMean.toStdString()),
+                     imaging::parse_channel_values("segmenter std", segmenterStd.toStdString())};
   settings.confidence_threshold = confidenceThreshold;
   settings.device = device.toStdString();
   return settings;
