@@ -57,7 +57,8 @@ class SettingsAndStatsTest : public QObject {
     dialog.findChild<QLineEdit*>("outputFolder")->clear();  // the last test's folder is gone
     auto* preset = dialog.findChild<QComboBox*>("segmenterPreset");
     auto* mean = dialog.findChild<QLineEdit*>("segmenterMean");
-    QCOMPARE(dialog.findChild<QDoubleSpinBox*>("confidenceThreshold")->value(), 0.8);  // core's default
+    QCOMPARE(StudioSettings().confidenceThreshold, backdrop::imaging::kDefaultConfidenceThreshold);
+    preset->setCurrentIndex(preset->findData("u2net"));
     QVERIFY(!mean->isEnabled());  // only the custom preset has its own size, mean and std
     preset->setCurrentIndex(preset->findData("custom"));
     QVERIFY(mean->isEnabled());
