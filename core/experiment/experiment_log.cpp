@@ -4,18 +4,17 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
-#include <fstream>
 #include <stdexcept>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/json_lines.h"
+
 namespace backdrop::experiment {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr int64_t kProgressEvery = 4096;
 
 struct Click {
   std::string decision;
@@ -111,28 +110,14 @@ void read_event(const nlohmann::json& event, const fs::path& file, int64_t line,
 }
 
 void read_file(const fs::path& file, const ExperimentLogOptions& options, Collected& collected) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error(file.string() + ": cannot open");
-  std::string text;
-  int64_t line = 0;
-  while (std::getline(in, text)) {
-    ++line;
-    if (line % kProgressEvery == 0) {
-      options.cancel.throw_if_cancelled();
-      if (options.progress) options.progress({line, 0, "reading " + file.filename().string()});
-    }
-    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const auto event = nlohmann::json::parse(text, nullptr, false);
-    if (event.is_discarded() || !event.is_object()) {
-      collected.log.skipped.push_back({file, line, "not a JSON object"});
-      continue;
-    }
-    try {
-      read_event(event, file, line, collected);
-    } catch (const nlohmann::json::exception& error) {
-      collected.log.skipped.push_back({file, line, std::string("wrong field type: ") + error.what()});
-    }
-  }
+  JsonLinesHandlers handlers;
+  handlers.object = [&](int64_t line, const nlohmann::json& event) { read_event(event, file, line, collected); };
+  handlers.bad_line = [&](int64_t line, std::string message) {
+    collected.log.skipped.push_back({file, line, std::move(message)});
+  };
+  handlers.progress = options.progress;
+  handlers.cancel = options.cancel;
+  if (!read_json_lines(file, handlers)) throw std::runtime_error(file.string() + ": cannot open");
 }
 
 void join_clicks(Collected& collected, double window_seconds) {

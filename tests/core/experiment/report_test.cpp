@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "check_close.h"
 #include "core/experiment/experiment_log.h"
 #include "core/experiment/experiment_report.h"
 
@@ -17,15 +18,6 @@ using namespace backdrop::experiment;
 namespace fs = std::filesystem;
 
 namespace {
-
-void check_close(double actual, double expected, double tolerance) {
-  if (std::abs(actual - expected) > tolerance) {
-    QFAIL(qPrintable(QString("%1 differs from %2 by more than %3")
-                         .arg(actual, 0, 'g', 12)
-                         .arg(expected, 0, 'g', 12)
-                         .arg(tolerance)));
-  }
-}
 
 std::string impression(const std::string& decision, const std::string& group, const std::string& user,
                        const std::string& time) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "check_close.h"
 #include "core/experiment/experiment_statistics.h"
 
 using namespace backdrop::experiment;
@@ -12,15 +13,6 @@ using namespace backdrop::experiment;
 namespace {
 
 constexpr double kZ = 1.959963984540054;  // the standard normal's 97.5% quantile
-
-void check_close(double actual, double expected, double tolerance) {
-  if (std::abs(actual - expected) > tolerance) {
-    QFAIL(qPrintable(QString("%1 differs from %2 by more than %3")
-                         .arg(actual, 0, 'g', 12)
-                         .arg(expected, 0, 'g', 12)
-                         .arg(tolerance)));
-  }
-}
 
 }  // namespace
 
