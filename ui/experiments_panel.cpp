@@ -40,10 +40,10 @@ ExperimentsResult computeReport(const QString& folder, const ReportOptions& opti
     const auto log = load_experiment_log(folder.toStdString(), read);
     result.report = build_experiment_report(log.impressions, options);
     result.summary = QObject::tr(
-                         "%1 experiment impressions in %2 files; %3 lines skipped, %4 clicks after the window, "
+                         "%1 experiment impressions in %2; %3 lines skipped, %4 clicks after the window, "
                          "%5 clicks without an impression")
                          .arg(log.impressions.size())
-                         .arg(log.files)
+                         .arg(log.files == 1 ? QObject::tr("1 file") : QObject::tr("%1 files").arg(log.files))
                          .arg(log.skipped.size())
                          .arg(log.late_clicks)
                          .arg(log.unmatched_clicks);

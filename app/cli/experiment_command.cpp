@@ -35,10 +35,10 @@ void print_log_summary(const std::string& folder, const ExperimentLog& log, doub
     std::cerr << issue.file.string() << ":" << issue.line << ": skipped: " << issue.message << "\n";
   }
   std::fprintf(stderr,
-               "%s: %lld experiment impressions in %lld files (%lld outside experiments); clicks after the %g h "
+               "%s: %lld experiment impressions in %lld file%s (%lld outside experiments); clicks after the %g h "
                "window: %lld, without an impression: %lld; lines skipped: %zu\n",
                folder.c_str(), static_cast<long long>(log.impressions.size()), static_cast<long long>(log.files),
-               static_cast<long long>(log.impressions_outside_experiments), window_hours,
+               log.files == 1 ? "" : "s", static_cast<long long>(log.impressions_outside_experiments), window_hours,
                static_cast<long long>(log.late_clicks), static_cast<long long>(log.unmatched_clicks),
                log.skipped.size());
 }

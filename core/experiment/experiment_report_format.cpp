@@ -182,7 +182,8 @@ std::string report_text(const ExperimentReport& report) {
                 100.0 * report.confidence);
   std::string text = line;
   for (const auto& slice : report.experiments) {
-    text += "\n" + text_header(slice);
+    text += '\n';
+    text += text_header(slice);
     for (const auto& group : slice.groups) text += text_row(group);
     text += text_footer(slice);
   }

@@ -42,7 +42,7 @@ run_backdrop(0 ARGS simulate --out "${logs}" --experiment phase3 --category appa
   EXPECT "wrote [0-9]+ impressions of 6000 users")
 
 run_backdrop(0 ARGS report --logs "${logs}" --json
-  EXPECT "experiment impressions in 1 files")
+  EXPECT "experiment impressions in 1 file ")
 string(JSON window GET "${output}" attribution_window_hours)
 string(JSON confidence GET "${output}" confidence)
 if(NOT (window EQUAL 24 AND confidence EQUAL 0.95))
