@@ -10,6 +10,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableWidget>
@@ -32,11 +33,14 @@ const QStringList kHeaders{QObject::tr("Experiment"),   QObject::tr("Slice"),   
 const QList<QColor> kGroupColours{QColor(30, 110, 200), QColor(220, 130, 30), QColor(40, 150, 80),
                                   QColor(170, 60, 160), QColor(200, 60, 40),  QColor(90, 90, 90)};
 
-ExperimentsResult computeReport(const QString& folder, const ReportOptions& options) {
+ExperimentsResult computeReport(const QString& folder, const ReportOptions& options, const ProgressSink& progress,
+                                const CancellationToken& cancel) {
   ExperimentsResult result;
   try {
     ExperimentLogOptions read;
     read.attribution_window_hours = options.attribution_window_hours;
+    read.progress = progress;
+    read.cancel = cancel;
     const auto log = load_experiment_log(folder.toStdString(), read);
     result.report = build_experiment_report(log.impressions, options);
     result.summary = QObject::tr(
@@ -190,6 +194,7 @@ ExperimentsPanel::ExperimentsPanel(QWidget* parent) : QWidget(parent) {
 }
 
 ExperimentsPanel::~ExperimentsPanel() {
+  cancel_.cancel();  // reading a large folder stops at its next block of lines
   watcher_.waitForFinished();
 }
 
@@ -206,7 +211,21 @@ bool ExperimentsPanel::loadLogs(const QString& folder) {
   folder_->setText(folder);
   status_->setText(tr("Computing the report of %1…").arg(folder));
   const ReportOptions options = reportOptions();
-  watcher_.setFuture(QtConcurrent::run([folder, options] { return computeReport(folder, options); }));
+  cancel_ = CancellationToken();
+  // Progress comes from the worker; the label is updated on the GUI thread while it still exists.
+  QPointer<QLabel> status = status_;
+  const ProgressSink progress = [status](const Progress& step) {
+    const QString text =
+        QObject::tr("Computing the report: %1 (%2 lines)").arg(QString::fromStdString(step.message)).arg(step.done);
+    QMetaObject::invokeMethod(
+        status,
+        [status, text] {
+          if (status) status->setText(text);
+        },
+        Qt::QueuedConnection);
+  };
+  watcher_.setFuture(QtConcurrent::run(
+      [folder, options, progress, cancel = cancel_] { return computeReport(folder, options, progress, cancel); }));
   return true;
 }
 
@@ -268,7 +287,14 @@ void ExperimentsPanel::drawChart() {
   auto* together = new QCPBarsGroup(chart_);
   QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
   const int slices = static_cast<int>(report_.experiments.size());
-  for (int s = 0; s < slices; ++s) ticker->addTick(s + 1, sliceLabel(report_.experiments[static_cast<std::size_t>(s)]));
+  const bool severalExperiments =
+      std::any_of(report_.experiments.begin(), report_.experiments.end(),
+                  [&](const auto& slice) { return slice.experiment != report_.experiments.front().experiment; });
+  for (int s = 0; s < slices; ++s) {
+    const auto& slice = report_.experiments[static_cast<std::size_t>(s)];
+    const QString label = sliceLabel(slice);
+    ticker->addTick(s + 1, severalExperiments ? QString::fromStdString(slice.experiment) + "\n" + label : label);
+  }
   for (int g = 0; g < groups.size(); ++g) {
     QVector<double> x, y, below, above;
     for (int s = 0; s < slices; ++s) {

@@ -4,12 +4,14 @@
 // per group with CTR, uplift over the control with its intervals, p-value, minimum detectable
 // uplift and the sample-ratio test — and a chart in the style of the paper's Figure 4: the relative
 // CTR gain of each group over its control, per slice (placement when split by placement), with
-// 95% error bars. The report is computed on a worker; the panel waits for it before it goes.
+// 95% error bars. The report is computed on a worker that tells its progress; the panel cancels
+// and waits for it before it goes.
 
 #include <QFutureWatcher>
 #include <QString>
 #include <QWidget>
 
+#include "core/common/cancellation.h"
 #include "core/experiment/experiment_report.h"
 
 class QCheckBox;
@@ -81,6 +83,7 @@ class ExperimentsPanel : public QWidget {
   QTableWidget* table_ = nullptr;
   QCustomPlot* chart_ = nullptr;
   QFutureWatcher<ExperimentsResult> watcher_;
+  CancellationToken cancel_;  // of the report being computed
   experiment::ExperimentReport report_;
   bool pending_ = false;  // the controls changed while a report was being computed
 };
