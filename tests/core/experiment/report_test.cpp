@@ -237,6 +237,30 @@ class ReportTest : public QObject {
     check_close(wide.sample_ratio.chi_square, 1.0, 1e-12);
   }
 
+  // Requests without a user id: every impression its own unit, the sample ratio counted in
+  // impressions (A 8, B 8 of the hand case: chi-square 0), no users.
+  void unassigned_impressions_are_their_own_units() {
+    auto rows = hand_case();
+    for (auto& impression : rows) {
+      impression.assigned_by_user = false;
+      impression.user.clear();
+    }
+    rows.pop_back();  // B: 7 impressions, 3 clicks
+    ReportOptions options;
+    options.bootstrap_resamples = 0;
+    const auto report = build_experiment_report(rows, options);
+    const auto& slice = report.experiments.front();
+    QCOMPARE(slice.sample_ratio_unit, std::string("impressions"));
+    QCOMPARE(slice.groups[0].users, int64_t{0});
+    // 8 against 7 impressions planned 50/50: expected 7.5 each, chi-square 2 * 0.25 / 7.5.
+    check_close(slice.sample_ratio.chi_square, 0.5 / 7.5, 1e-12);
+    // One impression a unit: A's Var = R(1 - R)/(k - 1) = 0.25 * 0.75 / 7, 8/7 of the binomial, so
+    // its CTR interval is Wilson's on 8 / (8/7) = 7 effective impressions with 1.75 clicks.
+    const auto expected = wilson_interval(1.75, 7.0);
+    check_close(slice.groups[0].ctr_ci.low, expected.low, 1e-12);
+    check_close(slice.groups[0].ctr_ci.high, expected.high, 1e-12);
+  }
+
   void csv_and_text_forms() {
     ReportOptions options;
     options.bootstrap_resamples = 0;
