@@ -22,6 +22,7 @@
 #include "ui/bandit_panel.h"
 #include "ui/catalogue_panel.h"
 #include "ui/compare_view.h"
+#include "ui/experiments_panel.h"
 #include "ui/generation_panel.h"
 #include "ui/import_dialog.h"
 #include "ui/product_panel.h"
@@ -42,7 +43,7 @@ struct WorkResult {
   QStringList issues;
 };
 
-const QStringList kViews{"catalogue", "variants", "prompts", "queue", "bandit"};
+const QStringList kViews{"catalogue", "variants", "prompts", "queue", "bandit", "experiments"};
 
 }  // namespace
 
@@ -57,6 +58,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   prompts_ = new PromptEditor(*session_);
   generation_ = new GenerationPanel(*session_);
   bandit_ = new BanditPanel(*session_);
+  experiments_ = new ExperimentsPanel;
 
   auto* browse = new QSplitter;
   browse->addWidget(catalogue_);
@@ -70,6 +72,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   tabs_->addTab(prompts_, tr("Prompts"));
   tabs_->addTab(generation_, tr("Generate"));
   tabs_->addTab(bandit_, tr("Bandit"));
+  tabs_->addTab(experiments_, tr("Experiments"));
   setCentralWidget(tabs_);
 
   buildMenus();
