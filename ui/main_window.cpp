@@ -23,6 +23,7 @@
 #include "ui/bandit_panel.h"
 #include "ui/catalogue_panel.h"
 #include "ui/compare_view.h"
+#include "ui/experiments_panel.h"
 #include "ui/generation_panel.h"
 #include "ui/import_dialog.h"
 #include "ui/product_panel.h"
@@ -80,7 +81,7 @@ WorkResult prepareMasks(const std::vector<std::pair<std::string, std::string>>& 
   return result;
 }
 
-const QStringList kViews{"catalogue", "variants", "prompts", "queue", "bandit"};
+const QStringList kViews{"catalogue", "variants", "prompts", "queue", "bandit", "experiments"};
 
 }  // namespace
 
@@ -95,6 +96,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   prompts_ = new PromptEditor(*session_);
   generation_ = new GenerationPanel(*session_);
   bandit_ = new BanditPanel(*session_);
+  experiments_ = new ExperimentsPanel;
 
   auto* browse = new QSplitter;
   browse->addWidget(catalogue_);
@@ -108,6 +110,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   tabs_->addTab(prompts_, tr("Prompts"));
   tabs_->addTab(generation_, tr("Generate"));
   tabs_->addTab(bandit_, tr("Bandit"));
+  tabs_->addTab(experiments_, tr("Experiments"));
   setCentralWidget(tabs_);
 
   buildMenus();
