@@ -57,6 +57,8 @@ class MainWindow : public QMainWindow {
  signals:
   void importFinished(const QString& summary);
   void prepareFinished(const QString& summary);
+  // The masks saved before mask verdicts existed have been checked and their verdicts recorded.
+  void savedMasksReviewed(const QString& summary);
 
  private:
   void buildMenus();
@@ -67,6 +69,8 @@ class MainWindow : public QMainWindow {
   void editSettings();
   void refreshCatalogue();
   void onProjectOpened();
+  // Gives the masks saved before mask verdicts existed a verdict (core/preparation/saved_mask_review.h).
+  void reviewSavedMasks();
   void showProduct(const QString& productId);
   void showImportReport(const QString& summary, const QStringList& issues);
   void showAbout();
