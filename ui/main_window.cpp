@@ -222,10 +222,21 @@ void MainWindow::onProjectOpened() {
   reviewSavedMasks();
 }
 
+std::optional<imaging::SegmenterSettings> MainWindow::segmentationOrMessage() {
+  try {
+    return projectSegmenterSettings(session_->project());
+  } catch (const std::exception& error) {  // a malformed value in the project file
+    statusBar()->showMessage(tr("Segmentation settings: %1").arg(QString::fromStdString(error.what())));
+    return std::nullopt;
+  }
+}
+
 void MainWindow::reviewSavedMasks() {
   auto unreviewed = unreviewed_masks(session_->project());
   if (unreviewed.empty()) return;
-  const double threshold = load_segmenter_settings(session_->project()).confidence_threshold;
+  const auto settings = segmentationOrMessage();
+  if (!settings) return;
+  const double threshold = settings->confidence_threshold;
   const QString file = session_->file();
   auto* watcher = new QFutureWatcher<WorkResult>(this);
   connect(watcher, &QFutureWatcher<WorkResult>::finished, this, [this, watcher, file] {
@@ -345,6 +356,8 @@ void MainWindow::showImportReport(const QString& summary, const QStringList& iss
 
 bool MainWindow::prepareProducts(const QStringList& productIds) {
   if (!session_->isOpen() || busy_) return false;
+  const auto settings = segmentationOrMessage();
+  if (!settings) return false;
   busy_ = true;
   std::vector<std::pair<std::string, std::string>> work;  // id, image
   for (const auto& product : session_->project().products().list()) {
@@ -365,8 +378,8 @@ bool MainWindow::prepareProducts(const QStringList& productIds) {
     statusBar()->showMessage(result.summary);
     emit prepareFinished(result.summary);
   });
-  const auto settings = projectSegmenterSettings(session_->project());
-  watcher->setFuture(QtConcurrent::run([work, cache, settings] { return prepareMasks(work, cache, settings); }));
+  watcher->setFuture(
+      QtConcurrent::run([work, cache, settings = *settings] { return prepareMasks(work, cache, settings); }));
   return true;
 }
 

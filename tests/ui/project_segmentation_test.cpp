@@ -62,7 +62,8 @@ void writeCatalogueOf(const QStringList& ids, const std::filesystem::path& file)
     const auto id = QString::fromStdString(line.substr(0, line.find(',')));
     if (!ids.contains(id)) continue;
     const auto image = line.rfind(',');
-    out << line.substr(0, image + 1) << (test::product_data() / line.substr(image + 1)).string() << "\n";
+    const auto photo = std::filesystem::absolute(test::product_data() / line.substr(image + 1));
+    out << line.substr(0, image + 1) << photo.string() << "\n";
   }
 }
 
@@ -140,13 +141,16 @@ class ProjectSegmentationTest : public QObject {
     auto& project = window.session().project();
     imaging::SegmenterSettings settings;
     settings.model = (test::segmentation_fixtures() / "tiny_salient.onnx").string();
-    settings.confidence_threshold = 0.0;  // only the project's threshold lets p004 through
+    settings.confidence_threshold = 1.0;  // the user's default is 0.8: only the project's says 1.00
     save_segmenter_settings(project, settings);
 
     QSignalSpy prepared(&window, &MainWindow::prepareFinished);
     QVERIFY(window.prepareProducts({"p003", "p004"}));
     QVERIFY(prepared.wait(60000));
-    QCOMPARE(project.masks().find("p004")->status, MaskStatus::automatic);
+    const auto p003 = *project.masks().find("p003");
+    QVERIFY(p003.confidence < 1.0);
+    QCOMPARE(p003.status, MaskStatus::needs_attention);
+    QVERIFY2(p003.reasons.front().find("below the threshold 1.00") != std::string::npos, p003.reasons.front().c_str());
     const auto studioVerdict = *project.masks().find("p004");
     const auto maskFile = product_mask_file(project.cache_dir(), "p004");
     const cv::Mat studioMask = cv::imread(maskFile.string(), cv::IMREAD_UNCHANGED);
