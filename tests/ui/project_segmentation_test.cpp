@@ -59,12 +59,24 @@ void writeCatalogueOf(const QStringList& ids, const std::filesystem::path& file)
   std::getline(in, line);
   out << line << "\n";
   while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // the file has CRLF line ends
     const auto id = QString::fromStdString(line.substr(0, line.find(',')));
     if (!ids.contains(id)) continue;
     const auto image = line.rfind(',');
     const auto photo = std::filesystem::absolute(test::product_data() / line.substr(image + 1));
     out << line.substr(0, image + 1) << photo.string() << "\n";
   }
+}
+
+// The example catalogue's photo file of product `id`.
+std::string photoOf(const std::string& id) {
+  std::ifstream in(test::product_data() / "catalog.csv");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // the file has CRLF line ends
+    if (line.rfind(id + ",", 0) == 0) return line.substr(line.rfind(',') + 1);
+  }
+  return {};
 }
 
 std::filesystem::path scratch(const std::string& name) {
@@ -173,6 +185,40 @@ class ProjectSegmentationTest : public QObject {
     QCOMPARE(cliVerdict.method, studioVerdict.method);
     QCOMPARE(cliVerdict.confidence, studioVerdict.confidence);
     QVERIFY(cliVerdict.reasons == studioVerdict.reasons);
+  }
+
+  // A project prepared before mask verdicts: opening it checks its saved masks on a worker, and
+  // the one that takes the backdrop too needs attention from then on.
+  void openingAnOldProjectGivesItsSavedMasksAVerdict() {
+    const auto dir = scratch("old-masks");
+    const auto file = dir / "old.backdrop";
+    {
+      auto project = Project::create(file);
+      for (const std::string id : {"p003", "p004"}) {
+        project.products().upsert({0, id, "apparel", id,
+                                   std::filesystem::absolute(test::product_data() / photoOf(id)).string(), id, 0});
+      }
+      for (const std::string id : {"p003", "p004"}) {
+        const cv::Mat photo = cv::imread(project.products().find(id)->image_path);
+        cv::Mat mask(photo.size(), CV_8UC1, cv::Scalar(0));
+        // p003: a margin all round; p004: the whole top half, wall and all.
+        const cv::Rect area = id == "p003" ? cv::Rect(photo.cols / 4, photo.rows / 4, photo.cols / 2, photo.rows / 2)
+                                           : cv::Rect(0, 0, photo.cols, photo.rows / 2);
+        mask(area).setTo(255);
+        const auto saved = product_mask_file(project.cache_dir(), id);
+        std::filesystem::create_directories(saved.parent_path());
+        QVERIFY(cv::imwrite(saved.string(), mask));
+      }
+    }
+    MainWindow window;
+    QSignalSpy reviewed(&window, &MainWindow::savedMasksReviewed);
+    QVERIFY(window.openProject(test::qpath(file)));
+    QVERIFY(reviewed.wait(30000));
+    QVERIFY2(reviewed.back().front().toString().contains("Checked 2 mask(s)"), "the status bar says so");
+    auto masks = window.session().project().masks();
+    QCOMPARE(masks.find("p003")->status, MaskStatus::automatic);
+    QCOMPARE(masks.find("p004")->status, MaskStatus::needs_attention);
+    QCOMPARE(masks.find("p004")->method, std::string("saved"));
   }
 };
 
