@@ -175,7 +175,7 @@ void add_segmentation_command(CLI::App& project) {
     auto opened = Project::open(arguments->file);
     auto settings = resolve_segmenter_arguments(arguments->segmenter, &opened);
     if (arguments->no_model) settings.model.clear();
-    if (!settings.model.empty()) settings.model = std::filesystem::absolute(settings.model);
+    if (!settings.model.empty()) settings.model = std::filesystem::weakly_canonical(settings.model);
     save_segmenter_settings(opened, settings);
     print_segmentation(load_segmenter_settings(opened));
   });
