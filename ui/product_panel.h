@@ -1,7 +1,8 @@
 #pragma once
-// The selected product: its photo with the mask over it (opacity slider, brush to fix the mask),
-// the edge map with live Canny threshold sliders (core's edge_map, the function the generator
-// uses), and the product placed on every placement. Images are computed on worker threads.
+// The selected product: its photo with the mask over it (opacity slider; a brush and a box tool
+// to fix the mask, each edit undoable on the Studio's undo stack), the edge map with live Canny
+// threshold sliders (core's edge_map, the function the generator uses), and the product placed
+// on every placement. Images are computed on worker threads.
 
 #include <QFutureWatcher>
 #include <QWidget>
@@ -13,6 +14,8 @@ class QLabel;
 class QSlider;
 class QStackedWidget;
 class QTabWidget;
+class QToolButton;
+class QUndoStack;
 
 namespace backdrop::ui {
 
@@ -23,7 +26,8 @@ class ProductPanel : public QWidget {
   Q_OBJECT
 
  public:
-  explicit ProductPanel(ProjectSession& session, QWidget* parent = nullptr);
+  ProductPanel(ProjectSession& session, QUndoStack& undoStack, QWidget* parent = nullptr);
+  ~ProductPanel() override;
 
   void showProduct(const QString& productId);
   void clear();
@@ -43,6 +47,11 @@ class ProductPanel : public QWidget {
     double confidence = 0;
     QString error;
   };
+  struct BoxResult {
+    quint64 document = 0;  // the mask editor's document the box was drawn on
+    QImage mask;
+    QString error;
+  };
   struct EdgeResult {
     QString productId;
     QImage edges;
@@ -52,15 +61,19 @@ class ProductPanel : public QWidget {
   QWidget* buildEmptyState();
   QWidget* buildDetails();
   QWidget* buildMaskTab();
+  QWidget* buildMaskTools();
   QWidget* buildEdgeTab();
   QWidget* buildLayoutTab();
   void onLoaded();
+  void findProductInBox(const QRect& box);
+  void onBoxMaskReady();
   void recomputeEdges();
   void onEdgesReady();
   void saveThresholds();
   void renderLayouts();
 
   ProjectSession& session_;
+  QUndoStack& undoStack_;
   QString productId_;
   QString category_;
   cv::Mat bgr_;
@@ -73,6 +86,9 @@ class ProductPanel : public QWidget {
   QSlider* opacity_ = nullptr;
   QSlider* brush_ = nullptr;
   QCheckBox* erase_ = nullptr;
+  QToolButton* brushTool_ = nullptr;
+  QToolButton* boxTool_ = nullptr;
+  QLabel* maskStatus_ = nullptr;
   QLabel* edges_ = nullptr;
   QSlider* cannyLow_ = nullptr;
   QSlider* cannyHigh_ = nullptr;
@@ -80,6 +96,7 @@ class ProductPanel : public QWidget {
   QGridLayout* layouts_ = nullptr;
   QFutureWatcher<Loaded> loading_;
   QFutureWatcher<EdgeResult> edgeWork_;
+  QFutureWatcher<BoxResult> boxWork_;
   bool edgesPending_ = false;  // sliders moved while an edge map was being computed
 };
 
