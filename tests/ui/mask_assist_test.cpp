@@ -101,7 +101,9 @@ class MaskAssistTest : public QObject {
     QTemporaryDir dir;
     QVERIFY(QDir(dir.path()).mkdir("photos"));
     QImage truth;
-    QVERIFY(productOnBrickWall(&truth).save(dir.filePath("photos/oval.png")));
+    const QImage photo = productOnBrickWall(&truth);
+    QVERIFY(photo.save(dir.filePath("photos/oval.png")));
+    QVERIFY(photo.save(dir.filePath("photos/oval_copy.png")));
     backdrop::ui::MainWindow window;
     window.show();
     window.activateWindow();
@@ -110,8 +112,9 @@ class MaskAssistTest : public QObject {
     QSignalSpy imported(&window, &backdrop::ui::MainWindow::importFinished);
     QVERIFY(window.importCatalogue(dir.filePath("photos"), {}, "bags"));
     QVERIFY(imported.wait(30000));
-    QCOMPARE(window.catalogue().shownProductIds().size(), 1);
-    QVERIFY(window.selectProduct(window.catalogue().shownProductIds().front()));
+    const QStringList products = window.catalogue().shownProductIds();
+    QCOMPARE(products.size(), 2);
+    QVERIFY(window.selectProduct(products[0]));
     auto* editor = window.findChild<MaskEditor*>("maskEditor");
     QTRY_VERIFY_WITH_TIMEOUT(editor->mask().size() == kPhoto, 30000);
     const QImage automatic = editor->mask();
@@ -153,6 +156,16 @@ class MaskAssistTest : public QObject {
     QCOMPARE(editor->mask(), fromBox);
     QTest::keySequence(editor, redo);
     QCOMPARE(editor->mask(), stroked);
+
+    // Another product shown: the edits of the first have no mask to act on, so undo drops them
+    // and leaves this product's mask alone.
+    const quint64 firstDocument = editor->document();
+    QVERIFY(window.selectProduct(products[1]));
+    QTRY_VERIFY_WITH_TIMEOUT(editor->document() != firstDocument, 30000);
+    const QImage other = editor->mask();
+    QTest::keyClick(editor, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(editor->mask(), other);
+    QCOMPARE(window.undoStack().count(), stepsBefore + 1);
   }
 
  private:
