@@ -21,11 +21,13 @@ std::filesystem::path product_mask_path(const std::filesystem::path& cache_dir, 
   return cache_dir / "masks" / (product_id + ".png");
 }
 
-imaging::Segmentation segment_with_saved_mask(const imaging::LoadedImage& image,
-                                              const std::filesystem::path& mask_file) {
+imaging::Segmentation segment_with_saved_mask(const imaging::LoadedImage& image, const std::filesystem::path& mask_file,
+                                              const imaging::Segmenter* learned, double confidence_threshold) {
   const imaging::PlainBackgroundSegmenter plain;
   imaging::SegmentationChoice choice;
   choice.plain = &plain;
+  choice.learned = learned;
+  choice.confidence_threshold = confidence_threshold;
   if (std::filesystem::exists(mask_file)) choice.hand_drawn_mask = mask_file;
   return imaging::segment_product(image, choice);
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/imaging/image_io.h"
+#include "core/imaging/mask_review.h"
 #include "core/imaging/segmentation.h"
 
 namespace backdrop {
@@ -20,9 +21,10 @@ namespace backdrop::ui {
 std::filesystem::path product_mask_path(const std::filesystem::path& cache_dir, const std::string& product_id);
 
 // The product's segmentation: `mask_file` (its saved mask) when it exists, else the plain-background
-// segmenter's.
-imaging::Segmentation segment_with_saved_mask(const imaging::LoadedImage& image,
-                                              const std::filesystem::path& mask_file);
+// segmenter's, combined with `learned` when one is given, reviewed against `confidence_threshold`.
+imaging::Segmentation segment_with_saved_mask(const imaging::LoadedImage& image, const std::filesystem::path& mask_file,
+                                              const imaging::Segmenter* learned = nullptr,
+                                              double confidence_threshold = imaging::kDefaultConfidenceThreshold);
 
 struct CannyThresholds {
   double low = 0;

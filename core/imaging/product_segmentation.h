@@ -1,11 +1,13 @@
 #pragma once
 // Choosing the mask for one product photo: a hand-drawn mask when one is given, else the alpha
-// channel, else the plain-background segmenter, and the learned segmenter (when set) for photos
-// the plain one reports as not plain.
+// channel, else the plain-background segmenter combined with the learned segmenter when one is set
+// (learned_refinement.h). A computed mask is then reviewed (mask_review.h): below the confidence
+// threshold it needs attention, with the reasons listed.
 
 #include <filesystem>
 
 #include "core/imaging/image_io.h"
+#include "core/imaging/mask_review.h"
 #include "core/imaging/plain_background_segmenter.h"
 
 namespace backdrop::imaging {
@@ -14,6 +16,7 @@ struct SegmentationChoice {
   const PlainBackgroundSegmenter* plain = nullptr;  // required
   const Segmenter* learned = nullptr;               // optional
   std::filesystem::path hand_drawn_mask;            // optional: a greyscale PNG, white = product
+  double confidence_threshold = kDefaultConfidenceThreshold;
 };
 
 // Throws ImageError when the hand-drawn mask cannot be read or has another size.
