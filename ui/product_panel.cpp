@@ -1,5 +1,7 @@
 #include "ui/product_panel.h"
 
+#include <utility>
+
 #include <QCheckBox>
 #include <QFormLayout>
 #include <QGridLayout>
@@ -252,6 +254,7 @@ void ProductPanel::onLoaded() {
                         : tr("%1 · %2 · needs attention: %3").arg(productId_, category_, loaded.error));
   maskEditor_->setImages(toQImage(bgr_), toQImage(mask_));
   maskStatus_->clear();
+  pendingBox_.reset();  // drawn on the photo shown before
   showVerdict();
   const auto saved = load_canny_thresholds(session_.project().database(), productId_.toStdString());
   QSignalBlocker blockLow(cannyLow_), blockHigh(cannyHigh_);
@@ -268,7 +271,11 @@ void ProductPanel::onLoaded() {
 }
 
 void ProductPanel::findProductInBox(const QRect& box) {
-  if (bgr_.empty() || boxWork_.isRunning()) return;
+  if (bgr_.empty()) return;
+  if (boxWork_.isRunning()) {
+    pendingBox_ = box;  // found when this one finishes, whose mask is then out of date
+    return;
+  }
   maskStatus_->setText(tr("Finding the product in the box…"));
   const cv::Mat bgr = bgr_;
   const quint64 document = maskEditor_->document();
@@ -284,6 +291,7 @@ void ProductPanel::findProductInBox(const QRect& box) {
 }
 
 void ProductPanel::onBoxMaskReady() {
+  if (const auto box = std::exchange(pendingBox_, std::nullopt)) return findProductInBox(*box);
   const BoxResult result = boxWork_.result();
   if (result.document != maskEditor_->document()) return;  // another product, or the mask reloaded
   if (!result.error.isEmpty()) {

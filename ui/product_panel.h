@@ -4,7 +4,10 @@
 // threshold sliders (core's edge_map, the function the generator uses), and the product placed
 // on every placement. Images are computed on worker threads.
 
+#include <optional>
+
 #include <QFutureWatcher>
+#include <QRect>
 #include <QWidget>
 #include <opencv2/core.hpp>
 
@@ -106,6 +109,7 @@ class ProductPanel : public QWidget {
   QFutureWatcher<EdgeResult> edgeWork_;
   QFutureWatcher<BoxResult> boxWork_;
   bool edgesPending_ = false;  // sliders moved while an edge map was being computed
+  std::optional<QRect> pendingBox_;  // a box drawn while another one's mask was being found
 };
 
 }  // namespace backdrop::ui
