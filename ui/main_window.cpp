@@ -86,7 +86,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   session_ = new ProjectSession(this);
   undoStack_ = new QUndoStack(this);
   catalogue_ = new CataloguePanel;
-  product_ = new ProductPanel(*session_);
+  product_ = new ProductPanel(*session_, *undoStack_);
   variants_ = new VariantsPanel(*session_, *undoStack_);
   prompts_ = new PromptEditor(*session_);
   generation_ = new GenerationPanel(*session_);

@@ -1,8 +1,8 @@
 #pragma once
 // Backdrop Studio's main window: one project (*.backdrop) seen through tabs — the catalogue with
 // the selected product, its variants under review, the prompt editor, the generation queue, the
-// bandit dashboard and the experiments' report — with the review undo stack in the Edit menu and
-// the engine in the status bar.
+// bandit dashboard and the experiments' report — with one undo stack for reviews and mask edits
+// in the Edit menu and the engine in the status bar.
 
 #include <QMainWindow>
 #include <QPointer>

@@ -1,22 +1,29 @@
 #include "ui/product_panel.h"
 
+#include <utility>
+
 #include <QCheckBox>
 #include <QFormLayout>
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QSlider>
 #include <QStackedWidget>
 #include <QTabWidget>
+#include <QToolButton>
+#include <QUndoStack>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
 #include "core/imaging/edge_map.h"
 #include "core/imaging/image_io.h"
+#include "core/imaging/mask_assist.h"
 #include "core/imaging/placement.h"
 #include "core/imaging/studio_backdrop.h"
 #include "core/store/project.h"
 #include "ui/image_conversion.h"
+#include "ui/mask_edit_command.h"
 #include "ui/mask_editor.h"
 #include "ui/product_files.h"
 #include "ui/project_session.h"
@@ -44,7 +51,8 @@ std::vector<imaging::Placement> placementsOf(Project& project) {
 
 }  // namespace
 
-ProductPanel::ProductPanel(ProjectSession& session, QWidget* parent) : QWidget(parent), session_(session) {
+ProductPanel::ProductPanel(ProjectSession& session, QUndoStack& undoStack, QWidget* parent)
+    : QWidget(parent), session_(session), undoStack_(undoStack) {
   setObjectName("productPanel");
   pages_ = new QStackedWidget(this);
   pages_->addWidget(buildEmptyState());
@@ -54,6 +62,14 @@ ProductPanel::ProductPanel(ProjectSession& session, QWidget* parent) : QWidget(p
   layout->addWidget(pages_);
   connect(&loading_, &QFutureWatcher<Loaded>::finished, this, &ProductPanel::onLoaded);
   connect(&edgeWork_, &QFutureWatcher<EdgeResult>::finished, this, &ProductPanel::onEdgesReady);
+  connect(&boxWork_, &QFutureWatcher<BoxResult>::finished, this, &ProductPanel::onBoxMaskReady);
+}
+
+// The workers only use copies of the images, but none may outlive the panel that started it.
+ProductPanel::~ProductPanel() {
+  loading_.waitForFinished();
+  edgeWork_.waitForFinished();
+  boxWork_.waitForFinished();
 }
 
 QWidget* ProductPanel::buildEmptyState() {
@@ -96,6 +112,11 @@ QWidget* ProductPanel::buildMaskTab() {
   connect(brush_, &QSlider::valueChanged, maskEditor_, &MaskEditor::setBrushRadius);
   connect(erase_, &QCheckBox::toggled, maskEditor_, &MaskEditor::setErasing);
   connect(save, &QPushButton::clicked, this, &ProductPanel::saveMask);
+  connect(maskEditor_, &MaskEditor::editFinished, this,
+          [this](const MaskEdit& edit) { undoStack_.push(new MaskEditCommand(*maskEditor_, edit)); });
+  connect(maskEditor_, &MaskEditor::boxDrawn, this, &ProductPanel::findProductInBox);
+  maskStatus_ = new QLabel;
+  maskStatus_->setObjectName("maskAssistStatus");
   verdict_ = new QLabel;
   verdict_->setObjectName("maskVerdict");
   verdict_->setWordWrap(true);
@@ -105,14 +126,44 @@ QWidget* ProductPanel::buildMaskTab() {
   connect(accept_, &QPushButton::clicked, this, &ProductPanel::acceptMask);
   auto* controls = new QFormLayout;
   controls->addRow(verdict_);
+  controls->addRow(tr("Tool"), buildMaskTools());
   controls->addRow(tr("Mask opacity"), opacity_);
   controls->addRow(tr("Brush size"), brush_);
   controls->addRow(erase_, save);
   controls->addRow(accept_);
   auto* layout = new QVBoxLayout(tab);
   layout->addWidget(maskEditor_, 1);
+  layout->addWidget(maskStatus_);
   layout->addLayout(controls);
   return tab;
+}
+
+QWidget* ProductPanel::buildMaskTools() {
+  auto makeTool = [](const QString& name, const QString& text, const QString& tip) {
+    auto* button = new QToolButton;
+    button->setObjectName(name);
+    button->setText(text);
+    button->setToolTip(tip);
+    button->setCheckable(true);
+    button->setAutoExclusive(true);
+    return button;
+  };
+  brushTool_ = makeTool("brushTool", tr("Brush"), tr("Paint the mask (right button or Erase: erase it)"));
+  boxTool_ = makeTool("boxTool", tr("Box"), tr("Drag a box around the product to find its mask"));
+  brushTool_->setChecked(true);
+  connect(brushTool_, &QToolButton::toggled, this, [this](bool on) {
+    if (on) maskEditor_->setTool(MaskEditor::Tool::brush);
+  });
+  connect(boxTool_, &QToolButton::toggled, this, [this](bool on) {
+    if (on) maskEditor_->setTool(MaskEditor::Tool::box);
+  });
+  auto* tools = new QWidget;
+  auto* layout = new QHBoxLayout(tools);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(brushTool_);
+  layout->addWidget(boxTool_);
+  layout->addStretch(1);
+  return tools;
 }
 
 QWidget* ProductPanel::buildEdgeTab() {
@@ -202,6 +253,8 @@ void ProductPanel::onLoaded() {
                               .arg(confidence, 0, 'f', 2)
                         : tr("%1 · %2 · needs attention: %3").arg(productId_, category_, loaded.error));
   maskEditor_->setImages(toQImage(bgr_), toQImage(mask_));
+  maskStatus_->clear();
+  pendingBox_.reset();  // drawn on the photo shown before
   showVerdict();
   const auto saved = load_canny_thresholds(session_.project().database(), productId_.toStdString());
   QSignalBlocker blockLow(cannyLow_), blockHigh(cannyHigh_);
@@ -215,6 +268,42 @@ void ProductPanel::onLoaded() {
   }
   recomputeEdges();
   renderLayouts();
+}
+
+void ProductPanel::findProductInBox(const QRect& box) {
+  if (bgr_.empty()) return;
+  if (boxWork_.isRunning()) {
+    pendingBox_ = box;  // found when this one finishes, whose mask is then out of date
+    return;
+  }
+  maskStatus_->setText(tr("Finding the product in the box…"));
+  const cv::Mat bgr = bgr_;
+  const quint64 document = maskEditor_->document();
+  boxWork_.setFuture(QtConcurrent::run([bgr, box, document] {
+    BoxResult result{document, {}, {}};
+    try {
+      result.mask = toQImage(imaging::mask_from_box(bgr, cv::Rect(box.x(), box.y(), box.width(), box.height())));
+    } catch (const std::exception& error) {
+      result.error = QString::fromStdString(error.what());
+    }
+    return result;
+  }));
+}
+
+void ProductPanel::onBoxMaskReady() {
+  if (const auto box = std::exchange(pendingBox_, std::nullopt)) return findProductInBox(*box);
+  const BoxResult result = boxWork_.result();
+  if (result.document != maskEditor_->document()) return;  // another product, or the mask reloaded
+  if (!result.error.isEmpty()) {
+    maskEditor_->clearBox();
+    maskStatus_->setText(tr("No mask from the box: %1").arg(result.error));
+    return;
+  }
+  maskEditor_->replaceMask(result.mask, tr("Box to mask"));
+  maskStatus_->setText(cv::countNonZero(toGreyMat(result.mask)) == 0
+                           ? tr("No product found in the box: draw it closer around the product.")
+                           : tr("Mask from the box: fix it with the brush, or undo (Ctrl+Z)."));
+  brushTool_->setChecked(true);  // the box is a start: the brush refines it
 }
 
 void ProductPanel::recomputeEdges() {

@@ -1,9 +1,13 @@
 #pragma once
-// The selected product: its photo with the mask over it (opacity slider, brush to fix the mask),
-// the edge map with live Canny threshold sliders (core's edge_map, the function the generator
-// uses), and the product placed on every placement. Images are computed on worker threads.
+// The selected product: its photo with the mask over it (opacity slider; a brush and a box tool
+// to fix the mask, each edit undoable on the Studio's undo stack), the edge map with live Canny
+// threshold sliders (core's edge_map, the function the generator uses), and the product placed
+// on every placement. Images are computed on worker threads.
+
+#include <optional>
 
 #include <QFutureWatcher>
+#include <QRect>
 #include <QWidget>
 #include <opencv2/core.hpp>
 
@@ -14,6 +18,8 @@ class QPushButton;
 class QSlider;
 class QStackedWidget;
 class QTabWidget;
+class QToolButton;
+class QUndoStack;
 
 namespace backdrop::ui {
 
@@ -24,7 +30,8 @@ class ProductPanel : public QWidget {
   Q_OBJECT
 
  public:
-  explicit ProductPanel(ProjectSession& session, QWidget* parent = nullptr);
+  ProductPanel(ProjectSession& session, QUndoStack& undoStack, QWidget* parent = nullptr);
+  ~ProductPanel() override;
 
   void showProduct(const QString& productId);
   void clear();
@@ -48,6 +55,11 @@ class ProductPanel : public QWidget {
     double confidence = 0;
     QString error;
   };
+  struct BoxResult {
+    quint64 document = 0;  // the mask editor's document the box was drawn on
+    QImage mask;
+    QString error;
+  };
   struct EdgeResult {
     QString productId;
     QImage edges;
@@ -57,9 +69,12 @@ class ProductPanel : public QWidget {
   QWidget* buildEmptyState();
   QWidget* buildDetails();
   QWidget* buildMaskTab();
+  QWidget* buildMaskTools();
   QWidget* buildEdgeTab();
   QWidget* buildLayoutTab();
   void onLoaded();
+  void findProductInBox(const QRect& box);
+  void onBoxMaskReady();
   void recomputeEdges();
   void onEdgesReady();
   void saveThresholds();
@@ -67,6 +82,7 @@ class ProductPanel : public QWidget {
   void showVerdict();  // the stored mask verdict: status, confidence, reasons
 
   ProjectSession& session_;
+  QUndoStack& undoStack_;
   QString productId_;
   QString category_;
   cv::Mat bgr_;
@@ -79,6 +95,9 @@ class ProductPanel : public QWidget {
   QSlider* opacity_ = nullptr;
   QSlider* brush_ = nullptr;
   QCheckBox* erase_ = nullptr;
+  QToolButton* brushTool_ = nullptr;
+  QToolButton* boxTool_ = nullptr;
+  QLabel* maskStatus_ = nullptr;
   QLabel* verdict_ = nullptr;
   QPushButton* accept_ = nullptr;
   QLabel* edges_ = nullptr;
@@ -88,7 +107,9 @@ class ProductPanel : public QWidget {
   QGridLayout* layouts_ = nullptr;
   QFutureWatcher<Loaded> loading_;
   QFutureWatcher<EdgeResult> edgeWork_;
+  QFutureWatcher<BoxResult> boxWork_;
   bool edgesPending_ = false;  // sliders moved while an edge map was being computed
+  std::optional<QRect> pendingBox_;  // a box drawn while another one's mask was being found
 };
 
 }  // namespace backdrop::ui

@@ -7,8 +7,6 @@
 // usage: bench_core_imaging [products folder] [repetitions]
 // The folder defaults to $BACKDROP_PRODUCTS, else the shared data folder of the build.
 
-#include <time.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -21,6 +19,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "bench_timing.h"
 #include "core/imaging/compositing.h"
 #include "core/imaging/edge_map.h"
 #include "core/imaging/image_io.h"
@@ -30,34 +29,13 @@
 namespace {
 
 using namespace backdrop::imaging;
-using Clock = std::chrono::steady_clock;
-
-double milliseconds_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double thread_cpu_milliseconds() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return now.tv_sec * 1e3 + now.tv_nsec / 1e6;
-}
-
-double percentile(std::vector<double> values, double q) {
-  std::sort(values.begin(), values.end());
-  return values.empty() ? 0 : values[static_cast<size_t>(q * (values.size() - 1))];
-}
+using namespace backdrop::bench;
 
 cv::Mat at_one_megapixel(const cv::Mat& bgr) {
   const double scale = std::sqrt(1.0e6 / bgr.total());
   cv::Mat out;
   cv::resize(bgr, out, cv::Size(), scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
   return out;
-}
-
-std::filesystem::path products_folder(int argc, char** argv) {
-  if (argc > 1) return argv[1];
-  if (const char* env = std::getenv("BACKDROP_PRODUCTS"); env != nullptr && *env != '\0') return env;
-  return std::filesystem::path(BACKDROP_SHARED_DIR) / "data" / "products";
 }
 
 }  // namespace
