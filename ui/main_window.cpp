@@ -18,6 +18,7 @@
 
 #include "core/engine/engine_info.h"
 #include "core/imaging/segmenter_factory.h"
+#include "core/preparation/saved_mask_review.h"
 #include "core/store/catalog_import.h"
 #include "core/store/project.h"
 #include "ui/bandit_panel.h"
@@ -43,13 +44,7 @@ namespace {
 struct WorkResult {
   QString summary;
   QStringList issues;
-  struct Verdict {
-    std::string product, method;
-    double confidence = 0;
-    std::vector<std::string> reasons;
-    bool needsAttention = false;
-  };
-  std::vector<Verdict> verdicts;  // recorded in the project on the GUI thread
+  std::vector<MaskVerdict> verdicts;  // recorded in the project on the GUI thread
 };
 
 // Prepares the masks on a worker thread, with the learned segmenter of the settings when one is set.
@@ -224,6 +219,49 @@ void MainWindow::onProjectOpened() {
   refreshCatalogue();
   variants_->showProduct({});
   bandit_->reload();
+  reviewSavedMasks();
+}
+
+std::optional<imaging::SegmenterSettings> MainWindow::segmentationOrMessage() {
+  try {
+    return projectSegmenterSettings(session_->project());
+  } catch (const std::exception& error) {  // a malformed value in the project file
+    statusBar()->showMessage(tr("Segmentation settings: %1").arg(QString::fromStdString(error.what())));
+    return std::nullopt;
+  }
+}
+
+void MainWindow::reviewSavedMasks() {
+  auto unreviewed = unreviewed_masks(session_->project());
+  if (unreviewed.empty()) return;
+  const auto settings = segmentationOrMessage();
+  if (!settings) return;
+  const double threshold = settings->confidence_threshold;
+  const QString file = session_->file();
+  auto* watcher = new QFutureWatcher<WorkResult>(this);
+  connect(watcher, &QFutureWatcher<WorkResult>::finished, this, [this, watcher, file] {
+    watcher->deleteLater();
+    if (!session_->isOpen() || session_->file() != file) return;  // another project was opened meanwhile
+    const WorkResult result = watcher->result();
+    for (const auto& verdict : result.verdicts) {
+      // A Prepare that finished meanwhile has the newer verdict.
+      if (!session_->project().masks().find(verdict.product)) record_verdict(session_->project(), verdict);
+    }
+    catalogue_->updateStatuses(productStatuses(*session_));
+    statusBar()->showMessage(result.summary);
+    emit savedMasksReviewed(result.summary);
+  });
+  watcher->setFuture(QtConcurrent::run([unreviewed = std::move(unreviewed), threshold] {
+    WorkResult result;
+    int attention = 0;
+    for (const auto& saved : unreviewed) {
+      result.verdicts.push_back(review_saved_mask(saved, threshold));
+      if (result.verdicts.back().needs_attention) ++attention;
+    }
+    result.summary =
+        tr("Checked %1 mask(s) prepared before mask verdicts: %2 need attention").arg(unreviewed.size()).arg(attention);
+    return result;
+  }));
 }
 
 void MainWindow::refreshCatalogue() {
@@ -318,6 +356,8 @@ void MainWindow::showImportReport(const QString& summary, const QStringList& iss
 
 bool MainWindow::prepareProducts(const QStringList& productIds) {
   if (!session_->isOpen() || busy_) return false;
+  const auto settings = segmentationOrMessage();
+  if (!settings) return false;
   busy_ = true;
   std::vector<std::pair<std::string, std::string>> work;  // id, image
   for (const auto& product : session_->project().products().list()) {
@@ -332,17 +372,14 @@ bool MainWindow::prepareProducts(const QStringList& productIds) {
     watcher->deleteLater();
     busy_ = false;
     const WorkResult result = watcher->result();
-    for (const auto& verdict : result.verdicts) {
-      session_->project().masks().record_computed(verdict.product, verdict.method, verdict.confidence, verdict.reasons,
-                                                  verdict.needsAttention);
-    }
+    for (const auto& verdict : result.verdicts) record_verdict(session_->project(), verdict);
     catalogue_->updateStatuses(productStatuses(*session_));
     if (!product_->productId().isEmpty()) product_->showProduct(product_->productId());
     statusBar()->showMessage(result.summary);
     emit prepareFinished(result.summary);
   });
-  const auto settings = StudioSettings::load().segmenterSettings();
-  watcher->setFuture(QtConcurrent::run([work, cache, settings] { return prepareMasks(work, cache, settings); }));
+  watcher->setFuture(
+      QtConcurrent::run([work, cache, settings = *settings] { return prepareMasks(work, cache, settings); }));
   return true;
 }
 
@@ -393,7 +430,7 @@ PushDialog* MainWindow::showPushDialog() {
 }
 
 void MainWindow::editSettings() {
-  SettingsDialog dialog(this);
+  SettingsDialog dialog(this, session_->isOpen() ? &session_->project() : nullptr);
   if (dialog.exec() != QDialog::Accepted) return;
   generation_->refreshBanner();
   prompts_->preview()->refreshBanner();

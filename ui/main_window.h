@@ -7,8 +7,10 @@
 #include <QMainWindow>
 #include <QPointer>
 #include <QStringList>
+#include <optional>
 
 #include "core/catalog/catalog.h"
+#include "core/imaging/segmenter_settings.h"
 
 class QTabWidget;
 class QUndoStack;
@@ -57,6 +59,8 @@ class MainWindow : public QMainWindow {
  signals:
   void importFinished(const QString& summary);
   void prepareFinished(const QString& summary);
+  // The masks saved before mask verdicts existed have been checked and their verdicts recorded.
+  void savedMasksReviewed(const QString& summary);
 
  private:
   void buildMenus();
@@ -67,6 +71,11 @@ class MainWindow : public QMainWindow {
   void editSettings();
   void refreshCatalogue();
   void onProjectOpened();
+  // Gives the masks saved before mask verdicts existed a verdict (core/preparation/saved_mask_review.h).
+  void reviewSavedMasks();
+  // The open project's segmentation settings; nothing (and the reason in the status bar) when a
+  // stored value is malformed.
+  std::optional<imaging::SegmenterSettings> segmentationOrMessage();
   void showProduct(const QString& productId);
   void showImportReport(const QString& summary, const QStringList& issues);
   void showAbout();

@@ -2,6 +2,7 @@
 
 #include "core/imaging/plain_background_segmenter.h"
 #include "core/imaging/product_segmentation.h"
+#include "core/preparation/saved_mask_review.h"
 #include "core/store/sqlite_database.h"
 
 namespace backdrop::ui {
@@ -18,7 +19,7 @@ void ensure_table(Database& database) {
 }  // namespace
 
 std::filesystem::path product_mask_path(const std::filesystem::path& cache_dir, const std::string& product_id) {
-  return cache_dir / "masks" / (product_id + ".png");
+  return product_mask_file(cache_dir, product_id);
 }
 
 imaging::Segmentation segment_with_saved_mask(const imaging::LoadedImage& image, const std::filesystem::path& mask_file,

@@ -3,7 +3,9 @@
 #include <QFileInfo>
 #include <QSettings>
 
+#include "core/preparation/project_segmentation.h"
 #include "core/store/project.h"
+#include "ui/studio_settings.h"
 
 namespace backdrop::ui {
 namespace {
@@ -16,6 +18,7 @@ ProjectSession::~ProjectSession() = default;
 
 void ProjectSession::create(const QString& file) {
   project_ = std::make_unique<Project>(Project::create(file.toStdString()));
+  seedSegmentationSettings();
   file_ = QFileInfo(file).absoluteFilePath();
   remember(file_);
   emit projectOpened();
@@ -26,6 +29,16 @@ void ProjectSession::open(const QString& file) {
   file_ = QFileInfo(file).absoluteFilePath();
   remember(file_);
   emit projectOpened();
+}
+
+void ProjectSession::seedSegmentationSettings() {
+  // The user's segmentation settings are the defaults of new projects; from here on the project's
+  // own values are what its runs use.
+  try {
+    save_segmenter_settings(*project_, StudioSettings::load().segmenterSettings());
+  } catch (const std::exception&) {
+    // Malformed user settings: the project keeps core's defaults, and Settings names the problem.
+  }
 }
 
 Project& ProjectSession::project() {

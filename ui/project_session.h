@@ -39,6 +39,7 @@ class ProjectSession : public QObject {
   void promptsChanged();
 
  private:
+  void seedSegmentationSettings();
   void remember(const QString& file);
 
   std::unique_ptr<Project> project_;

@@ -13,12 +13,22 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "core/preparation/project_segmentation.h"
+
 namespace backdrop::ui {
 
-SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
+SettingsDialog::SettingsDialog(QWidget* parent, Project* project) : QDialog(parent), project_(project) {
   setObjectName("settingsDialog");
   setWindowTitle(tr("Settings"));
-  const StudioSettings current = StudioSettings::load();
+  StudioSettings current = StudioSettings::load();
+  QString segmentationProblem;
+  if (project_ != nullptr) {
+    try {
+      current.setSegmenterSettings(load_segmenter_settings(*project_));
+    } catch (const std::exception& error) {  // Save writes valid values over the malformed ones
+      segmentationProblem = QString::fromStdString(error.what());
+    }
+  }
   checkpoint_ = pathField("checkpointPath", false);
   controlnet_ = pathField("controlnetPath", false);
   segmenter_ = pathField("segmenterPath", false);
@@ -43,6 +53,7 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
   problems_->setObjectName("settingsProblems");
   problems_->setStyleSheet("color: #b02828;");
   problems_->setWordWrap(true);
+  problems_->setText(segmentationProblem);
 
   auto* form = new QFormLayout;
   auto row = [&](const QString& label, QLineEdit* field, bool folder) {
@@ -59,6 +70,11 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
   };
   row(tr("SD 1.5 checkpoint"), checkpoint_, false);
   row(tr("ControlNet (canny)"), controlnet_, false);
+  auto* segmentation = new QLabel(
+      project_ != nullptr ? tr("<b>Segmentation of this project</b> (also the defaults for new projects)")
+                          : tr("<b>Segmentation</b> (the defaults for new projects; an open project has its own)"));
+  segmentation->setObjectName("segmentationScope");
+  form->addRow(segmentation);
   row(tr("Segmenter (optional, .onnx or TorchScript)"), segmenter_, false);
   form->addRow(tr("Segmenter input preset"), segmenterPreset_);
   form->addRow(tr("Custom input size"), segmenterSize_);
@@ -142,6 +158,15 @@ bool SettingsDialog::trySave() {
   const QStringList problems = s.problems();
   problems_->setText(problems.join('\n'));
   if (!problems.isEmpty()) return false;
+  if (project_ != nullptr) {
+    try {
+      save_segmenter_settings(*project_, s.segmenterSettings());
+    } catch (const std::exception& error) {
+      problems_->setText(
+          tr("Cannot save the project's segmentation settings: %1").arg(QString::fromStdString(error.what())));
+      return false;
+    }
+  }
   s.save();
   accept();
   return true;

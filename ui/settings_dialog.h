@@ -1,5 +1,7 @@
 #pragma once
-// Edits StudioSettings; Save refuses settings with problems and lists them.
+// Edits StudioSettings; Save refuses settings with problems and lists them. With a project open,
+// the segmentation fields show and edit that project's settings (what its runs use); Save also keeps
+// them as the defaults for new projects.
 
 #include <QDialog>
 
@@ -11,13 +13,17 @@ class QLabel;
 class QLineEdit;
 class QSpinBox;
 
+namespace backdrop {
+class Project;
+}
+
 namespace backdrop::ui {
 
 class SettingsDialog : public QDialog {
   Q_OBJECT
 
  public:
-  explicit SettingsDialog(QWidget* parent = nullptr);
+  explicit SettingsDialog(QWidget* parent = nullptr, Project* project = nullptr);
   StudioSettings settings() const;
   // Saves and closes when the settings are valid; otherwise shows the problems and stays open.
   bool trySave();
@@ -27,6 +33,7 @@ class SettingsDialog : public QDialog {
   // The preset, custom size/mean/std and threshold fields, filled from `current`.
   void createSegmentationFields(const StudioSettings& current);
 
+  Project* project_ = nullptr;
   QLineEdit* checkpoint_ = nullptr;
   QLineEdit* controlnet_ = nullptr;
   QLineEdit* segmenter_ = nullptr;

@@ -6,6 +6,8 @@
 #include <QSettings>
 #include <QThread>
 
+#include "core/preparation/project_segmentation.h"
+
 namespace backdrop::ui {
 namespace {
 
@@ -90,6 +92,21 @@ imaging::SegmenterSettings StudioSettings::segmenterSettings() const {
   settings.confidence_threshold = confidenceThreshold;
   settings.device = device.toStdString();
   return settings;
+}
+
+void StudioSettings::setSegmenterSettings(const imaging::SegmenterSettings& settings) {
+  segmenter = QString::fromStdString(settings.model.string());
+  segmenterPreset = QString::fromStdString(imaging::preset_name(settings.preset));
+  segmenterSize = settings.custom.size;
+  segmenterMean = QString::fromStdString(imaging::channel_values_text(settings.custom.mean));
+  segmenterStd = QString::fromStdString(imaging::channel_values_text(settings.custom.std));
+  confidenceThreshold = settings.confidence_threshold;
+}
+
+imaging::SegmenterSettings projectSegmenterSettings(Project& project) {
+  SegmenterOverrides machine;
+  machine.device = StudioSettings::load().device.toStdString();
+  return resolve_segmenter_settings(project, machine);
 }
 
 }  // namespace backdrop::ui

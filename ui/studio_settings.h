@@ -1,12 +1,18 @@
 #pragma once
 // The studio's settings, stored with QSettings: model paths (checkpoint, ControlNet, optional
 // segmenter with its input preset), the mask confidence threshold, device, threads, denoising steps
-// and the output folder, checked before they are saved.
+// and the output folder, checked before they are saved. The segmentation values here are the
+// defaults given to new projects; an open project's own values (core/preparation/
+// project_segmentation.h) are what its runs use, and the Settings dialog edits those.
 
 #include <QString>
 #include <QStringList>
 
 #include "core/imaging/segmenter_settings.h"
+
+namespace backdrop {
+class Project;
+}
 
 namespace backdrop::ui {
 
@@ -32,6 +38,13 @@ struct StudioSettings {
   bool hasDiffusionWeights() const;
   // The segmentation choices as core takes them; throws ImageError for malformed values.
   imaging::SegmenterSettings segmenterSettings() const;
+  // The segmentation fields from `settings` (a project's), device excepted.
+  void setSegmenterSettings(const imaging::SegmenterSettings& settings);
 };
+
+// What the Studio segments the products of `project` with: the project's settings (the same ones
+// `backdrop prepare --project` reads), run on this machine's device. Throws StoreError for a
+// malformed stored value.
+imaging::SegmenterSettings projectSegmenterSettings(Project& project);
 
 }  // namespace backdrop::ui

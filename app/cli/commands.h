@@ -42,4 +42,8 @@ void add_job_run_options(CLI::App& command, JobRunCliOptions& options);
 backdrop::JobRunSummary run_job_from_cli(backdrop::JobQueue& queue, const std::filesystem::path& cache_dir,
                                          const JobRunCliOptions& options);
 
+// Says how many masks saved before mask verdicts were just given one (saved_mask_review.h); nothing
+// when none. Shared by `backdrop push` and `backdrop project jobs run` (project_command.cpp).
+void print_saved_mask_review(size_t reviewed);
+
 }  // namespace backdrop::cli

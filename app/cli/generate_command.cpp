@@ -6,15 +6,19 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
 
 #include "app/cli/commands.h"
+#include "app/cli/segmenter_options.h"
 #include "app/cli/terminal_progress.h"
 #include "core/backgrounds/background_variants.h"
 #include "core/catalog/catalog.h"
 #include "core/imaging/layout_rules.h"
+#include "core/imaging/segmenter_factory.h"
+#include "core/store/project.h"
 #include "models/schedulers/scheduler_factory.h"
 
 namespace backdrop::cli {
@@ -33,6 +37,8 @@ struct GenerateArguments {
   fs::path layouts;
   DiffusionSettings diffusion;
   fs::path out = "variants";
+  fs::path project;  // optional: its segmentation settings
+  SegmenterArguments segmenter;
 };
 
 std::vector<std::string> split_list(const std::string& text) {
@@ -111,6 +117,12 @@ void run_generate(GenerateArguments& arguments, int& exit_code) {
   options.prompts_per_product = arguments.prompts_per_product;
   options.colours = split_list(arguments.colors);
   options.seeds = parse_seeds(arguments.seeds);
+  std::optional<Project> project;
+  if (!arguments.project.empty()) project.emplace(Project::open(arguments.project));
+  const auto segmenter = resolve_segmenter_arguments(arguments.segmenter, project ? &*project : nullptr);
+  const auto learned = imaging::open_learned_segmenter(segmenter);
+  options.learned = learned.get();
+  options.confidence_threshold = segmenter.confidence_threshold;
   const auto generator = make_generator(arguments);
 
   const auto progress = terminal_progress();
@@ -164,6 +176,12 @@ void add_generate_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   command->add_option("--max-side", d.max_side, "generate at most this long a side, then scale to the placement (0: full)");
   command->add_option("--out", arguments->out, "output folder")->capture_default_str();
+  command
+      ->add_option("--project", arguments->project,
+                   "Project file whose segmentation settings (model, preset, confidence threshold) to use; the "
+                   "flags below override them")
+      ->check(CLI::ExistingFile);
+  add_segmenter_options(*command, arguments->segmenter);
   command->callback([arguments, &exit_code] { run_generate(*arguments, exit_code); });
 }
 

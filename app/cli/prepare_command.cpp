@@ -1,6 +1,7 @@
 // `backdrop prepare`: product preparation for a catalogue. For every product and placement it
 // writes the canvas, mask, soft alpha, edge map, palette and studio-backdrop image, then a
-// contact sheet to review and a summary of failures (exit code kExitPartialFailure if any).
+// contact sheet to review and a summary of failures (exit code kExitPartialFailure if any). With
+// --project, the project's segmentation settings are used and its products' masks recorded in it.
 
 #include <cstdio>
 #include <filesystem>
@@ -13,11 +14,14 @@
 #include <CLI/CLI.hpp>
 
 #include "app/cli/commands.h"
+#include "app/cli/segmenter_options.h"
 #include "app/cli/terminal_progress.h"
 #include "core/catalog/catalog.h"
 #include "core/imaging/image_error.h"
 #include "core/imaging/prepare_products.h"
 #include "core/imaging/segmenter_factory.h"
+#include "core/preparation/prepared_masks.h"
+#include "core/store/project.h"
 
 namespace backdrop::cli {
 namespace {
@@ -31,13 +35,8 @@ struct PrepareArguments {
   std::string placements;
   fs::path layouts;
   fs::path masks;
-  fs::path segmenter_model;
-  std::string segmenter_preset = "u2net";
-  std::optional<int> segmenter_size;
-  std::string segmenter_mean;
-  std::string segmenter_std;
-  std::string segmenter_device = "cpu";
-  double confidence_threshold = kDefaultConfidenceThreshold;
+  fs::path project;  // optional: its segmentation settings, and where its products' masks go
+  SegmenterArguments segmenter;
   std::optional<double> edge_low;
   std::optional<double> edge_high;
   std::string studio_colour;
@@ -51,28 +50,6 @@ cv::Vec3b parse_hex_colour(const std::string& text) {
   if (!std::regex_match(text, match, pattern)) throw ImageError("--studio-colour '" + text + "': expected #rrggbb");
   auto channel = [&](int i) { return static_cast<uint8_t>(std::stoi(match[i].str(), nullptr, 16)); };
   return {channel(3), channel(2), channel(1)};
-}
-
-SegmenterSettings segmenter_settings(const PrepareArguments& arguments) {
-  SegmenterSettings settings;
-  settings.model = arguments.segmenter_model;
-  settings.preset = preset_from_name(arguments.segmenter_preset);
-  settings.device = arguments.segmenter_device;
-  settings.confidence_threshold = arguments.confidence_threshold;
-  const bool custom_values =
-      arguments.segmenter_size || !arguments.segmenter_mean.empty() || !arguments.segmenter_std.empty();
-  if (settings.preset != SegmenterPreset::Custom) {
-    if (custom_values)
-      throw ImageError("--segmenter-size, --segmenter-mean and --segmenter-std need --segmenter-preset custom");
-    return settings;
-  }
-  if (!arguments.segmenter_size || arguments.segmenter_mean.empty() || arguments.segmenter_std.empty()) {
-    throw ImageError("--segmenter-preset custom needs --segmenter-size, --segmenter-mean and --segmenter-std");
-  }
-  settings.custom = {*arguments.segmenter_size, parse_channel_values("--segmenter-mean", arguments.segmenter_mean),
-                     parse_channel_values("--segmenter-std", arguments.segmenter_std)};
-  validate(settings);
-  return settings;
 }
 
 LayoutRules layout_rules(const fs::path& configured) {
@@ -117,12 +94,18 @@ void run_prepare(const PrepareArguments& arguments, int& exit_code) {
   options.edges.high_threshold = arguments.edge_high;
   options.palette_colours = arguments.palette_colours;
   if (!arguments.studio_colour.empty()) options.studio_colour = parse_hex_colour(arguments.studio_colour);
-  const SegmenterSettings segmenter = segmenter_settings(arguments);
+  std::optional<Project> project;
+  if (!arguments.project.empty()) project.emplace(Project::open(arguments.project));
+  const SegmenterSettings segmenter = resolve_segmenter_arguments(arguments.segmenter, project ? &*project : nullptr);
   const auto learned = open_learned_segmenter(segmenter);
   options.learned = learned.get();
   options.confidence_threshold = segmenter.confidence_threshold;
   const auto summary = prepare_products(catalog.products, options, terminal_progress());
   print_summary(catalog, summary);
+  if (project) {
+    std::cout << "recorded the masks of " << record_prepared_masks(*project, summary) << " products in "
+              << arguments.project.string() << "\n";
+  }
   if (summary.failures() > 0 || !catalog.issues.empty()) exit_code = kExitPartialFailure;
 }
 
@@ -144,27 +127,11 @@ void add_prepare_command(CLI::App& app, int& exit_code) {
   command->add_option("--masks", arguments->masks, "Folder of hand-drawn masks named <product id>.png")
       ->check(CLI::ExistingDirectory);
   command
-      ->add_option("--segmenter-model", arguments->segmenter_model,
-                   "Salient-object model combined with the classical segmenter: an ONNX file (U2-Net, IS-Net, "
-                   "RMBG-1.4; run by OpenCV) or TorchScript")
+      ->add_option("--project", arguments->project,
+                   "Project file: its segmentation settings (flags override them for this run), and its products' "
+                   "masks and verdicts are recorded in it")
       ->check(CLI::ExistingFile);
-  command
-      ->add_option("--segmenter-preset", arguments->segmenter_preset,
-                   "Input convention of that model: u2net (320, ImageNet mean/std), rmbg (1024, mean 0.5, std 1) "
-                   "or custom")
-      ->check(CLI::IsMember({"u2net", "rmbg", "custom"}));
-  command->add_option("--segmenter-size", arguments->segmenter_size, "Custom preset: input size")
-      ->check(CLI::Range(16, 4096));
-  command->add_option("--segmenter-mean", arguments->segmenter_mean,
-                      "Custom preset: RGB mean, e.g. 0.5 or 0.485,0.456,0.406");
-  command->add_option("--segmenter-std", arguments->segmenter_std,
-                      "Custom preset: RGB std, e.g. 1 or 0.229,0.224,0.225");
-  command->add_option("--segmenter-device", arguments->segmenter_device, "Torch device for a TorchScript model");
-  command
-      ->add_option("--confidence-threshold", arguments->confidence_threshold,
-                   "Masks below this confidence need attention: written, but never generated or pushed until "
-                   "accepted (default 0.8)")
-      ->check(CLI::Range(0.0, 1.0));
+  add_segmenter_options(*command, arguments->segmenter);
   command->add_option("--edge-low", arguments->edge_low, "Canny low threshold (default: from the median)");
   command->add_option("--edge-high", arguments->edge_high, "Canny high threshold (default: from the median)");
   command->add_option("--studio-colour", arguments->studio_colour,

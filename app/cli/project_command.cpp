@@ -5,11 +5,13 @@
 #include <map>
 
 #include "app/cli/commands.h"
+#include "app/cli/segmenter_options.h"
 #include "core/generation/jobs_collect.h"
 #include "core/generation/jobs_plan.h"
 #include "core/generation/jobs_postgres_queue.h"
 #include "core/generation/jobs_runner.h"
 #include "core/generation/jobs_sqlite_queue.h"
+#include "core/preparation/saved_mask_review.h"
 #include "core/store/catalog_import.h"
 #include "core/store/project.h"
 
@@ -85,6 +87,7 @@ void run_jobs(const JobsArguments& arguments, int& exit_code) {
   settings.steps = arguments.steps;
   settings.scheduler = arguments.scheduler;
   settings.guidance_scale = arguments.guidance;
+  print_saved_mask_review(review_unreviewed_masks(project));  // before planning, so they are held back
   const auto queue = open_job_queue(arguments.queue_database(), arguments.run.job);
   const auto added = queue->submit(plan_variants(project, settings));
   std::cout << "job " << arguments.run.job << ": " << added << " new variants queued\n";
@@ -143,7 +146,48 @@ void add_jobs_command(CLI::App& project, int& exit_code) {
   }
 }
 
+void print_segmentation(const imaging::SegmenterSettings& settings) {
+  std::cout << "segmenter model: "
+            << (settings.model.empty() ? "(none: the classical segmenter alone)" : settings.model.string())
+            << "\npreset: " << imaging::preset_name(settings.preset);
+  if (settings.preset == imaging::SegmenterPreset::Custom) {
+    std::cout << " (size " << settings.custom.size << ", mean " << imaging::channel_values_text(settings.custom.mean)
+              << ", std " << imaging::channel_values_text(settings.custom.std) << ")";
+  }
+  std::cout << "\nconfidence threshold: " << settings.confidence_threshold << "\n";
+}
+
+// `backdrop project segmentation FILE [flags]`: shows the project's segmentation settings, after
+// storing the flags given into them.
+void add_segmentation_command(CLI::App& project) {
+  struct Arguments {
+    std::filesystem::path file;
+    SegmenterArguments segmenter;
+    bool no_model = false;
+  };
+  auto arguments = std::make_shared<Arguments>();
+  auto* command = project.add_subcommand(
+      "segmentation", "Show or set the project's segmentation model, preset and confidence threshold");
+  command->add_option("file", arguments->file, "Project file")->required()->check(CLI::ExistingFile);
+  add_segmenter_options(*command, arguments->segmenter);
+  command->add_flag("--no-segmenter-model", arguments->no_model, "Forget the model: the classical segmenter alone");
+  command->callback([arguments] {
+    auto opened = Project::open(arguments->file);
+    auto settings = resolve_segmenter_arguments(arguments->segmenter, &opened);
+    if (arguments->no_model) settings.model.clear();
+    if (!settings.model.empty()) settings.model = std::filesystem::weakly_canonical(settings.model);
+    save_segmenter_settings(opened, settings);
+    print_segmentation(load_segmenter_settings(opened));
+  });
+}
+
 }  // namespace
+
+void print_saved_mask_review(size_t reviewed) {
+  if (reviewed == 0) return;
+  std::cout << "checked " << reviewed << " masks prepared before mask verdicts were recorded (a mask with any sign "
+            << "of a wrong cut now needs attention)\n";
+}
 
 void add_project_command(CLI::App& app, int& exit_code) {
   auto* project = app.add_subcommand("project", "Create a project, import a catalogue, run generation jobs");
@@ -194,6 +238,7 @@ void add_project_command(CLI::App& app, int& exit_code) {
   });
 
   add_jobs_command(*project, exit_code);
+  add_segmentation_command(*project);
 }
 
 }  // namespace backdrop::cli

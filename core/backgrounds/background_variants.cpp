@@ -73,7 +73,8 @@ struct PreparedProduct {
 PreparedProduct prepare(const Product& product, const VariantOptions& options,
                         const imaging::PlainBackgroundSegmenter& plain) {
   PreparedProduct prepared{imaging::load_image(product.image), {}};
-  prepared.segmentation = imaging::segment_product(prepared.image, {&plain, options.learned, {}});
+  prepared.segmentation =
+      imaging::segment_product(prepared.image, {&plain, options.learned, {}, options.confidence_threshold});
   const auto& segmentation = prepared.segmentation;
   if (!segmentation.ok()) {
     std::string why = segmentation.note;

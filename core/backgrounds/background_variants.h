@@ -20,6 +20,7 @@
 #include "core/catalog/catalog.h"
 #include "core/common/cancellation.h"
 #include "core/imaging/layout_rules.h"
+#include "core/imaging/mask_review.h"
 #include "core/imaging/placement.h"
 #include "core/imaging/segmentation.h"
 
@@ -36,6 +37,8 @@ struct VariantOptions {
   std::vector<std::string> colours{"palette"};
   std::vector<uint64_t> seeds{0};
   const imaging::Segmenter* learned = nullptr;  // optional, for photos without a plain background
+  // A product whose mask is below it needs attention and gets no variants (the failure says why).
+  double confidence_threshold = imaging::kDefaultConfidenceThreshold;
   ArtifactScoreOptions scoring;
 };
 

@@ -98,6 +98,7 @@ void prepare_one(const Product& product, const PrepareOptions& options, const Pl
 
   const auto folder = options.out_dir / folder_name(product.id);
   write_image(folder / "mask.png", segmentation.mask);
+  outcome.mask_file = folder / "mask.png";
   const Palette palette = extract_palette(image.bgr, segmentation.mask, options.palette_colours);
   write_text(folder / "palette.json", palette_json(palette));
 

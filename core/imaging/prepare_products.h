@@ -51,6 +51,7 @@ struct ProductOutcome {
   double confidence = 0;
   std::vector<std::string> reasons;  // why the mask needs attention
   std::vector<std::string> warnings;
+  std::filesystem::path mask_file;  // DIR/<product id>/mask.png once written
 };
 
 // "auto", "needs-attention" or "refused".

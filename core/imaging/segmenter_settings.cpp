@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iomanip>
 #include <sstream>
 #include <vector>
 
@@ -52,6 +53,7 @@ cv::Vec3d parse_channel_values(const std::string& setting, const std::string& te
 
 std::string channel_values_text(const cv::Vec3d& values) {
   std::ostringstream out;
+  out << std::setprecision(15);  // what people type reads back the same
   out << values[0] << "," << values[1] << "," << values[2];
   return out.str();
 }

@@ -1,7 +1,7 @@
 #pragma once
 // A Backdrop project: one SQLite file (*.backdrop) holding the catalogue, prompts, variants and
-// their review, bandit states, exports and generation jobs. Images live beside it in the cache
-// folder (`<file>-cache/`), addressed by their variant keys.
+// their review, bandit states, exports, generation jobs, mask verdicts and the project's settings.
+// Images live beside it in the cache folder (`<file>-cache/`), addressed by their variant keys.
 //
 //   auto project = Project::create("shop.backdrop");
 //   project.products().upsert(...);
@@ -15,6 +15,7 @@
 #include "core/store/mask_repository.h"
 #include "core/store/placement_repository.h"
 #include "core/store/product_repository.h"
+#include "core/store/project_settings.h"
 #include "core/store/prompt_repository.h"
 #include "core/store/review_log.h"
 #include "core/store/sqlite_database.h"
@@ -46,6 +47,7 @@ class Project {
   BanditRepository bandits() { return BanditRepository(*database_); }
   ExportRepository exports() { return ExportRepository(*database_); }
   MaskRepository masks() { return MaskRepository(*database_); }
+  ProjectSettings settings() { return ProjectSettings(*database_); }
 
  private:
   explicit Project(std::unique_ptr<Database> database) : database_(std::move(database)) {}

@@ -137,6 +137,16 @@ CREATE TABLE product_masks (
 CREATE INDEX product_masks_by_status ON product_masks(status);
 )sql";
 
+// Version 4: the project's own settings (segmentation model, preset, confidence threshold ...), so
+// that the Studio and the CLI prepare and hold back a project's products the same way.
+const char* const kVersion4 = R"sql(
+CREATE TABLE project_settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -144,6 +154,7 @@ const std::vector<Migration>& schema_migrations() {
       {1, "catalogue, prompts, variants, review log, bandits, exports", kVersion1},
       {2, "generation jobs and their task queue", kVersion2},
       {3, "mask verdicts: method, confidence, reasons, needs-attention and who accepted", kVersion3},
+      {4, "project settings: segmentation model, preset and confidence threshold", kVersion4},
   };
   return migrations;
 }

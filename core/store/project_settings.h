@@ -1,0 +1,29 @@
+#pragma once
+// The project's own settings, as text under dotted keys ("segmentation.preset" ...). The values'
+// meaning belongs to their readers (core/preparation/project_segmentation.h for segmentation); this
+// store only keeps them with the project, so every front-end reads the same values.
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace backdrop {
+
+class Database;
+
+class ProjectSettings {
+ public:
+  explicit ProjectSettings(Database& database) : database_(database) {}
+
+  std::optional<std::string> get(const std::string& key);
+  // Sets or replaces one value.
+  void set(const std::string& key, const std::string& value);
+  void erase(const std::string& key);
+  // Every key starting with `prefix`, by key.
+  std::map<std::string, std::string> with_prefix(const std::string& prefix);
+
+ private:
+  Database& database_;
+};
+
+}  // namespace backdrop
