@@ -20,6 +20,7 @@
 #include "core/export/bundle_plan.h"
 #include "core/export/publisher.h"
 #include "core/store/project.h"
+#include "ui/experiment_plan_editor.h"
 #include "ui/project_session.h"
 
 namespace backdrop::ui {
@@ -39,7 +40,8 @@ namespace {
 const char* const kTargetSetting = "push/target";
 const QStringList kPlanColumns{QObject::tr("Category"), QObject::tr("Prompt set"), QObject::tr("Arms"),
                                QObject::tr("Products"),  QObject::tr("Products left out"),
-                               QObject::tr("Images per placement"), QObject::tr("Priors")};
+                               QObject::tr("Images per placement"), QObject::tr("Priors"), QObject::tr("Experiment")};
+constexpr int kExperimentColumn = 7;
 
 QString perPlacement(const std::map<std::string, int64_t>& counts) {
   QStringList parts;
@@ -78,6 +80,7 @@ PushDialog::PushDialog(ProjectSession& session, QWidget* parent) : QDialog(paren
   exclusions_ = new QLabel;
   exclusions_->setObjectName("pushExclusions");
   exclusions_->setWordWrap(true);
+  experiment_ = new ExperimentPlanEditor;
   progress_ = new QProgressBar;
   progress_->setObjectName("pushProgress");
   progress_->setValue(0);
@@ -102,6 +105,10 @@ PushDialog::PushDialog(ProjectSession& session, QWidget* parent) : QDialog(paren
     showServingVersion();
     updateButtons();
   });
+  connect(experiment_, &ExperimentPlanEditor::changed, this, [this] {
+    showExperiments();
+    updateButtons();
+  });
   connect(publishButton_, &QPushButton::clicked, this, &PushDialog::publish);
   connect(cancelButton_, &QPushButton::clicked, this, &PushDialog::cancel);
   connect(buttons, &QDialogButtonBox::rejected, this, &PushDialog::reject);
@@ -121,11 +128,12 @@ PushDialog::PushDialog(ProjectSession& session, QWidget* parent) : QDialog(paren
   layout->addWidget(planSummary_);
   layout->addWidget(planTable_, 1);
   layout->addWidget(exclusions_);
+  layout->addWidget(experiment_);
   layout->addLayout(form);
   layout->addWidget(progress_);
   layout->addWidget(result_);
   layout->addWidget(buttons);
-  resize(900, 560);
+  resize(960, 760);
   showServingVersion();
   updateButtons();
   computePlan();
@@ -168,7 +176,9 @@ void PushDialog::showPlan() {
   const auto& plan = result->plan;
   plannedImages_ = plan.image_count();
   planTable_->setRowCount(0);
+  plannedCategories_.clear();
   for (const auto& category : plan.categories) {
+    plannedCategories_ << QString::fromStdString(category.category);
     const int row = planTable_->rowCount();
     planTable_->insertRow(row);
     setRow(planTable_, row,
@@ -189,8 +199,36 @@ void PushDialog::showPlan() {
                                           : tr("<b>Not shipping:</b> %1").arg(excluded.join(" · ")));
   planSummary_->setText(tr("Images that ship: %1 · categories: %2").arg(plannedImages_).arg(plan.categories.size()) +
                         (plannedImages_ == 0 ? tr(" — approve a prompt set and some of its variants first.") : QString()));
+  showExperiments();
   updateButtons();
   emit planReady(planSummary_->text());
+}
+
+std::optional<experiment::ExperimentPlan> PushDialog::experimentPlan(QString* problem) const {
+  auto plan = experiment_->plan(problem);
+  if (!plan) return std::nullopt;
+  for (const auto& experiment : plan->experiments) {
+    if (experiment.category == experiment::kEveryCategory) continue;
+    if (!plannedCategories_.contains(QString::fromStdString(experiment.category))) {
+      if (problem) {
+        *problem = tr("experiment '%1': category '%2' does not ship")
+                       .arg(QString::fromStdString(experiment.id), QString::fromStdString(experiment.category));
+      }
+      return std::nullopt;
+    }
+  }
+  return plan;
+}
+
+// Each shipping category's experiment in the plan table, as the publish will store it.
+void PushDialog::showExperiments() {
+  const auto plan = experiment_->plan();
+  for (int row = 0; row < plannedCategories_.size(); ++row) {
+    const auto* experiment = plan ? plan->for_category(plannedCategories_[row].toStdString()) : nullptr;
+    planTable_->setItem(row, kExperimentColumn,
+                        new QTableWidgetItem(experiment ? QString::fromStdString(experiment::describe(*experiment))
+                                                        : (plan ? tr("none") : tr("(plan not valid)"))));
+  }
 }
 
 void PushDialog::showServingVersion() {
@@ -208,14 +246,22 @@ void PushDialog::showServingVersion() {
 }
 
 void PushDialog::updateButtons() {
-  publishButton_->setEnabled(!publishing_ && plannedImages_ > 0 && !target().isEmpty());
+  QString problem;
+  const bool experimentShips = experimentPlan(&problem).has_value();
+  publishButton_->setEnabled(!publishing_ && plannedImages_ > 0 && !target().isEmpty() && experimentShips);
+  publishButton_->setToolTip(experimentShips ? QString() : tr("The experiment cannot ship: %1").arg(problem));
   cancelButton_->setEnabled(publishing_);
   closeButton_->setEnabled(!publishing_);
   target_->setEnabled(!publishing_);
+  experiment_->setEnabled(!publishing_);
 }
 
 bool PushDialog::publish() {
   if (publishing_ || plannedImages_ == 0 || target().isEmpty() || !session_.isOpen()) return false;
+  auto experiments = experimentPlan(nullptr);
+  if (!experiments) return false;
+  exporting::BundleOptions options;
+  options.experiments = std::move(*experiments);
   publishing_ = true;
   QSettings().setValue(kTargetSetting, target());
   cancel_ = CancellationToken();
@@ -234,12 +280,12 @@ bool PushDialog::publish() {
       bar->setFormat(QString::fromStdString(step.message) + " %p%");
     }, Qt::QueuedConnection);
   };
-  publishWork_.setFuture(QtConcurrent::run([file, folder, progress, cancel] {
+  publishWork_.setFuture(QtConcurrent::run([file, folder, options, progress, cancel] {
     auto outcome = std::make_shared<PublishOutcome>();
     try {
       std::filesystem::create_directories(folder);
       auto project = Project::open(file);
-      outcome->result = exporting::publish(project, {}, folder, {}, progress, cancel);
+      outcome->result = exporting::publish(project, options, folder, {}, progress, cancel);
     } catch (const Cancelled&) {
       outcome->error = QObject::tr("cancelled");
     } catch (const std::exception& error) {
