@@ -77,10 +77,12 @@ int stop(Serve& serve) {
 // image of each at the "square" placement.
 void make_project(const fs::path& file) {
   auto project = Project::create(file);
-  for (const auto& [id, photo] : {std::pair{"sku-1", "bags_01_navy_duffel.jpg"}, {"sku-2", "bags_02_gray_backpack.jpg"}})
+  for (const auto& [id, photo] :
+       {std::pair{"sku-1", "bags_01_navy_duffel.jpg"}, {"sku-2", "bags_02_gray_backpack.jpg"}})
     project.products().upsert({0, id, "bags", id, (test::product_data() / photo).string(), "", 0});
   project.placements().save({0, "square", 128, 128, 0.5, 0.5, 0.6});
-  const auto set = project.prompts().add_version("bags", "test", {{0, "a marble counter", "", ""}, {0, "a park bench", "", ""}});
+  const auto set =
+      project.prompts().add_version("bags", "test", {{0, "a marble counter", "", ""}, {0, "a park bench", "", ""}});
   project.prompts().set_approval(set.id, Approval::approved);
   for (const auto* product : {"sku-1", "sku-2"}) {
     for (const auto& prompt : set.prompts) {
@@ -104,8 +106,10 @@ json decide_body(int user, int round) {
           {"product", round % 2 == 0 ? "sku-1" : "sku-2"},
           {"placement", "square"},
           {"context",
-           {{"user", {{"id", "user-" + std::to_string(user)}, {"device", kDevices[user % 3]},
-                      {"segment", user % 2 == 0 ? "new" : "returning"}}},
+           {{"user",
+             {{"id", "user-" + std::to_string(user)},
+              {"device", kDevices[user % 3]},
+              {"segment", user % 2 == 0 ? "new" : "returning"}}},
             {"placement", {{"placement", "square"}}}}}};
 }
 
@@ -125,10 +129,10 @@ class ExperimentEndToEndTest : public QObject {
     make_project(dir / "shop.backdrop");
     write_plan(dir / "plan.json");
     int code = 0;
-    const auto pushed = run(std::string(BACKDROP_EXECUTABLE) + " push --project " + (dir / "shop.backdrop").string() +
-                                " --target " + (dir / "target").string() + " --experiment " +
-                                (dir / "plan.json").string() + " 2>&1",
-                            code);
+    const auto pushed =
+        run(std::string(BACKDROP_EXECUTABLE) + " push --project " + (dir / "shop.backdrop").string() + " --target " +
+                (dir / "target").string() + " --experiment " + (dir / "plan.json").string() + " 2>&1",
+            code);
     QVERIFY2(code == 0, pushed.c_str());
     QVERIFY2(pushed.find("experiment e2e on bags: original (original) 40% control") != std::string::npos,
              pushed.c_str());
@@ -136,9 +140,14 @@ class ExperimentEndToEndTest : public QObject {
     auto first = start_serve(dir / "target", dir / "logs");
     auto second = start_serve(dir / "target", dir / "logs-second");
     QVERIFY(first.port > 0 && second.port > 0);
+    // One connection per request, as the other process tests do; a stalled request fails the
+    // test within the timeout instead of hanging it.
     httplib::Client a("127.0.0.1", first.port), b("127.0.0.1", second.port);
-    a.set_keep_alive(true);
-    b.set_keep_alive(true);
+    for (auto* client : {&a, &b}) {
+      client->set_connection_timeout(10);
+      client->set_read_timeout(30);
+      client->set_write_timeout(30);
+    }
 
     std::mt19937_64 random(17);
     std::map<int, std::string> group_of;
@@ -180,8 +189,8 @@ class ExperimentEndToEndTest : public QObject {
     QCOMPARE(impression.at("control").get<std::string>(), std::string("original"));
     QCOMPARE(impression.at("user").get<std::string>(), std::string("user-0"));
 
-    const auto report_text =
-        run(std::string(BACKDROP_EXECUTABLE) + " experiment report --logs " + (dir / "logs").string() + " --json", code);
+    const auto report_text = run(
+        std::string(BACKDROP_EXECUTABLE) + " experiment report --logs " + (dir / "logs").string() + " --json", code);
     QVERIFY2(code == 0, report_text.c_str());
     const auto report = json::parse(report_text);
     QCOMPARE(report.at("experiments").size(), std::size_t{1});
