@@ -93,12 +93,14 @@ ExperimentPlanEditor::ExperimentPlanEditor(QWidget* parent) : QGroupBox(tr("Run 
     emitChanged();
   });
   connect(removeGroup_, &QPushButton::clicked, this, [this] {
-    if (groups_->rowCount() > 0) groups_->removeRow(groups_->currentRow() >= 0 ? groups_->currentRow() : groups_->rowCount() - 1);
+    if (groups_->rowCount() > 0)
+      groups_->removeRow(groups_->currentRow() >= 0 ? groups_->currentRow() : groups_->rowCount() - 1);
     emitChanged();
   });
   connect(groups_, &QTableWidget::cellChanged, this, &ExperimentPlanEditor::emitChanged);
   connect(control_, &QComboBox::currentTextChanged, this, &ExperimentPlanEditor::emitChanged);
-  for (auto* edit : {id_, salt_, category_}) connect(edit, &QLineEdit::textChanged, this, &ExperimentPlanEditor::emitChanged);
+  for (auto* edit : {id_, salt_, category_})
+    connect(edit, &QLineEdit::textChanged, this, &ExperimentPlanEditor::emitChanged);
   connect(this, &QGroupBox::toggled, this, &ExperimentPlanEditor::emitChanged);
 
   setGroups({{"original", experiment::GroupKind::original, 0.05, ""},
@@ -140,9 +142,10 @@ nlohmann::json ExperimentPlanEditor::editedJson() const {
   auto groups = nlohmann::json::array();
   for (int row = 0; row < groups_->rowCount(); ++row) {
     const auto kind = static_cast<QComboBox*>(groups_->cellWidget(row, kKind))->currentText().toStdString();
-    nlohmann::json group{{"name", groups_->item(row, kName) ? groups_->item(row, kName)->text().trimmed().toStdString() : ""},
-                         {"kind", kind},
-                         {"share", static_cast<QDoubleSpinBox*>(groups_->cellWidget(row, kShare))->value()}};
+    nlohmann::json group{
+        {"name", groups_->item(row, kName) ? groups_->item(row, kName)->text().trimmed().toStdString() : ""},
+        {"kind", kind},
+        {"share", static_cast<QDoubleSpinBox*>(groups_->cellWidget(row, kShare))->value()}};
     const auto bundle = groups_->item(row, kBundle) ? groups_->item(row, kBundle)->text().trimmed() : QString();
     if (kind == "previous-bundle" || !bundle.isEmpty()) group["bundle"] = bundle.toStdString();
     groups.push_back(std::move(group));
@@ -204,7 +207,8 @@ void ExperimentPlanEditor::refreshControls() {
     control_->setCurrentText(names.contains(current) ? current : names.value(0));
   }
   const bool editing = !fromFile_;
-  for (QWidget* widget : std::initializer_list<QWidget*>{id_, salt_, category_, groups_, control_, addGroup_, removeGroup_})
+  for (QWidget* widget :
+       std::initializer_list<QWidget*>{id_, salt_, category_, groups_, control_, addGroup_, removeGroup_})
     widget->setEnabled(editing);
   clearFile_->setEnabled(!editing);
   refreshing_ = false;
@@ -221,7 +225,8 @@ void ExperimentPlanEditor::emitChanged() {
     status_->setText(tr("<b>Not a valid plan:</b> %1").arg(error.toHtmlEscaped()));
   } else {
     QStringList lines;
-    for (const auto& experiment : current->experiments) lines << QString::fromStdString(experiment::describe(experiment)).toHtmlEscaped();
+    for (const auto& experiment : current->experiments)
+      lines << QString::fromStdString(experiment::describe(experiment)).toHtmlEscaped();
     status_->setText(lines.join("<br>"));
   }
   emit changed();

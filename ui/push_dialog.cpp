@@ -13,6 +13,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent>
@@ -38,14 +39,16 @@ struct PushDialog::PublishOutcome {
 namespace {
 
 const char* const kTargetSetting = "push/target";
-const QStringList kPlanColumns{QObject::tr("Category"), QObject::tr("Prompt set"), QObject::tr("Arms"),
-                               QObject::tr("Products"),  QObject::tr("Products left out"),
-                               QObject::tr("Images per placement"), QObject::tr("Priors"), QObject::tr("Experiment")};
+const QStringList kPlanColumns{
+    QObject::tr("Category"), QObject::tr("Prompt set"),        QObject::tr("Arms"),
+    QObject::tr("Products"), QObject::tr("Products left out"), QObject::tr("Images per placement"),
+    QObject::tr("Priors"),   QObject::tr("Experiment")};
 constexpr int kExperimentColumn = 7;
 
 QString perPlacement(const std::map<std::string, int64_t>& counts) {
   QStringList parts;
-  for (const auto& [placement, count] : counts) parts << QStringLiteral("%1: %2").arg(QString::fromStdString(placement)).arg(count);
+  for (const auto& [placement, count] : counts)
+    parts << QStringLiteral("%1: %2").arg(QString::fromStdString(placement)).arg(count);
   return parts.join(", ");
 }
 
@@ -113,8 +116,7 @@ PushDialog::PushDialog(ProjectSession& session, QWidget* parent) : QDialog(paren
   connect(cancelButton_, &QPushButton::clicked, this, &PushDialog::cancel);
   connect(buttons, &QDialogButtonBox::rejected, this, &PushDialog::reject);
   connect(&planning_, &QFutureWatcher<std::shared_ptr<PlanResult>>::finished, this, &PushDialog::showPlan);
-  connect(&publishWork_, &QFutureWatcher<std::shared_ptr<PublishOutcome>>::finished, this,
-          &PushDialog::showPublished);
+  connect(&publishWork_, &QFutureWatcher<std::shared_ptr<PublishOutcome>>::finished, this, &PushDialog::showPublished);
 
   auto* targetRow = new QHBoxLayout;
   targetRow->addWidget(target_, 1);
@@ -123,17 +125,25 @@ PushDialog::PushDialog(ProjectSession& session, QWidget* parent) : QDialog(paren
   form->addRow(tr("Target folder:"), targetRow);
   form->addRow(QString(), serving_);
   auto* layout = new QVBoxLayout(this);
-  layout->addWidget(new QLabel(tr("<b>What will ship</b> — approved variants of each category's approved prompt set; "
-                                  "flagged, rejected and unreviewed variants stay out.")));
-  layout->addWidget(planSummary_);
-  layout->addWidget(planTable_, 1);
-  layout->addWidget(exclusions_);
-  layout->addWidget(experiment_);
+  // What ships and the experiment on tabs, so the dialog keeps its size.
+  auto* shipping = new QWidget;
+  auto* shippingLayout = new QVBoxLayout(shipping);
+  shippingLayout->addWidget(
+      new QLabel(tr("<b>What will ship</b> — approved variants of each category's approved "
+                    "prompt set; flagged, rejected and unreviewed variants stay out.")));
+  shippingLayout->addWidget(planSummary_);
+  shippingLayout->addWidget(planTable_, 1);
+  shippingLayout->addWidget(exclusions_);
+  auto* tabs = new QTabWidget;
+  tabs->setObjectName("pushTabs");
+  tabs->addTab(shipping, tr("What Will Ship"));
+  tabs->addTab(experiment_, tr("Experiment"));
+  layout->addWidget(tabs, 1);
   layout->addLayout(form);
   layout->addWidget(progress_);
   layout->addWidget(result_);
   layout->addWidget(buttons);
-  resize(960, 760);
+  resize(900, 560);
   showServingVersion();
   updateButtons();
   computePlan();
@@ -148,9 +158,13 @@ PushDialog::~PushDialog() {
   planning_.waitForFinished();
 }
 
-void PushDialog::setTarget(const QString& folder) { target_->setText(folder); }
+void PushDialog::setTarget(const QString& folder) {
+  target_->setText(folder);
+}
 
-QString PushDialog::target() const { return target_->text().trimmed(); }
+QString PushDialog::target() const {
+  return target_->text().trimmed();
+}
 
 void PushDialog::computePlan() {
   const std::string file = session_.file().toStdString();
@@ -194,11 +208,13 @@ void PushDialog::showPlan() {
            QColor(140, 140, 140));
   }
   QStringList excluded;
-  for (const auto& [reason, count] : plan.variants_excluded) excluded << tr("%1 %2").arg(count).arg(QString::fromStdString(reason));
+  for (const auto& [reason, count] : plan.variants_excluded)
+    excluded << tr("%1 %2").arg(count).arg(QString::fromStdString(reason));
   exclusions_->setText(excluded.isEmpty() ? tr("No variant is left out.")
                                           : tr("<b>Not shipping:</b> %1").arg(excluded.join(" · ")));
-  planSummary_->setText(tr("Images that ship: %1 · categories: %2").arg(plannedImages_).arg(plan.categories.size()) +
-                        (plannedImages_ == 0 ? tr(" — approve a prompt set and some of its variants first.") : QString()));
+  planSummary_->setText(
+      tr("Images that ship: %1 · categories: %2").arg(plannedImages_).arg(plan.categories.size()) +
+      (plannedImages_ == 0 ? tr(" — approve a prompt set and some of its variants first.") : QString()));
   showExperiments();
   updateButtons();
   emit planReady(planSummary_->text());
@@ -253,7 +269,6 @@ void PushDialog::updateButtons() {
   cancelButton_->setEnabled(publishing_);
   closeButton_->setEnabled(!publishing_);
   target_->setEnabled(!publishing_);
-  experiment_->setEnabled(!publishing_);
 }
 
 bool PushDialog::publish() {
@@ -273,12 +288,15 @@ bool PushDialog::publish() {
   updateButtons();
   QPointer<QProgressBar> bar = progress_;
   const ProgressSink progress = [bar](const Progress& step) {
-    QMetaObject::invokeMethod(bar, [bar, step] {
-      if (!bar) return;
-      bar->setRange(0, static_cast<int>(std::max<int64_t>(step.total, 1)));
-      bar->setValue(static_cast<int>(step.done));
-      bar->setFormat(QString::fromStdString(step.message) + " %p%");
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        bar,
+        [bar, step] {
+          if (!bar) return;
+          bar->setRange(0, static_cast<int>(std::max<int64_t>(step.total, 1)));
+          bar->setValue(static_cast<int>(step.done));
+          bar->setFormat(QString::fromStdString(step.message) + " %p%");
+        },
+        Qt::QueuedConnection);
   };
   publishWork_.setFuture(QtConcurrent::run([file, folder, options, progress, cancel] {
     auto outcome = std::make_shared<PublishOutcome>();
@@ -325,7 +343,8 @@ void PushDialog::showPublished() {
                .arg(result.build.image_bytes / 1024)
                .arg(QString::fromStdString(result.folder.string()));
     if (!result.removed_versions.empty()) text += tr("; old versions removed: %1").arg(result.removed_versions.size());
-    if (!result.prune_error.empty()) text += tr("; old versions not pruned: %1").arg(QString::fromStdString(result.prune_error));
+    if (!result.prune_error.empty())
+      text += tr("; old versions not pruned: %1").arg(QString::fromStdString(result.prune_error));
   }
   result_->setText(text);
   showServingVersion();
