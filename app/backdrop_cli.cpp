@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   backdrop::cli::add_txt2img_command(app, exit_code);
   backdrop::cli::add_generate_command(app, exit_code);
   backdrop::cli::add_push_command(app, exit_code);
+  backdrop::cli::add_experiment_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

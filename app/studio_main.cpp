@@ -1,9 +1,11 @@
 // `backdrop-studio`: the desktop application.
 //   backdrop-studio [--project FILE.backdrop] [--catalogue FILE.csv|FOLDER] [--generate N]
-//                   [--view catalogue|product|edges|layouts|variants|compare|prompts|queue|bandit|evaluation|push] [--screenshot FILE.png]
+//                   [--view catalogue|product|edges|layouts|variants|compare|prompts|queue|bandit|evaluation|experiments|push]
+//                   [--experiment-logs FOLDER] [--screenshot FILE.png]
 // --catalogue without --project imports into a new project in a temporary folder. --generate
 // prepares and generates studio-backdrop variants for the first N products. --screenshot renders
 // the window (on the chosen view) to a PNG and exits, so the GUI can be looked at headless.
+// --experiment-logs computes the Experiments tab's report of that folder of backdrop-serve logs.
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -16,6 +18,7 @@
 #include "core/engine/engine_info.h"
 #include "ui/bandit_panel.h"
 #include "ui/catalogue_panel.h"
+#include "ui/experiments_panel.h"
 #include "ui/generation_panel.h"
 #include "ui/main_window.h"
 #include "ui/push_dialog.h"
@@ -33,9 +36,10 @@ int fail(const QString& message) {
 // The steps after the window is up, each started when the one before has finished.
 class StartupScript : public QObject {
  public:
-  StartupScript(MainWindow& window, QString catalogue, int generate, QString view, QString screenshot)
+  StartupScript(MainWindow& window, QString catalogue, int generate, QString view, QString experimentLogs,
+                QString screenshot)
       : window_(window), catalogue_(std::move(catalogue)), generate_(generate), view_(std::move(view)),
-        screenshot_(std::move(screenshot)) {}
+        experimentLogs_(std::move(experimentLogs)), screenshot_(std::move(screenshot)) {}
 
   void run() {
     if (catalogue_.isEmpty()) return afterImport();
@@ -60,6 +64,14 @@ class StartupScript : public QObject {
   void finish() {
     if (!view_.isEmpty() && !window_.showView(view_)) {
       QApplication::exit(fail("unknown view " + view_));
+      return;
+    }
+    if (!experimentLogs_.isEmpty()) {  // the picture waits for the report
+      if (!screenshot_.isEmpty()) {
+        connect(&window_.experiments(), &backdrop::ui::ExperimentsPanel::reportReady, this,
+                [this] { grabSoon(&window_); }, Qt::SingleShotConnection);
+      }
+      window_.experiments().loadLogs(experimentLogs_);
       return;
     }
     if (screenshot_.isEmpty()) return;
@@ -92,6 +104,7 @@ class StartupScript : public QObject {
   QString catalogue_;
   int generate_;
   QString view_;
+  QString experimentLogs_;
   QString screenshot_;
 };
 
@@ -111,9 +124,10 @@ int main(int argc, char** argv) {
   QCommandLineOption project("project", "Open this project (*.backdrop).", "file");
   QCommandLineOption catalogue("catalogue", "Import this catalogue CSV or image folder at start.", "source");
   QCommandLineOption generate("generate", "Prepare and generate variants for the first N products.", "N", "0");
-  QCommandLineOption view("view", "Show this view: catalogue, product, edges, layouts, variants, compare, prompts, queue, bandit, evaluation, push.", "name");
+  QCommandLineOption view("view", "Show this view: catalogue, product, edges, layouts, variants, compare, prompts, queue, bandit, evaluation, experiments, push.", "name");
+  QCommandLineOption experimentLogs("experiment-logs", "Report the experiments in this folder of backdrop-serve logs.", "folder");
   QCommandLineOption screenshot("screenshot", "Render the main window to this PNG file and exit.", "file");
-  parser.addOptions({project, catalogue, generate, view, screenshot});
+  parser.addOptions({project, catalogue, generate, view, experimentLogs, screenshot});
   parser.process(app);
 
   // Here, before any engine work: libtorch's thread pools must not be resized while they run.
@@ -128,7 +142,7 @@ int main(int argc, char** argv) {
   window.show();
 
   StartupScript script(window, parser.value(catalogue), parser.value(generate).toInt(), parser.value(view),
-                       parser.value(screenshot));
+                       parser.value(experimentLogs), parser.value(screenshot));
   QTimer::singleShot(0, &script, [&script] { script.run(); });
   return QApplication::exec();
 }

@@ -11,6 +11,8 @@ packages=(
   # domain engine
   libopencv-dev libeigen3-dev libicu-dev libsqlite3-dev libpng-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev doctest-dev
+  # experiment statistics: normal and chi-square distribution functions (header-only Boost.Math)
+  libboost-math-dev
   # project store: PostgreSQL client for shared job queues, the server for its test, SHA-256
   libpq-dev postgresql libssl-dev
   # desktop application

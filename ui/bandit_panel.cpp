@@ -18,6 +18,7 @@
 #include "core/bandit/policy_factory.h"
 #include "core/bandit/random.h"
 #include "core/bandit/simulation.h"
+#include "core/experiment/experiment_statistics.h"
 #include "core/store/project.h"
 #include "ui/project_session.h"
 
@@ -149,12 +150,8 @@ void addEstimatorSeries(QCustomPlot* plot, const QString& name, const QColor& co
 
 std::pair<double, double> wilsonInterval(double clicks, double shows) {
   if (shows <= 0) return {0, 0};
-  constexpr double z = 1.959964;
-  const double p = clicks / shows;
-  const double denominator = 1 + z * z / shows;
-  const double centre = (p + z * z / (2 * shows)) / denominator;
-  const double half = z * std::sqrt(p * (1 - p) / shows + z * z / (4 * shows * shows)) / denominator;
-  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  const auto interval = experiment::wilson_interval(clicks, shows);
+  return {interval.low, interval.high};
 }
 
 BanditPanel::BanditPanel(ProjectSession& session, QWidget* parent) : QWidget(parent), session_(session) {

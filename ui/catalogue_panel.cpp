@@ -173,7 +173,11 @@ void CataloguePanel::updateStatuses(const QMap<QString, ProductStatus>& statuses
     item->setText(status.badges() + "\n" + title);  // badges first, so eliding never hides them
     item->setToolTip(id + " · " + item->data(kCategoryRole).toString() + "\n" + title + "\n" + status.badges());
     item->setData(status.rank(), kStatusRole);
-    item->setForeground(status.flagged > 0 ? QColor(176, 40, 40) : status.approved > 0 ? QColor(30, 120, 50) : QColor());
+    item->setData(status.maskNeedsAttention, kAttentionRole);
+    item->setForeground(status.maskNeedsAttention ? QColor(176, 96, 0)
+                        : status.flagged > 0      ? QColor(176, 40, 40)
+                        : status.approved > 0     ? QColor(30, 120, 50)
+                                                  : QColor());
   }
   applySortOrder(sortOrder_->currentIndex());
 }
@@ -189,7 +193,9 @@ void CataloguePanel::applySortOrder(int index) {
       case 3: key = QString::number(9 - item->data(kStatusRole).toInt()) + id; break;
       default: key = id;
     }
-    item->setData(key, kSortKeyRole);
+    // Masks that need attention come first in every order: a person has to look at them.
+    const QString first = item->data(kAttentionRole).toBool() ? "0" : "1";
+    item->setData(first + key.toString(), kSortKeyRole);
   }
   searchProxy_->sort(0);
 }

@@ -9,6 +9,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStringList>
 #include <QTableWidget>
 #include <QThread>
 #include <QTimer>
@@ -120,11 +121,18 @@ QString runGeneration(const RunRequest& request, GenerationPanel::Counters& coun
                                cancel);
   counters.done.store(summary.progress.done + summary.progress.failed);
   counters.total.store(summary.progress.total());
-  return QObject::tr("%1: %2 rendered, %3 reused, %4 failed")
-      .arg(QString::fromStdString(to_string(summary.outcome)))
-      .arg(summary.rendered)
-      .arg(summary.reused)
-      .arg(summary.failed);
+  QString text = QObject::tr("%1: %2 rendered, %3 reused, %4 failed")
+                     .arg(QString::fromStdString(to_string(summary.outcome)))
+                     .arg(summary.rendered)
+                     .arg(summary.reused)
+                     .arg(summary.failed);
+  QStringList heldBack;  // planning leaves them out until a person accepts or repaints the mask
+  for (const auto& mask : project.masks().held_back()) {
+    const auto id = QString::fromStdString(mask.product);
+    if (wanted.empty() || wanted.contains(id)) heldBack << id;
+  }
+  if (!heldBack.isEmpty()) text += QObject::tr("; held back, mask needs attention: %1").arg(heldBack.join(", "));
+  return text;
 }
 
 }  // namespace

@@ -17,11 +17,13 @@
 #include <QtConcurrent>
 
 #include "core/engine/engine_info.h"
+#include "core/imaging/segmenter_factory.h"
 #include "core/store/catalog_import.h"
 #include "core/store/project.h"
 #include "ui/bandit_panel.h"
 #include "ui/catalogue_panel.h"
 #include "ui/compare_view.h"
+#include "ui/experiments_panel.h"
 #include "ui/generation_panel.h"
 #include "ui/import_dialog.h"
 #include "ui/product_panel.h"
@@ -32,6 +34,7 @@
 #include "ui/push_dialog.h"
 #include "ui/settings_dialog.h"
 #include "ui/studio_backdrop_renderer.h"
+#include "ui/studio_settings.h"
 #include "ui/variants_panel.h"
 
 namespace backdrop::ui {
@@ -40,9 +43,45 @@ namespace {
 struct WorkResult {
   QString summary;
   QStringList issues;
+  struct Verdict {
+    std::string product, method;
+    double confidence = 0;
+    std::vector<std::string> reasons;
+    bool needsAttention = false;
+  };
+  std::vector<Verdict> verdicts;  // recorded in the project on the GUI thread
 };
 
-const QStringList kViews{"catalogue", "variants", "prompts", "queue", "bandit"};
+// Prepares the masks on a worker thread, with the learned segmenter of the settings when one is set.
+WorkResult prepareMasks(const std::vector<std::pair<std::string, std::string>>& work,
+                        const std::filesystem::path& cache, const imaging::SegmenterSettings& settings) {
+  WorkResult result;
+  std::unique_ptr<imaging::Segmenter> learned;
+  try {
+    learned = imaging::open_learned_segmenter(settings);
+  } catch (const std::exception& error) {
+    result.issues << QString::fromStdString(error.what());  // the classical segmenter still runs
+  }
+  int prepared = 0, attention = 0;
+  for (const auto& [id, image] : work) {
+    try {
+      const auto mask = prepare_product_mask(image, cache, id, learned.get(), settings.confidence_threshold);
+      result.verdicts.push_back(
+          {id, imaging::method_name(mask.method), mask.confidence, mask.reasons, mask.needs_attention});
+      mask.needs_attention ? ++attention : ++prepared;
+    } catch (const std::exception& error) {
+      result.issues << QString::fromStdString(id + ": " + error.what());
+    }
+  }
+  result.summary = QObject::tr("Prepared %1 of %2 products automatically, %3 need attention, %4 refused")
+                       .arg(prepared)
+                       .arg(work.size())
+                       .arg(attention)
+                       .arg(static_cast<int>(work.size()) - prepared - attention);
+  return result;
+}
+
+const QStringList kViews{"catalogue", "variants", "prompts", "queue", "bandit", "experiments"};
 
 }  // namespace
 
@@ -57,6 +96,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   prompts_ = new PromptEditor(*session_);
   generation_ = new GenerationPanel(*session_);
   bandit_ = new BanditPanel(*session_);
+  experiments_ = new ExperimentsPanel;
 
   auto* browse = new QSplitter;
   browse->addWidget(catalogue_);
@@ -70,6 +110,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   tabs_->addTab(prompts_, tr("Prompts"));
   tabs_->addTab(generation_, tr("Generate"));
   tabs_->addTab(bandit_, tr("Bandit"));
+  tabs_->addTab(experiments_, tr("Experiments"));
   setCentralWidget(tabs_);
 
   buildMenus();
@@ -248,7 +289,7 @@ bool MainWindow::importCatalogue(const QString& source, const CatalogColumns& co
       }
       return result;
     } catch (const std::exception& error) {
-      return {tr("Import failed: %1").arg(QString::fromStdString(error.what())), {QString::fromStdString(error.what())}};
+      return {tr("Import failed: %1").arg(QString::fromStdString(error.what())), {QString::fromStdString(error.what())}, {}};
     }
   }));
   return true;
@@ -291,26 +332,17 @@ bool MainWindow::prepareProducts(const QStringList& productIds) {
     watcher->deleteLater();
     busy_ = false;
     const WorkResult result = watcher->result();
+    for (const auto& verdict : result.verdicts) {
+      session_->project().masks().record_computed(verdict.product, verdict.method, verdict.confidence, verdict.reasons,
+                                                  verdict.needsAttention);
+    }
     catalogue_->updateStatuses(productStatuses(*session_));
     if (!product_->productId().isEmpty()) product_->showProduct(product_->productId());
     statusBar()->showMessage(result.summary);
     emit prepareFinished(result.summary);
   });
-  watcher->setFuture(QtConcurrent::run([work, cache]() -> WorkResult {
-    WorkResult result;
-    int prepared = 0;
-    for (const auto& [id, image] : work) {
-      try {
-        prepare_product_mask(image, cache, id);
-        ++prepared;
-      } catch (const std::exception& error) {
-        result.issues << QString::fromStdString(id + ": " + error.what());
-      }
-    }
-    result.summary = tr("Prepared %1 of %2 products").arg(prepared).arg(work.size());
-    if (!result.issues.isEmpty()) result.summary += tr(" (%1 need attention)").arg(result.issues.size());
-    return result;
-  }));
+  const auto settings = StudioSettings::load().segmenterSettings();
+  watcher->setFuture(QtConcurrent::run([work, cache, settings] { return prepareMasks(work, cache, settings); }));
   return true;
 }
 

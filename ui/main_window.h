@@ -1,8 +1,8 @@
 #pragma once
 // Backdrop Studio's main window: one project (*.backdrop) seen through tabs — the catalogue with
-// the selected product, its variants under review, the prompt editor, the generation queue and
-// the bandit dashboard — with the review undo stack in the Edit menu and the engine in the
-// status bar.
+// the selected product, its variants under review, the prompt editor, the generation queue, the
+// bandit dashboard and the experiments' report — with the review undo stack in the Edit menu and
+// the engine in the status bar.
 
 #include <QMainWindow>
 #include <QPointer>
@@ -17,6 +17,7 @@ namespace backdrop::ui {
 
 class BanditPanel;
 class CataloguePanel;
+class ExperimentsPanel;
 class GenerationPanel;
 class ProductPanel;
 class ProjectSession;
@@ -41,12 +42,13 @@ class MainWindow : public QMainWindow {
   bool prepareProducts(const QStringList& productIds);
   // "catalogue", "product" (or its "edges" / "layouts" tab), "variants", "compare" (the first
   // variants side by side, masks shown), "prompts", "queue", "bandit" or "evaluation" (the
-  // bandit dashboard's offline evaluation, started) or "push" (the push dialog).
+  // bandit dashboard's offline evaluation, started), "experiments" or "push" (the push dialog).
   bool showView(const QString& name);
   bool selectProduct(const QString& productId);
   // The Push to Production dialog (one at a time, non-modal); null without a project.
   PushDialog* showPushDialog();
   BanditPanel& bandit() { return *bandit_; }
+  ExperimentsPanel& experiments() { return *experiments_; }
   CataloguePanel& catalogue() { return *catalogue_; }
   GenerationPanel& generation() { return *generation_; }
   ProjectSession& session() { return *session_; }
@@ -79,6 +81,7 @@ class MainWindow : public QMainWindow {
   PromptEditor* prompts_ = nullptr;
   GenerationPanel* generation_ = nullptr;
   BanditPanel* bandit_ = nullptr;
+  ExperimentsPanel* experiments_ = nullptr;
   QMenu* recentMenu_ = nullptr;
   QPointer<PushDialog> push_;
   bool busy_ = false;  // an import or preparation is running

@@ -20,6 +20,7 @@
 #include "ui/mask_editor.h"
 #include "ui/product_files.h"
 #include "ui/project_session.h"
+#include "ui/review_command.h"
 
 namespace backdrop::ui {
 namespace {
@@ -95,10 +96,19 @@ QWidget* ProductPanel::buildMaskTab() {
   connect(brush_, &QSlider::valueChanged, maskEditor_, &MaskEditor::setBrushRadius);
   connect(erase_, &QCheckBox::toggled, maskEditor_, &MaskEditor::setErasing);
   connect(save, &QPushButton::clicked, this, &ProductPanel::saveMask);
+  verdict_ = new QLabel;
+  verdict_->setObjectName("maskVerdict");
+  verdict_->setWordWrap(true);
+  accept_ = new QPushButton(tr("Accept Mask"));
+  accept_->setObjectName("acceptMaskButton");
+  accept_->setToolTip(tr("The mask is right as it is: generate and push this product"));
+  connect(accept_, &QPushButton::clicked, this, &ProductPanel::acceptMask);
   auto* controls = new QFormLayout;
+  controls->addRow(verdict_);
   controls->addRow(tr("Mask opacity"), opacity_);
   controls->addRow(tr("Brush size"), brush_);
   controls->addRow(erase_, save);
+  controls->addRow(accept_);
   auto* layout = new QVBoxLayout(tab);
   layout->addWidget(maskEditor_, 1);
   layout->addLayout(controls);
@@ -180,14 +190,19 @@ void ProductPanel::onLoaded() {
   if (loaded.productId != productId_) return;  // the user moved on
   bgr_ = loaded.bgr;
   mask_ = loaded.mask.empty() && !bgr_.empty() ? cv::Mat(bgr_.size(), CV_8UC1, cv::Scalar(0)) : loaded.mask;
+  // A saved mask reads as hand-drawn (confidence 1); the verdict recorded when it was prepared is
+  // what the merchandiser needs to see.
+  const auto verdict = session_.project().masks().find(productId_.toStdString());
+  const double confidence = verdict ? verdict->confidence : loaded.confidence;
   details_->setText(loaded.error.isEmpty()
                         ? tr("%1 · %2 · %3×%4 · mask confidence %5")
                               .arg(productId_, category_)
                               .arg(bgr_.cols)
                               .arg(bgr_.rows)
-                              .arg(loaded.confidence, 0, 'f', 2)
+                              .arg(confidence, 0, 'f', 2)
                         : tr("%1 · %2 · needs attention: %3").arg(productId_, category_, loaded.error));
   maskEditor_->setImages(toQImage(bgr_), toQImage(mask_));
+  showVerdict();
   const auto saved = load_canny_thresholds(session_.project().database(), productId_.toStdString());
   QSignalBlocker blockLow(cannyLow_), blockHigh(cannyHigh_);
   if (saved) {
@@ -250,10 +265,45 @@ bool ProductPanel::saveMask() {
     return false;
   }
   maskEditor_->setModified(false);
+  try {
+    session_.project().masks().record_hand_drawn(productId_.toStdString(), currentReviewer());
+  } catch (const std::exception& error) {
+    details_->setText(tr("Cannot record the mask: %1").arg(QString::fromStdString(error.what())));
+  }
+  showVerdict();
   recomputeEdges();
   renderLayouts();
   emit productChanged(productId_);
   return true;
+}
+
+bool ProductPanel::acceptMask() {
+  if (productId_.isEmpty() || !session_.isOpen()) return false;
+  try {
+    session_.project().masks().accept(productId_.toStdString(), currentReviewer());
+  } catch (const std::exception& error) {
+    verdict_->setText(QString::fromStdString(error.what()));
+    return false;
+  }
+  showVerdict();
+  emit productChanged(productId_);
+  return true;
+}
+
+void ProductPanel::showVerdict() {
+  const auto mask = session_.project().masks().find(productId_.toStdString());
+  accept_->setEnabled(mask && mask->held_back());
+  if (!mask) {
+    verdict_->setText(tr("Not prepared yet."));
+    return;
+  }
+  QString text = tr("Mask: %1, %2, confidence %3")
+                     .arg(QString::fromStdString(mask_status_name(mask->status)), QString::fromStdString(mask->method))
+                     .arg(mask->confidence, 0, 'f', 2);
+  if (!mask->decided_by.empty()) text += tr(" (by %1)").arg(QString::fromStdString(mask->decided_by));
+  for (const auto& reason : mask->reasons) text += "\n• " + QString::fromStdString(reason);
+  verdict_->setText(text);
+  verdict_->setStyleSheet(mask->held_back() ? "color: #b06000;" : "");
 }
 
 void ProductPanel::renderLayouts() {

@@ -10,6 +10,7 @@
 class QCheckBox;
 class QGridLayout;
 class QLabel;
+class QPushButton;
 class QSlider;
 class QStackedWidget;
 class QTabWidget;
@@ -30,7 +31,11 @@ class ProductPanel : public QWidget {
   void showTab(const QString& name);  // "mask", "edges" or "layouts"
   QString productId() const { return productId_; }
   // Writes the hand-fixed mask as the product's mask; its variants get new keys on the next run.
+  // The mask's verdict becomes hand-drawn, so the product is no longer held back.
   bool saveMask();
+  // Accepts the prepared mask as it is (it needed attention): the product may be generated and
+  // pushed. False when the product has not been prepared.
+  bool acceptMask();
 
  signals:
   void productChanged(const QString& productId);  // mask or thresholds saved
@@ -59,6 +64,7 @@ class ProductPanel : public QWidget {
   void onEdgesReady();
   void saveThresholds();
   void renderLayouts();
+  void showVerdict();  // the stored mask verdict: status, confidence, reasons
 
   ProjectSession& session_;
   QString productId_;
@@ -73,6 +79,8 @@ class ProductPanel : public QWidget {
   QSlider* opacity_ = nullptr;
   QSlider* brush_ = nullptr;
   QCheckBox* erase_ = nullptr;
+  QLabel* verdict_ = nullptr;
+  QPushButton* accept_ = nullptr;
   QLabel* edges_ = nullptr;
   QSlider* cannyLow_ = nullptr;
   QSlider* cannyHigh_ = nullptr;

@@ -12,6 +12,7 @@ namespace backdrop::ui {
 QString ProductStatus::badges() const {
   QStringList parts;
   parts << (prepared ? QObject::tr("prepared") : QObject::tr("not prepared"));
+  if (maskNeedsAttention) parts << QObject::tr("mask needs attention");
   if (generated > 0) parts << QObject::tr("%n variant(s)", nullptr, generated);
   if (flagged > 0) parts << QObject::tr("%1 flagged").arg(flagged);
   if (approved > 0) parts << QObject::tr("%1 approved").arg(approved);
@@ -31,6 +32,9 @@ QMap<QString, ProductStatus> productStatuses(ProjectSession& session) {
   for (const auto& product : session.project().products().list()) {
     statuses[QString::fromStdString(product.external_id)].prepared =
         std::filesystem::exists(product_mask_path(cache, product.external_id));
+  }
+  for (const auto& mask : session.project().masks().held_back()) {
+    statuses[QString::fromStdString(mask.product)].maskNeedsAttention = true;
   }
   for (const auto& variant : session.project().variants().list()) {
     ProductStatus& status = statuses[QString::fromStdString(variant.product_external_id)];

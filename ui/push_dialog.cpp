@@ -208,8 +208,10 @@ void PushDialog::showPlan() {
            QColor(140, 140, 140));
   }
   QStringList excluded;
-  for (const auto& [reason, count] : plan.variants_excluded)
-    excluded << tr("%1 %2").arg(count).arg(QString::fromStdString(reason));
+  for (const auto& [reason, count] : plan.variants_excluded) excluded << tr("%1 %2").arg(count).arg(QString::fromStdString(reason));
+  QStringList heldBack;  // products whose mask a person has to accept or repaint first
+  for (const auto& [product, reasons] : plan.products_held_back) heldBack << QString::fromStdString(product);
+  if (!heldBack.isEmpty()) excluded << tr("held back, mask needs attention: %1").arg(heldBack.join(", "));
   exclusions_->setText(excluded.isEmpty() ? tr("No variant is left out.")
                                           : tr("<b>Not shipping:</b> %1").arg(excluded.join(" · ")));
   planSummary_->setText(

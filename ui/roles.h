@@ -14,5 +14,6 @@ inline constexpr int kStatusRole = Qt::UserRole + 6;    // ProductStatus flags /
 inline constexpr int kVariantIdRole = Qt::UserRole + 7;
 inline constexpr int kArtifactScoreRole = Qt::UserRole + 8;
 inline constexpr int kTitleRole = Qt::UserRole + 9;
+inline constexpr int kAttentionRole = Qt::UserRole + 10;  // the product's mask needs attention (bool)
 
 }  // namespace backdrop::ui

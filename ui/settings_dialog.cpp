@@ -1,6 +1,8 @@
 #include "ui/settings_dialog.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -9,6 +11,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace backdrop::ui {
 
@@ -35,6 +38,7 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
   output_->setText(current.outputFolder);
   threads_->setValue(current.threads);
   steps_->setValue(current.steps);
+  createSegmentationFields(current);
   problems_ = new QLabel;
   problems_->setObjectName("settingsProblems");
   problems_->setStyleSheet("color: #b02828;");
@@ -55,7 +59,12 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
   };
   row(tr("SD 1.5 checkpoint"), checkpoint_, false);
   row(tr("ControlNet (canny)"), controlnet_, false);
-  row(tr("Segmenter (optional)"), segmenter_, false);
+  row(tr("Segmenter (optional, .onnx or TorchScript)"), segmenter_, false);
+  form->addRow(tr("Segmenter input preset"), segmenterPreset_);
+  form->addRow(tr("Custom input size"), segmenterSize_);
+  form->addRow(tr("Custom mean (R,G,B)"), segmenterMean_);
+  form->addRow(tr("Custom std (R,G,B)"), segmenterStd_);
+  form->addRow(tr("Mask confidence threshold"), confidenceThreshold_);
   form->addRow(tr("Device"), device_);
   form->addRow(tr("Threads (from the next start)"), threads_);
   form->addRow(tr("Denoising steps"), steps_);
@@ -68,7 +77,41 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
   layout->addLayout(form);
   layout->addWidget(problems_);
   layout->addWidget(buttons);
-  resize(640, 300);
+  resize(640, 460);
+}
+
+void SettingsDialog::createSegmentationFields(const StudioSettings& current) {
+  segmenterPreset_ = new QComboBox;
+  segmenterPreset_->setObjectName("segmenterPreset");
+  segmenterPreset_->addItem(tr("U2-Net (320, ImageNet mean/std)"), "u2net");
+  segmenterPreset_->addItem(tr("RMBG (1024, mean 0.5, std 1)"), "rmbg");
+  segmenterPreset_->addItem(tr("Custom"), "custom");
+  segmenterPreset_->setCurrentIndex(std::max(0, segmenterPreset_->findData(current.segmenterPreset)));
+  segmenterSize_ = new QSpinBox;
+  segmenterSize_->setObjectName("segmenterSize");
+  segmenterSize_->setRange(16, 4096);
+  segmenterSize_->setValue(current.segmenterSize);
+  segmenterMean_ = new QLineEdit(current.segmenterMean);
+  segmenterMean_->setObjectName("segmenterMean");
+  segmenterStd_ = new QLineEdit(current.segmenterStd);
+  segmenterStd_->setObjectName("segmenterStd");
+  confidenceThreshold_ = new QDoubleSpinBox;
+  confidenceThreshold_->setObjectName("confidenceThreshold");
+  confidenceThreshold_->setRange(0.0, 1.0);
+  confidenceThreshold_->setSingleStep(0.05);
+  confidenceThreshold_->setValue(current.confidenceThreshold);
+  confidenceThreshold_->setToolTip(
+      tr("Masks below this confidence need attention: they are not generated or "
+         "pushed until someone accepts or repaints them."));
+  const auto showCustom = [this] {
+    const bool custom = segmenterPreset_->currentData().toString() == "custom";
+    for (QWidget* field : {static_cast<QWidget*>(segmenterSize_), static_cast<QWidget*>(segmenterMean_),
+                           static_cast<QWidget*>(segmenterStd_)}) {
+      field->setEnabled(custom);
+    }
+  };
+  connect(segmenterPreset_, &QComboBox::currentIndexChanged, this, showCustom);
+  showCustom();
 }
 
 QLineEdit* SettingsDialog::pathField(const QString& name, bool) {
@@ -82,6 +125,11 @@ StudioSettings SettingsDialog::settings() const {
   s.checkpoint = checkpoint_->text().trimmed();
   s.controlnet = controlnet_->text().trimmed();
   s.segmenter = segmenter_->text().trimmed();
+  s.segmenterPreset = segmenterPreset_->currentData().toString();
+  s.segmenterSize = segmenterSize_->value();
+  s.segmenterMean = segmenterMean_->text().trimmed();
+  s.segmenterStd = segmenterStd_->text().trimmed();
+  s.confidenceThreshold = confidenceThreshold_->value();
   s.device = device_->text().trimmed();
   s.threads = threads_->value();
   s.steps = steps_->value();

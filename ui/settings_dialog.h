@@ -5,6 +5,8 @@
 
 #include "ui/studio_settings.h"
 
+class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -22,10 +24,17 @@ class SettingsDialog : public QDialog {
 
  private:
   QLineEdit* pathField(const QString& name, bool folder);
+  // The preset, custom size/mean/std and threshold fields, filled from `current`.
+  void createSegmentationFields(const StudioSettings& current);
 
   QLineEdit* checkpoint_ = nullptr;
   QLineEdit* controlnet_ = nullptr;
   QLineEdit* segmenter_ = nullptr;
+  QComboBox* segmenterPreset_ = nullptr;
+  QSpinBox* segmenterSize_ = nullptr;
+  QLineEdit* segmenterMean_ = nullptr;
+  QLineEdit* segmenterStd_ = nullptr;
+  QDoubleSpinBox* confidenceThreshold_ = nullptr;
   QLineEdit* device_ = nullptr;
   QSpinBox* threads_ = nullptr;
   QSpinBox* steps_ = nullptr;

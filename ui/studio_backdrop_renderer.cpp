@@ -58,18 +58,19 @@ cv::Vec3b backdrop_colour(const std::string& colour, uint64_t seed) {
   return cv::Vec3b(tone[0], tone[1], tone[2]);
 }
 
-double prepare_product_mask(const std::filesystem::path& image_path, const std::filesystem::path& cache_dir,
-                            const std::string& product_id) {
+imaging::Segmentation prepare_product_mask(const std::filesystem::path& image_path,
+                                           const std::filesystem::path& cache_dir, const std::string& product_id,
+                                           const imaging::Segmenter* learned, double confidence_threshold) {
   const auto image = imaging::load_image(image_path);
   const auto path = product_mask_path(cache_dir, product_id);
   std::filesystem::path no_hand_mask;  // preparing recomputes the automatic mask
-  const auto segmentation = segment_with_saved_mask(image, no_hand_mask);
+  const auto segmentation = segment_with_saved_mask(image, no_hand_mask, learned, confidence_threshold);
   if (segmentation.mask.empty()) {
     throw imaging::ImageError(image_path.string() + ": " +
                               (segmentation.note.empty() ? std::string("no product found") : segmentation.note));
   }
   imaging::write_image(path, segmentation.mask);
-  return segmentation.confidence;
+  return segmentation;
 }
 
 }  // namespace backdrop::ui

@@ -40,9 +40,11 @@ imaging::PlacedProduct place_variant_product(const VariantInputs& inputs, const 
 // "#rrggbb" as OpenCV BGR; an empty or malformed colour picks a soft studio tone from `seed`.
 cv::Vec3b backdrop_colour(const std::string& colour, uint64_t seed);
 
-// Segments the product photo and writes its mask to product_mask_path(); returns the confidence.
+// Segments the product photo (with `learned` when given) and writes its mask to product_mask_path();
+// returns the segmentation, whose needs_attention and reasons go into the project's mask verdicts.
 // Throws ImageError when the photo cannot be read or no product can be found.
-double prepare_product_mask(const std::filesystem::path& image, const std::filesystem::path& cache_dir,
-                            const std::string& product_id);
+imaging::Segmentation prepare_product_mask(const std::filesystem::path& image, const std::filesystem::path& cache_dir,
+                                           const std::string& product_id, const imaging::Segmenter* learned,
+                                           double confidence_threshold);
 
 }  // namespace backdrop::ui

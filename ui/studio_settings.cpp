@@ -19,6 +19,11 @@ StudioSettings StudioSettings::load() {
   s.checkpoint = settings.value("models/checkpoint").toString();
   s.controlnet = settings.value("models/controlnet").toString();
   s.segmenter = settings.value("models/segmenter").toString();
+  s.segmenterPreset = settings.value("segmentation/preset", s.segmenterPreset).toString();
+  s.segmenterSize = settings.value("segmentation/size", s.segmenterSize).toInt();
+  s.segmenterMean = settings.value("segmentation/mean", s.segmenterMean).toString();
+  s.segmenterStd = settings.value("segmentation/std", s.segmenterStd).toString();
+  s.confidenceThreshold = settings.value("segmentation/confidenceThreshold", s.confidenceThreshold).toDouble();
   s.device = settings.value("engine/device", "cpu").toString();
   s.threads = settings.value("engine/threads", 0).toInt();
   s.steps = settings.value("engine/steps", 20).toInt();
@@ -31,6 +36,11 @@ void StudioSettings::save() const {
   settings.setValue("models/checkpoint", checkpoint);
   settings.setValue("models/controlnet", controlnet);
   settings.setValue("models/segmenter", segmenter);
+  settings.setValue("segmentation/preset", segmenterPreset);
+  settings.setValue("segmentation/size", segmenterSize);
+  settings.setValue("segmentation/mean", segmenterMean);
+  settings.setValue("segmentation/std", segmenterStd);
+  settings.setValue("segmentation/confidenceThreshold", confidenceThreshold);
   settings.setValue("engine/device", device);
   settings.setValue("engine/threads", threads);
   settings.setValue("engine/steps", steps);
@@ -54,6 +64,11 @@ QStringList StudioSettings::problems() const {
   if (threads < 0 || threads > 4 * QThread::idealThreadCount()) {
     problems << QObject::tr("Threads must be between 0 (all cores) and %1.").arg(4 * QThread::idealThreadCount());
   }
+  try {
+    imaging::validate(segmenterSettings());
+  } catch (const std::exception& error) {
+    problems << QObject::tr("Segmentation: %1.").arg(QString::fromStdString(error.what()));
+  }
   if (steps < 1 || steps > kMaxSteps) problems << QObject::tr("Steps must be between 1 and %1.").arg(kMaxSteps);
   if (!outputFolder.isEmpty()) {
     const QFileInfo folder(outputFolder);
@@ -64,6 +79,17 @@ QStringList StudioSettings::problems() const {
 
 bool StudioSettings::hasDiffusionWeights() const {
   return !checkpoint.isEmpty() && !controlnet.isEmpty() && QFileInfo::exists(checkpoint) && QFileInfo::exists(controlnet);
+}
+
+imaging::SegmenterSettings StudioSettings::segmenterSettings() const {
+  imaging::SegmenterSettings settings;
+  settings.model = segmenter.toStdString();
+  settings.preset = imaging::preset_from_name(segmenterPreset.toStdString());
+  settings.custom = {segmenterSize, imaging::parse_channel_values("segmenter mean", segmenterMean.toStdString()),
+                     imaging::parse_channel_values("segmenter std", segmenterStd.toStdString())};
+  settings.confidence_threshold = confidenceThreshold;
+  settings.device = device.toStdString();
+  return settings;
 }
 
 }  // namespace backdrop::ui

@@ -26,6 +26,8 @@ void add_worker_command(CLI::App& app, int& exit_code);   // worker_command.cpp
 void add_txt2img_command(CLI::App& app, int& exit_code);  // txt2img_command.cpp
 void add_generate_command(CLI::App& app, int& exit_code);  // generate_command.cpp
 void add_push_command(CLI::App& app, int& exit_code);      // push_command.cpp
+// experiment_command.cpp
+void add_experiment_command(CLI::App& app, int& exit_code);
 
 // Shared by `backdrop worker` and `backdrop project jobs run` (worker_command.cpp).
 struct JobRunCliOptions {

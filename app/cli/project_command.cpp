@@ -88,6 +88,11 @@ void run_jobs(const JobsArguments& arguments, int& exit_code) {
   const auto queue = open_job_queue(arguments.queue_database(), arguments.run.job);
   const auto added = queue->submit(plan_variants(project, settings));
   std::cout << "job " << arguments.run.job << ": " << added << " new variants queued\n";
+  for (const auto& mask : project.masks().held_back()) {
+    std::cout << "held back " << mask.product << ": mask needs attention";
+    for (const auto& reason : mask.reasons) std::cout << "; " << reason;
+    std::cout << "\n";
+  }
   if (arguments.submit_only) return;
   const auto cache = arguments.run.cache.empty() ? project.cache_dir() : std::filesystem::path(arguments.run.cache);
   const auto summary = run_job_from_cli(*queue, cache, arguments.run);

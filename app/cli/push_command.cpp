@@ -60,6 +60,12 @@ void print_plan(const BundlePlan& plan, const BundleOptions& options, std::ostre
     out << "  left out: " << category << " (" << why << ")\n";
   if (!plan.variants_excluded.empty()) out << "variants not shipped:\n";
   for (const auto& [reason, count] : plan.variants_excluded) out << "  " << reason << ": " << count << "\n";
+  if (!plan.products_held_back.empty()) out << "products held back (mask needs attention):\n";
+  for (const auto& [product, reasons] : plan.products_held_back) {
+    out << "  " << product;
+    for (const auto& reason : reasons) out << "; " << reason;
+    out << "\n";
+  }
 }
 
 void list(const fs::path& target) {

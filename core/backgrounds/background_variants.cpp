@@ -74,8 +74,13 @@ PreparedProduct prepare(const Product& product, const VariantOptions& options,
                         const imaging::PlainBackgroundSegmenter& plain) {
   PreparedProduct prepared{imaging::load_image(product.image), {}};
   prepared.segmentation = imaging::segment_product(prepared.image, {&plain, options.learned, {}});
-  if (!prepared.segmentation.ok()) {
-    throw std::runtime_error("no usable product mask (" + prepared.segmentation.note + ")");
+  const auto& segmentation = prepared.segmentation;
+  if (!segmentation.ok()) {
+    std::string why = segmentation.note;
+    for (const auto& reason : segmentation.reasons) why += (why.empty() ? "" : "; ") + reason;
+    throw std::runtime_error(
+        std::string(segmentation.mask.empty() ? "no usable product mask" : "the mask needs attention") + " (" + why +
+        ")");
   }
   return prepared;
 }

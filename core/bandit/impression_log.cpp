@@ -1,7 +1,6 @@
 #include "core/bandit/impression_log.h"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -9,10 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/json_lines.h"
+
 namespace backdrop::bandit {
 namespace {
-
-constexpr int64_t kProgressEvery = 4096;
 
 struct Impression {
   int64_t line;
@@ -125,31 +124,17 @@ std::optional<std::string_view> feature_value(const Impression& impression, cons
 }  // namespace
 
 ImpressionLog load_impression_log(const std::filesystem::path& path, const ImpressionLogOptions& options) {
-  std::ifstream in(path);
-  if (!in) throw LogError(path.string() + ": cannot open");
   ImpressionLog log;
   std::vector<Impression> impressions;
   ImpressionIndex by_key;
-  std::string text;
-  int64_t line = 0;
-  while (std::getline(in, text)) {
-    ++line;
-    if (line % kProgressEvery == 0) {
-      options.cancel.throw_if_cancelled();
-      if (options.progress) options.progress({line, 0, "reading " + path.filename().string()});
-    }
-    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const auto event = nlohmann::json::parse(text, nullptr, false);
-    if (event.is_discarded() || !event.is_object()) {
-      log.skipped.push_back({line, "not a JSON object"});
-      continue;
-    }
-    try {
-      read_event(event, line, impressions, by_key, log.skipped);
-    } catch (const nlohmann::json::exception& error) {
-      log.skipped.push_back({line, std::string("wrong field type: ") + error.what()});
-    }
-  }
+  JsonLinesHandlers handlers;
+  handlers.object = [&](int64_t line, const nlohmann::json& event) {
+    read_event(event, line, impressions, by_key, log.skipped);
+  };
+  handlers.bad_line = [&](int64_t line, std::string message) { log.skipped.push_back({line, std::move(message)}); };
+  handlers.progress = options.progress;
+  handlers.cancel = options.cancel;
+  if (!read_json_lines(path, handlers)) throw LogError(path.string() + ": cannot open");
 
   log.schema = options.schema ? *options.schema : fit_schema(impressions);
   auto& feedback = log.feedback;

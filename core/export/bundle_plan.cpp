@@ -74,8 +74,10 @@ struct Catalogue {
       category_of[product.external_id] = product.category;
       ++products_per_category[product.category];
     }
+    for (const auto& mask : project.masks().held_back()) held_back.insert(mask.product);
   }
   std::map<std::string, std::string> category_of;  // product external id -> category
+  std::set<std::string> held_back;                 // products whose mask needs attention
   std::map<std::string, int64_t> products_per_category;
 };
 
@@ -122,6 +124,7 @@ std::variant<Slot, const char*> slot_of(Project& project, const StoredVariant& v
   }
   const auto product_category = catalogue.category_of.find(variant.product_external_id);
   if (product_category == catalogue.category_of.end()) return kExcludedUnknownProduct;
+  if (catalogue.held_back.contains(variant.product_external_id)) return kExcludedMaskNeedsAttention;
   const auto category = categories.find(product_category->second);
   if (category == categories.end()) return kExcludedNoApprovedPromptSet;
   const auto& arms = category->second.arms;
@@ -198,6 +201,7 @@ BundlePlan plan_bundle(Project& project, const BundleOptions& options) {
   const Catalogue catalogue(project);
 
   BundlePlan plan;
+  for (const auto& mask : project.masks().held_back()) plan.products_held_back[mask.product] = mask.reasons;
   auto categories = categories_with_approved_sets(project, catalogue, plan);
 
   // Each slot ships one variant: the preferred one of those that may ship there.

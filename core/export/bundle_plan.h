@@ -4,10 +4,10 @@
 //
 // Per category: the arms are the prompts of the category's newest APPROVED prompt set; a product
 // ships the approved variants whose prompt is one of those arms, one image per (arm, placement).
-// Flagged, rejected and unreviewed variants never ship. Every variant left out is counted under
-// its reason; categories with nothing to ship are left out with theirs. A category runs the
-// experiment of the options' plan that names it (or "*"); its groups' own images (original, white,
-// previous-bundle) are made by build_bundle().
+// Flagged, rejected and unreviewed variants never ship, nor do those of products whose mask needs
+// attention. Every variant left out is counted under its reason; categories with nothing to ship
+// are left out with theirs. A category runs the experiment of the options' plan that names it (or
+// "*"); its groups' own images (original, white, previous-bundle) are made by build_bundle().
 
 #include <cstdint>
 #include <filesystem>
@@ -74,6 +74,9 @@ struct BundlePlan {
   std::vector<CategoryPlan> categories;                    // those that ship, by name
   std::map<std::string, std::string> categories_left_out;  // category -> why
   std::map<std::string, int64_t> variants_excluded;        // reason -> variants that do not ship
+  // Products whose mask needs attention: none of their variants ship until a person accepts or
+  // repaints the mask. Product -> the reasons.
+  std::map<std::string, std::vector<std::string>> products_held_back;
 
   int64_t image_count() const;
 };
@@ -85,6 +88,7 @@ inline constexpr const char* kExcludedRejected = "rejected";
 inline constexpr const char* kExcludedNoApprovedPromptSet = "category without an approved prompt set";
 inline constexpr const char* kExcludedPromptNotApproved = "prompt not in the approved prompt set";
 inline constexpr const char* kExcludedUnknownProduct = "product not in the catalogue";
+inline constexpr const char* kExcludedMaskNeedsAttention = "product mask needs attention";
 inline constexpr const char* kExcludedBadInputs = "inputs without a placement";
 inline constexpr const char* kExcludedMissingImage = "image missing from the cache";
 inline constexpr const char* kExcludedDuplicate = "another approved variant for the same product, prompt and placement";

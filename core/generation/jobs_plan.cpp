@@ -1,6 +1,7 @@
 #include "core/generation/jobs_plan.h"
 
 #include <map>
+#include <set>
 
 #include "core/store/project.h"
 
@@ -24,8 +25,11 @@ std::vector<VariantInputs> plan_variants(Project& project, const GenerationSetti
   auto placements = project.placements().list();
   if (placements.empty()) placements.push_back(settings.default_placement);
   std::map<std::string, std::vector<PromptEntry>> prompts_by_category;
+  std::set<std::string> held_back;
+  for (const auto& mask : project.masks().held_back()) held_back.insert(mask.product);
   std::vector<VariantInputs> variants;
   for (const auto& product : project.products().list()) {
+    if (held_back.contains(product.external_id)) continue;  // its mask needs attention
     for (const auto& prompt : prompts_for(project, product.category, settings, prompts_by_category)) {
       for (const auto& placement : placements) {
         for (int seed = 0; seed < settings.seeds; ++seed) {

@@ -2,6 +2,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "core/imaging/edge_decontamination.h"
 #include "core/imaging/image_error.h"
 
 namespace backdrop::imaging {
@@ -25,10 +26,11 @@ cv::Mat composite_product(const PlacedProduct& placed, const cv::Mat& background
     throw ImageError("compositing: the background must be an 8-bit colour image of the canvas size");
   }
   const cv::Mat weight = compositing_weight(placed);
+  const cv::Mat product = decontaminate_edges(placed.product, weight);  // no halo of the old backdrop
   cv::Mat out(background.size(), CV_8UC3);
   for (int y = 0; y < out.rows; ++y) {
     const auto* w = weight.ptr<uint8_t>(y);
-    const auto* p = placed.product.ptr<cv::Vec3b>(y);
+    const auto* p = product.ptr<cv::Vec3b>(y);
     const auto* b = background.ptr<cv::Vec3b>(y);
     auto* o = out.ptr<cv::Vec3b>(y);
     for (int x = 0; x < out.cols; ++x) {

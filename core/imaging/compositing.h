@@ -1,7 +1,8 @@
 #pragma once
 // The one compositing rule every generator uses: the original (placed) product pixels inside the
 // mask, the generated background outside, and a feathered edge from the soft alpha in between.
-// Inside the mask eroded by the feather width the output is the placed product, bit for bit.
+// Inside the mask eroded by the feather width the output is the placed product, bit for bit; in the
+// edge band the product's colour is decontaminated of the old backdrop first (edge_decontamination.h).
 
 #include <opencv2/core.hpp>
 

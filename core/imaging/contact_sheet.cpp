@@ -18,6 +18,7 @@ const cv::Scalar kSheetColour(48, 48, 48);
 const cv::Scalar kCellColour(72, 72, 72);
 const cv::Scalar kTextColour(235, 235, 235);
 const cv::Scalar kFailureColour(70, 70, 235);
+const cv::Scalar kAttentionColour(40, 190, 245);
 
 cv::Mat fit_into_cell(const cv::Mat& image) {
   cv::Mat cell(kCellHeight, kCellWidth, CV_8UC3, kCellColour);
@@ -114,9 +115,9 @@ cv::Mat render_contact_sheet(const std::vector<ContactSheetRow>& rows, const std
     const int top = kHeaderHeight + int(r) * (kCellHeight + kGap);
     put_text(sheet, row.title, cv::Point(kLabelMargin, top + 22), kTextColour, 0.5);
     int line = 0;
+    const cv::Scalar& colour = row.failed ? kFailureColour : row.needs_attention ? kAttentionColour : kTextColour;
     for (const auto& text : wrap_label(row.status, kLabelWidth - 2 * kLabelMargin, kStatusSize, 6)) {
-      put_text(sheet, text, cv::Point(kLabelMargin, top + 46 + 18 * line++), row.failed ? kFailureColour : kTextColour,
-               kStatusSize);
+      put_text(sheet, text, cv::Point(kLabelMargin, top + 46 + 18 * line++), colour, kStatusSize);
     }
     const int left = kLabelWidth + kGap;
     (row.photo.empty() ? fit_into_cell({}) : row.photo).copyTo(sheet(cv::Rect(left, top, kCellWidth, kCellHeight)));

@@ -14,6 +14,7 @@ struct ContactSheetRow {
   std::string title;                // product id and category
   std::string status;               // method and confidence, or the error
   bool failed = false;
+  bool needs_attention = false;     // a mask a person must accept or repaint first
   cv::Mat photo;                    // CV_8UC3 thumbnail with the mask outlined (may be empty)
   std::vector<cv::Mat> placements;  // CV_8UC3 thumbnails, one per column (may be fewer)
 };

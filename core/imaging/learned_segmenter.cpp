@@ -18,18 +18,12 @@ struct LearnedSegmenter::Model {
 
 namespace {
 
-torch::Tensor to_input(const cv::Mat& bgr, const LearnedSegmenterOptions& options, const torch::Device& device) {
-  cv::Mat resized, rgb;
-  cv::resize(bgr, resized, cv::Size(options.input_size, options.input_size), 0, 0, cv::INTER_AREA);
-  cv::cvtColor(resized, rgb, cv::COLOR_BGR2RGB);
-  rgb.convertTo(rgb, CV_32FC3, 1.0 / 255.0);
-  auto input = torch::from_blob(rgb.data, {1, rgb.rows, rgb.cols, 3}, torch::kFloat32).permute({0, 3, 1, 2}).clone();
-  if (options.imagenet_normalise) {
-    const auto mean = torch::tensor({0.485f, 0.456f, 0.406f}).view({1, 3, 1, 1});
-    const auto std = torch::tensor({0.229f, 0.224f, 0.225f}).view({1, 3, 1, 1});
-    input = (input - mean) / std;
-  }
-  return input.to(device);
+// The same preprocessing as the ONNX route (salient_input_tensor), handed to torch.
+torch::Tensor to_input(const cv::Mat& bgr, const InputConvention& convention, const torch::Device& device) {
+  cv::Mat blob = salient_input_tensor(bgr, convention);
+  return torch::from_blob(blob.ptr<float>(), {1, 3, convention.size, convention.size}, torch::kFloat32)
+      .clone()
+      .to(device);
 }
 
 torch::Tensor first_tensor(const torch::IValue& output) {
@@ -50,9 +44,15 @@ torch::Tensor foreground_map(const torch::Tensor& raw) {
 
 }  // namespace
 
+InputConvention LearnedSegmenterOptions::input_convention() const {
+  if (convention) return *convention;
+  InputConvention plain{input_size, {0, 0, 0}, {1, 1, 1}};
+  return imagenet_normalise ? InputConvention{input_size} : plain;
+}
+
 LearnedSegmenter::LearnedSegmenter(const LearnedSegmenterOptions& options)
     : model_(std::make_unique<Model>()), options_(options) {
-  if (options.input_size < 32) throw ImageError("learned segmenter: input size must be at least 32");
+  if (options.input_convention().size < 32) throw ImageError("learned segmenter: input size must be at least 32");
   try {
     model_->device = torch::Device(options.device);
     model_->module = torch::jit::load(options.model.string(), model_->device);
@@ -70,7 +70,8 @@ Segmentation LearnedSegmenter::segment(const cv::Mat& bgr) const {
   try {
     std::lock_guard lock(model_->mutex);
     torch::NoGradGuard no_grad;
-    map = foreground_map(first_tensor(model_->module.forward({to_input(bgr, options_, model_->device)})));
+    map = foreground_map(
+        first_tensor(model_->module.forward({to_input(bgr, options_.input_convention(), model_->device)})));
   } catch (const c10::Error& error) {
     throw ImageError(options_.model.string() + ": the segmenter failed: " + error.what_without_backtrace());
   }

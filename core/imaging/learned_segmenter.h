@@ -7,8 +7,10 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "core/imaging/onnx_segmenter.h"
 #include "core/imaging/segmentation.h"
 
 namespace backdrop::imaging {
@@ -17,7 +19,10 @@ struct LearnedSegmenterOptions {
   std::filesystem::path model;  // TorchScript file
   int input_size = 320;         // U2-Net: 320, IS-Net: 1024
   bool imagenet_normalise = true;
-  std::string device = "cpu";   // any torch device string: "cpu", "cuda", "cuda:1"
+  std::string device = "cpu";                 // any torch device string: "cpu", "cuda", "cuda:1"
+  std::optional<InputConvention> convention{};  // a preset's size, mean and std; overrides the two above
+
+  InputConvention input_convention() const;
 };
 
 class LearnedSegmenter : public Segmenter {

@@ -8,8 +8,10 @@
 
 #include "core/imaging/background_model.h"
 #include "core/imaging/colour_space.h"
+#include "core/imaging/grabcut_refinement.h"
 #include "core/imaging/mask_cleanup.h"
 #include "core/imaging/region_growing.h"
+#include "core/imaging/textured_backdrop.h"
 
 namespace backdrop::imaging {
 namespace {
@@ -20,32 +22,6 @@ cv::Mat downscale(const cv::Mat& bgr, int long_side) {
   cv::Mat small;
   cv::resize(bgr, small, cv::Size(), scale, scale, cv::INTER_AREA);
   return small;
-}
-
-// GrabCut decides the pixels within `band` of the grown edge; the rest is fixed, which keeps it
-// from undoing the region growing where colours overlap and keeps it fast.
-cv::Mat refine_with_grabcut(const cv::Mat& bgr, const cv::Mat& product, int band, int iterations) {
-  if (iterations <= 0) return product;
-  cv::Mat inner, outer;
-  const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * band + 1, 2 * band + 1));
-  cv::erode(product, inner, kernel);
-  cv::dilate(product, outer, kernel);
-  if (cv::countNonZero(inner) == 0 || cv::countNonZero(outer) == static_cast<int>(outer.total())) return product;
-
-  // Work on the product's surroundings only: far backdrop is fixed anyway and only slows it.
-  const int margin = 4 * band;
-  const cv::Rect around = cv::Rect(cv::boundingRect(outer)) + cv::Size(2 * margin, 2 * margin) - cv::Point(margin, margin);
-  const cv::Rect roi = around & cv::Rect(0, 0, bgr.cols, bgr.rows);
-  cv::Mat labels(roi.size(), CV_8UC1, cv::Scalar(cv::GC_BGD));
-  labels.setTo(cv::GC_PR_BGD, outer(roi));
-  labels.setTo(cv::GC_PR_FGD, product(roi));
-  labels.setTo(cv::GC_FGD, inner(roi));
-  if (cv::countNonZero(labels == cv::GC_BGD) == 0) return product;  // GrabCut needs backdrop samples
-  cv::Mat background_model, foreground_model;
-  cv::grabCut(bgr(roi), labels, cv::Rect(), background_model, foreground_model, iterations, cv::GC_INIT_WITH_MASK);
-  cv::Mat refined = cv::Mat::zeros(product.size(), CV_8UC1);
-  refined(roi).setTo(255, (labels == cv::GC_FGD) | (labels == cv::GC_PR_FGD));
-  return refined;
 }
 
 // Canny edges thickened by a pixel, so that small gaps in a faint outline (white on white)
@@ -80,7 +56,8 @@ cv::Mat snap_edge_to_half_contrast(const cv::Mat& mask, const cv::Mat& distance,
   cv::erode(mask, inner, kernel);
   cv::dilate(mask, outer, kernel);
   distance.copyTo(product_distance, inner);
-  cv::dilate(product_distance, nearby_contrast, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(4 * band + 1, 4 * band + 1)));
+  cv::dilate(product_distance, nearby_contrast,
+             cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(4 * band + 1, 4 * band + 1)));
   const cv::Mat decided = (distance >= 0.5 * nearby_contrast) & (nearby_contrast > 0);
   cv::Mat snapped = inner.clone();
   snapped |= decided & outer;
@@ -133,6 +110,11 @@ Segmentation PlainBackgroundSegmenter::segment(const cv::Mat& bgr) const {
     return needs_attention(0.2 * background.plain_fraction, note);
   }
 
+  if (border_edge_density(small, options_.edge_low_threshold, options_.edge_high_threshold) >
+      options_.max_border_edge_density) {
+    return on_textured_backdrop(bgr, small);
+  }
+
   const cv::Mat distance = shadow_tolerant_distance(smoothed, lab, background.lab);
   GrowthLimits limits;
   limits.seed_distance = static_cast<float>(std::max(6.0, 1.5 * background.spread + 3.0));
@@ -142,10 +124,11 @@ Segmentation PlainBackgroundSegmenter::segment(const cv::Mat& bgr) const {
   const cv::Mat grown = grow_backdrop(lab, distance, walls, backdrop_like, limits);
 
   cv::Mat product = remove_small_components(grown == 0, 0.01);
-  if (cv::countNonZero(product) == 0) return needs_attention(0, "no product found: the whole image looks like backdrop");
+  if (cv::countNonZero(product) == 0)
+    return needs_attention(0, "no product found: the whole image looks like backdrop");
 
   const int band = std::max(2, std::max(small.rows, small.cols) / 100);
-  cv::Mat refined = refine_with_grabcut(small, product, band, options_.grabcut_iterations);
+  cv::Mat refined = refine_edge_with_grabcut(small, product, band, options_.grabcut_iterations);
   refined = snap_edge_to_half_contrast(refined, lab_distance(bgr_to_lab(small), background.lab), 2);
   const int min_see_through = std::max(16, static_cast<int>(small.total() / 1000));
   refined = fill_enclosed_holes(refined, backdrop_like, min_see_through);
@@ -153,16 +136,32 @@ Segmentation PlainBackgroundSegmenter::segment(const cv::Mat& bgr) const {
   refined = remove_detached_shadows(refined, shadow_like);
   refined = remove_small_components(refined, 0.02);
 
+  return at_full_size(bgr, refined, mask_confidence(background, colour_distance, product, refined));
+}
+
+Segmentation PlainBackgroundSegmenter::at_full_size(const cv::Mat& bgr, const cv::Mat& small_mask,
+                                                    double confidence) const {
   Segmentation result;
   result.method = SegmentationMethod::PlainBackground;
-  result.confidence = mask_confidence(background, colour_distance, product, refined);
-  if (small.size() == bgr.size()) {
-    result.mask = refined;
+  result.confidence = confidence;
+  if (small_mask.size() == bgr.size()) {
+    result.mask = small_mask;
   } else {
-    cv::resize(refined, result.mask, bgr.size(), 0, 0, cv::INTER_LINEAR);
+    cv::resize(small_mask, result.mask, bgr.size(), 0, 0, cv::INTER_LINEAR);
     result.mask = result.mask >= 128;
   }
   result.alpha = feathered_alpha(result.mask, options_.feather_radius);
+  return result;
+}
+
+Segmentation PlainBackgroundSegmenter::on_textured_backdrop(const cv::Mat& bgr, const cv::Mat& small) const {
+  const cv::Mat product = segment_by_border_colours(small, kPlainTolerance);
+  if (cv::countNonZero(product) == 0) {
+    return needs_attention(0, "the backdrop is a textured wall and no product stands out from it in colour: use "
+                              "the learned segmenter or a hand-drawn mask");
+  }
+  Segmentation result = at_full_size(bgr, product, options_.textured_confidence);
+  result.reasons.emplace_back("the backdrop is textured (a brick or tiled wall): the mask was cut by colour");
   return result;
 }
 

@@ -7,6 +7,8 @@
 //   4. hole filling (see-through loops stay background) and small-component cleanup,
 //   5. upsampling to full resolution with a feathered soft alpha.
 // Photos whose border is not plain (scenes) are reported as needing attention, without a mask.
+// Photos on a light textured wall (plain in colour, but full of edges: brick, tiles) are cut by
+// colour instead (textured_backdrop.h), with a confidence capped below any sensible threshold.
 
 #include "core/imaging/segmentation.h"
 
@@ -20,6 +22,8 @@ struct PlainBackgroundOptions {
   double edge_high_threshold = 18;   // that faint outlines (white on white) still count
   int grabcut_iterations = 2;         // 0 turns the refinement off
   double feather_radius = 1.0;        // soft alpha width at full resolution, pixels
+  double max_border_edge_density = 0.1;  // above: the backdrop is a textured wall
+  double textured_confidence = 0.5;      // the most a mask cut from a textured wall is trusted
 };
 
 class PlainBackgroundSegmenter : public Segmenter {
@@ -28,6 +32,9 @@ class PlainBackgroundSegmenter : public Segmenter {
   Segmentation segment(const cv::Mat& bgr) const override;
 
  private:
+  Segmentation on_textured_backdrop(const cv::Mat& bgr, const cv::Mat& small) const;
+  Segmentation at_full_size(const cv::Mat& bgr, const cv::Mat& small_mask, double confidence) const;
+
   PlainBackgroundOptions options_;
 };
 

@@ -49,9 +49,13 @@ cv::Mat as_displayed(const LoadedImage& image) {
 std::string status_line(const ProductOutcome& outcome) {
   if (!outcome.ok) return outcome.error;
   char text[96];
-  std::snprintf(text, sizeof text, "%s, confidence %.2f%s", method_name(outcome.method).c_str(), outcome.confidence,
-                outcome.warnings.empty() ? "" : " (warnings)");
-  return text;
+  std::snprintf(text, sizeof text, "%s%s, confidence %.2f%s", outcome.needs_attention ? "NEEDS ATTENTION: " : "",
+                method_name(outcome.method).c_str(), outcome.confidence, outcome.warnings.empty() ? "" : " (warnings)");
+  std::string line = text;
+  // The first reason is the threshold itself; the signs that follow say what to look at.
+  for (size_t i = outcome.reasons.size() > 1 ? 1 : 0; i < outcome.reasons.size(); ++i)
+    line += "; " + outcome.reasons[i];
+  return line;
 }
 
 cv::Vec3b studio_colour_for(const Palette& palette, const PrepareOptions& options) {
@@ -79,7 +83,7 @@ nlohmann::json placement_json(const PlacedProduct& placed, double low, double hi
 void prepare_one(const Product& product, const PrepareOptions& options, const PlainBackgroundSegmenter& plain,
                  ProductOutcome& outcome, ContactSheetRow& row) {
   const LoadedImage image = load_image(product.image);
-  SegmentationChoice choice{&plain, options.learned, {}};
+  SegmentationChoice choice{&plain, options.learned, {}, options.confidence_threshold};
   if (!options.masks_dir.empty()) {
     const auto drawn = options.masks_dir / (product.id + ".png");
     if (std::filesystem::is_regular_file(drawn)) choice.hand_drawn_mask = drawn;
@@ -87,8 +91,10 @@ void prepare_one(const Product& product, const PrepareOptions& options, const Pl
   const Segmentation segmentation = segment_product(image, choice);
   outcome.method = segmentation.method;
   outcome.confidence = segmentation.confidence;
+  outcome.reasons = segmentation.reasons;
+  outcome.needs_attention = segmentation.needs_attention;
   row.photo = outlined_thumbnail(as_displayed(image), segmentation.mask);
-  if (!segmentation.ok()) throw ImageError(segmentation.note.empty() ? "no usable mask" : segmentation.note);
+  if (segmentation.mask.empty()) throw ImageError(segmentation.note.empty() ? "no usable mask" : segmentation.note);
 
   const auto folder = options.out_dir / folder_name(product.id);
   write_image(folder / "mask.png", segmentation.mask);
@@ -124,15 +130,28 @@ nlohmann::json summary_json(const PrepareSummary& summary) {
     products.push_back({{"id", outcome.id},
                         {"category", outcome.category},
                         {"ok", outcome.ok},
+                        {"status", outcome_status(outcome)},
+                        {"reasons", outcome.reasons},
                         {"error", outcome.error},
                         {"method", method_name(outcome.method)},
                         {"confidence", outcome.confidence},
                         {"warnings", outcome.warnings}});
   }
-  return {{"products", products}, {"failures", summary.failures()}};
+  return {{"products", products}, {"failures", summary.failures()}, {"needing_attention", summary.needing_attention()}};
 }
 
 }  // namespace
+
+std::string outcome_status(const ProductOutcome& outcome) {
+  if (!outcome.ok) return "refused";
+  return outcome.needs_attention ? "needs-attention" : "auto";
+}
+
+size_t PrepareSummary::needing_attention() const {
+  size_t count = 0;
+  for (const auto& outcome : products) count += outcome.ok && outcome.needs_attention ? 1 : 0;
+  return count;
+}
 
 size_t PrepareSummary::failures() const {
   size_t count = 0;
@@ -163,6 +182,7 @@ PrepareSummary prepare_products(const std::vector<Product>& products, const Prep
     row.title = product.id + "  " + product.category;
     row.status = status_line(outcome);
     row.failed = !outcome.ok;
+    row.needs_attention = outcome.ok && outcome.needs_attention;
     rows.push_back(std::move(row));
     summary.products.push_back(std::move(outcome));
   }

@@ -8,6 +8,10 @@
 //                 DIR/<product id>/<placement id>/canvas.png, mask.png, alpha.png, edges.png,
 //                                                 studio.png, placement.json
 //                 DIR/contact_sheet.png, DIR/summary.json
+//
+// Each product ends in one of three states: prepared automatically, needs attention (a mask below
+// the confidence threshold, written with the reasons, and never generated or pushed until a person
+// accepts or repaints it) or refused (no mask at all, nothing written).
 
 #include <filesystem>
 #include <optional>
@@ -18,6 +22,7 @@
 #include "core/common/cancellation.h"
 #include "core/imaging/edge_map.h"
 #include "core/imaging/layout_rules.h"
+#include "core/imaging/mask_review.h"
 #include "core/imaging/placement.h"
 #include "core/imaging/segmentation.h"
 
@@ -27,8 +32,9 @@ struct PrepareOptions {
   std::filesystem::path out_dir;
   std::vector<Placement> placements = default_placements();
   LayoutRules layout;
-  const Segmenter* learned = nullptr;  // optional, for photos without a plain background
-  std::filesystem::path masks_dir;     // optional: <masks_dir>/<product id>.png hand-drawn masks
+  const Segmenter* learned = nullptr;  // optional, combined with the classical segmenter
+  double confidence_threshold = kDefaultConfidenceThreshold;
+  std::filesystem::path masks_dir;  // optional: <masks_dir>/<product id>.png hand-drawn masks
   EdgeMapOptions edges;
   int palette_colours = 5;
   std::optional<cv::Vec3b> studio_colour;  // BGR; default: the palette's first analogous suggestion
@@ -38,17 +44,23 @@ struct PrepareOptions {
 struct ProductOutcome {
   std::string id;
   std::string category;
-  bool ok = false;
-  std::string error;  // why it failed
+  bool ok = false;               // written (automatic or needs attention)
+  bool needs_attention = false;  // written, but held back until a person accepts or repaints the mask
+  std::string error;             // why it failed (refused: no mask, or an error)
   SegmentationMethod method = SegmentationMethod::None;
   double confidence = 0;
+  std::vector<std::string> reasons;  // why the mask needs attention
   std::vector<std::string> warnings;
 };
+
+// "auto", "needs-attention" or "refused".
+std::string outcome_status(const ProductOutcome& outcome);
 
 struct PrepareSummary {
   std::vector<ProductOutcome> products;
   std::filesystem::path contact_sheet;
   size_t failures() const;
+  size_t needing_attention() const;
 };
 
 // Throws Cancelled when `cancellation` is triggered (between products), ImageError when the

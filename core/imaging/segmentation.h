@@ -3,6 +3,7 @@
 // (classical plain-background segmentation, alpha channels, an optional learned model).
 
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -13,15 +14,18 @@ enum class SegmentationMethod { AlphaChannel, PlainBackground, Learned, HandDraw
 std::string method_name(SegmentationMethod method);
 
 struct Segmentation {
-  cv::Mat mask;   // CV_8UC1, 255 = product, 0 = background; empty when no mask could be made
-  cv::Mat alpha;  // CV_8UC1 soft coverage for compositing; alpha >= 128 exactly where mask is set
+  cv::Mat mask;           // CV_8UC1, 255 = product, 0 = background; empty when no mask could be made
+  cv::Mat alpha;          // CV_8UC1 soft coverage for compositing; alpha >= 128 exactly where mask is set
   double confidence = 0;  // 0..1: how much the mask can be trusted
   SegmentationMethod method = SegmentationMethod::None;
   // Set when this segmenter cannot give a trustworthy mask (for example a scene photo with no
   // plain background): the product needs the learned segmenter or a hand-drawn mask.
   bool needs_attention = false;
   std::string note;  // why, for people
+  // The signs of a wrong mask found by review_segmentation (mask_review.h), for people.
+  std::vector<std::string> reasons;
 
+  // A mask that can be used without a person looking at it.
   bool ok() const { return !mask.empty() && !needs_attention; }
 };
 

@@ -12,6 +12,7 @@
 
 #include "core/store/bandit_repository.h"
 #include "core/store/export_repository.h"
+#include "core/store/mask_repository.h"
 #include "core/store/placement_repository.h"
 #include "core/store/product_repository.h"
 #include "core/store/prompt_repository.h"
@@ -44,6 +45,7 @@ class Project {
   ReviewLog review_log() { return ReviewLog(*database_); }
   BanditRepository bandits() { return BanditRepository(*database_); }
   ExportRepository exports() { return ExportRepository(*database_); }
+  MaskRepository masks() { return MaskRepository(*database_); }
 
  private:
   explicit Project(std::unique_ptr<Database> database) : database_(std::move(database)) {}

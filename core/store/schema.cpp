@@ -121,12 +121,29 @@ CREATE TABLE job_tasks (
 CREATE INDEX job_tasks_by_state ON job_tasks(job_id, state);
 )sql";
 
+// Version 3: the verdict on each product's mask. A mask that needs attention holds its product
+// back from generation and push until a person accepts or repaints it.
+const char* const kVersion3 = R"sql(
+CREATE TABLE product_masks (
+  product_id INTEGER PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE,
+  method TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  reasons_json TEXT NOT NULL DEFAULT '[]',
+  status TEXT NOT NULL CHECK (status IN ('auto', 'needs-attention', 'accepted', 'hand-drawn')),
+  decided_by TEXT,
+  decided_at TEXT,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX product_masks_by_status ON product_masks(status);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
   static const std::vector<Migration> migrations{
       {1, "catalogue, prompts, variants, review log, bandits, exports", kVersion1},
       {2, "generation jobs and their task queue", kVersion2},
+      {3, "mask verdicts: method, confidence, reasons, needs-attention and who accepted", kVersion3},
   };
   return migrations;
 }

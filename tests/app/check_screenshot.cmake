@@ -1,5 +1,6 @@
-# Runs backdrop-studio --screenshot (with optional --view and --generate) and checks that a PNG of
-# a plausible size was written. The catalogue is imported into a fresh temporary project.
+# Runs backdrop-studio --screenshot (with optional --view, --generate and simulated experiment
+# logs) and checks that a PNG of a plausible size was written. The catalogue is imported into a
+# fresh temporary project.
 file(REMOVE "${OUTPUT}")
 get_filename_component(folder "${OUTPUT}" DIRECTORY)
 file(MAKE_DIRECTORY "${folder}")
@@ -12,6 +13,15 @@ if(VIEW)
 endif()
 if(GENERATE)
   list(APPEND arguments --generate "${GENERATE}")
+endif()
+if(EXPERIMENT_LOGS)  # the Experiments tab on logs `backdrop experiment simulate` writes
+  file(REMOVE_RECURSE "${EXPERIMENT_LOGS}")
+  execute_process(COMMAND "${BACKDROP}" experiment simulate --out "${EXPERIMENT_LOGS}" --experiment phase3
+                          --placements square,wide,story --users 20000 RESULT_VARIABLE result)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "backdrop experiment simulate exited with ${result}")
+  endif()
+  list(APPEND arguments --experiment-logs "${EXPERIMENT_LOGS}")
 endif()
 execute_process(COMMAND "${STUDIO}" ${arguments} RESULT_VARIABLE result)
 if(NOT result EQUAL 0)

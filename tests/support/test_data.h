@@ -30,8 +30,15 @@ inline std::filesystem::path bandit_fixtures() {
   return data_dir("BACKDROP_BANDIT_FIXTURES", "../shared/fixtures/bandit");
 }
 
+// Segmentation fixtures (a tiny ONNX salient-object model and its reference tensors).
+inline std::filesystem::path segmentation_fixtures() {
+  return data_dir("BACKDROP_SEGMENTATION_FIXTURES", "../shared/fixtures/segmentation");
+}
+
 // Open Bandit Dataset logs.
-inline std::filesystem::path obd_data() { return data_dir("BACKDROP_OBD_DATA", "../shared/data/obd"); }
+inline std::filesystem::path obd_data() {
+  return data_dir("BACKDROP_OBD_DATA", "../shared/data/obd");
+}
 
 // Product photos and catalog.csv.
 inline std::filesystem::path product_data() {

@@ -3,6 +3,8 @@
 
 #include <QtTest>
 
+#include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QTemporaryDir>
@@ -48,6 +50,33 @@ class SettingsAndStatsTest : public QObject {
     QVERIFY(dialog.trySave());
     QCOMPARE(StudioSettings::load().device, QString("cuda:0"));
     QCOMPARE(StudioSettings::load().outputFolder, dir.path());
+  }
+
+  void segmentationSettingsRoundTripAndAreChecked() {
+    backdrop::ui::SettingsDialog dialog;
+    dialog.findChild<QLineEdit*>("outputFolder")->clear();  // the last test's folder is gone
+    auto* preset = dialog.findChild<QComboBox*>("segmenterPreset");
+    auto* mean = dialog.findChild<QLineEdit*>("segmenterMean");
+    QCOMPARE(StudioSettings().confidenceThreshold, backdrop::imaging::kDefaultConfidenceThreshold);
+    preset->setCurrentIndex(preset->findData("u2net"));
+    QVERIFY(!mean->isEnabled());  // only the custom preset has its own size, mean and std
+    preset->setCurrentIndex(preset->findData("custom"));
+    QVERIFY(mean->isEnabled());
+    mean->setText("0.5,zero,0.5");
+    QVERIFY(!dialog.trySave());
+    QVERIFY2(dialog.findChild<QLabel*>("settingsProblems")->text().contains("0.5,zero,0.5"),
+             qPrintable(dialog.findChild<QLabel*>("settingsProblems")->text()));
+    mean->setText("0.5");
+    dialog.findChild<QLineEdit*>("segmenterStd")->setText("1");
+    dialog.findChild<QSpinBox*>("segmenterSize")->setValue(512);
+    dialog.findChild<QDoubleSpinBox*>("confidenceThreshold")->setValue(0.65);
+    QVERIFY(dialog.trySave());
+    const auto core = StudioSettings::load().segmenterSettings();
+    QVERIFY(core.preset == backdrop::imaging::SegmenterPreset::Custom);
+    QCOMPARE(core.custom.size, 512);
+    QCOMPARE(core.custom.mean, cv::Vec3d(0.5, 0.5, 0.5));
+    QCOMPARE(core.custom.std, cv::Vec3d(1, 1, 1));
+    QCOMPARE(core.confidence_threshold, 0.65);
   }
 
   void wilsonIntervalsMatchTheFormula() {

@@ -46,6 +46,23 @@ class BundleBuilderTest : public QObject {
   Q_OBJECT
 
  private slots:
+  void aMaskThatNeedsAttentionHoldsItsProductBack() {
+    auto [dir, project, fixture] = test::make_export_project("export-held-back");
+    QCOMPARE(plan_bundle(project, {}).image_count(), int64_t{3});
+    project.masks().record_computed("sku-1", "plain-background", 0.6, {"a shadow-like region lies under the product"},
+                                    true);
+    auto plan = plan_bundle(project, {});
+    QCOMPARE(plan.image_count(), int64_t{0});  // sku-1's images were the only ones that shipped
+    QCOMPARE(plan.variants_excluded.at(kExcludedMaskNeedsAttention), int64_t{5});
+    QCOMPARE(plan.products_held_back.size(), std::size_t{1});
+    QCOMPARE(plan.products_held_back.at("sku-1"),
+             std::vector<std::string>{"a shadow-like region lies under the product"});
+    project.masks().accept("sku-1", "merchandiser");
+    plan = plan_bundle(project, {});
+    QCOMPARE(plan.image_count(), int64_t{3});
+    QVERIFY(plan.products_held_back.empty());
+  }
+
   void planCountsWhatShipsAndWhyTheRestDoesNot() {
     auto [dir, project, fixture] = test::make_export_project("export-plan");
     const auto files_before = files_under(dir);

@@ -1,5 +1,7 @@
 #include <QtTest>
 
+#include <set>
+
 #include <atomic>
 
 #include "core/generation/jobs_runner.h"
@@ -48,6 +50,23 @@ class JobsTest : public QObject {
   Q_OBJECT
 
  private slots:
+  void productsWhoseMaskNeedsAttentionAreNotPlanned() {
+    auto [file, cache] = setup("generation-jobs-held-back", 3);
+    {
+      auto project = Project::open(file);
+      project.masks().record_computed("p1", "plain-background", 0.5, {"the mask touches the image border"}, true);
+      project.masks().record_computed("p2", "plain-background", 0.95, {}, false);
+    }
+    auto planned = [&] {
+      std::set<std::string> products;
+      for (const auto& inputs : test::plan_job(file, 1)) products.insert(inputs.product_id);
+      return products;
+    };
+    QCOMPARE(planned(), (std::set<std::string>{"p0", "p2"}));
+    Project::open(file).masks().accept("p1", "merchandiser");
+    QCOMPARE(planned(), (std::set<std::string>{"p0", "p1", "p2"}));
+  }
+
   void runsAJobOnThreadsAndStoresItsVariants() {
     auto [file, cache] = setup("generation-jobs-run", 10);
     SqliteJobQueue queue(file, "catalogue");

@@ -45,6 +45,11 @@ class PrepareTest : public QObject {
 
     QCOMPARE(summary.failures(), std::size_t{2});
     QVERIFY(summary.products[0].ok);
+    // The loafers keep a shadow and a patch at the border: written, but held back for a person.
+    QVERIFY(summary.products[0].needs_attention);
+    QVERIFY(summary.products[0].reasons.size() >= 2);
+    QVERIFY(!summary.products[1].needs_attention);
+    QCOMPARE(summary.needing_attention(), std::size_t{1});
     QVERIFY(summary.products[1].ok);
     QCOMPARE(summary.products[1].method, SegmentationMethod::AlphaChannel);
     QVERIFY(summary.products[2].error.find("learned segmenter") != std::string::npos);
@@ -63,6 +68,10 @@ class PrepareTest : public QObject {
     std::ifstream summary_file(options.out_dir / "summary.json");
     const auto written = nlohmann::json::parse(summary_file);
     QCOMPARE(written["failures"].get<int>(), 2);
+    QCOMPARE(written["needing_attention"].get<int>(), 1);
+    QCOMPARE(written["products"][0]["status"].get<std::string>(), std::string("needs-attention"));
+    QCOMPARE(written["products"][1]["status"].get<std::string>(), std::string("auto"));
+    QCOMPARE(written["products"][2]["status"].get<std::string>(), std::string("refused"));
   }
 };
 

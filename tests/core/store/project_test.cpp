@@ -35,6 +35,54 @@ class ProjectTest : public QObject {
   Q_OBJECT
 
  private slots:
+  void masksCarryTheirVerdictAndWhoAcceptedThem() {
+    const auto dir = test::scratch_dir("store-masks-" + std::to_string(QCoreApplication::applicationPid()));
+    auto project = Project::create(dir / "shop.backdrop");
+    project.products().upsert(product("p1"));
+    project.products().upsert(product("p2"));
+    auto masks = project.masks();
+    QVERIFY(!masks.find("p1"));
+    masks.record_computed("p1", "plain-background", 0.37, {"below the threshold", "touches the border"}, true);
+    masks.record_computed("p2", "learned", 0.93, {}, false);
+
+    auto p1 = *masks.find("p1");
+    QCOMPARE(p1.status, MaskStatus::needs_attention);
+    QCOMPARE(p1.method, std::string("plain-background"));
+    QCOMPARE(p1.confidence, 0.37);
+    QCOMPARE(p1.reasons, (std::vector<std::string>{"below the threshold", "touches the border"}));
+    QVERIFY(p1.held_back() && p1.decided_by.empty());
+    QCOMPARE(masks.held_back().size(), std::size_t{1});
+    QCOMPARE(masks.find("p2")->status, MaskStatus::automatic);
+
+    masks.accept("p1", "ana");
+    p1 = *masks.find("p1");
+    QCOMPARE(p1.status, MaskStatus::accepted);
+    QCOMPARE(p1.decided_by, std::string("ana"));
+    QVERIFY(!p1.decided_at.empty());
+    QVERIFY(masks.held_back().empty());
+
+    masks.record_hand_drawn("p2", "ben");
+    QCOMPARE(masks.find("p2")->status, MaskStatus::hand_drawn);
+    // Preparing again replaces the verdict (a new photo, a new mask).
+    masks.record_computed("p1", "plain-background", 0.5, {"again"}, true);
+    QVERIFY(masks.find("p1")->held_back() && masks.find("p1")->decided_by.empty());
+    QCOMPARE(masks.list().size(), std::size_t{2});
+
+    try {
+      masks.record_computed("nope", "learned", 1, {}, false);
+      QFAIL("expected an error");
+    } catch (const StoreError& error) {
+      QVERIFY(mentions(error, "product 'nope' is not in the catalogue"));
+    }
+    project.products().upsert(product("p3"));
+    try {
+      masks.accept("p3", "ana");
+      QFAIL("expected an error");
+    } catch (const StoreError& error) {
+      QVERIFY(mentions(error, "accept the mask of 'p3': it has not been prepared"));
+    }
+  }
+
   void createsAtTheLatestSchemaInWalMode() {
     const auto dir = test::scratch_dir("store-create");
     auto project = Project::create(dir / "shop.backdrop");
