@@ -209,7 +209,10 @@ class ExperimentEndToEndTest : public QObject {
       }
       const double truth = kTrueCtr.at(name) / kTrueCtr.at("original") - 1.0;
       const auto interval = group.at("uplift_ci");
-      const std::string what = name + ": true uplift " + std::to_string(truth) + ", interval " + interval.dump();
+      const std::string what = name + ": true uplift " + std::to_string(truth) + ", estimate " +
+                               group.at("uplift").dump() + ", interval " + interval.dump() + ", p " +
+                               group.at("p_value").dump();
+      qInfo("%s", what.c_str());
       QVERIFY2(interval[0].get<double>() <= truth && truth <= interval[1].get<double>(), what.c_str());
       QVERIFY2(interval[0].get<double>() > 0.0, what.c_str());  // informative: excludes no effect
       QVERIFY2(group.at("p_value").get<double>() < 0.05, what.c_str());
