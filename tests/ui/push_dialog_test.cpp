@@ -49,7 +49,7 @@ class PushDialogTest : public QObject {
   void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
   void showsWhatShipsPublishesAndCancels() {
-    const auto dir = backdrop::test::scratch_dir("studio-push");
+    const auto dir = backdrop::test::scratch_dir("studio-push-" + std::to_string(QCoreApplication::applicationPid()));
     MainWindow window;
     backdrop::test::openWithExampleCatalogue(window, dir / "push.backdrop");
     if (QTest::currentTestFailed()) return;
