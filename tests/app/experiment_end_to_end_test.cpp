@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/export/project_fixture.h"
+#include "serve_process.h"
 #include "support/test_data.h"
 
 #include <httplib.h>  // after Eigen, see app/serve/serve_http.h
@@ -29,6 +30,10 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
+
+using test::Serve;
+using test::start;
+using test::stop;
 
 constexpr int kUsers = 2000;
 constexpr int kRounds = 10;  // decisions per user: 20,000 in all
@@ -47,30 +52,8 @@ std::string run(const std::string& command, int& code) {
   return output;
 }
 
-struct Serve {
-  FILE* output = nullptr;
-  int port = 0;
-  int pid = -1;
-};
-
 Serve start_serve(const fs::path& target, const fs::path& logs) {
-  const auto command = std::string(BACKDROP_SERVE_EXECUTABLE) + " --listen 127.0.0.1:0 --bundles " + target.string() +
-                       " --log-dir " + logs.string() + " --watch-interval-ms 50";
-  Serve serve{popen(command.c_str(), "r")};
-  char line[256] = {};
-  std::cmatch match;
-  if (serve.output && std::fgets(line, sizeof line, serve.output) &&
-      std::regex_search(line, match, std::regex("^listening on 127\\.0\\.0\\.1:([0-9]+) \\(pid ([0-9]+)\\)"))) {
-    serve.port = std::stoi(match[1]);
-    serve.pid = std::stoi(match[2]);
-  }
-  return serve;
-}
-
-int stop(Serve& serve) {
-  kill(serve.pid, SIGTERM);
-  const int status = pclose(serve.output);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return start("--bundles " + target.string() + " --log-dir " + logs.string() + " --watch-interval-ms 50");
 }
 
 // A project whose bags ship two products with real catalogue photos, two approved prompts, one
