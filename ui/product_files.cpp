@@ -1,8 +1,5 @@
 #include "ui/product_files.h"
 
-#include "core/imaging/plain_background_segmenter.h"
-#include "core/imaging/product_segmentation.h"
-#include "core/preparation/saved_mask_review.h"
 #include "core/store/sqlite_database.h"
 
 namespace backdrop::ui {
@@ -17,21 +14,6 @@ void ensure_table(Database& database) {
 }
 
 }  // namespace
-
-std::filesystem::path product_mask_path(const std::filesystem::path& cache_dir, const std::string& product_id) {
-  return product_mask_file(cache_dir, product_id);
-}
-
-imaging::Segmentation segment_with_saved_mask(const imaging::LoadedImage& image, const std::filesystem::path& mask_file,
-                                              const imaging::Segmenter* learned, double confidence_threshold) {
-  const imaging::PlainBackgroundSegmenter plain;
-  imaging::SegmentationChoice choice;
-  choice.plain = &plain;
-  choice.learned = learned;
-  choice.confidence_threshold = confidence_threshold;
-  if (std::filesystem::exists(mask_file)) choice.hand_drawn_mask = mask_file;
-  return imaging::segment_product(image, choice);
-}
 
 std::optional<CannyThresholds> load_canny_thresholds(Database& database, const std::string& product_id) {
   ensure_table(database);

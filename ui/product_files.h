@@ -7,9 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "core/imaging/image_io.h"
-#include "core/imaging/mask_review.h"
-#include "core/imaging/segmentation.h"
+#include "core/imaging/product_segmentation.h"
 
 namespace backdrop {
 class Database;
@@ -17,14 +15,9 @@ class Database;
 
 namespace backdrop::ui {
 
-// <cache>/masks/<product id>.png: white = product. Written by "Prepare" and by the mask brush.
-std::filesystem::path product_mask_path(const std::filesystem::path& cache_dir, const std::string& product_id);
-
-// The product's segmentation: `mask_file` (its saved mask) when it exists, else the plain-background
-// segmenter's, combined with `learned` when one is given, reviewed against `confidence_threshold`.
-imaging::Segmentation segment_with_saved_mask(const imaging::LoadedImage& image, const std::filesystem::path& mask_file,
-                                              const imaging::Segmenter* learned = nullptr,
-                                              double confidence_threshold = imaging::kDefaultConfidenceThreshold);
+// Where the product's mask is kept and how it is cut out (core/imaging/product_segmentation.h).
+using imaging::product_mask_path;
+using imaging::segment_with_saved_mask;
 
 struct CannyThresholds {
   double low = 0;

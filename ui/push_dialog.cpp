@@ -13,6 +13,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent>
@@ -20,6 +21,7 @@
 #include "core/export/bundle_plan.h"
 #include "core/export/publisher.h"
 #include "core/store/project.h"
+#include "ui/experiment_plan_editor.h"
 #include "ui/project_session.h"
 
 namespace backdrop::ui {
@@ -37,13 +39,16 @@ struct PushDialog::PublishOutcome {
 namespace {
 
 const char* const kTargetSetting = "push/target";
-const QStringList kPlanColumns{QObject::tr("Category"), QObject::tr("Prompt set"), QObject::tr("Arms"),
-                               QObject::tr("Products"),  QObject::tr("Products left out"),
-                               QObject::tr("Images per placement"), QObject::tr("Priors")};
+const QStringList kPlanColumns{
+    QObject::tr("Category"), QObject::tr("Prompt set"),        QObject::tr("Arms"),
+    QObject::tr("Products"), QObject::tr("Products left out"), QObject::tr("Images per placement"),
+    QObject::tr("Priors"),   QObject::tr("Experiment")};
+constexpr int kExperimentColumn = 7;
 
 QString perPlacement(const std::map<std::string, int64_t>& counts) {
   QStringList parts;
-  for (const auto& [placement, count] : counts) parts << QStringLiteral("%1: %2").arg(QString::fromStdString(placement)).arg(count);
+  for (const auto& [placement, count] : counts)
+    parts << QStringLiteral("%1: %2").arg(QString::fromStdString(placement)).arg(count);
   return parts.join(", ");
 }
 
@@ -78,6 +83,7 @@ PushDialog::PushDialog(ProjectSession& session, QWidget* parent) : QDialog(paren
   exclusions_ = new QLabel;
   exclusions_->setObjectName("pushExclusions");
   exclusions_->setWordWrap(true);
+  experiment_ = new ExperimentPlanEditor;
   progress_ = new QProgressBar;
   progress_->setObjectName("pushProgress");
   progress_->setValue(0);
@@ -102,12 +108,15 @@ PushDialog::PushDialog(ProjectSession& session, QWidget* parent) : QDialog(paren
     showServingVersion();
     updateButtons();
   });
+  connect(experiment_, &ExperimentPlanEditor::changed, this, [this] {
+    showExperiments();
+    updateButtons();
+  });
   connect(publishButton_, &QPushButton::clicked, this, &PushDialog::publish);
   connect(cancelButton_, &QPushButton::clicked, this, &PushDialog::cancel);
   connect(buttons, &QDialogButtonBox::rejected, this, &PushDialog::reject);
   connect(&planning_, &QFutureWatcher<std::shared_ptr<PlanResult>>::finished, this, &PushDialog::showPlan);
-  connect(&publishWork_, &QFutureWatcher<std::shared_ptr<PublishOutcome>>::finished, this,
-          &PushDialog::showPublished);
+  connect(&publishWork_, &QFutureWatcher<std::shared_ptr<PublishOutcome>>::finished, this, &PushDialog::showPublished);
 
   auto* targetRow = new QHBoxLayout;
   targetRow->addWidget(target_, 1);
@@ -116,11 +125,20 @@ PushDialog::PushDialog(ProjectSession& session, QWidget* parent) : QDialog(paren
   form->addRow(tr("Target folder:"), targetRow);
   form->addRow(QString(), serving_);
   auto* layout = new QVBoxLayout(this);
-  layout->addWidget(new QLabel(tr("<b>What will ship</b> — approved variants of each category's approved prompt set; "
-                                  "flagged, rejected and unreviewed variants stay out.")));
-  layout->addWidget(planSummary_);
-  layout->addWidget(planTable_, 1);
-  layout->addWidget(exclusions_);
+  // What ships and the experiment on tabs, so the dialog keeps its size.
+  auto* shipping = new QWidget;
+  auto* shippingLayout = new QVBoxLayout(shipping);
+  shippingLayout->addWidget(
+      new QLabel(tr("<b>What will ship</b> — approved variants of each category's approved "
+                    "prompt set; flagged, rejected and unreviewed variants stay out.")));
+  shippingLayout->addWidget(planSummary_);
+  shippingLayout->addWidget(planTable_, 1);
+  shippingLayout->addWidget(exclusions_);
+  auto* tabs = new QTabWidget;
+  tabs->setObjectName("pushTabs");
+  tabs->addTab(shipping, tr("What Will Ship"));
+  tabs->addTab(experiment_, tr("Experiment"));
+  layout->addWidget(tabs, 1);
   layout->addLayout(form);
   layout->addWidget(progress_);
   layout->addWidget(result_);
@@ -140,9 +158,13 @@ PushDialog::~PushDialog() {
   planning_.waitForFinished();
 }
 
-void PushDialog::setTarget(const QString& folder) { target_->setText(folder); }
+void PushDialog::setTarget(const QString& folder) {
+  target_->setText(folder);
+}
 
-QString PushDialog::target() const { return target_->text().trimmed(); }
+QString PushDialog::target() const {
+  return target_->text().trimmed();
+}
 
 void PushDialog::computePlan() {
   const std::string file = session_.file().toStdString();
@@ -168,7 +190,9 @@ void PushDialog::showPlan() {
   const auto& plan = result->plan;
   plannedImages_ = plan.image_count();
   planTable_->setRowCount(0);
+  plannedCategories_.clear();
   for (const auto& category : plan.categories) {
+    plannedCategories_ << QString::fromStdString(category.category);
     const int row = planTable_->rowCount();
     planTable_->insertRow(row);
     setRow(planTable_, row,
@@ -190,10 +214,39 @@ void PushDialog::showPlan() {
   if (!heldBack.isEmpty()) excluded << tr("held back, mask needs attention: %1").arg(heldBack.join(", "));
   exclusions_->setText(excluded.isEmpty() ? tr("No variant is left out.")
                                           : tr("<b>Not shipping:</b> %1").arg(excluded.join(" · ")));
-  planSummary_->setText(tr("Images that ship: %1 · categories: %2").arg(plannedImages_).arg(plan.categories.size()) +
-                        (plannedImages_ == 0 ? tr(" — approve a prompt set and some of its variants first.") : QString()));
+  planSummary_->setText(
+      tr("Images that ship: %1 · categories: %2").arg(plannedImages_).arg(plan.categories.size()) +
+      (plannedImages_ == 0 ? tr(" — approve a prompt set and some of its variants first.") : QString()));
+  showExperiments();
   updateButtons();
   emit planReady(planSummary_->text());
+}
+
+std::optional<experiment::ExperimentPlan> PushDialog::experimentPlan(QString* problem) const {
+  auto plan = experiment_->plan(problem);
+  if (!plan) return std::nullopt;
+  for (const auto& experiment : plan->experiments) {
+    if (experiment.category == experiment::kEveryCategory) continue;
+    if (!plannedCategories_.contains(QString::fromStdString(experiment.category))) {
+      if (problem) {
+        *problem = tr("experiment '%1': category '%2' does not ship")
+                       .arg(QString::fromStdString(experiment.id), QString::fromStdString(experiment.category));
+      }
+      return std::nullopt;
+    }
+  }
+  return plan;
+}
+
+// Each shipping category's experiment in the plan table, as the publish will store it.
+void PushDialog::showExperiments() {
+  const auto plan = experiment_->plan();
+  for (int row = 0; row < plannedCategories_.size(); ++row) {
+    const auto* experiment = plan ? plan->for_category(plannedCategories_[row].toStdString()) : nullptr;
+    planTable_->setItem(row, kExperimentColumn,
+                        new QTableWidgetItem(experiment ? QString::fromStdString(experiment::describe(*experiment))
+                                                        : (plan ? tr("none") : tr("(plan not valid)"))));
+  }
 }
 
 void PushDialog::showServingVersion() {
@@ -211,7 +264,10 @@ void PushDialog::showServingVersion() {
 }
 
 void PushDialog::updateButtons() {
-  publishButton_->setEnabled(!publishing_ && plannedImages_ > 0 && !target().isEmpty());
+  QString problem;
+  const bool experimentShips = experimentPlan(&problem).has_value();
+  publishButton_->setEnabled(!publishing_ && plannedImages_ > 0 && !target().isEmpty() && experimentShips);
+  publishButton_->setToolTip(experimentShips ? QString() : tr("The experiment cannot ship: %1").arg(problem));
   cancelButton_->setEnabled(publishing_);
   closeButton_->setEnabled(!publishing_);
   target_->setEnabled(!publishing_);
@@ -219,6 +275,10 @@ void PushDialog::updateButtons() {
 
 bool PushDialog::publish() {
   if (publishing_ || plannedImages_ == 0 || target().isEmpty() || !session_.isOpen()) return false;
+  auto experiments = experimentPlan(nullptr);
+  if (!experiments) return false;
+  exporting::BundleOptions options;
+  options.experiments = std::move(*experiments);
   publishing_ = true;
   QSettings().setValue(kTargetSetting, target());
   cancel_ = CancellationToken();
@@ -230,19 +290,22 @@ bool PushDialog::publish() {
   updateButtons();
   QPointer<QProgressBar> bar = progress_;
   const ProgressSink progress = [bar](const Progress& step) {
-    QMetaObject::invokeMethod(bar, [bar, step] {
-      if (!bar) return;
-      bar->setRange(0, static_cast<int>(std::max<int64_t>(step.total, 1)));
-      bar->setValue(static_cast<int>(step.done));
-      bar->setFormat(QString::fromStdString(step.message) + " %p%");
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        bar,
+        [bar, step] {
+          if (!bar) return;
+          bar->setRange(0, static_cast<int>(std::max<int64_t>(step.total, 1)));
+          bar->setValue(static_cast<int>(step.done));
+          bar->setFormat(QString::fromStdString(step.message) + " %p%");
+        },
+        Qt::QueuedConnection);
   };
-  publishWork_.setFuture(QtConcurrent::run([file, folder, progress, cancel] {
+  publishWork_.setFuture(QtConcurrent::run([file, folder, options, progress, cancel] {
     auto outcome = std::make_shared<PublishOutcome>();
     try {
       std::filesystem::create_directories(folder);
       auto project = Project::open(file);
-      outcome->result = exporting::publish(project, {}, folder, {}, progress, cancel);
+      outcome->result = exporting::publish(project, options, folder, {}, progress, cancel);
     } catch (const Cancelled&) {
       outcome->error = QObject::tr("cancelled");
     } catch (const std::exception& error) {
@@ -282,7 +345,8 @@ void PushDialog::showPublished() {
                .arg(result.build.image_bytes / 1024)
                .arg(QString::fromStdString(result.folder.string()));
     if (!result.removed_versions.empty()) text += tr("; old versions removed: %1").arg(result.removed_versions.size());
-    if (!result.prune_error.empty()) text += tr("; old versions not pruned: %1").arg(QString::fromStdString(result.prune_error));
+    if (!result.prune_error.empty())
+      text += tr("; old versions not pruned: %1").arg(QString::fromStdString(result.prune_error));
   }
   result_->setText(text);
   showServingVersion();

@@ -3,12 +3,17 @@
 // images per placement; the categories and variants left out, and why), the target folder that
 // backdrop-serve and the CDN read from, and the publish itself — core/export's publish(), run on
 // a worker with progress and cancellation — with its result: the version made current and its
-// files, or the error (the serving version is then unchanged).
+// files, or the error (the serving version is then unchanged). An optional online experiment
+// (ExperimentPlanEditor: a plan file, or groups and shares set here) ships with the categories it
+// names; the plan table shows each category's.
 
 #include <QDialog>
 #include <QFutureWatcher>
 
+#include <optional>
+
 #include "core/common/cancellation.h"
+#include "core/experiment/experiment_plan.h"
 
 class QLabel;
 class QLineEdit;
@@ -24,6 +29,8 @@ namespace backdrop::ui {
 
 class ProjectSession;
 
+class ExperimentPlanEditor;
+
 class PushDialog : public QDialog {
   Q_OBJECT
 
@@ -32,6 +39,7 @@ class PushDialog : public QDialog {
   ~PushDialog() override;
 
   void setTarget(const QString& folder);
+  ExperimentPlanEditor* experimentEditor() const { return experiment_; }
   QString target() const;
   // Starts publishing to the target; false when one is running, nothing ships or no target is set.
   bool publish();
@@ -52,6 +60,9 @@ class PushDialog : public QDialog {
   void showPlan();
   void showPublished();
   void showServingVersion();
+  void showExperiments();
+  // The experiment plan to publish; nullopt (and why in `problem`) when it cannot ship.
+  std::optional<experiment::ExperimentPlan> experimentPlan(QString* problem) const;
   void updateButtons();
 
   ProjectSession& session_;
@@ -60,6 +71,8 @@ class PushDialog : public QDialog {
   QLabel* planSummary_ = nullptr;
   QTableWidget* planTable_ = nullptr;
   QLabel* exclusions_ = nullptr;
+  ExperimentPlanEditor* experiment_ = nullptr;
+  QStringList plannedCategories_;  // the categories that ship, in the plan table's first rows
   QProgressBar* progress_ = nullptr;
   QLabel* result_ = nullptr;
   QPushButton* publishButton_ = nullptr;

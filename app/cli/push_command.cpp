@@ -1,6 +1,7 @@
 // `backdrop push`: publish a project's approved variants, arms and bandit priors as a versioned
-// bundle to a target folder that backdrop-serve reads; --dry-run shows what would ship, --list
-// the kept versions, --rollback makes a kept version current again.
+// bundle to a target folder that backdrop-serve reads; --experiment adds an online experiment plan
+// to the categories it names; --dry-run shows what would ship, --list the kept versions,
+// --rollback makes a kept version current again.
 
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/interrupt.h"
 #include "app/cli/terminal_progress.h"
+#include "core/experiment/experiment_plan.h"
 #include "core/export/publisher.h"
 #include "core/preparation/saved_mask_review.h"
 #include "core/store/project.h"
@@ -30,6 +32,7 @@ struct PushArguments {
   bool list = false;
   bool dry_run = false;
   std::string feature_schema;
+  std::string experiment;
   BundleOptions bundle;
   PublishOptions publish;
 };
@@ -52,6 +55,7 @@ void print_plan(const BundlePlan& plan, const BundleOptions& options, std::ostre
     for (const auto& [placement, count] : category.images_per_placement) {
       out << "    " << placement << ": " << count << "\n";
     }
+    if (category.experiment) out << "    experiment " << experiment::describe(*category.experiment) << "\n";
   }
   for (const auto& [category, why] : plan.categories_left_out)
     out << "  left out: " << category << " (" << why << ")\n";
@@ -79,6 +83,7 @@ void push(PushArguments& arguments) {
     if (json.is_discarded()) throw std::runtime_error(arguments.feature_schema + ": not valid JSON");
     arguments.bundle.feature_schema = bandit::FeatureSchema::from_json(json);
   }
+  if (!arguments.experiment.empty()) arguments.bundle.experiments = experiment::read_plan_file(arguments.experiment);
   auto project = Project::open(arguments.project);
   print_saved_mask_review(review_unreviewed_masks(project));  // before planning, so they are held back
   if (arguments.dry_run) {
@@ -144,6 +149,11 @@ void add_push_command(CLI::App& app, int& exit_code) {
   command
       ->add_option("--feature-schema", arguments->feature_schema,
                    "feature schema JSON for categories without fitting priors (default: device, segment, placement)")
+      ->check(CLI::ExistingFile);
+  command
+      ->add_option("--experiment", arguments->experiment,
+                   "experiment plan JSON: groups and traffic shares per category (resources/schemas/"
+                   "experiment-plan.schema.json)")
       ->check(CLI::ExistingFile);
 
   rollback_option->needs(target)->excludes(list_option)->excludes(project)->excludes(dry_run);

@@ -65,17 +65,14 @@ void answer(httplib::Response& response, Handle&& handle) {
   }
 }
 
-// {"arm","bundle","decision","image","propensity"}, the keys in dump()'s order.
+// {"arm","bundle","decision",["experiment","group",]"image","propensity"}, the keys in dump()'s order.
 std::string decision_text(const serving::Decision& decision) {
   std::string text;
   text.reserve(160 + decision.image.size() + decision.id.size());
-  serving::JsonObjectText(text)
-      .string("arm", decision.arm_id)
-      .string("bundle", decision.bundle_version)
-      .string("decision", decision.id)
-      .string("image", decision.image)
-      .number("propensity", decision.propensity)
-      .close();
+  serving::JsonObjectText object(text);
+  object.string("arm", decision.arm_id).string("bundle", decision.bundle_version).string("decision", decision.id);
+  if (!decision.experiment.empty()) object.string("experiment", decision.experiment).string("group", decision.group);
+  object.string("image", decision.image).number("propensity", decision.propensity).close();
   return text;
 }
 

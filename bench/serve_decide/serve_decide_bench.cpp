@@ -4,8 +4,13 @@
 // request rate with wrk's per-request delay, during which a new bundle is published to check that
 // the switch costs no errors. Prints p50/p99 and req/s of every run with the load average.
 //
+// In process it also measures the experiment assignment alone (user id from the context, hash,
+// cut by shares; per call, p50/p99) and one decision with the category's experiment off and on.
+// --experiments serves the bundle with an experiment (5% original, 5% random-prompt, 90%
+// personalised) and sends a user id with every request.
+//
 //   bench_serve_decide [--duration 10] [--connections 1,2,4,8,16] [--rate 5000] [--server-threads 64]
-//                      [--wrk-threads 2] [--serve PATH] [--work DIR] [--in-process-only]
+//                      [--wrk-threads 2] [--serve PATH] [--work DIR] [--in-process-only] [--experiments]
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -26,7 +31,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "core/experiment/group_assignment.h"
 #include "core/serving/decision_engine.h"
+#include "core/serving/experiment_groups.h"
 #include "core/serving/impression_writer.h"
 #include "core/serving/synthetic_bundle.h"
 
@@ -46,9 +53,20 @@ struct Options {
   std::string serve = BACKDROP_SERVE_EXECUTABLE;
   std::string work;
   bool in_process_only = false;
+  bool experiments = false;
 };
 
-serving::SyntheticCategorySpec bench_spec(int generation) {
+experiment::Experiment bench_experiment() {
+  using enum experiment::GroupKind;
+  return {
+      "bench",
+      "salt",
+      "shoes",
+      "original",
+      {{"original", original, 0.05, ""}, {"random", random_prompt, 0.05, ""}, {"personalised", personalised, 0.9, ""}}};
+}
+
+serving::SyntheticCategorySpec bench_spec(int generation, bool experiments) {
   serving::SyntheticCategorySpec spec;
   spec.arms = 8;
   spec.features = 64;
@@ -57,39 +75,80 @@ serving::SyntheticCategorySpec bench_spec(int generation) {
   spec.placements = {"home", "search"};
   for (int k = 0; k < spec.arms; ++k) spec.prior_ctr.push_back(0.01 * (1 + (k + generation) % spec.arms));
   spec.policy.epsilon = 0.05;
+  if (experiments) spec.experiment = bench_experiment();
   return spec;
 }
 
-std::string publish(const fs::path& target, int generation) {
-  return serving::publish_synthetic_bundle(target, bench_spec(generation));
+std::string publish(const fs::path& target, int generation, bool experiments) {
+  return serving::publish_synthetic_bundle(target, bench_spec(generation, experiments));
 }
 
 std::string load_average();
 
-std::vector<std::string> decide_bodies() {
-  const auto spec = bench_spec(0);
+// With `users`, each context carries a user id (context.user.id).
+std::vector<std::string> decide_bodies(bool users) {
+  const auto spec = bench_spec(0, false);
   const auto schema = serving::synthetic_schema(spec.features);
   std::vector<std::string> bodies;
   for (int i = 0; i < 64; ++i) {
-    const nlohmann::json body{{"category", spec.name},
-                              {"product", spec.products[static_cast<std::size_t>(i) % spec.products.size()]},
-                              {"placement", spec.placements[static_cast<std::size_t>(i) % 2]},
-                              {"context", serving::synthetic_context(schema, static_cast<uint64_t>(i))}};
+    nlohmann::json body{{"category", spec.name},
+                        {"product", spec.products[static_cast<std::size_t>(i) % spec.products.size()]},
+                        {"placement", spec.placements[static_cast<std::size_t>(i) % 2]},
+                        {"context", serving::synthetic_context(schema, static_cast<uint64_t>(i))}};
+    if (users) body["context"]["user"]["id"] = "user-" + std::to_string(1000003 * i);
     bodies.push_back(body.dump());
   }
   return bodies;
 }
 
+struct Percentiles {
+  double mean, p50, p99;
+};
+
+Percentiles percentiles_of(std::vector<double>& micros, double total_seconds) {
+  std::sort(micros.begin(), micros.end());
+  return {total_seconds * 1e6 / static_cast<double>(micros.size()), micros[micros.size() / 2],
+          micros[micros.size() * 99 / 100]};
+}
+
+// The assignment alone, per call: the user id read from a request's context, hashed with the
+// salt and experiment id, and cut by the shares. Each call is timed (the clock reads are included).
+void measure_assignment() {
+  const experiment::GroupAssigner assigner(bench_experiment());
+  constexpr int kCalls = 1000000;
+  std::vector<nlohmann::json> contexts;
+  for (int i = 0; i < 1024; ++i) contexts.push_back({{"user", {{"id", "user-" + std::to_string(i * 7919)}}}});
+  std::vector<double> micros;
+  micros.reserve(kCalls);
+  std::string buffer;
+  std::size_t checksum = 0;
+  const auto begin = std::chrono::steady_clock::now();
+  for (int i = 0; i < kCalls; ++i) {
+    const auto& context = contexts[static_cast<std::size_t>(i) % contexts.size()];
+    const auto started = std::chrono::steady_clock::now();
+    const auto user = serving::user_id_of(context, buffer);
+    checksum += assigner.group_of_user(*user);
+    micros.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count());
+  }
+  const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  const auto p = percentiles_of(micros, total);
+  std::printf(
+      "assignment, 1 thread, %d calls (user id from the context + hash + cut): p50 %.3f us, p99 %.3f us, "
+      "max %.1f us (checksum %zu); load average %s\n",
+      kCalls, p.p50, p.p99, micros.back(), checksum, load_average().c_str());
+}
+
 // What one decision costs without HTTP, on one thread: parsing the body, deciding, logging the
 // impression, and the feedback update.
-void measure_in_process(const fs::path& work) {
-  serving::ImpressionWriter writer(work / "in-process-logs", std::chrono::milliseconds(500));
+void measure_in_process(const fs::path& work, bool experiments) {
+  serving::ImpressionWriter writer(work / (experiments ? "in-process-logs-experiments" : "in-process-logs"),
+                                   std::chrono::milliseconds(500));
   serving::DecisionEngine engine({}, &writer);
   auto bundle = std::make_shared<exporting::Bundle>();
   bundle->manifest.version = "in-process";
-  bundle->categories["shoes"] = serving::synthetic_category(bench_spec(0));
+  bundle->categories["shoes"] = serving::synthetic_category(bench_spec(0, experiments));
   engine.load(std::move(bundle));
-  const auto bodies = decide_bodies();
+  const auto bodies = decide_bodies(experiments);
   const int rounds = 20000;
   std::vector<double> micros;
   micros.reserve(rounds);
@@ -104,12 +163,11 @@ void measure_in_process(const fs::path& work) {
     micros.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count());
   }
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  std::sort(micros.begin(), micros.end());
+  const auto p = percentiles_of(micros, total);
   std::printf(
-      "in-process, 1 thread, %d decisions (parse + decide + log, feedback on 1 in 10): %.1f us mean, "
-      "p50 %.1f us, p99 %.1f us, %.0f decisions/s; load average %s\n\n",
-      rounds, total * 1e6 / rounds, micros[micros.size() / 2], micros[micros.size() * 99 / 100], rounds / total,
-      load_average().c_str());
+      "in-process, 1 thread, experiments %-3s %d decisions (parse + decide + log, feedback on 1 in 10): %.1f us "
+      "mean, p50 %.1f us, p99 %.1f us, %.0f decisions/s; load average %s\n",
+      experiments ? "on," : "off,", rounds, p.mean, p.p50, p.p99, rounds / total, load_average().c_str());
 }
 
 std::string lua_string(const std::string& text) {
@@ -118,10 +176,10 @@ std::string lua_string(const std::string& text) {
 
 // A wrk script posting 64 different decide bodies in turn; with `delay_ms` > 0 each connection
 // waits that long before each request (wrk's pacing hook).
-fs::path write_wrk_script(const fs::path& folder, int delay_ms) {
+fs::path write_wrk_script(const fs::path& folder, int delay_ms, bool users) {
   std::ostringstream lua;
   lua << "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nbodies = {\n";
-  for (const auto& body : decide_bodies()) lua << "  " << lua_string(body) << ",\n";
+  for (const auto& body : decide_bodies(users)) lua << "  " << lua_string(body) << ",\n";
   lua << "}\ncounter = 0\nrequest = function()\n  counter = counter % #bodies + 1\n"
       << "  return wrk.format(nil, \"/v1/decide\", nil, bodies[counter])\nend\n";
   if (delay_ms > 0) lua << "delay = function() return " << delay_ms << " end\n";
@@ -220,16 +278,20 @@ int run(const Options& options) {
       options.work.empty() ? fs::temp_directory_path() / "backdrop-bench-serve" : fs::path(options.work);
   fs::remove_all(work);
   const auto target = work / "target";
-  const auto first = publish(target, 0);
-  const auto closed_loop = write_wrk_script(work, 0);
+  const auto first = publish(target, 0, options.experiments);
+  const auto closed_loop = write_wrk_script(work, 0, options.experiments);
 
-  const auto paced = write_wrk_script(work, 1);
-  measure_in_process(work);
+  const auto paced = write_wrk_script(work, 1, options.experiments);
+  measure_assignment();
+  measure_in_process(work, false);
+  measure_in_process(work, true);
+  std::printf("\n");
   if (options.in_process_only) return 0;
 
   auto server = start_server(options, target, work / "logs");
-  std::printf("backdrop-serve pid %d on 127.0.0.1:%d, %d server threads, bundle %s (8 arms, 64 features)\n", server.pid,
-              server.port, options.server_threads, first.c_str());
+  std::printf("backdrop-serve pid %d on 127.0.0.1:%d, %d server threads, bundle %s (8 arms, 64 features, %s)\n",
+              server.pid, server.port, options.server_threads, first.c_str(),
+              options.experiments ? "experiment 5/5/90, user ids sent" : "no experiment");
   std::printf("wrk: %d threads, %d s per run, %u cores\n\n", options.wrk_threads, options.duration_s,
               std::thread::hardware_concurrency());
   std::printf("%-16s %5s %12s %9s %9s %10s %8s %8s   %s\n", "run", "conns", "req/s", "p50 ms", "p99 ms", "requests",
@@ -264,7 +326,7 @@ int run(const Options& options) {
   std::string second;
   std::thread publisher([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(options.duration_s * 500));
-    second = publish(target, 1);
+    second = publish(target, 1, options.experiments);
   });
   const auto result = run_wrk(options, server.port, paced_connections, paced);
   publisher.join();
@@ -310,6 +372,8 @@ int main(int argc, char** argv) {
   app.add_option("--serve", options.serve, "The backdrop-serve executable")->check(CLI::ExistingFile);
   app.add_option("--work", options.work, "Scratch folder (bundles, logs, wrk scripts)");
   app.add_flag("--in-process-only", options.in_process_only, "Measure the decision without HTTP only");
+  app.add_flag("--experiments", options.experiments,
+               "Serve a bundle with an experiment (5% original, 5% random-prompt, 90% personalised), user ids sent");
   CLI11_PARSE(app, argc, argv);
   try {
     return run(options);

@@ -9,8 +9,11 @@
 //   <version>/categories/<slug>.json     per category: the arms (approved prompts), which image each
 //                                        product has for each arm and placement, the feature schema,
 //                                        the bandit priors and the policy settings
-//   <version>/images/<sha256>.<jpg|webp> approved images, named by the hash of their bytes so a CDN
-//                                        can cache them forever
+//                                        and, when the category runs an online experiment, the
+//                                        experiment (core/experiment/experiment_plan.h) and the
+//                                        images of its groups that are not arms
+//   <version>/images/<sha256>.<jpg|webp> approved images (and experiment groups' images), named by
+//                                        the hash of their bytes so a CDN can cache them forever
 //
 // The JSON Schemas of manifest.json and the category files are in resources/schemas/. Every path
 // inside a bundle is relative, uses '/', and can never leave the bundle's folder.
@@ -18,11 +21,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "core/bandit/priors.h"
+#include "core/experiment/experiment_plan.h"
 
 namespace backdrop::exporting {
 
@@ -62,13 +67,21 @@ struct PolicySettings {
   double latency_budget_ms = 2.0;  // per decision; past it the best arm by the priors' means wins
 };
 
+// product external id -> image key (an arm id) -> placement name -> image path (relative to the bundle)
+using ProductImages = std::map<std::string, std::map<std::string, std::map<std::string, std::string>>>;
+
 struct CategoryBundle {
   std::string category;
   std::vector<BundleArm> arms;  // arm index = position, the same order as priors.arms
-  // product external id -> arm id -> placement name -> image path (relative to the bundle)
-  std::map<std::string, std::map<std::string, std::map<std::string, std::string>>> images;
+  ProductImages images;         // keyed by arm id
   bandit::BanditPriors priors;  // its schema is the category's feature schema
   PolicySettings policy;
+  // The category's online experiment, if it runs one.
+  std::optional<experiment::Experiment> experiment;
+  // The images of the experiment's groups that do not show arms, by group name: original and white
+  // groups key their one image per product and placement by the group kind ("original", "white");
+  // a previous-bundle group keys the earlier version's images by that version's arm ids.
+  std::map<std::string, ProductImages> group_images;
 };
 
 struct BundleManifest {

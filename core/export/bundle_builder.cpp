@@ -5,24 +5,19 @@
 #include "core/common/version.h"
 #include "core/export/bundle_tar.h"
 #include "core/export/bundle_writer.h"
+#include "core/export/experiment_images.h"
 #include "core/store/project.h"
 #include "core/store/sha256.h"
 
 namespace backdrop::exporting {
 namespace {
 
-// The cached image re-encoded at the bundle's format and quality.
-std::string encode_image(const std::filesystem::path& file, const BundleOptions& options, int64_t variant_id) {
-  const cv::Mat image = cv::imread(file.string(), cv::IMREAD_COLOR);
+// The cached image, read once to re-encode it at the bundle's format and quality.
+cv::Mat read_cached_image(const std::filesystem::path& file, int64_t variant_id) {
+  cv::Mat image = cv::imread(file.string(), cv::IMREAD_COLOR);
   if (image.empty())
     throw BundleError("variant " + std::to_string(variant_id) + ": cannot read the image " + file.string());
-  const bool jpeg = options.image_format == "jpeg";
-  const std::vector<int> parameters{jpeg ? cv::IMWRITE_JPEG_QUALITY : cv::IMWRITE_WEBP_QUALITY, options.image_quality};
-  std::vector<uchar> bytes;
-  if (!cv::imencode(jpeg ? ".jpg" : ".webp", image, bytes, parameters)) {
-    throw BundleError("variant " + std::to_string(variant_id) + ": cannot encode the image as " + options.image_format);
-  }
-  return {bytes.begin(), bytes.end()};
+  return image;
 }
 
 CategoryBundle write_category_images(Project& project, const CategoryPlan& plan, const BundleOptions& options,
@@ -34,15 +29,23 @@ CategoryBundle write_category_images(Project& project, const CategoryPlan& plan,
   category.priors = plan.priors;
   category.policy = options.policy;
   const auto extension = options.image_format == "jpeg" ? "jpg" : "webp";
+  CanvasSizes canvases;
   for (const auto& image : plan.images) {
     cancel.throw_if_cancelled();
-    const auto bytes = encode_image(project.cache_dir() / image.cache_path, options, image.variant_id);
+    const auto pixels = read_cached_image(project.cache_dir() / image.cache_path, image.variant_id);
+    const auto bytes = encode_bundle_image(pixels, options, "variant " + std::to_string(image.variant_id));
     const auto path = writer.add_image(bytes, extension);
     category.images[image.product][image.arm_id][image.placement] = path;
+    canvases.emplace(std::pair{image.product, image.placement}, pixels.size());
     image_bytes += bytes.size();
     ++done.done;
     done.message = plan.category + ": " + image.product;
     if (progress) progress(done);
+  }
+  if (plan.experiment) {
+    done.message = plan.category + ": experiment " + plan.experiment->id;
+    if (progress) progress(done);
+    add_experiment_images(project, plan, options, canvases, writer, category, cancel, image_bytes);
   }
   return category;
 }

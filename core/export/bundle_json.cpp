@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "core/common/json_where.h"
 #include "core/export/bundle_paths.h"
 
 namespace backdrop::exporting {
@@ -12,53 +13,7 @@ namespace {
 using nlohmann::json;
 
 // Where in a JSON document a value sits, for error messages: "files[2].sha256".
-class Where {
- public:
-  explicit Where(std::string origin) : origin_(std::move(origin)) {}
-  Where key(const std::string& name) const { return Where(origin_, path_.empty() ? name : path_ + "." + name); }
-  Where index(std::size_t i) const { return Where(origin_, path_ + "[" + std::to_string(i) + "]"); }
-  [[noreturn]] void fail(const std::string& problem) const {
-    throw BundleError(origin_ + ": " + (path_.empty() ? "" : path_ + ": ") + problem);
-  }
-
- private:
-  Where(std::string origin, std::string path) : origin_(std::move(origin)), path_(std::move(path)) {}
-  std::string origin_;
-  std::string path_;
-};
-
-const json& require(const json& object, const std::string& name, const Where& where) {
-  if (!object.is_object()) where.fail("expected an object");
-  const auto it = object.find(name);
-  if (it == object.end()) where.fail("missing key '" + name + "'");
-  return *it;
-}
-
-std::string require_string(const json& object, const std::string& name, const Where& where) {
-  const auto& value = require(object, name, where);
-  if (!value.is_string()) where.key(name).fail("expected a string, found " + std::string(value.type_name()));
-  return value.get<std::string>();
-}
-
-int64_t require_integer(const json& object, const std::string& name, const Where& where) {
-  const auto& value = require(object, name, where);
-  if (!value.is_number_integer()) where.key(name).fail("expected an integer, found " + value.dump());
-  return value.get<int64_t>();
-}
-
-double require_number(const json& object, const std::string& name, const Where& where) {
-  const auto& value = require(object, name, where);
-  if (!value.is_number() || !std::isfinite(value.get<double>())) {
-    where.key(name).fail("expected a finite number, found " + value.dump());
-  }
-  return value.get<double>();
-}
-
-bool require_bool(const json& object, const std::string& name, const Where& where) {
-  const auto& value = require(object, name, where);
-  if (!value.is_boolean()) where.key(name).fail("expected true or false, found " + value.dump());
-  return value.get<bool>();
-}
+using Where = JsonWhere<BundleError>;
 
 std::string require_path(const json& object, const std::string& name, const Where& where) {
   auto path = require_string(object, name, where);
@@ -108,16 +63,16 @@ BundleArm arm_from_json(const json& entry, const Where& where) {
   return arm;
 }
 
-// product -> arm -> placement -> image path; every arm must be one of `arm_ids`.
-auto images_from_json(const json& images, const std::set<std::string>& arm_ids, const Where& where) {
-  std::map<std::string, std::map<std::string, std::map<std::string, std::string>>> result;
+// product -> image key -> placement -> image path; every key must be one of `keys` unless it is null.
+ProductImages images_from_json(const json& images, const std::set<std::string>* keys, const Where& where) {
+  ProductImages result;
   if (!images.is_object()) where.fail("expected an object of products");
   for (const auto& [product, arms] : images.items()) {
     const auto product_where = where.key(product);
     if (!arms.is_object()) product_where.fail("expected an object of arms");
     for (const auto& [arm, placements] : arms.items()) {
       const auto arm_where = product_where.key(arm);
-      if (!arm_ids.contains(arm)) arm_where.fail("unknown arm '" + arm + "'");
+      if (keys && !keys->contains(arm)) arm_where.fail("unknown arm '" + arm + "'");
       if (!placements.is_object()) arm_where.fail("expected an object of placements");
       for (const auto& [placement, path] : placements.items()) {
         result[product][arm][placement] = path_value(path, arm_where.key(placement));
@@ -125,6 +80,40 @@ auto images_from_json(const json& images, const std::set<std::string>& arm_ids, 
     }
   }
   return result;
+}
+
+// Groups that show arms (random-prompt, personalised) have no images of their own.
+bool shows_its_own_images(experiment::GroupKind kind) {
+  using enum experiment::GroupKind;
+  return kind == original || kind == white || kind == previous_bundle;
+}
+
+// The experiment and its groups' images, which must be those of exactly its image groups, each
+// keyed as bundle.h says.
+void experiment_from_json(const json& json_category, const std::string& origin, CategoryBundle& category) {
+  const Where where(origin);
+  try {
+    category.experiment = experiment::experiment_from_json(json_category.at("experiment"), origin + ": experiment");
+  } catch (const experiment::PlanError& error) {
+    throw BundleError(error.what());
+  }
+  const auto& groups = require(json_category, "group_images", where);
+  if (!groups.is_object()) where.key("group_images").fail("expected an object of groups");
+  for (const auto& group : category.experiment->groups) {
+    if (!shows_its_own_images(group.kind)) continue;
+    const auto group_where = where.key("group_images").key(group.name);
+    if (!groups.contains(group.name)) group_where.fail("missing: the group shows images of its own");
+    const std::set<std::string> kind{std::string(experiment::kind_name(group.kind))};
+    const bool keyed_by_kind = group.kind != experiment::GroupKind::previous_bundle;
+    category.group_images[group.name] =
+        images_from_json(groups.at(group.name), keyed_by_kind ? &kind : nullptr, group_where);
+  }
+  for (const auto& [name, images] : groups.items()) {
+    const auto* group = category.experiment->group(name);
+    if (!group || !shows_its_own_images(group->kind)) {
+      where.key("group_images").key(name).fail("not a group of the experiment that shows images of its own");
+    }
+  }
 }
 
 }  // namespace
@@ -217,13 +206,18 @@ json category_to_json(const CategoryBundle& category) {
                     {"prompt", arm.prompt},
                     {"negative_prompt", arm.negative_prompt}});
   }
-  return {{"format", kCategoryFormat},
-          {"schema_version", kBundleSchemaVersion},
-          {"category", category.category},
-          {"arms", arms},
-          {"images", category.images},
-          {"priors", bandit::priors_to_json(category.priors)},
-          {"policy", policy_to_json(category.policy)}};
+  json document = {{"format", kCategoryFormat},
+                   {"schema_version", kBundleSchemaVersion},
+                   {"category", category.category},
+                   {"arms", arms},
+                   {"images", category.images},
+                   {"priors", bandit::priors_to_json(category.priors)},
+                   {"policy", policy_to_json(category.policy)}};
+  if (category.experiment) {
+    document["experiment"] = experiment::experiment_to_json(*category.experiment);
+    document["group_images"] = category.group_images;
+  }
+  return document;
 }
 
 CategoryBundle category_from_json(const json& json_category, const std::string& origin) {
@@ -241,7 +235,7 @@ CategoryBundle category_from_json(const json& json_category, const std::string& 
     category.arms.push_back(std::move(arm));
   }
 
-  category.images = images_from_json(require(json_category, "images", where), arm_ids, where.key("images"));
+  category.images = images_from_json(require(json_category, "images", where), &arm_ids, where.key("images"));
 
   try {
     category.priors = bandit::priors_from_json(require(json_category, "priors", where), origin + ": priors");
@@ -259,6 +253,11 @@ CategoryBundle category_from_json(const json& json_category, const std::string& 
     }
   }
   category.policy = policy_from_json(require(json_category, "policy", where), origin);
+  if (json_category.contains("experiment")) {
+    experiment_from_json(json_category, origin, category);
+  } else if (json_category.contains("group_images")) {
+    where.key("group_images").fail("present without an experiment");
+  }
   return category;
 }
 

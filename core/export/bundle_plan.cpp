@@ -146,6 +146,20 @@ std::vector<std::string> placement_names(Project& project, const std::vector<Sto
   return {names.begin(), names.end()};
 }
 
+// An experiment of a category that does not ship would silently not run.
+void check_experiments_ship(const experiment::ExperimentPlan& experiments, const BundlePlan& plan) {
+  for (const auto& experiment : experiments.experiments) {
+    if (experiment.category == experiment::kEveryCategory) continue;
+    const auto ships = std::any_of(plan.categories.begin(), plan.categories.end(), [&](const CategoryPlan& category) {
+      return category.category == experiment.category;
+    });
+    if (ships) continue;
+    const auto left_out = plan.categories_left_out.find(experiment.category);
+    throw BundleError("experiment '" + experiment.id + "': category '" + experiment.category + "' does not ship (" +
+                      (left_out == plan.categories_left_out.end() ? "not in the catalogue" : left_out->second) + ")");
+  }
+}
+
 }  // namespace
 
 void validate(const BundleOptions& options) {
@@ -219,11 +233,13 @@ BundlePlan plan_bundle(Project& project, const BundleOptions& options) {
       plan.categories_left_out[name] = "no approved images of the approved prompts";
       continue;
     }
+    if (const auto* experiment = options.experiments.for_category(name)) category.experiment = *experiment;
     category.products_shipped = static_cast<int64_t>(products_shipped[name].size());
     category.products_left_out = catalogue.products_per_category.at(name) - category.products_shipped;
     std::tie(category.priors, category.priors_source) = choose_priors(project, name, category.arms, schema);
     plan.categories.push_back(std::move(category));
   }
+  check_experiments_ship(options.experiments, plan);
   return plan;
 }
 

@@ -5,10 +5,12 @@
 // Per category: the arms are the prompts of the category's newest APPROVED prompt set; a product
 // ships the approved variants whose prompt is one of those arms, one image per (arm, placement).
 // Flagged, rejected and unreviewed variants never ship, nor do those of products whose mask needs
-// attention. Every variant left out is counted under
-// its reason; categories with nothing to ship are left out with theirs.
+// attention. Every variant left out is counted under its reason; categories with nothing to ship
+// are left out with theirs. A category runs the experiment of the options' plan that names it (or
+// "*"); its groups' own images (original, white, previous-bundle) are made by build_bundle().
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,6 +32,12 @@ struct BundleOptions {
   // The context features of categories whose priors are not taken from the project; empty:
   // default_feature_schema() over the project's placements.
   std::optional<bandit::FeatureSchema> feature_schema;
+  // Online experiments by category (core/experiment/experiment_plan.h); none when empty. Every
+  // category an experiment names must ship.
+  experiment::ExperimentPlan experiments;
+  // The folder holding earlier bundle versions (<target>/versions), where previous-bundle groups
+  // take their images from; publish() sets it to its target's.
+  std::filesystem::path previous_versions;
 };
 
 // Throws BundleError naming the option when it is out of range.
@@ -56,9 +64,10 @@ struct CategoryPlan {
   std::vector<PlannedImage> images;
   std::map<std::string, int64_t> images_per_placement;
   int64_t products_shipped = 0;
-  int64_t products_left_out = 0;  // products of the category without any image that ships
-  bandit::BanditPriors priors;    // arm ids set to the arms'
-  std::string priors_source;      // "project" or "uninformed (<why>)"
+  int64_t products_left_out = 0;                     // products of the category without any image that ships
+  bandit::BanditPriors priors;                       // arm ids set to the arms'
+  std::string priors_source;                         // "project" or "uninformed (<why>)"
+  std::optional<experiment::Experiment> experiment;  // the category's, from BundleOptions::experiments
 };
 
 struct BundlePlan {

@@ -72,11 +72,14 @@ void check_listed(const std::set<std::string>& listed, const std::string& path, 
 }
 
 // "<category file>: images.<product>.<arm>.<placement>: '<image>' is not listed ..."
-[[noreturn]] void fail_unlisted_image(const std::string& category_file, const std::vector<std::string>& keys,
-                                      const std::string& image) {
-  std::string who = category_file + ": images";
-  for (const auto& key : keys) who += "." + key;
-  fail_unlisted(who, image);
+void check_images_listed(const std::set<std::string>& listed, const ProductImages& images, const std::string& who) {
+  for (const auto& [product, arms] : images) {
+    for (const auto& [arm, placements] : arms) {
+      for (const auto& [placement, image] : placements) {
+        if (!listed.contains(image)) fail_unlisted(who + "." + product + "." + arm + "." + placement, image);
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -117,12 +120,9 @@ Bundle load_bundle(const std::filesystem::path& folder) {
       throw BundleError(where(file) + ": category '" + category.category + "', the manifest lists it as '" + name +
                         "'");
     }
-    for (const auto& [product, arms] : category.images) {
-      for (const auto& [arm, placements] : arms) {
-        for (const auto& [placement, image] : placements) {
-          if (!listed.contains(image)) fail_unlisted_image(where(file), {product, arm, placement}, image);
-        }
-      }
+    check_images_listed(listed, category.images, where(file) + ": images");
+    for (const auto& [group, images] : category.group_images) {
+      check_images_listed(listed, images, where(file) + ": group_images." + group);
     }
     bundle.categories.emplace(name, std::move(category));
   }

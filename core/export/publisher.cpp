@@ -130,7 +130,9 @@ PublishResult publish(Project& project, const BundleOptions& options, const fs::
   bool created = false;
   try {
     run_step(publish_options, cancel, "build");
-    result.build = build_bundle(project, options, staging, staging_tar, progress, cancel, false);
+    auto build_options = options;
+    if (build_options.previous_versions.empty()) build_options.previous_versions = versions_dir(target);
+    result.build = build_bundle(project, build_options, staging, staging_tar, progress, cancel, false);
     result.version = result.build.manifest.version;
     result.folder = versions_dir(target) / result.version;
     run_step(publish_options, cancel, "sync");

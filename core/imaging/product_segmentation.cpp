@@ -35,4 +35,19 @@ Segmentation segment_product(const LoadedImage& image, const SegmentationChoice&
   return result;
 }
 
+std::filesystem::path product_mask_path(const std::filesystem::path& cache_dir, const std::string& product_id) {
+  return cache_dir / "masks" / (product_id + ".png");
+}
+
+Segmentation segment_with_saved_mask(const LoadedImage& image, const std::filesystem::path& mask_file,
+                                     const Segmenter* learned, double confidence_threshold) {
+  const PlainBackgroundSegmenter plain;
+  SegmentationChoice choice;
+  choice.plain = &plain;
+  choice.learned = learned;
+  choice.confidence_threshold = confidence_threshold;
+  if (std::filesystem::exists(mask_file)) choice.hand_drawn_mask = mask_file;
+  return segment_product(image, choice);
+}
+
 }  // namespace backdrop::imaging

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "core/imaging/product_segmentation.h"
 #include "core/imaging/segmentation.h"
 #include "core/preparation/saved_mask_review.h"
 #include "core/store/project.h"
@@ -15,7 +16,7 @@ size_t record_prepared_masks(Project& project, const imaging::PrepareSummary& su
   size_t recorded = 0;
   for (const auto& outcome : summary.products) {
     if (!outcome.ok || outcome.mask_file.empty() || !in_project.contains(outcome.id)) continue;
-    const auto target = product_mask_file(cache, outcome.id);
+    const auto target = imaging::product_mask_path(cache, outcome.id);
     std::filesystem::create_directories(target.parent_path());
     std::filesystem::copy_file(outcome.mask_file, target, std::filesystem::copy_options::overwrite_existing);
     record_verdict(project, {outcome.id, imaging::method_name(outcome.method), outcome.confidence, outcome.reasons,

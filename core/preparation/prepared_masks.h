@@ -1,7 +1,7 @@
 #pragma once
 // `backdrop prepare --project FILE` keeps what it made for the project's products where the Studio
 // and generation look for it: each written mask is copied to the project's mask file
-// (saved_mask_review.h's product_mask_file) and its verdict recorded, exactly as the Studio's Prepare
+// (imaging::product_mask_path) and its verdict recorded, exactly as the Studio's Prepare
 // does. Products of the catalogue that are not in the project are left alone.
 
 #include <cstddef>

@@ -14,10 +14,6 @@ constexpr const char* kWhy = "prepared before mask verdicts were recorded; a per
 
 }  // namespace
 
-std::filesystem::path product_mask_file(const std::filesystem::path& cache_dir, const std::string& product_id) {
-  return cache_dir / "masks" / (product_id + ".png");
-}
-
 void record_verdict(Project& project, const MaskVerdict& verdict) {
   project.masks().record_computed(verdict.product, verdict.method, verdict.confidence, verdict.reasons,
                                   verdict.needs_attention);
@@ -29,7 +25,7 @@ std::vector<UnreviewedMask> unreviewed_masks(Project& project) {
   std::vector<UnreviewedMask> unreviewed;
   for (const auto& product : project.products().list()) {
     if (verdicts.contains(product.external_id)) continue;
-    const auto mask = product_mask_file(cache, product.external_id);
+    const auto mask = imaging::product_mask_path(cache, product.external_id);
     std::error_code error;
     if (!std::filesystem::is_regular_file(mask, error)) continue;
     unreviewed.push_back({product.external_id, product.image_path, mask});

@@ -19,10 +19,6 @@ namespace backdrop {
 
 class Project;
 
-// Where a project keeps a product's prepared mask: <cache>/masks/<product id>.png, white = product.
-// Written by the Studio's Prepare and its mask brush.
-std::filesystem::path product_mask_file(const std::filesystem::path& cache_dir, const std::string& product_id);
-
 // A computed verdict on one product's mask, before it is recorded.
 struct MaskVerdict {
   std::string product;

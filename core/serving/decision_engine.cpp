@@ -10,6 +10,7 @@
 
 #include "core/serving/arm_choice.h"
 #include "core/serving/category_learner.h"
+#include "core/serving/experiment_groups.h"
 #include "core/serving/request_context.h"
 #include "core/serving/serving_errors.h"
 
@@ -34,6 +35,7 @@ struct ServedCategory {
   bandit::RowMatrix prior_theta;  // K x d: A^-1 b of the priors, for the latency fallback
   std::map<std::string, PlacementArms, std::less<>> products;
   std::set<std::string, std::less<>> placements;  // every placement of any product
+  std::optional<ServedExperiment> experiment;
 };
 
 struct EngineSnapshot {
@@ -88,7 +90,8 @@ ServedCategory serve_category(const std::string& name, const exporting::Category
   if (!(category.policy.epsilon >= 0.0 && category.policy.epsilon <= 1.0)) {
     throw std::runtime_error(where + ": epsilon must be in [0, 1]");
   }
-  ServedCategory served{&category, nullptr, ContextEncoder(category.priors.schema), {}, {}, {}};
+  ServedCategory served{&category, nullptr, ContextEncoder(category.priors.schema), {}, {}, {}, {}};
+  if (category.experiment) served.experiment.emplace(category);
   served.learner = previous && learner_carries_over(*previous->bundle, category)
                        ? previous->learner
                        : std::make_shared<CategoryLearner>(category);
@@ -190,6 +193,73 @@ Greedy greedy_arm(const ServedCategory& category, const std::vector<EligibleArm>
   return {greedy_by_ranking(eligible, ranked), false};
 }
 
+// What a decision shows.
+struct Shown {
+  int arm = -1;  // -1: an image of an experiment group that is not an arm
+  std::string_view arm_id;
+  std::string_view image;
+  double propensity = 0.0;
+  bool fallback = false;        // the latency budget's
+  bool group_fallback = false;  // the group had no image here
+};
+
+Shown shown_arm(const ServedCategory& category, const EligibleArm& arm, double propensity) {
+  return {arm.arm, category.bundle->arms[static_cast<std::size_t>(arm.arm)].id, arm.image, propensity};
+}
+
+std::size_t uniform_slot(std::size_t n) {
+  return std::min(n - 1, static_cast<std::size_t>(uniform_draw() * static_cast<double>(n)));
+}
+
+// LinUCB with epsilon-greedy exploration: the personalised group, or every request without an
+// experiment.
+Shown personalised(const ServedCategory& category, const std::vector<EligibleArm>& eligible,
+                   const std::vector<double>& context, const DecisionRequest& request) {
+  const auto& policy = category.bundle->policy;
+  const auto budget =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(policy.latency_budget_ms));
+  const auto greedy = greedy_arm(category, eligible, context, request.started + budget);
+  const double explore = uniform_draw();
+  const auto choice = choose_arm(eligible.size(), greedy.slot, policy.epsilon, explore, uniform_draw());
+  auto shown = shown_arm(category, eligible[choice.slot], choice.propensity);
+  shown.fallback = greedy.fallback;
+  return shown;
+}
+
+// Uniform over the eligible arms: random-prompt, and a group without an image of its own here.
+Shown uniform_arm(const ServedCategory& category, const std::vector<EligibleArm>& eligible) {
+  return shown_arm(category, eligible[uniform_slot(eligible.size())], 1.0 / static_cast<double>(eligible.size()));
+}
+
+// Uniform over the group's own images (original, white, previous-bundle).
+Shown group_image(const ServedCategory& category, const ServedGroup& group, const std::vector<EligibleArm>& eligible,
+                  const DecisionRequest& request) {
+  const auto* images = group.images_at(request.product, request.placement);
+  if (!images) {
+    auto shown = uniform_arm(category, eligible);
+    shown.group_fallback = true;
+    return shown;
+  }
+  const auto& image = (*images)[uniform_slot(images->size())];
+  return {-1, image.key, image.image, 1.0 / static_cast<double>(images->size())};
+}
+
+Shown show(const ServedCategory& category, const ServedGroup* group, const std::vector<EligibleArm>& eligible,
+           const std::vector<double>& context, const DecisionRequest& request) {
+  if (!group) return personalised(category, eligible, context, request);
+  switch (group->group->kind) {
+    case experiment::GroupKind::personalised:
+      return personalised(category, eligible, context, request);
+    case experiment::GroupKind::random_prompt:
+      return uniform_arm(category, eligible);
+    case experiment::GroupKind::original:
+    case experiment::GroupKind::white:
+    case experiment::GroupKind::previous_bundle:
+      break;
+  }
+  return group_image(category, *group, eligible, request);
+}
+
 }  // namespace
 
 DecisionEngine::DecisionEngine(DecisionEngineOptions options, ImpressionSink* sink)
@@ -246,27 +316,58 @@ Decision DecisionEngine::decide(const DecisionRequest& request) {
   thread_local EncodedContext context;  // reused: its buffers keep their capacity
   category.encoder.encode(request.context, context);
 
-  const auto budget =
-      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(policy.latency_budget_ms));
-  const auto greedy = greedy_arm(category, eligible, context.vector, request.started + budget);
-  const double explore = uniform_draw();
-  const auto choice = choose_arm(eligible.size(), greedy.slot, policy.epsilon, explore, uniform_draw());
-  const auto& shown = eligible[choice.slot];
+  thread_local std::string user_text;
+  std::optional<std::string_view> user;
+  GroupChoice group;
+  if (category.experiment) {
+    user = user_id_of(request.context, user_text);
+    group = category.experiment->choose(user, uniform_draw());
+  }
+  const auto shown = show(category, group.group, eligible, context.vector, request);
 
   Decision decision;
   decision.bundle_version = snapshot->bundle->manifest.version;
   decision.id = next_decision_id(decision.bundle_version);
   decision.arm = shown.arm;
-  decision.arm_id = category.bundle->arms[static_cast<std::size_t>(shown.arm)].id;
+  decision.arm_id = shown.arm_id;
   decision.image = shown.image;
-  decision.propensity = choice.propensity;
-  decision.fallback = greedy.fallback;
+  decision.propensity = shown.propensity;
+  decision.fallback = shown.fallback;
+  if (group.group) {
+    decision.experiment = category.experiment->experiment().id;
+    decision.group = group.group->group->name;
+    decision.group_kind = group.group->kind;
+    decision.assigned = group.assigned;
+    decision.group_fallback = shown.group_fallback;
+  }
 
   if (sink_) {
-    sink_->impression({found->first, decision.bundle_version, decision.id, decision.arm, decision.arm_id,
-                       request.product, request.placement, decision.propensity, context.features, decision.fallback});
+    ImpressionRecord record;
+    record.category = found->first;
+    record.bundle_version = decision.bundle_version;
+    record.decision = decision.id;
+    record.arm = decision.arm;
+    record.arm_id = decision.arm_id;
+    record.product = request.product;
+    record.placement = request.placement;
+    record.propensity = decision.propensity;
+    record.features = context.features;
+    record.fallback = decision.fallback;
+    if (group.group) {
+      record.experiment = decision.experiment;
+      record.group = decision.group;
+      record.group_kind = decision.group_kind;
+      record.group_share = group.group->group->share;
+      record.control = category.experiment->experiment().control;
+      record.assigned = decision.assigned;
+      record.user = user.value_or(std::string_view());
+      record.group_fallback = decision.group_fallback;
+    }
+    sink_->impression(record);
   }
-  const bool learning = policy.online_learning;
+  // Only LinUCB's own choices teach it (see the header).
+  const bool learning =
+      policy.online_learning && (!group.group || group.group->group->kind == experiment::GroupKind::personalised);
   pending_.add(decision.id, {found->first, learning ? category.learner : nullptr, decision.arm,
                              learning ? context.vector : std::vector<double>{}});
   return decision;

@@ -19,6 +19,17 @@
 // the priors' means x . theta (no width term, no online state: d multiply-adds per arm instead of
 // nnz^2); epsilon exploration and the propensity formula stay the same.
 //
+// Experiments (a category whose bundle carries one; see experiment_groups.h for the assignment):
+// the request's group decides how its image is chosen, and its propensity is the one within the
+// group. original / white / previous-bundle: uniform over the group's images of the product at the
+// placement (one for original and white: propensity 1); random-prompt: uniform over the eligible
+// arms (1 / |eligible|); personalised: LinUCB as above. A previous-bundle group without an image of
+// the product there (the product is new) shows a uniform eligible arm and says so
+// (Decision::group_fallback). Online learning takes feedback of the personalised group's decisions
+// only: LinUCB's updates are unbiased for the contexts it chose in, and the other groups' choices
+// follow other propensities (or show no arm at all), so learning from them would pull the
+// personalised policy towards what the other groups happened to show.
+//
 // Bundle switches and learned state: a category's learner is carried over to the new bundle when
 // the new bundle has the same arm ids in the same order, the same feature schema, the same priors
 // and the same alpha, i.e. the publish changed images or other categories only. When the priors
@@ -68,6 +79,12 @@ struct Decision {
   double propensity = 0.0;
   std::string bundle_version;
   bool fallback = false;  // the latency budget ran out: decided by the priors' means
+  // Set when the category runs an experiment.
+  std::string experiment;       // the experiment's id; empty: none
+  std::string group;            // the request's group
+  std::string_view group_kind;  // its kind ("original", "random-prompt" ...)
+  bool assigned = false;        // by the user id's hash; false: drawn for this request alone
+  bool group_fallback = false;  // previous-bundle without an image here: an eligible arm instead
 };
 
 struct FeedbackResult {

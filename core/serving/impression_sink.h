@@ -19,6 +19,15 @@ struct ImpressionRecord {
   double propensity = 0.0;
   const nlohmann::json* features = nullptr;  // grouped by source
   bool fallback = false;                     // decided by the priors' means (latency budget)
+  // The experiment's fields when the category runs one (experiment empty otherwise).
+  std::string_view experiment;
+  std::string_view group;
+  std::string_view group_kind;
+  double group_share = 0.0;
+  std::string_view control;
+  bool assigned = false;  // "assignment": "user" (true) or "unassigned"
+  std::string_view user;  // empty when the request had no user id
+  bool group_fallback = false;
 };
 
 class ImpressionSink {

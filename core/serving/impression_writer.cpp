@@ -79,18 +79,25 @@ std::filesystem::path ImpressionWriter::file_of(std::string_view category) const
 void ImpressionWriter::impression(const ImpressionRecord& record) {
   auto& line = thread_line();
   JsonObjectText object(line);
-  object.integer("arm", record.arm)
-      .string("arm_id", record.arm_id)
-      .string("bundle", record.bundle_version)
-      .string("category", record.category)
-      .string("decision", record.decision)
-      .string("event", "impression");
+  const bool experiment = !record.experiment.empty();
+  object.integer("arm", record.arm).string("arm_id", record.arm_id);
+  if (experiment) object.string("assignment", record.assigned ? "user" : "unassigned");
+  object.string("bundle", record.bundle_version).string("category", record.category);
+  if (experiment) object.string("control", record.control);
+  object.string("decision", record.decision).string("event", "impression");
+  if (experiment) object.string("experiment", record.experiment);
   if (record.fallback) object.boolean("fallback", true);
+  if (experiment) {
+    object.string("group", record.group);
+    if (record.group_fallback) object.boolean("group_fallback", true);
+    object.string("group_kind", record.group_kind).number("group_share", record.group_share);
+  }
   object.string("placement", record.placement)
       .integer("position", 0)
       .string("product", record.product)
       .number("propensity", record.propensity)
       .raw("time", now_utc_json());
+  if (experiment && !record.user.empty()) object.string("user", record.user);
   if (record.features) {
     object.value("features", *record.features);
   } else {

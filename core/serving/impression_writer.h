@@ -11,8 +11,16 @@
 // The loader reads event, decision, arm, position, propensity and features and ignores the rest
 // (arm_id, bundle, category, placement, product, time, and "fallback":true on decisions the latency
 // budget made by the priors' means), which are for people and dashboards. "arm" indexes the arms of
-// the bundle named by "bundle". Lines are buffered in memory and written by a background thread
-// every flush interval, on flush() and on destruction. Thread-safe.
+// the bundle named by "bundle".
+//
+// When the category runs an experiment, each impression also carries (in the same sorted order)
+// "assignment" ("user" or "unassigned"), "control", "experiment", "group", "group_kind",
+// "group_share", "user" (when the request had a user id) and "group_fallback":true when a
+// previous-bundle group had no image of the product there; "propensity" is then the one within the
+// group. Images of experiment groups that are not arms (original, white, previous-bundle) log
+// "arm": -1 and their key as "arm_id" ("original", "white" or the earlier version's arm id); the
+// bandit loader skips them as it should, since they are no arm of the bundle. Lines are buffered in memory and written
+// by a background thread every flush interval, on flush() and on destruction. Thread-safe.
 
 #include <chrono>
 #include <condition_variable>

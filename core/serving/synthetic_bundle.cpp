@@ -41,6 +41,27 @@ bandit::FeatureSchema synthetic_schema(int features) {
   return bandit::FeatureSchema(std::move(specs));
 }
 
+namespace {
+
+void add_synthetic_experiment(const experiment::Experiment& experiment, const SyntheticCategorySpec& spec,
+                              exporting::CategoryBundle& category) {
+  category.experiment = experiment;
+  for (const auto& group : experiment.groups) {
+    using enum experiment::GroupKind;
+    if (group.kind == random_prompt || group.kind == personalised) continue;
+    const auto key =
+        group.kind == previous_bundle ? std::string("old-p1") : std::string(experiment::kind_name(group.kind));
+    auto& images = category.group_images[group.name];
+    for (const auto& product : spec.products) {
+      for (const auto& placement : spec.placements) {
+        images[product][key][placement] = "images/" + product + "-" + group.name + "-" + placement + ".jpg";
+      }
+    }
+  }
+}
+
+}  // namespace
+
 exporting::CategoryBundle synthetic_category(const SyntheticCategorySpec& spec) {
   exporting::CategoryBundle category;
   category.category = spec.name;
@@ -59,6 +80,7 @@ exporting::CategoryBundle synthetic_category(const SyntheticCategorySpec& spec) 
       }
     }
   }
+  if (spec.experiment) add_synthetic_experiment(*spec.experiment, spec, category);
   const auto schema = synthetic_schema(spec.features);
   if (spec.prior_ctr.empty()) {
     category.priors = bandit::uninformed_priors(schema, spec.arms);
@@ -80,13 +102,17 @@ exporting::BundleManifest write_synthetic_bundle(const std::filesystem::path& fo
                                                  const SyntheticCategorySpec& spec) {
   auto category = synthetic_category(spec);
   exporting::BundleWriter writer(folder);
-  for (auto& [product, arms] : category.images) {
-    for (auto& [arm, placements] : arms) {
-      for (auto& [placement, image] : placements) {
-        image = writer.add_image("synthetic image of " + product + " for " + arm + " at " + placement, "jpg");
+  const auto write_images = [&](exporting::ProductImages& images, const std::string& owner) {
+    for (auto& [product, arms] : images) {
+      for (auto& [arm, placements] : arms) {
+        for (auto& [placement, image] : placements) {
+          image = writer.add_image("synthetic image of " + product + " for " + owner + arm + " at " + placement, "jpg");
+        }
       }
     }
-  }
+  };
+  write_images(category.images, "");
+  for (auto& [group, images] : category.group_images) write_images(images, group + " ");
   writer.add_category(category);
   exporting::BundleManifest manifest;
   manifest.project = "synthetic";

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ struct SyntheticCategorySpec {
   std::vector<double> prior_ctr;
   double prior_pseudo_count = 100.0;
   exporting::PolicySettings policy;
+  // An online experiment; its original, white and previous-bundle groups get one image per product
+  // and placement, "images/<product>-<group>-<placement>.jpg" keyed by the group's kind (a
+  // previous-bundle group's by "old-p1").
+  std::optional<experiment::Experiment> experiment;
 };
 
 // A feature schema of `features` features named "<source>.f<i>".

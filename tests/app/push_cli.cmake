@@ -56,3 +56,17 @@ run_backdrop(0 ARGS --target "${target}" --list EXPECT "^[0-9]+T[0-9]+Z-[0-9a-f]
 run_backdrop(1 ARGS --target "${target}" --rollback "${first}" EXPECT "not kept")
 run_backdrop(1 ARGS --target "${target}" --rollback "../versions" EXPECT "not a valid version name")
 run_backdrop(106 ARGS --target "${target}" EXPECT "--project is required")
+
+# An experiment plan: the dry run shows it per category; a bad plan fails naming the file and key.
+file(WRITE "${WORK}/plan.json" [[{"experiments": [{"id": "exp", "salt": "s", "category": "*", "groups": [
+  {"name": "random", "kind": "random-prompt", "share": 0.25}, {"name": "linucb", "kind": "personalised", "share": 0.75}]}]}]])
+run_backdrop(0 ARGS --project "${project}" --dry-run --experiment "${WORK}/plan.json"
+  EXPECT "    experiment exp on every category: random \\(random-prompt\\) 25% control, linucb \\(personalised\\) 75%")
+file(WRITE "${WORK}/bad-plan.json" [[{"experiments": [{"id": "exp", "salt": "s", "category": "*", "groups": [
+  {"name": "random", "kind": "random-prompt", "share": 0.25}, {"name": "linucb", "kind": "personalised", "share": 0.7}]}]}]])
+run_backdrop(1 ARGS --project "${project}" --dry-run --experiment "${WORK}/bad-plan.json"
+  EXPECT "bad-plan.json: experiments\\[0\\].groups: the shares sum to 0.95")
+file(WRITE "${WORK}/shoes-plan.json" [[{"experiments": [{"id": "exp", "salt": "s", "category": "shoes", "groups": [
+  {"name": "linucb", "kind": "personalised", "share": 1}]}]}]])
+run_backdrop(1 ARGS --project "${project}" --dry-run --experiment "${WORK}/shoes-plan.json"
+  EXPECT "experiment 'exp': category 'shoes' does not ship \\(no approved prompt set\\)")

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/serving/synthetic_bundle.h"
+#include "serve_process.h"
 #include "support/test_data.h"
 
 #include <httplib.h>  // after Eigen, see app/serve/serve_http.h
@@ -25,32 +26,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Serve {
-  FILE* output = nullptr;  // its stdout; pclose() waits for it
-  int port = 0;
-  int pid = -1;
-};
-
-// Starts backdrop-serve with `arguments` and reads its listening line.
-Serve start(const std::string& arguments) {
-  const std::string command = BACKDROP_SERVE_EXECUTABLE " --listen 127.0.0.1:0 " + arguments;
-  Serve serve{popen(command.c_str(), "r")};
-  char line[256] = {};
-  std::cmatch match;
-  if (serve.output && std::fgets(line, sizeof line, serve.output) &&
-      std::regex_search(line, match, std::regex("^listening on 127\\.0\\.0\\.1:([0-9]+) \\(pid ([0-9]+)\\)"))) {
-    serve.port = std::stoi(match[1]);
-    serve.pid = std::stoi(match[2]);
-  }
-  return serve;
-}
-
-// SIGTERM, then the exit code (-1 when it did not exit normally).
-int stop(Serve& serve) {
-  kill(serve.pid, SIGTERM);
-  const int status = pclose(serve.output);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+using test::Serve;
+using test::start;
+using test::stop;
 
 int exit_code_of(const std::string& arguments) {
   const int status = std::system((BACKDROP_SERVE_EXECUTABLE " " + arguments + " > /dev/null 2>&1").c_str());

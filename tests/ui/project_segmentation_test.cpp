@@ -16,6 +16,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "app/cli/segmenter_options.h"
+#include "core/imaging/product_segmentation.h"
 #include "core/preparation/project_segmentation.h"
 #include "core/preparation/saved_mask_review.h"
 #include "core/store/project.h"
@@ -164,7 +165,7 @@ class ProjectSegmentationTest : public QObject {
     QCOMPARE(p003.status, MaskStatus::needs_attention);
     QVERIFY2(p003.reasons.front().find("below the threshold 1.00") != std::string::npos, p003.reasons.front().c_str());
     const auto studioVerdict = *project.masks().find("p004");
-    const auto maskFile = product_mask_file(project.cache_dir(), "p004");
+    const auto maskFile = imaging::product_mask_path(project.cache_dir(), "p004");
     const cv::Mat studioMask = cv::imread(maskFile.string(), cv::IMREAD_UNCHANGED);
     QVERIFY(!studioMask.empty());
     std::filesystem::remove(maskFile);
@@ -205,7 +206,7 @@ class ProjectSegmentationTest : public QObject {
         const cv::Rect area = id == "p003" ? cv::Rect(photo.cols / 4, photo.rows / 4, photo.cols / 2, photo.rows / 2)
                                            : cv::Rect(0, 0, photo.cols, photo.rows / 2);
         mask(area).setTo(255);
-        const auto saved = product_mask_file(project.cache_dir(), id);
+        const auto saved = imaging::product_mask_path(project.cache_dir(), id);
         std::filesystem::create_directories(saved.parent_path());
         QVERIFY(cv::imwrite(saved.string(), mask));
       }

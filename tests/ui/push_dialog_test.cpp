@@ -11,14 +11,17 @@
 #include <QListView>
 #include <QMenuBar>
 #include <QPushButton>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <fstream>
 
+#include "core/export/bundle_reader.h"
 #include "core/export/publisher.h"
 #include "core/store/project.h"
 #include "studio_test_project.h"
 #include "support/test_data.h"
 #include "ui/catalogue_panel.h"
+#include "ui/experiment_plan_editor.h"
 #include "ui/generation_panel.h"
 #include "ui/main_window.h"
 #include "ui/project_session.h"
@@ -46,7 +49,7 @@ class PushDialogTest : public QObject {
   void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
   void showsWhatShipsPublishesAndCancels() {
-    const auto dir = backdrop::test::scratch_dir("studio-push");
+    const auto dir = backdrop::test::scratch_dir("studio-push-" + std::to_string(QCoreApplication::applicationPid()));
     MainWindow window;
     backdrop::test::openWithExampleCatalogue(window, dir / "push.backdrop");
     if (QTest::currentTestFailed()) return;
@@ -96,7 +99,7 @@ class PushDialogTest : public QObject {
     QCOMPARE(planned.front().front().toString(), QString("Images that ship: 2 · categories: 1"));
     auto* plan = dialog.findChild<QTableWidget*>("pushPlanTable");
     QCOMPARE(plan->item(0, 0)->text(), QString::fromStdString(category));
-    QCOMPARE(plan->item(0, 2)->text(), QString("2"));  // arms: the approved prompts
+    QCOMPARE(plan->item(0, 2)->text(), QString("2"));   // arms: the approved prompts
     QVERIFY(plan->item(0, 5)->text().endsWith(": 2"));  // both images on the one placement
     const int categories = static_cast<int>(project.products().categories().size());
     QCOMPARE(plan->rowCount(), categories);  // the others are listed as left out
@@ -106,7 +109,7 @@ class PushDialogTest : public QObject {
     // Publish to a scratch folder: the version the dialog reports is the one CURRENT names.
     auto* publish = dialog.findChild<QPushButton*>("pushPublish");
     dialog.findChild<QLineEdit*>("pushTarget")->clear();  // whatever an earlier run remembered
-    QVERIFY(!publish->isEnabled());  // no target
+    QVERIFY(!publish->isEnabled());                       // no target
     const auto target = dir / "production";
     dialog.findChild<QLineEdit*>("pushTarget")->setText(backdrop::test::qpath(target));
     QVERIFY(publish->isEnabled());
@@ -130,10 +133,46 @@ class PushDialogTest : public QObject {
     QTest::mouseClick(publish, Qt::LeftButton);
     QTest::mouseClick(dialog.findChild<QPushButton*>("pushCancel"), Qt::LeftButton);
     QVERIFY(published.wait(30000));
-    QVERIFY2(published.front().front().toString().startsWith("cancelled"), qPrintable(published.front().front().toString()));
+    QVERIFY2(published.front().front().toString().startsWith("cancelled"),
+             qPrintable(published.front().front().toString()));
     QCOMPARE(readCurrent(target), version);
     QCOMPARE(backdrop::exporting::list_versions(target).size(), size_t{1});
     QVERIFY(publish->isEnabled());
+
+    // An online experiment set in the dialog: a bad share blocks the publish and says why; a good
+    // plan shows per category and ships in the bundle with its groups' images.
+    using backdrop::experiment::GroupKind;
+    auto* editor = dialog.experimentEditor();
+    auto* status = dialog.findChild<QLabel*>("experimentStatus");
+    editor->setChecked(true);
+    dialog.findChild<QLineEdit*>("experimentCategory")->setText(QString::fromStdString(category));
+    dialog.findChild<QLineEdit*>("experimentId")->setText("studio-exp");
+    editor->setGroups({{"original", GroupKind::original, 0.2, ""},
+                       {"random", GroupKind::random_prompt, 0.2, ""},
+                       {"personalised", GroupKind::personalised, 0.5, ""}});
+    QVERIFY(!publish->isEnabled());
+    QVERIFY2(status->text().contains("the shares sum to 0.9"), qPrintable(status->text()));
+    editor->setGroups({{"original", GroupKind::original, 0.2, ""},
+                       {"random", GroupKind::random_prompt, 0.2, ""},
+                       {"personalised", GroupKind::personalised, 0.6, ""}});
+    QVERIFY(publish->isEnabled());
+    QVERIFY2(plan->item(0, 7)->text().startsWith("studio-exp on " + QString::fromStdString(category)),
+             qPrintable(plan->item(0, 7)->text()));
+    dialog.findChild<QTabWidget*>("pushTabs")->setCurrentIndex(1);
+    const auto screenshot = dir / "push-experiment.png";
+    QVERIFY(dialog.grab().save(backdrop::test::qpath(screenshot)));
+    qInfo("screenshot: %s", screenshot.string().c_str());
+    published.clear();
+    QTest::mouseClick(publish, Qt::LeftButton);
+    QVERIFY(published.wait(60000));
+    QVERIFY2(published.front().front().toString().startsWith("published "),
+             qPrintable(published.front().front().toString()));
+    const auto bundle = backdrop::exporting::load_bundle(target / "versions" / readCurrent(target));
+    const auto& shipped = bundle.categories.at(category);
+    QVERIFY(shipped.experiment.has_value());
+    QCOMPARE(shipped.experiment->id, std::string("studio-exp"));
+    QCOMPARE(shipped.experiment->control, std::string("original"));
+    QCOMPARE(shipped.group_images.at("original").size(), shipped.images.size());  // every product that ships
   }
 };
 

@@ -63,8 +63,14 @@ class BundleSchemaTest : public QObject {
     BundleOptions webp;
     webp.image_format = "webp";
     build_bundle(project, webp, dir / "webp", {});
+    BundleOptions with_experiment;
+    with_experiment.experiments.experiments.push_back(
+        {"exp", "salt", "*", "random",
+         {{"random", experiment::GroupKind::random_prompt, 0.1, ""},
+          {"linucb", experiment::GroupKind::personalised, 0.9, ""}}});
+    build_bundle(project, with_experiment, dir / "experiment", {});
     test::write_small_bundle(dir / "small");
-    for (const auto* folder : {"jpeg", "webp", "small"}) {
+    for (const auto* folder : {"jpeg", "webp", "experiment", "small"}) {
       const auto manifest = read_json(dir / folder / "manifest.json");
       auto problem = manifest_schema.problem(manifest);
       QVERIFY2(problem.empty(), problem.c_str());

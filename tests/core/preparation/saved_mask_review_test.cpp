@@ -11,6 +11,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/generation/jobs_plan.h"
+#include "core/imaging/product_segmentation.h"
 #include "core/preparation/project_segmentation.h"
 #include "core/preparation/saved_mask_review.h"
 #include "core/store/project.h"
@@ -58,10 +59,10 @@ class SavedMaskReviewTest : public QObject {
       project.products().upsert({0, id, "bags", "Bag " + id, photo.string(), "hash-" + id, 0});
     }
     const auto cache = project.cache_dir();
-    write_mask(product_mask_file(cache, "clean"), kProduct);
-    write_mask(product_mask_file(cache, "wall"), cv::Rect(0, 0, 200, 150));  // the backdrop taken too
-    std::ofstream(product_mask_file(cache, "unreadable")) << "not a PNG";
-    write_mask(product_mask_file(cache, "decided"), cv::Rect(0, 0, 200, 150));
+    write_mask(imaging::product_mask_path(cache, "clean"), kProduct);
+    write_mask(imaging::product_mask_path(cache, "wall"), cv::Rect(0, 0, 200, 150));  // the backdrop taken too
+    std::ofstream(imaging::product_mask_path(cache, "unreadable")) << "not a PNG";
+    write_mask(imaging::product_mask_path(cache, "decided"), cv::Rect(0, 0, 200, 150));
     project.masks().record_computed("decided", "learned", 0.95, {}, false);
 
     const auto unreviewed = unreviewed_masks(project);
