@@ -2,8 +2,8 @@
 # publishes with retention, the version list, a refused and an accepted rollback.
 #   cmake -DBACKDROP=<exe> -DMAKE_PROJECT=<push_fixture_project> -DWORK=<dir> -P push_cli.cmake
 
-file(REMOVE_RECURSE "${WORK}")
-file(MAKE_DIRECTORY "${WORK}")
+include("${CMAKE_CURRENT_LIST_DIR}/scratch_folder.cmake")
+make_scratch_folder(WORK "${WORK}")
 set(project "${WORK}/shop.backdrop")
 set(target "${WORK}/target")
 
@@ -56,3 +56,5 @@ run_backdrop(0 ARGS --target "${target}" --list EXPECT "^[0-9]+T[0-9]+Z-[0-9a-f]
 run_backdrop(1 ARGS --target "${target}" --rollback "${first}" EXPECT "not kept")
 run_backdrop(1 ARGS --target "${target}" --rollback "../versions" EXPECT "not a valid version name")
 run_backdrop(106 ARGS --target "${target}" EXPECT "--project is required")
+
+file(REMOVE_RECURSE "${WORK}")
