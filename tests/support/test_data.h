@@ -48,11 +48,12 @@ namespace detail {
 class ScratchRoot {
  public:
   ScratchRoot() : owner_(getpid()) {
-    const auto pattern = std::filesystem::temp_directory_path() /
-                         ("backdrop-test-" + std::to_string(owner_) + "-XXXXXX");
-    std::string name = pattern.string();
+    std::string name = (std::filesystem::temp_directory_path() / "backdrop-test-").string();
+    name += std::to_string(owner_);
+    name += "-XXXXXX";
+    const std::string pattern = name;
     if (mkdtemp(name.data()) == nullptr) {
-      throw std::runtime_error("cannot make a scratch folder like '" + pattern.string() + "'");
+      throw std::runtime_error("cannot make a scratch folder like '" + pattern + "'");
     }
     path_ = name;
   }
