@@ -268,7 +268,7 @@ void ProductPanel::renderLayouts() {
   const std::string category = category_.toStdString();
   const QString id = productId_;
   // Each placement is small work; they are rendered together on one worker and shown at once.
-  auto* watcher = new QFutureWatcher<QList<QPair<QString, QImage>>>(this);
+  auto* watcher = new ScopedFutureWatcher<QList<QPair<QString, QImage>>>(this);
   connect(watcher, &QFutureWatcher<QList<QPair<QString, QImage>>>::finished, this, [this, watcher, id] {
     watcher->deleteLater();
     if (id != productId_) return;

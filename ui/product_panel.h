@@ -3,9 +3,10 @@
 // the edge map with live Canny threshold sliders (core's edge_map, the function the generator
 // uses), and the product placed on every placement. Images are computed on worker threads.
 
-#include <QFutureWatcher>
 #include <QWidget>
 #include <opencv2/core.hpp>
+
+#include "ui/scoped_future_watcher.h"
 
 class QCheckBox;
 class QGridLayout;
@@ -78,8 +79,8 @@ class ProductPanel : public QWidget {
   QSlider* cannyHigh_ = nullptr;
   QLabel* thresholdText_ = nullptr;
   QGridLayout* layouts_ = nullptr;
-  QFutureWatcher<Loaded> loading_;
-  QFutureWatcher<EdgeResult> edgeWork_;
+  ScopedFutureWatcher<Loaded> loading_;
+  ScopedFutureWatcher<EdgeResult> edgeWork_;
   bool edgesPending_ = false;  // sliders moved while an edge map was being computed
 };
 

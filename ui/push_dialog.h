@@ -6,9 +6,9 @@
 // files, or the error (the serving version is then unchanged).
 
 #include <QDialog>
-#include <QFutureWatcher>
 
 #include "core/common/cancellation.h"
+#include "ui/scoped_future_watcher.h"
 
 class QLabel;
 class QLineEdit;
@@ -65,8 +65,8 @@ class PushDialog : public QDialog {
   QPushButton* publishButton_ = nullptr;
   QPushButton* cancelButton_ = nullptr;
   QPushButton* closeButton_ = nullptr;
-  QFutureWatcher<std::shared_ptr<PlanResult>> planning_;
-  QFutureWatcher<std::shared_ptr<PublishOutcome>> publishWork_;
+  ScopedFutureWatcher<std::shared_ptr<PlanResult>> planning_;
+  ScopedFutureWatcher<std::shared_ptr<PublishOutcome>> publishWork_;
   CancellationToken cancel_;
   int64_t plannedImages_ = 0;
   bool publishing_ = false;  // from the start until its outcome is shown
