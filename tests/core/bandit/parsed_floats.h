@@ -27,7 +27,8 @@ inline uint64_t ulp_distance(double a, double b) {
     return bits >= 0 ? bits : std::numeric_limits<int64_t>::min() - bits;
   };
   const int64_t x = ordered(a), y = ordered(b);
-  return x >= y ? static_cast<uint64_t>(x) - static_cast<uint64_t>(y) : static_cast<uint64_t>(y) - static_cast<uint64_t>(x);
+  return x >= y ? static_cast<uint64_t>(x) - static_cast<uint64_t>(y)
+                : static_cast<uint64_t>(y) - static_cast<uint64_t>(x);
 }
 
 // The correctly rounded value of `text`.
