@@ -194,6 +194,10 @@ BanditPanel::BanditPanel(ProjectSession& session, QWidget* parent) : QWidget(par
   layout->addWidget(tabs_, 1);
 }
 
+BanditPanel::~BanditPanel() {
+  cancelEvaluation_.cancel();  // an evaluation in flight stops at its next step; the watchers wait
+}
+
 QWidget* BanditPanel::buildArmsTab() {
   ctrPlot_ = makePlot("armCtrPlot", tr("Estimated CTR per arm (95% interval)"));
   curvePlot_ = makePlot("rewardRegretPlot", tr("Cumulative reward and regret"));

@@ -6,12 +6,12 @@
 // of candidate policies (replay, IPW, DR with bootstrap 95% intervals) on that log or the
 // simulator's. Work runs on workers; the evaluation can be cancelled.
 
-#include <QFutureWatcher>
 #include <QVector>
 #include <QWidget>
 
 #include "core/common/cancellation.h"
 #include "ui/bandit_evaluation.h"
+#include "ui/scoped_future_watcher.h"
 
 class QCPBars;
 class QComboBox;
@@ -39,6 +39,7 @@ class BanditPanel : public QWidget {
 
  public:
   explicit BanditPanel(ProjectSession& session, QWidget* parent = nullptr);
+  ~BanditPanel() override;
   void reload();
   bool importClickLog(const QString& file);
   bool isBusy() const { return watcher_.isRunning(); }
@@ -67,7 +68,7 @@ class BanditPanel : public QWidget {
   QCustomPlot* ctrPlot_ = nullptr;
   QCustomPlot* curvePlot_ = nullptr;
   QCustomPlot* sharePlot_ = nullptr;
-  QFutureWatcher<BanditCurves> watcher_;
+  ScopedFutureWatcher<BanditCurves> watcher_;
   QString clickLog_;  // the imported log; empty: simulated
 
   QTabWidget* tabs_ = nullptr;
@@ -76,7 +77,7 @@ class BanditPanel : public QWidget {
   QLabel* evaluationStatus_ = nullptr;
   QCustomPlot* evaluationPlot_ = nullptr;
   QTableWidget* evaluationTable_ = nullptr;
-  QFutureWatcher<PolicyEvaluationReport> evaluation_;
+  ScopedFutureWatcher<PolicyEvaluationReport> evaluation_;
   CancellationToken cancelEvaluation_;
   bool evaluating_ = false;  // from the start until its result is shown
 };

@@ -1,7 +1,6 @@
 #include "ui/catalogue_panel.h"
 
 #include <QComboBox>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QImageReader>
 #include <QLabel>
@@ -18,6 +17,7 @@
 
 #include "core/store/product_repository.h"
 #include "ui/roles.h"
+#include "ui/scoped_future_watcher.h"
 #include "ui/thumbnail_grid.h"
 
 namespace backdrop::ui {
@@ -238,7 +238,7 @@ void CataloguePanel::loadThumbnails() {
     thumbnails_->disconnect(this);
     thumbnails_->cancel();
   }
-  auto* watcher = new QFutureWatcher<Thumbnail>(this);
+  auto* watcher = new ScopedFutureWatcher<Thumbnail>(this);
   thumbnails_ = watcher;
   QStandardItemModel* model = model_;
   connect(watcher, &QFutureWatcher<Thumbnail>::resultReadyAt, this, [watcher, model](int index) {

@@ -51,6 +51,19 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   layout->addLayout(paneLayout_, 1);
 }
 
+CompareView::~CompareView() {
+  // ~QWidget deletes the scenes after this object's members are gone; each scene leaving its view
+  // moves the view's scroll bars and sends it events. Unhook both first, or syncFrom() and
+  // eventFilter() run on the destroyed views_ and write to freed memory (the heap corruption behind
+  // the GUI tests' aborts and hangs at exit).
+  for (QGraphicsView* view : views_) {
+    view->horizontalScrollBar()->disconnect(this);
+    view->verticalScrollBar()->disconnect(this);
+    view->viewport()->removeEventFilter(this);
+    view->removeEventFilter(this);
+  }
+}
+
 std::optional<CompareLayer> CompareView::layerForKey(int key) {
   for (const auto& button : kLayerButtons) {
     if (button.key == key) return button.layer;

@@ -30,6 +30,7 @@ class CompareView : public QWidget {
 
  public:
   explicit CompareView(QWidget* parent = nullptr);
+  ~CompareView() override;
   void setPanes(const QList<ComparePane>& panes);
   int viewCount() const { return views_.size(); }
   void zoomBy(double factor);  // all views together

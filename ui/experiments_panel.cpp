@@ -194,8 +194,7 @@ ExperimentsPanel::ExperimentsPanel(QWidget* parent) : QWidget(parent) {
 }
 
 ExperimentsPanel::~ExperimentsPanel() {
-  cancel_.cancel();  // reading a large folder stops at its next block of lines
-  watcher_.waitForFinished();
+  cancel_.cancel();  // reading a large folder stops at its next block of lines; watcher_ waits
 }
 
 ReportOptions ExperimentsPanel::reportOptions() const {

@@ -7,12 +7,12 @@
 // 95% error bars. The report is computed on a worker that tells its progress; the panel cancels
 // and waits for it before it goes.
 
-#include <QFutureWatcher>
 #include <QString>
 #include <QWidget>
 
 #include "core/common/cancellation.h"
 #include "core/experiment/experiment_report.h"
+#include "ui/scoped_future_watcher.h"
 
 class QCheckBox;
 class QCustomPlot;
@@ -82,7 +82,7 @@ class ExperimentsPanel : public QWidget {
   QLabel* status_ = nullptr;
   QTableWidget* table_ = nullptr;
   QCustomPlot* chart_ = nullptr;
-  QFutureWatcher<ExperimentsResult> watcher_;
+  ScopedFutureWatcher<ExperimentsResult> watcher_;
   CancellationToken cancel_;  // of the report being computed
   experiment::ExperimentReport report_;
   bool pending_ = false;  // the controls changed while a report was being computed

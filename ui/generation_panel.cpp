@@ -192,6 +192,10 @@ GenerationPanel::GenerationPanel(ProjectSession& session, QWidget* parent) : QWi
   refreshBanner();
 }
 
+GenerationPanel::~GenerationPanel() {
+  cancel_.cancel();  // a generation in flight stops at its next variant; watcher_ waits for it
+}
+
 void GenerationPanel::refreshBanner() {
   const bool weights = StudioSettings::load().hasDiffusionWeights();
   banner_->setText(weights ? QString()

@@ -8,12 +8,12 @@
 // says so and the StudioBackdropRenderer makes studio-backdrop variants.
 
 #include <QElapsedTimer>
-#include <QFutureWatcher>
 #include <QWidget>
 #include <atomic>
 #include <memory>
 
 #include "core/common/cancellation.h"
+#include "ui/scoped_future_watcher.h"
 
 class QLabel;
 class QProgressBar;
@@ -39,6 +39,7 @@ class GenerationPanel : public QWidget {
   };
 
   explicit GenerationPanel(ProjectSession& session, QWidget* parent = nullptr);
+  ~GenerationPanel() override;
 
   // Starts a job for these products (all products when empty); false when one is running.
   bool start(const QStringList& productIds);
@@ -68,7 +69,7 @@ class GenerationPanel : public QWidget {
   QLabel* eta_ = nullptr;
   QTableWidget* jobs_ = nullptr;
   QTimer* timer_ = nullptr;
-  QFutureWatcher<QString> watcher_;
+  ScopedFutureWatcher<QString> watcher_;
   std::shared_ptr<Counters> counters_;
   CancellationToken cancel_;
   QString jobName_;

@@ -4,7 +4,6 @@
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
@@ -33,6 +32,7 @@
 #include "ui/prompt_editor.h"
 #include "ui/prompt_preview.h"
 #include "ui/push_dialog.h"
+#include "ui/scoped_future_watcher.h"
 #include "ui/settings_dialog.h"
 #include "ui/studio_backdrop_renderer.h"
 #include "ui/studio_settings.h"
@@ -299,7 +299,7 @@ bool MainWindow::importCatalogue(const QString& source, const CatalogColumns& co
   statusBar()->showMessage(tr("Importing %1…").arg(QFileInfo(source).fileName()));
   const std::string file = session_->file().toStdString();
   const bool folder = QFileInfo(source).isDir();
-  auto* watcher = new QFutureWatcher<WorkResult>(this);
+  auto* watcher = new ScopedFutureWatcher<WorkResult>(this);
   connect(watcher, &QFutureWatcher<WorkResult>::finished, this, [this, watcher] {
     watcher->deleteLater();
     busy_ = false;
@@ -367,7 +367,7 @@ bool MainWindow::prepareProducts(const QStringList& productIds) {
   }
   const std::filesystem::path cache = session_->cacheDir().toStdString();
   statusBar()->showMessage(tr("Preparing %n product(s)…", nullptr, static_cast<int>(work.size())));
-  auto* watcher = new QFutureWatcher<WorkResult>(this);
+  auto* watcher = new ScopedFutureWatcher<WorkResult>(this);
   connect(watcher, &QFutureWatcher<WorkResult>::finished, this, [this, watcher] {
     watcher->deleteLater();
     busy_ = false;

@@ -65,13 +65,6 @@ ProductPanel::ProductPanel(ProjectSession& session, QUndoStack& undoStack, QWidg
   connect(&boxWork_, &QFutureWatcher<BoxResult>::finished, this, &ProductPanel::onBoxMaskReady);
 }
 
-// The workers only use copies of the images, but none may outlive the panel that started it.
-ProductPanel::~ProductPanel() {
-  loading_.waitForFinished();
-  edgeWork_.waitForFinished();
-  boxWork_.waitForFinished();
-}
-
 QWidget* ProductPanel::buildEmptyState() {
   auto* label = new QLabel(tr("Select a product to see its mask, edge map and layouts."));
   label->setObjectName("productEmptyState");
@@ -407,7 +400,7 @@ void ProductPanel::renderLayouts() {
   const std::string category = category_.toStdString();
   const QString id = productId_;
   // Each placement is small work; they are rendered together on one worker and shown at once.
-  auto* watcher = new QFutureWatcher<QList<QPair<QString, QImage>>>(this);
+  auto* watcher = new ScopedFutureWatcher<QList<QPair<QString, QImage>>>(this);
   connect(watcher, &QFutureWatcher<QList<QPair<QString, QImage>>>::finished, this, [this, watcher, id] {
     watcher->deleteLater();
     if (id != productId_) return;

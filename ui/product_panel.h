@@ -6,10 +6,11 @@
 
 #include <optional>
 
-#include <QFutureWatcher>
 #include <QRect>
 #include <QWidget>
 #include <opencv2/core.hpp>
+
+#include "ui/scoped_future_watcher.h"
 
 class QCheckBox;
 class QGridLayout;
@@ -31,7 +32,6 @@ class ProductPanel : public QWidget {
 
  public:
   ProductPanel(ProjectSession& session, QUndoStack& undoStack, QWidget* parent = nullptr);
-  ~ProductPanel() override;
 
   void showProduct(const QString& productId);
   void clear();
@@ -105,9 +105,9 @@ class ProductPanel : public QWidget {
   QSlider* cannyHigh_ = nullptr;
   QLabel* thresholdText_ = nullptr;
   QGridLayout* layouts_ = nullptr;
-  QFutureWatcher<Loaded> loading_;
-  QFutureWatcher<EdgeResult> edgeWork_;
-  QFutureWatcher<BoxResult> boxWork_;
+  ScopedFutureWatcher<Loaded> loading_;
+  ScopedFutureWatcher<EdgeResult> edgeWork_;
+  ScopedFutureWatcher<BoxResult> boxWork_;
   bool edgesPending_ = false;  // sliders moved while an edge map was being computed
   std::optional<QRect> pendingBox_;  // a box drawn while another one's mask was being found
 };

@@ -83,6 +83,10 @@ PromptPreviewPanel::PromptPreviewPanel(ProjectSession& session, QWidget* parent)
   refreshBanner();
 }
 
+PromptPreviewPanel::~PromptPreviewPanel() {
+  cancel_.cancel();  // a preview render in flight stops at its next step; work_ waits for it
+}
+
 void PromptPreviewPanel::refreshBanner() {
   const bool weights = StudioSettings::load().hasDiffusionWeights();
   banner_->setText(weights ? QString()

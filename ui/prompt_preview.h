@@ -6,7 +6,6 @@
 // denoising steps; Cancel stops between steps); without them a studio backdrop in the prompt's
 // colour, and a banner says so.
 
-#include <QFutureWatcher>
 #include <QImage>
 #include <QWidget>
 #include <atomic>
@@ -14,6 +13,7 @@
 
 #include "core/common/cancellation.h"
 #include "core/store/prompt_repository.h"
+#include "ui/scoped_future_watcher.h"
 
 class QComboBox;
 class QLabel;
@@ -30,6 +30,7 @@ class PromptPreviewPanel : public QWidget {
 
  public:
   explicit PromptPreviewPanel(ProjectSession& session, QWidget* parent = nullptr);
+  ~PromptPreviewPanel() override;
 
   // Lists the category's products to preview on.
   void setCategory(const QString& category);
@@ -65,7 +66,7 @@ class PromptPreviewPanel : public QWidget {
   QPushButton* cancelButton_ = nullptr;
   QLabel* picture_ = nullptr;
   QLabel* status_ = nullptr;
-  QFutureWatcher<Result> work_;
+  ScopedFutureWatcher<Result> work_;
   QTimer* stepTimer_ = nullptr;
   std::shared_ptr<Steps> steps_ = std::make_shared<Steps>();
   std::shared_ptr<OpenedGenerator> generator_;  // kept between previews, used on the worker

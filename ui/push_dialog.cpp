@@ -152,10 +152,8 @@ PushDialog::PushDialog(ProjectSession& session, QWidget* parent) : QDialog(paren
 PushDialog::~PushDialog() {
   // The window is going away: a publish in flight stops at its next step, and publish() leaves
   // the target as it was. Nothing of the dialog's work may outlive it (or, at exit, the libraries
-  // it runs on), so wait for the workers to end.
+  // it runs on): the workers' ScopedFutureWatchers wait for them.
   cancel_.cancel();
-  publishWork_.waitForFinished();
-  planning_.waitForFinished();
 }
 
 void PushDialog::setTarget(const QString& folder) {

@@ -8,12 +8,12 @@
 // names; the plan table shows each category's.
 
 #include <QDialog>
-#include <QFutureWatcher>
 
 #include <optional>
 
 #include "core/common/cancellation.h"
 #include "core/experiment/experiment_plan.h"
+#include "ui/scoped_future_watcher.h"
 
 class QLabel;
 class QLineEdit;
@@ -78,8 +78,8 @@ class PushDialog : public QDialog {
   QPushButton* publishButton_ = nullptr;
   QPushButton* cancelButton_ = nullptr;
   QPushButton* closeButton_ = nullptr;
-  QFutureWatcher<std::shared_ptr<PlanResult>> planning_;
-  QFutureWatcher<std::shared_ptr<PublishOutcome>> publishWork_;
+  ScopedFutureWatcher<std::shared_ptr<PlanResult>> planning_;
+  ScopedFutureWatcher<std::shared_ptr<PublishOutcome>> publishWork_;
   CancellationToken cancel_;
   int64_t plannedImages_ = 0;
   bool publishing_ = false;  // from the start until its outcome is shown

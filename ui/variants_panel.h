@@ -5,12 +5,12 @@
 // moves to the next variant after each key. Every action is an undoable ReviewCommand. O, M and E
 // switch the compare view between outputs, masks and edge maps; its layers load on a worker.
 
-#include <QFutureWatcher>
 #include <QWidget>
 #include <functional>
 
 #include "ui/compare_view.h"
 #include "ui/review_command.h"
+#include "ui/scoped_future_watcher.h"
 
 class QComboBox;
 class QLabel;
@@ -66,7 +66,7 @@ class VariantsPanel : public QWidget {
   QSortFilterProxyModel* proxy_ = nullptr;
   CompareView* compare_ = nullptr;
   QMenu* flagMenu_ = nullptr;
-  QFutureWatcher<QList<ComparePane>> compareWork_;
+  ScopedFutureWatcher<QList<ComparePane>> compareWork_;
   bool comparePending_ = false;  // the selection changed while layers were loading
 };
 

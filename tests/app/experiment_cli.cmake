@@ -4,8 +4,8 @@
 # line reported with its file and line, and clear errors.
 #   cmake -DBACKDROP=<exe> -DWORK=<dir> -P experiment_cli.cmake
 
-file(REMOVE_RECURSE "${WORK}")
-file(MAKE_DIRECTORY "${WORK}")
+include("${CMAKE_CURRENT_LIST_DIR}/scratch_folder.cmake")
+make_scratch_folder(WORK "${WORK}")
 set(logs "${WORK}/logs")
 
 # Runs backdrop with the arguments; fails the test unless the exit code is `expected_code` and the
@@ -99,3 +99,5 @@ run_backdrop(105 ARGS report --logs "${WORK}/missing" EXPECT "Directory does not
 run_backdrop(108 ARGS report --logs "${logs}" --json --csv EXPECT "--json excludes --csv")
 file(MAKE_DIRECTORY "${WORK}/empty")
 run_backdrop(1 ARGS report --logs "${WORK}/empty" EXPECT "no impression carries an \"experiment\"")
+
+file(REMOVE_RECURSE "${WORK}")

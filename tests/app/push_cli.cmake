@@ -2,8 +2,8 @@
 # publishes with retention, the version list, a refused and an accepted rollback.
 #   cmake -DBACKDROP=<exe> -DMAKE_PROJECT=<push_fixture_project> -DWORK=<dir> -P push_cli.cmake
 
-file(REMOVE_RECURSE "${WORK}")
-file(MAKE_DIRECTORY "${WORK}")
+include("${CMAKE_CURRENT_LIST_DIR}/scratch_folder.cmake")
+make_scratch_folder(WORK "${WORK}")
 set(project "${WORK}/shop.backdrop")
 set(target "${WORK}/target")
 
@@ -70,3 +70,4 @@ file(WRITE "${WORK}/shoes-plan.json" [[{"experiments": [{"id": "exp", "salt": "s
   {"name": "linucb", "kind": "personalised", "share": 1}]}]}]])
 run_backdrop(1 ARGS --project "${project}" --dry-run --experiment "${WORK}/shoes-plan.json"
   EXPECT "experiment 'exp': category 'shoes' does not ship \\(no approved prompt set\\)")
+file(REMOVE_RECURSE "${WORK}")

@@ -6,7 +6,8 @@
 if(DEFINED ENV{BACKDROP_FIXTURES})
   set(FIXTURES "$ENV{BACKDROP_FIXTURES}")
 endif()
-file(REMOVE_RECURSE "${WORK}")
+include("${CMAKE_CURRENT_LIST_DIR}/scratch_folder.cmake")
+make_scratch_folder(WORK "${WORK}")
 set(model "${WORK}/model")
 set(controlnet "${WORK}/controlnet")
 
@@ -75,3 +76,5 @@ execute_process(COMMAND "${BACKDROP}" txt2img --model "${WORK}/no-such-model" --
 if(result EQUAL 0 OR NOT errors MATCHES "no-such-model")
   message(FATAL_ERROR "a missing model was not reported clearly (exit ${result}): ${errors}")
 endif()
+
+file(REMOVE_RECURSE "${WORK}")

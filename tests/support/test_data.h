@@ -3,6 +3,8 @@
 // with a default relative to the repository root (tests run from there), so the same tests run
 // unchanged against other fixture sets.
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -45,9 +47,49 @@ inline std::filesystem::path product_data() {
   return data_dir("BACKDROP_PRODUCTS", "../shared/data/products");
 }
 
-// A fresh, empty folder for one test's outputs, under the build's temporary area.
+namespace detail {
+
+// This process's own folder in the temporary area ("backdrop-test-<pid>-XXXXXX", made by mkdtemp),
+// so that two runs of the same test at once never touch each other's files. It is removed when the
+// process exits; a forked child that exits normally leaves its parent's folder alone.
+class ScratchRoot {
+ public:
+  ScratchRoot() : owner_(getpid()) {
+    std::string name = (std::filesystem::temp_directory_path() / "backdrop-test-").string();
+    name += std::to_string(owner_);
+    name += "-XXXXXX";
+    const std::string pattern = name;
+    if (mkdtemp(name.data()) == nullptr) {
+      throw std::runtime_error("cannot make a scratch folder like '" + pattern + "'");
+    }
+    path_ = name;
+  }
+  ~ScratchRoot() {
+    if (getpid() != owner_) return;
+    std::error_code ignored;  // a destructor at exit has no one to report to
+    std::filesystem::remove_all(path_, ignored);
+  }
+  ScratchRoot(const ScratchRoot&) = delete;
+  ScratchRoot& operator=(const ScratchRoot&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  pid_t owner_;
+  std::filesystem::path path_;
+};
+
+inline const std::filesystem::path& scratch_root() {
+  static const ScratchRoot root;
+  return root.path();
+}
+
+}  // namespace detail
+
+// A fresh, empty folder for one test's outputs inside this process's scratch folder (emptied again
+// when a test asks for the same name twice; everything is removed when the process exits).
 inline std::filesystem::path scratch_dir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("backdrop-test-" + name);
+  const auto dir = detail::scratch_root() / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
