@@ -22,6 +22,8 @@
 #include "core/generation/jobs_plan.h"
 #include "core/generation/jobs_runner.h"
 #include "core/generation/jobs_sqlite_queue.h"
+#include "core/preparation/saved_mask_review.h"
+#include "core/preparation/unprepared_products.h"
 #include "core/store/project.h"
 #include "ui/banner.h"
 #include "ui/generator_choice.h"
@@ -87,6 +89,8 @@ QString runGeneration(const RunRequest& request, GenerationPanel::Counters& coun
   std::vector<VariantInputs> variants;
   const std::set<QString> wanted(request.productIds.begin(), request.productIds.end());
   std::map<std::string, std::optional<std::string>> maskMethods;  // each product's mask is read once
+  review_unreviewed_masks(project);      // before planning, so that doubtful masks are held back
+  prepare_unprepared_products(project);  // products never prepared get Prepare's mask and verdict
   for (auto& inputs : plan_variants(project, generationSettings(request))) {
     if (!wanted.empty() && !wanted.contains(QString::fromStdString(inputs.product_id))) continue;
     auto [method, first] = maskMethods.try_emplace(inputs.product_id);
@@ -105,20 +109,22 @@ QString runGeneration(const RunRequest& request, GenerationPanel::Counters& coun
   options.threads = request.threads;
   std::unique_ptr<VariantRenderer> renderer;
   if (diffusion) {
-    renderer = std::make_unique<GeneratorVariantRenderer>(*diffusion, cache, products, [&counters](int64_t step, int64_t total) {
-      counters.steps.store(total);
-      counters.step.store(step);
-    });
+    renderer = std::make_unique<GeneratorVariantRenderer>(*diffusion, cache, products,
+                                                          [&counters](int64_t step, int64_t total) {
+                                                            counters.steps.store(total);
+                                                            counters.step.store(step);
+                                                          });
     options.threads = 1;  // one generator paints one variant at a time; torch uses the cores within it
   } else {
     renderer = std::make_unique<StudioBackdropRenderer>(cache, categories);
   }
-  const auto summary = run_job(queue, *renderer, CacheStore(cache), options,
-                               [&counters](const Progress& progress) {
-                                 counters.done.store(progress.done);
-                                 counters.total.store(progress.total);
-                               },
-                               cancel);
+  const auto summary = run_job(
+      queue, *renderer, CacheStore(cache), options,
+      [&counters](const Progress& progress) {
+        counters.done.store(progress.done);
+        counters.total.store(progress.total);
+      },
+      cancel);
   counters.done.store(summary.progress.done + summary.progress.failed);
   counters.total.store(summary.progress.total());
   QString text = QObject::tr("%1: %2 rendered, %3 reused, %4 failed")
@@ -183,8 +189,9 @@ GenerationPanel::GenerationPanel(ProjectSession& session, QWidget* parent) : QWi
   controls->addWidget(cancelButton_);
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(banner_);
-  layout->addWidget(new QLabel(tr("Each product of the selection is generated with every prompt of its category's "
-                                  "approved prompt set (or the default prompt), every colour and every placement.")));
+  layout->addWidget(
+      new QLabel(tr("Each product of the selection is generated with every prompt of its category's "
+                    "approved prompt set (or the default prompt), every colour and every placement.")));
   layout->addLayout(controls);
   layout->addWidget(overall_);
   layout->addWidget(eta_);
@@ -214,8 +221,9 @@ void GenerationPanel::addJobRow() {
   const QStringList& productIds = productIds_;
   const int row = jobs_->rowCount();
   jobs_->insertRow(row);
-  jobs_->setItem(row, 0, new QTableWidgetItem(tr("%1 (%2)").arg(jobName_).arg(
-                             productIds.isEmpty() ? tr("all products") : tr("%n product(s)", nullptr, productIds.size()))));
+  jobs_->setItem(row, 0,
+                 new QTableWidgetItem(tr("%1 (%2)").arg(jobName_).arg(
+                     productIds.isEmpty() ? tr("all products") : tr("%n product(s)", nullptr, productIds.size()))));
   auto* bar = new QProgressBar;
   bar->setObjectName("jobProgress");
   jobs_->setCellWidget(row, 1, bar);
@@ -267,7 +275,9 @@ void GenerationPanel::togglePause() {
   launch();  // the same job: its finished tasks stay done
 }
 
-void GenerationPanel::cancel() { cancel_.cancel(); }
+void GenerationPanel::cancel() {
+  cancel_.cancel();
+}
 
 void GenerationPanel::poll() {
   const int64_t done = counters_->done.load(), total = counters_->total.load();

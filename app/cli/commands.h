@@ -21,9 +21,9 @@ inline constexpr int kExitPartialFailure = 3;
 // Registration functions, in the order --help lists them.
 void add_prepare_command(CLI::App& app, int& exit_code);
 void add_bandit_command(CLI::App& app, int& exit_code);
-void add_project_command(CLI::App& app, int& exit_code);  // project_command.cpp
-void add_worker_command(CLI::App& app, int& exit_code);   // worker_command.cpp
-void add_txt2img_command(CLI::App& app, int& exit_code);  // txt2img_command.cpp
+void add_project_command(CLI::App& app, int& exit_code);   // project_command.cpp
+void add_worker_command(CLI::App& app, int& exit_code);    // worker_command.cpp
+void add_txt2img_command(CLI::App& app, int& exit_code);   // txt2img_command.cpp
 void add_generate_command(CLI::App& app, int& exit_code);  // generate_command.cpp
 void add_push_command(CLI::App& app, int& exit_code);      // push_command.cpp
 // experiment_command.cpp
@@ -45,5 +45,8 @@ backdrop::JobRunSummary run_job_from_cli(backdrop::JobQueue& queue, const std::f
 // Says how many masks saved before mask verdicts were just given one (saved_mask_review.h); nothing
 // when none. Shared by `backdrop push` and `backdrop project jobs run` (project_command.cpp).
 void print_saved_mask_review(size_t reviewed);
+// Says how many products never prepared were just prepared with the project's segmentation settings
+// (unprepared_products.h); nothing when none. Shared the same way.
+void print_products_prepared(size_t prepared);
 
 }  // namespace backdrop::cli
