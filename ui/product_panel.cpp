@@ -21,6 +21,7 @@
 #include "core/imaging/mask_assist.h"
 #include "core/imaging/placement.h"
 #include "core/imaging/studio_backdrop.h"
+#include "core/preparation/project_segmentation.h"
 #include "core/store/project.h"
 #include "ui/image_conversion.h"
 #include "ui/mask_edit_command.h"
@@ -45,7 +46,8 @@ QSlider* makeSlider(const QString& name, int minimum, int maximum, int value) {
 // The placements a product is shown on: the project's, or the standard ad sizes.
 std::vector<imaging::Placement> placementsOf(Project& project) {
   std::vector<imaging::Placement> placements;
-  for (const auto& stored : project.placements().list()) placements.push_back({stored.name, stored.width, stored.height});
+  for (const auto& stored : project.placements().list())
+    placements.push_back({stored.name, stored.width, stored.height});
   return placements.empty() ? imaging::default_placements() : placements;
 }
 
@@ -220,11 +222,19 @@ void ProductPanel::showProduct(const QString& productId) {
 
   const std::string image = product->image_path;
   const auto maskFile = product_mask_path(session_.cacheDir().toStdString(), productId.toStdString());
-  loading_.setFuture(QtConcurrent::run([productId, image, maskFile] {
+  // A product never prepared is previewed with the project's threshold (the learned model is not
+  // opened for a preview); Generate prepares it with all of the project's settings before planning.
+  double threshold = imaging::kDefaultConfidenceThreshold;
+  try {
+    threshold = load_segmenter_settings(session_.project()).confidence_threshold;
+  } catch (const std::exception&) {
+    // A malformed setting is named when Prepare or Generate reads it; the preview keeps the default.
+  }
+  loading_.setFuture(QtConcurrent::run([productId, image, maskFile, threshold] {
     Loaded loaded{productId, {}, {}, 0, {}};
     try {
       const auto photo = imaging::load_image(image);
-      const auto segmentation = segment_with_saved_mask(photo, maskFile);
+      const auto segmentation = segment_with_saved_mask(photo, maskFile, nullptr, threshold);
       loaded.bgr = photo.bgr;
       loaded.mask = segmentation.mask;
       loaded.confidence = segmentation.confidence;
@@ -319,14 +329,16 @@ void ProductPanel::recomputeEdges() {
   const cv::Mat bgr = bgr_, mask = maskEditor_->mask().isNull() ? mask_ : toGreyMat(maskEditor_->mask());
   const QString id = productId_;
   edgeWork_.setFuture(QtConcurrent::run([=] {
-    return EdgeResult{id, toQImage(imaging::edge_map(bgr, mask, options)), *options.low_threshold, *options.high_threshold};
+    return EdgeResult{id, toQImage(imaging::edge_map(bgr, mask, options)), *options.low_threshold,
+                      *options.high_threshold};
   }));
 }
 
 void ProductPanel::onEdgesReady() {
   const EdgeResult result = edgeWork_.result();
   if (result.productId == productId_) {
-    edges_->setPixmap(QPixmap::fromImage(result.edges).scaled(edges_->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+    edges_->setPixmap(
+        QPixmap::fromImage(result.edges).scaled(edges_->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
     edges_->setProperty("low", result.low);
     edges_->setProperty("high", result.high);
   }
@@ -430,7 +442,10 @@ void ProductPanel::renderLayouts() {
       try {
         const auto placed = imaging::place_product(bgr, segmentation, placement, rules.for_category(category));
         const QImage image = toQImage(imaging::render_studio_backdrop(placed, {}));
-        previews.append({QStringLiteral("%1 (%2×%3)").arg(QString::fromStdString(placement.id)).arg(placement.width).arg(placement.height),
+        previews.append({QStringLiteral("%1 (%2×%3)")
+                             .arg(QString::fromStdString(placement.id))
+                             .arg(placement.width)
+                             .arg(placement.height),
                          image.scaled(kLayoutPreview, kLayoutPreview, Qt::KeepAspectRatio, Qt::SmoothTransformation)});
       } catch (const std::exception&) {
         // A placement the product cannot be put on is simply not shown.
