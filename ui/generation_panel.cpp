@@ -109,22 +109,20 @@ QString runGeneration(const RunRequest& request, GenerationPanel::Counters& coun
   options.threads = request.threads;
   std::unique_ptr<VariantRenderer> renderer;
   if (diffusion) {
-    renderer = std::make_unique<GeneratorVariantRenderer>(*diffusion, cache, products,
-                                                          [&counters](int64_t step, int64_t total) {
-                                                            counters.steps.store(total);
-                                                            counters.step.store(step);
-                                                          });
+    renderer = std::make_unique<GeneratorVariantRenderer>(*diffusion, cache, products, [&counters](int64_t step, int64_t total) {
+      counters.steps.store(total);
+      counters.step.store(step);
+    });
     options.threads = 1;  // one generator paints one variant at a time; torch uses the cores within it
   } else {
     renderer = std::make_unique<StudioBackdropRenderer>(cache, categories);
   }
-  const auto summary = run_job(
-      queue, *renderer, CacheStore(cache), options,
-      [&counters](const Progress& progress) {
-        counters.done.store(progress.done);
-        counters.total.store(progress.total);
-      },
-      cancel);
+  const auto summary = run_job(queue, *renderer, CacheStore(cache), options,
+                               [&counters](const Progress& progress) {
+                                 counters.done.store(progress.done);
+                                 counters.total.store(progress.total);
+                               },
+                               cancel);
   counters.done.store(summary.progress.done + summary.progress.failed);
   counters.total.store(summary.progress.total());
   QString text = QObject::tr("%1: %2 rendered, %3 reused, %4 failed")
@@ -189,9 +187,8 @@ GenerationPanel::GenerationPanel(ProjectSession& session, QWidget* parent) : QWi
   controls->addWidget(cancelButton_);
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(banner_);
-  layout->addWidget(
-      new QLabel(tr("Each product of the selection is generated with every prompt of its category's "
-                    "approved prompt set (or the default prompt), every colour and every placement.")));
+  layout->addWidget(new QLabel(tr("Each product of the selection is generated with every prompt of its category's "
+                                  "approved prompt set (or the default prompt), every colour and every placement.")));
   layout->addLayout(controls);
   layout->addWidget(overall_);
   layout->addWidget(eta_);
@@ -221,9 +218,8 @@ void GenerationPanel::addJobRow() {
   const QStringList& productIds = productIds_;
   const int row = jobs_->rowCount();
   jobs_->insertRow(row);
-  jobs_->setItem(row, 0,
-                 new QTableWidgetItem(tr("%1 (%2)").arg(jobName_).arg(
-                     productIds.isEmpty() ? tr("all products") : tr("%n product(s)", nullptr, productIds.size()))));
+  jobs_->setItem(row, 0, new QTableWidgetItem(tr("%1 (%2)").arg(jobName_).arg(
+                             productIds.isEmpty() ? tr("all products") : tr("%n product(s)", nullptr, productIds.size()))));
   auto* bar = new QProgressBar;
   bar->setObjectName("jobProgress");
   jobs_->setCellWidget(row, 1, bar);
@@ -275,9 +271,7 @@ void GenerationPanel::togglePause() {
   launch();  // the same job: its finished tasks stay done
 }
 
-void GenerationPanel::cancel() {
-  cancel_.cancel();
-}
+void GenerationPanel::cancel() { cancel_.cancel(); }
 
 void GenerationPanel::poll() {
   const int64_t done = counters_->done.load(), total = counters_->total.load();

@@ -46,8 +46,7 @@ QSlider* makeSlider(const QString& name, int minimum, int maximum, int value) {
 // The placements a product is shown on: the project's, or the standard ad sizes.
 std::vector<imaging::Placement> placementsOf(Project& project) {
   std::vector<imaging::Placement> placements;
-  for (const auto& stored : project.placements().list())
-    placements.push_back({stored.name, stored.width, stored.height});
+  for (const auto& stored : project.placements().list()) placements.push_back({stored.name, stored.width, stored.height});
   return placements.empty() ? imaging::default_placements() : placements;
 }
 
@@ -329,16 +328,14 @@ void ProductPanel::recomputeEdges() {
   const cv::Mat bgr = bgr_, mask = maskEditor_->mask().isNull() ? mask_ : toGreyMat(maskEditor_->mask());
   const QString id = productId_;
   edgeWork_.setFuture(QtConcurrent::run([=] {
-    return EdgeResult{id, toQImage(imaging::edge_map(bgr, mask, options)), *options.low_threshold,
-                      *options.high_threshold};
+    return EdgeResult{id, toQImage(imaging::edge_map(bgr, mask, options)), *options.low_threshold, *options.high_threshold};
   }));
 }
 
 void ProductPanel::onEdgesReady() {
   const EdgeResult result = edgeWork_.result();
   if (result.productId == productId_) {
-    edges_->setPixmap(
-        QPixmap::fromImage(result.edges).scaled(edges_->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+    edges_->setPixmap(QPixmap::fromImage(result.edges).scaled(edges_->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
     edges_->setProperty("low", result.low);
     edges_->setProperty("high", result.high);
   }
@@ -442,10 +439,7 @@ void ProductPanel::renderLayouts() {
       try {
         const auto placed = imaging::place_product(bgr, segmentation, placement, rules.for_category(category));
         const QImage image = toQImage(imaging::render_studio_backdrop(placed, {}));
-        previews.append({QStringLiteral("%1 (%2×%3)")
-                             .arg(QString::fromStdString(placement.id))
-                             .arg(placement.width)
-                             .arg(placement.height),
+        previews.append({QStringLiteral("%1 (%2×%3)").arg(QString::fromStdString(placement.id)).arg(placement.width).arg(placement.height),
                          image.scaled(kLayoutPreview, kLayoutPreview, Qt::KeepAspectRatio, Qt::SmoothTransformation)});
       } catch (const std::exception&) {
         // A placement the product cannot be put on is simply not shown.

@@ -21,9 +21,9 @@ inline constexpr int kExitPartialFailure = 3;
 // Registration functions, in the order --help lists them.
 void add_prepare_command(CLI::App& app, int& exit_code);
 void add_bandit_command(CLI::App& app, int& exit_code);
-void add_project_command(CLI::App& app, int& exit_code);   // project_command.cpp
-void add_worker_command(CLI::App& app, int& exit_code);    // worker_command.cpp
-void add_txt2img_command(CLI::App& app, int& exit_code);   // txt2img_command.cpp
+void add_project_command(CLI::App& app, int& exit_code);  // project_command.cpp
+void add_worker_command(CLI::App& app, int& exit_code);   // worker_command.cpp
+void add_txt2img_command(CLI::App& app, int& exit_code);  // txt2img_command.cpp
 void add_generate_command(CLI::App& app, int& exit_code);  // generate_command.cpp
 void add_push_command(CLI::App& app, int& exit_code);      // push_command.cpp
 // experiment_command.cpp

@@ -88,8 +88,8 @@ void run_jobs(const JobsArguments& arguments, int& exit_code) {
   settings.steps = arguments.steps;
   settings.scheduler = arguments.scheduler;
   settings.guidance_scale = arguments.guidance;
-  print_saved_mask_review(review_unreviewed_masks(project));      // before planning, so they are held back
-  print_products_prepared(prepare_unprepared_products(project));  // likewise for products never prepared
+  print_saved_mask_review(review_unreviewed_masks(project));  // before planning, so they are held back
+  print_products_prepared(prepare_unprepared_products(project));  // the same for products never prepared
   const auto queue = open_job_queue(arguments.queue_database(), arguments.run.job);
   const auto added = queue->submit(plan_variants(project, settings));
   std::cout << "job " << arguments.run.job << ": " << added << " new variants queued\n";
@@ -228,24 +228,25 @@ void add_project_command(CLI::App& app, int& exit_code) {
       ->needs(images);
   import->callback([import_arguments, csv, images, &exit_code] {
     if (csv->count() == 0 && images->count() == 0) throw std::runtime_error("project import: give --csv or --images");
-  auto opened = Project::open(import_arguments->file);
-  const auto report = csv->count() > 0
-                          ? import_catalog_csv(opened, import_arguments->csv, parse_columns(import_arguments->columns))
-                          : import_image_folder(opened, import_arguments->images, import_arguments->category);
-  print_report(report);
-  if (!report.issues.empty()) exit_code = kExitPartialFailure;
-});
+    auto opened = Project::open(import_arguments->file);
+    const auto report =
+        csv->count() > 0
+            ? import_catalog_csv(opened, import_arguments->csv, parse_columns(import_arguments->columns))
+            : import_image_folder(opened, import_arguments->images, import_arguments->category);
+    print_report(report);
+    if (!report.issues.empty()) exit_code = kExitPartialFailure;
+  });
 
-auto status_arguments = std::make_shared<JobsArguments>();
-auto* status = project->add_subcommand("status", "Products, variants by review state, and job progress");
-add_database_options(*status, *status_arguments);
-status->add_option("--job", status_arguments->run.job, "Job to show from a PostgreSQL queue")->capture_default_str();
-status->callback([status_arguments] {
-  print_status(status_arguments->file, status_arguments->database, status_arguments->run.job);
-});
+  auto status_arguments = std::make_shared<JobsArguments>();
+  auto* status = project->add_subcommand("status", "Products, variants by review state, and job progress");
+  add_database_options(*status, *status_arguments);
+  status->add_option("--job", status_arguments->run.job, "Job to show from a PostgreSQL queue")->capture_default_str();
+  status->callback([status_arguments] {
+    print_status(status_arguments->file, status_arguments->database, status_arguments->run.job);
+  });
 
-add_jobs_command(*project, exit_code);
-add_segmentation_command(*project);
-}  // namespace backdrop::cli
+  add_jobs_command(*project, exit_code);
+  add_segmentation_command(*project);
+}
 
 }  // namespace backdrop::cli

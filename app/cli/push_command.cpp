@@ -81,8 +81,8 @@ void push(PushArguments& arguments) {
     arguments.bundle.feature_schema = bandit::FeatureSchema::from_json(json);
   }
   auto project = Project::open(arguments.project);
-  print_saved_mask_review(review_unreviewed_masks(project));      // before planning, so they are held back
-  print_products_prepared(prepare_unprepared_products(project));  // likewise for products never prepared
+  print_saved_mask_review(review_unreviewed_masks(project));  // before planning, so they are held back
+  print_products_prepared(prepare_unprepared_products(project));  // the same for products never prepared
   if (arguments.dry_run) {
     print_plan(plan_bundle(project, arguments.bundle), arguments.bundle, std::cout);
     return;
