@@ -22,6 +22,8 @@
 #include "core/generation/jobs_plan.h"
 #include "core/generation/jobs_runner.h"
 #include "core/generation/jobs_sqlite_queue.h"
+#include "core/preparation/saved_mask_review.h"
+#include "core/preparation/unprepared_products.h"
 #include "core/store/project.h"
 #include "ui/banner.h"
 #include "ui/generator_choice.h"
@@ -87,6 +89,8 @@ QString runGeneration(const RunRequest& request, GenerationPanel::Counters& coun
   std::vector<VariantInputs> variants;
   const std::set<QString> wanted(request.productIds.begin(), request.productIds.end());
   std::map<std::string, std::optional<std::string>> maskMethods;  // each product's mask is read once
+  review_unreviewed_masks(project);      // before planning, so that doubtful masks are held back
+  prepare_unprepared_products(project);  // products never prepared get Prepare's mask and verdict
   for (auto& inputs : plan_variants(project, generationSettings(request))) {
     if (!wanted.empty() && !wanted.contains(QString::fromStdString(inputs.product_id))) continue;
     auto [method, first] = maskMethods.try_emplace(inputs.product_id);

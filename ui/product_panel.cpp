@@ -21,6 +21,7 @@
 #include "core/imaging/mask_assist.h"
 #include "core/imaging/placement.h"
 #include "core/imaging/studio_backdrop.h"
+#include "core/preparation/project_segmentation.h"
 #include "core/store/project.h"
 #include "ui/image_conversion.h"
 #include "ui/mask_edit_command.h"
@@ -213,11 +214,19 @@ void ProductPanel::showProduct(const QString& productId) {
 
   const std::string image = product->image_path;
   const auto maskFile = product_mask_path(session_.cacheDir().toStdString(), productId.toStdString());
-  loading_.setFuture(QtConcurrent::run([productId, image, maskFile] {
+  // A product never prepared is previewed with the project's threshold (the learned model is not
+  // opened for a preview); Generate prepares it with all of the project's settings before planning.
+  double threshold = imaging::kDefaultConfidenceThreshold;
+  try {
+    threshold = load_segmenter_settings(session_.project()).confidence_threshold;
+  } catch (const std::exception&) {
+    // A malformed setting is named when Prepare or Generate reads it; the preview keeps the default.
+  }
+  loading_.setFuture(QtConcurrent::run([productId, image, maskFile, threshold] {
     Loaded loaded{productId, {}, {}, 0, {}};
     try {
       const auto photo = imaging::load_image(image);
-      const auto segmentation = segment_with_saved_mask(photo, maskFile);
+      const auto segmentation = segment_with_saved_mask(photo, maskFile, nullptr, threshold);
       loaded.bgr = photo.bgr;
       loaded.mask = segmentation.mask;
       loaded.confidence = segmentation.confidence;

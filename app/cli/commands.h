@@ -45,5 +45,8 @@ backdrop::JobRunSummary run_job_from_cli(backdrop::JobQueue& queue, const std::f
 // Says how many masks saved before mask verdicts were just given one (saved_mask_review.h); nothing
 // when none. Shared by `backdrop push` and `backdrop project jobs run` (project_command.cpp).
 void print_saved_mask_review(size_t reviewed);
+// Says how many products never prepared were just prepared with the project's segmentation settings
+// (unprepared_products.h); nothing when none. Shared the same way.
+void print_products_prepared(size_t prepared);
 
 }  // namespace backdrop::cli

@@ -12,6 +12,7 @@
 #include "core/generation/jobs_runner.h"
 #include "core/generation/jobs_sqlite_queue.h"
 #include "core/preparation/saved_mask_review.h"
+#include "core/preparation/unprepared_products.h"
 #include "core/store/catalog_import.h"
 #include "core/store/project.h"
 
@@ -88,6 +89,7 @@ void run_jobs(const JobsArguments& arguments, int& exit_code) {
   settings.scheduler = arguments.scheduler;
   settings.guidance_scale = arguments.guidance;
   print_saved_mask_review(review_unreviewed_masks(project));  // before planning, so they are held back
+  print_products_prepared(prepare_unprepared_products(project));  // the same for products never prepared
   const auto queue = open_job_queue(arguments.queue_database(), arguments.run.job);
   const auto added = queue->submit(plan_variants(project, settings));
   std::cout << "job " << arguments.run.job << ": " << added << " new variants queued\n";
@@ -187,6 +189,12 @@ void print_saved_mask_review(size_t reviewed) {
   if (reviewed == 0) return;
   std::cout << "checked " << reviewed << " masks prepared before mask verdicts were recorded (a mask with any sign "
             << "of a wrong cut now needs attention)\n";
+}
+
+void print_products_prepared(size_t prepared) {
+  if (prepared == 0) return;
+  std::cout << "prepared " << prepared << " products that had no mask yet, with the project's segmentation "
+            << "settings (a mask that needs attention is held back)\n";
 }
 
 void add_project_command(CLI::App& app, int& exit_code) {

@@ -17,6 +17,7 @@
 #include "core/experiment/experiment_plan.h"
 #include "core/export/publisher.h"
 #include "core/preparation/saved_mask_review.h"
+#include "core/preparation/unprepared_products.h"
 #include "core/store/project.h"
 
 namespace backdrop::cli {
@@ -86,6 +87,7 @@ void push(PushArguments& arguments) {
   if (!arguments.experiment.empty()) arguments.bundle.experiments = experiment::read_plan_file(arguments.experiment);
   auto project = Project::open(arguments.project);
   print_saved_mask_review(review_unreviewed_masks(project));  // before planning, so they are held back
+  print_products_prepared(prepare_unprepared_products(project));  // the same for products never prepared
   if (arguments.dry_run) {
     print_plan(plan_bundle(project, arguments.bundle), arguments.bundle, std::cout);
     return;
