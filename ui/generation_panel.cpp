@@ -90,7 +90,14 @@ QString runGeneration(const RunRequest& request, GenerationPanel::Counters& coun
   const std::set<QString> wanted(request.productIds.begin(), request.productIds.end());
   std::map<std::string, std::optional<std::string>> maskMethods;  // each product's mask is read once
   review_unreviewed_masks(project);      // before planning, so that doubtful masks are held back
-  prepare_unprepared_products(project);  // products never prepared get Prepare's mask and verdict
+  // Products never prepared get Prepare's mask and verdict; the job's row shows it as it goes.
+  prepare_unprepared_products(
+      project,
+      [&counters](const Progress& progress) {
+        counters.done.store(progress.done);
+        counters.total.store(progress.total);
+      },
+      cancel);
   for (auto& inputs : plan_variants(project, generationSettings(request))) {
     if (!wanted.empty() && !wanted.contains(QString::fromStdString(inputs.product_id))) continue;
     auto [method, first] = maskMethods.try_emplace(inputs.product_id);
@@ -251,6 +258,8 @@ void GenerationPanel::launch() {
   watcher_.setFuture(QtConcurrent::run([request, counters, cancel]() -> QString {
     try {
       return runGeneration(request, *counters, cancel);
+    } catch (const Cancelled&) {
+      return tr("cancelled");  // while products were still being prepared, before the job started
     } catch (const std::exception& error) {
       return tr("failed: %1").arg(QString::fromStdString(error.what()));
     }

@@ -16,7 +16,7 @@ std::vector<std::string> unprepared_products(Project& project) {
   for (const auto& product : project.products().list()) {
     if (verdicts.contains(product.external_id)) continue;
     std::error_code error;
-    if (std::filesystem::exists(product_mask_file(cache, product.external_id), error)) continue;
+    if (std::filesystem::exists(imaging::product_mask_path(cache, product.external_id), error)) continue;
     unprepared.push_back(product.external_id);
   }
   return unprepared;
@@ -46,7 +46,7 @@ MaskVerdict prepare_product(const std::filesystem::path& photo, const std::files
   return verdict;
 }
 
-size_t prepare_unprepared_products(Project& project) {
+size_t prepare_unprepared_products(Project& project, const ProgressSink& progress, const CancellationToken& cancel) {
   const auto unprepared = unprepared_products(project);
   if (unprepared.empty()) return 0;
   const auto settings = resolve_segmenter_settings(project);
@@ -57,10 +57,14 @@ size_t prepare_unprepared_products(Project& project) {
     // The classical segmenter still runs, as in Prepare; its verdicts say how sure it is.
   }
   const auto cache = project.cache_dir();
+  const auto total = static_cast<int64_t>(unprepared.size());
+  int64_t done = 0;
   for (const auto& id : unprepared) {
+    cancel.throw_if_cancelled();  // the verdicts recorded so far are kept; the rest stay unprepared
+    if (progress) progress({done++, total, "preparing " + id});
     const auto product = project.products().find(id);
     if (!product) continue;
-    record_verdict(project, prepare_product(product->image_path, product_mask_file(cache, id), id, learned.get(),
+    record_verdict(project, prepare_product(product->image_path, imaging::product_mask_path(cache, id), id, learned.get(),
                                             settings.confidence_threshold));
   }
   return unprepared.size();

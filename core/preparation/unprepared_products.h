@@ -4,7 +4,7 @@
 // that a mask below the threshold is never generated until a person accepts or repaints it, so
 // such a product is prepared here, before planning, exactly as Prepare would: segmented with the
 // project's segmentation settings (project_segmentation.h), its mask saved where Prepare saves it
-// (saved_mask_review.h's product_mask_file) and its verdict recorded. A mask that needs attention,
+// (imaging::product_mask_path) and its verdict recorded. A mask that needs attention,
 // a photo that cannot be read and a product no mask can be found for are recorded as needing
 // attention, so planning holds them back.
 //
@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "core/common/cancellation.h"
 #include "core/imaging/segmenter_settings.h"
 #include "core/preparation/saved_mask_review.h"
 
@@ -37,7 +38,10 @@ MaskVerdict prepare_product(const std::filesystem::path& photo, const std::files
 
 // Prepares and records every unprepared product with the project's segmentation settings; returns
 // how many. A learned model that cannot be opened leaves the classical segmenter alone (as Prepare
-// does). Throws StoreError when the project's settings are malformed.
-size_t prepare_unprepared_products(Project& project);
+// does). Reports a step per product and stops between products when cancelled (throws Cancelled;
+// the verdicts recorded so far are kept). Throws StoreError when the project's settings are
+// malformed.
+size_t prepare_unprepared_products(Project& project, const ProgressSink& progress = {},
+                                   const CancellationToken& cancel = {});
 
 }  // namespace backdrop

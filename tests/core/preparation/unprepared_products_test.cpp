@@ -12,6 +12,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/generation/jobs_plan.h"
+#include "core/imaging/product_segmentation.h"
 #include "core/preparation/project_segmentation.h"
 #include "core/preparation/unprepared_products.h"
 #include "core/store/project.h"
@@ -55,7 +56,7 @@ class UnpreparedProductsTest : public QObject {
 
     const auto plain = *project.masks().find("plain");
     QCOMPARE(plain.status, MaskStatus::automatic);
-    QVERIFY(std::filesystem::is_regular_file(product_mask_file(project.cache_dir(), "plain")));
+    QVERIFY(std::filesystem::is_regular_file(imaging::product_mask_path(project.cache_dir(), "plain")));
     const auto broken = *project.masks().find("broken");
     QCOMPARE(broken.status, MaskStatus::needs_attention);
     QVERIFY(!broken.reasons.empty());
