@@ -90,14 +90,9 @@ QString runGeneration(const RunRequest& request, GenerationPanel::Counters& coun
   const std::set<QString> wanted(request.productIds.begin(), request.productIds.end());
   std::map<std::string, std::optional<std::string>> maskMethods;  // each product's mask is read once
   review_unreviewed_masks(project);      // before planning, so that doubtful masks are held back
-  // Products never prepared get Prepare's mask and verdict; the job's row shows it as it goes.
-  prepare_unprepared_products(
-      project,
-      [&counters](const Progress& progress) {
-        counters.done.store(progress.done);
-        counters.total.store(progress.total);
-      },
-      cancel);
+  // Products never prepared get Prepare's mask and verdict (Cancel stops it between products). Its
+  // progress is not shown in the variant counters: a total there enables Pause before the job exists.
+  prepare_unprepared_products(project, {}, cancel);
   for (auto& inputs : plan_variants(project, generationSettings(request))) {
     if (!wanted.empty() && !wanted.contains(QString::fromStdString(inputs.product_id))) continue;
     auto [method, first] = maskMethods.try_emplace(inputs.product_id);

@@ -15,6 +15,9 @@ std::vector<std::string> unprepared_products(Project& project) {
   std::vector<std::string> unprepared;
   for (const auto& product : project.products().list()) {
     if (verdicts.contains(product.external_id)) continue;
+    // A product without a photo has nothing to cut out or to judge (its images came from
+    // elsewhere, e.g. imported variants); there is no mask to hold back.
+    if (product.image_path.empty()) continue;
     std::error_code error;
     if (std::filesystem::exists(imaging::product_mask_path(cache, product.external_id), error)) continue;
     unprepared.push_back(product.external_id);

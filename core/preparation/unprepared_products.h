@@ -28,7 +28,7 @@ namespace backdrop {
 
 class Project;
 
-// The products with neither a verdict nor a saved mask.
+// The products with a photo but neither a verdict nor a saved mask.
 std::vector<std::string> unprepared_products(Project& project);
 
 // The verdict on one photo prepared as Prepare prepares it; the mask is written to `mask_file`
