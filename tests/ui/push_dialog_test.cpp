@@ -128,15 +128,25 @@ class PushDialogTest : public QObject {
     QVERIFY(dialog.findChild<QLabel*>("pushServingVersion")->text().contains(QString::fromStdString(version)));
     QCOMPARE(backdrop::exporting::list_versions(target).size(), size_t{1});
 
-    // Cancel straight after Publish: the worker stops at its next step and nothing switches.
+    // Cancel straight after Publish: the worker stops at its next step and nothing switches. A
+    // two-image publish can finish before the click on Cancel lands (under load, or on a fast
+    // disk); the dialog then reports what happened on disk, and so must the target. Holding the
+    // worker back is not possible from here: Qt's raster painting shares the global thread pool.
     published.clear();
     QTest::mouseClick(publish, Qt::LeftButton);
     QTest::mouseClick(dialog.findChild<QPushButton*>("pushCancel"), Qt::LeftButton);
     QVERIFY(published.wait(30000));
-    QVERIFY2(published.front().front().toString().startsWith("cancelled"),
-             qPrintable(published.front().front().toString()));
-    QCOMPARE(readCurrent(target), version);
-    QCOMPARE(backdrop::exporting::list_versions(target).size(), size_t{1});
+    const QString outcome = published.front().front().toString();
+    if (outcome.startsWith("published ")) {
+      // The same content published within the same second has the same version name.
+      const std::string current = readCurrent(target);
+      QVERIFY2(outcome.contains(QString::fromStdString(current)), qPrintable(outcome));
+      QCOMPARE(backdrop::exporting::list_versions(target).size(), current == version ? size_t{1} : size_t{2});
+    } else {
+      QVERIFY2(outcome.startsWith("cancelled"), qPrintable(outcome));
+      QCOMPARE(readCurrent(target), version);
+      QCOMPARE(backdrop::exporting::list_versions(target).size(), size_t{1});
+    }
     QVERIFY(publish->isEnabled());
 
     // An online experiment set in the dialog: a bad share blocks the publish and says why; a good
