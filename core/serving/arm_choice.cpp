@@ -4,6 +4,10 @@
 
 namespace backdrop::serving {
 
+std::size_t uniform_slot(std::size_t n, double draw) {
+  return std::min(n - 1, static_cast<std::size_t>(draw * static_cast<double>(n)));
+}
+
 double propensity_of(std::size_t slot, std::size_t n_eligible, std::size_t greedy_slot, double epsilon) {
   return (slot == greedy_slot ? 1.0 - epsilon : 0.0) + epsilon / static_cast<double>(n_eligible);
 }
@@ -12,7 +16,7 @@ ArmChoice choose_arm(std::size_t n_eligible, std::size_t greedy_slot, double eps
                      double uniform_draw) {
   std::size_t slot = greedy_slot;
   if (explore_draw < epsilon) {
-    slot = std::min(n_eligible - 1, static_cast<std::size_t>(uniform_draw * static_cast<double>(n_eligible)));
+    slot = uniform_slot(n_eligible, uniform_draw);
   }
   return {slot, propensity_of(slot, n_eligible, greedy_slot, epsilon)};
 }

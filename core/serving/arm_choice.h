@@ -18,6 +18,10 @@ struct ArmChoice {
 ArmChoice choose_arm(std::size_t n_eligible, std::size_t greedy_slot, double epsilon, double explore_draw,
                      double uniform_draw);
 
+// The slot a uniform `draw` in [0, 1) picks among `n` (> 0): uniform exploration, and the groups of
+// an experiment that show a uniform choice.
+std::size_t uniform_slot(std::size_t n, double draw);
+
 // The probability of showing the arm at `slot`.
 double propensity_of(std::size_t slot, std::size_t n_eligible, std::size_t greedy_slot, double epsilon);
 

@@ -207,10 +207,6 @@ Shown shown_arm(const ServedCategory& category, const EligibleArm& arm, double p
   return {arm.arm, category.bundle->arms[static_cast<std::size_t>(arm.arm)].id, arm.image, propensity};
 }
 
-std::size_t uniform_slot(std::size_t n) {
-  return std::min(n - 1, static_cast<std::size_t>(uniform_draw() * static_cast<double>(n)));
-}
-
 // LinUCB with epsilon-greedy exploration: the personalised group, or every request without an
 // experiment.
 Shown personalised(const ServedCategory& category, const std::vector<EligibleArm>& eligible,
@@ -228,7 +224,7 @@ Shown personalised(const ServedCategory& category, const std::vector<EligibleArm
 
 // Uniform over the eligible arms: random-prompt, and a group without an image of its own here.
 Shown uniform_arm(const ServedCategory& category, const std::vector<EligibleArm>& eligible) {
-  return shown_arm(category, eligible[uniform_slot(eligible.size())], 1.0 / static_cast<double>(eligible.size()));
+  return shown_arm(category, eligible[uniform_slot(eligible.size(), uniform_draw())], 1.0 / static_cast<double>(eligible.size()));
 }
 
 // Uniform over the group's own images (original, white, previous-bundle).
@@ -240,7 +236,7 @@ Shown group_image(const ServedCategory& category, const ServedGroup& group, cons
     shown.group_fallback = true;
     return shown;
   }
-  const auto& image = (*images)[uniform_slot(images->size())];
+  const auto& image = (*images)[uniform_slot(images->size(), uniform_draw())];
   return {-1, image.key, image.image, 1.0 / static_cast<double>(images->size())};
 }
 
