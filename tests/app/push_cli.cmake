@@ -7,21 +7,8 @@ make_scratch_folder(WORK "${WORK}")
 set(project "${WORK}/shop.backdrop")
 set(target "${WORK}/target")
 
-# Runs backdrop with the arguments; fails the test unless the exit code is `expected_code` and the
-# output matches every regular expression after EXPECT.
-function(run_backdrop expected_code)
-  cmake_parse_arguments(ARG "" "" "ARGS;EXPECT" ${ARGN})
-  execute_process(COMMAND "${BACKDROP}" push ${ARG_ARGS} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT code EQUAL expected_code)
-    message(FATAL_ERROR "backdrop push ${ARG_ARGS}: exit code ${code}, expected ${expected_code}\n${out}${err}")
-  endif()
-  foreach(pattern IN LISTS ARG_EXPECT)
-    if(NOT "${out}${err}" MATCHES "${pattern}")
-      message(FATAL_ERROR "backdrop push ${ARG_ARGS}: output does not match '${pattern}':\n${out}${err}")
-    endif()
-  endforeach()
-  set(output "${out}" PARENT_SCOPE)
-endfunction()
+set(BACKDROP_SUBCOMMAND push)
+include("${CMAKE_CURRENT_LIST_DIR}/run_backdrop.cmake")
 
 execute_process(COMMAND "${MAKE_PROJECT}" "${project}" RESULT_VARIABLE code)
 if(NOT code EQUAL 0)
