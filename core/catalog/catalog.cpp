@@ -51,6 +51,10 @@ Catalog read_catalog_csv(const std::filesystem::path& csv, const CatalogColumns&
         catalog.issues.push_back({line, "empty " + columns.id});
         continue;
       }
+      if (product.category.empty()) {  // would otherwise become a blank category
+        catalog.issues.push_back({line, "product '" + product.id + "' has no " + columns.category});
+        continue;
+      }
       if (!seen.insert(product.id).second) {
         catalog.issues.push_back({line, "duplicate " + columns.id + " '" + product.id + "'"});
         continue;
