@@ -2,23 +2,25 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "core/export/bundle_json.h"
 #include "core/export/bundle_paths.h"
+#include "core/store/durable_file.h"
 #include "core/store/sha256.h"
 #include "core/store/sqlite_database.h"
 
 namespace backdrop::exporting {
 namespace {
 
+// Every write and the close are checked (write_file), so a full disk names the file and the reason.
 void write_bytes(const std::filesystem::path& file, std::string_view bytes) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) throw BundleError(file.string() + ": cannot write");
+  try {
+    write_file(file, bytes);
+  } catch (const StoreError& error) {
+    throw BundleError(error.what());
+  }
 }
 
 }  // namespace
