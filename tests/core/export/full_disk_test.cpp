@@ -69,6 +69,8 @@ class FullDiskPublishTest : public QObject {
   }
 };
 
-int main(int argc, char** argv) { return backdrop::test::run_with_small_tmpfs<FullDiskPublishTest>(argc, argv); }
+int main(int argc, char** argv) {
+  return backdrop::test::run_with_small_tmpfs<FullDiskPublishTest>(argc, argv);
+}
 
 #include "full_disk_test.moc"

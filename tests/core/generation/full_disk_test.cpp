@@ -100,6 +100,8 @@ class FullDiskCacheTest : public QObject {
   }
 };
 
-int main(int argc, char** argv) { return backdrop::test::run_with_small_tmpfs<FullDiskCacheTest>(argc, argv); }
+int main(int argc, char** argv) {
+  return backdrop::test::run_with_small_tmpfs<FullDiskCacheTest>(argc, argv);
+}
 
 #include "full_disk_test.moc"

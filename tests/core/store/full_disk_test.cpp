@@ -24,8 +24,10 @@ QString full_disk_error(const std::filesystem::path& file, Write write) {
     write();
   } catch (const StoreError& error) {
     const std::string message = error.what();
-    if (message.find(file.string()) == std::string::npos) return "does not name the file: " + QString::fromStdString(message);
-    if (message.find("full") == std::string::npos) return "does not say the disk is full: " + QString::fromStdString(message);
+    if (message.find(file.string()) == std::string::npos)
+      return "does not name the file: " + QString::fromStdString(message);
+    if (message.find("full") == std::string::npos)
+      return "does not say the disk is full: " + QString::fromStdString(message);
     return {};
   }
   return "the write succeeded on a full disk";
@@ -88,6 +90,8 @@ class FullDiskProjectTest : public QObject {
   }
 };
 
-int main(int argc, char** argv) { return backdrop::test::run_with_small_tmpfs<FullDiskProjectTest>(argc, argv); }
+int main(int argc, char** argv) {
+  return backdrop::test::run_with_small_tmpfs<FullDiskProjectTest>(argc, argv);
+}
 
 #include "full_disk_test.moc"
