@@ -87,7 +87,7 @@ inline bool can_mount_tmpfs(std::string& why_not) {
     why_not = "mounting a tmpfs needs root";
     return false;
   }
-  if (::unshare(CLONE_NEWNS) == 0) ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
+  if (::unshare(CLONE_NEWNS) == 0) ::mount("none", "/", "none", MS_REC | MS_PRIVATE, nullptr);
   char pattern[] = "/tmp/backdrop-tmpfs-probe-XXXXXX";
   if (::mkdtemp(pattern) == nullptr) {
     why_not = std::string("cannot create a mount point: ") + std::strerror(errno);
