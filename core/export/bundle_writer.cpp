@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/file_write.h"
 #include "core/export/bundle_json.h"
 #include "core/export/bundle_paths.h"
-#include "core/store/durable_file.h"
 #include "core/store/sha256.h"
 #include "core/store/sqlite_database.h"
 
@@ -18,7 +18,7 @@ namespace {
 void write_bytes(const std::filesystem::path& file, std::string_view bytes) {
   try {
     write_file(file, bytes);
-  } catch (const StoreError& error) {
+  } catch (const FileWriteError& error) {
     throw BundleError(error.what());
   }
 }

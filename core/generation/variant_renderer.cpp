@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/store/durable_file.h"
+#include "core/common/file_write.h"
 
 namespace backdrop {
 namespace {
