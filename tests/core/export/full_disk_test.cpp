@@ -5,6 +5,7 @@
 
 #include <QtTest>
 
+#include "bundle_fixture.h"
 #include "core/export/bundle_reader.h"
 #include "core/export/publisher.h"
 #include "project_fixture.h"
@@ -13,16 +14,7 @@
 
 using namespace backdrop;
 using namespace backdrop::exporting;
-
-namespace {
-
-BundleOptions at_quality(int quality) {
-  BundleOptions options;
-  options.image_quality = quality;  // other bytes, another version
-  return options;
-}
-
-}  // namespace
+using backdrop::test::at_quality;
 
 class FullDiskPublishTest : public QObject {
   Q_OBJECT
