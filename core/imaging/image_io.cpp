@@ -3,11 +3,13 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/common/file_write.h"
 #include "core/imaging/exif_orientation.h"
 #include "core/imaging/image_error.h"
 
@@ -82,13 +84,21 @@ LoadedImage load_image(const std::filesystem::path& path) {
 
 void write_image(const std::filesystem::path& path, const cv::Mat& image) {
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-  bool written = false;
+  // Encoded in memory and written with every write checked: cv::imwrite reports success for a file
+  // cut short by a full disk. Replaced whole, so a failure keeps the previous file.
+  std::vector<uchar> bytes;
+  bool encoded = false;
   try {
-    written = cv::imwrite(path.string(), image);
+    encoded = cv::imencode(path.extension().string(), image, bytes);
   } catch (const cv::Exception& error) {
     throw ImageError(path.string() + ": cannot write the image: " + error.what());
   }
-  if (!written) throw ImageError(path.string() + ": cannot write the image");
+  if (!encoded) throw ImageError(path.string() + ": cannot write the image");
+  try {
+    replace_file(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  } catch (const FileWriteError& error) {
+    throw ImageError(error.what());
+  }
 }
 
 }  // namespace backdrop::imaging

@@ -2,7 +2,9 @@
 
 #include <png.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -24,10 +26,12 @@ using File = std::unique_ptr<std::FILE, FileCloser>;
 // destructors in their frames (setjmp would skip them): they return false and leave the message.
 struct PngErrorSink {
   char message[256] = {};
+  int system_error = 0;  // errno when libpng gave up (its "Write Error" does not say why)
 };
 
 void record_png_error(png_structp png, png_const_charp message) {
   auto* sink = static_cast<PngErrorSink*>(png_get_error_ptr(png));
+  sink->system_error = errno;
   std::snprintf(sink->message, sizeof sink->message, "%s", message);
   png_longjmp(png, 1);
 }
@@ -107,14 +111,25 @@ void write_png_with_text(const fs::path& path, const cv::Mat& image, const std::
   PngErrorSink sink;
   bool written = false;
   {
-    File file(std::fopen(temporary.c_str(), "wb"));
-    if (!file) throw ImageError(origin + ": cannot write");
-    written = write_png(file.get(), image, entries.data(), static_cast<int>(entries.size()), &sink) &&
-              std::fflush(file.get()) == 0;
+    std::FILE* file = std::fopen(temporary.c_str(), "wb");
+    if (file == nullptr) throw ImageError(origin + ": cannot write: " + std::strerror(errno));
+    errno = 0;  // from here on, a set errno is the reason a write failed
+    written = write_png(file, image, entries.data(), static_cast<int>(entries.size()), &sink) &&
+              std::fflush(file) == 0;
+    if (!written && sink.system_error == 0) sink.system_error = errno;
+    // The close's result counts too: a file system may report a failed write only there.
+    if (std::fclose(file) != 0 && written) {
+      written = false;
+      sink.system_error = errno;
+    }
   }
   if (!written) {
-    fs::remove(temporary);
-    throw ImageError(origin + ": cannot write PNG: " + (sink.message[0] != 0 ? sink.message : "I/O error"));
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    const std::string reason = sink.system_error != 0 ? std::strerror(sink.system_error)
+                               : sink.message[0] != 0 ? sink.message
+                                                      : "I/O error";
+    throw ImageError(origin + ": cannot write PNG: " + reason);
   }
   fs::rename(temporary, path);
 }
