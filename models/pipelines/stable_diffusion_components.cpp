@@ -9,6 +9,7 @@
 #include "models/loaders/diffusers_folder.h"
 #include "models/loaders/single_file.h"
 #include "models/loaders/state_dict.h"
+#include "models/pipelines/lora_fusion.h"
 #include "models/pipelines/sd15_defaults.h"
 #include "models/schedulers/scheduler_config.h"
 #include "models/text_encoders/clip_text_ldm_keys.h"
@@ -121,6 +122,7 @@ StableDiffusionComponents load_stable_diffusion(const fs::path& model, const Mod
                                             : load_from_single_file(model, options);
   components.device = options.device;
   components.dtype = options.dtype;
+  if (!options.loras.empty()) components.description += fuse_loras(components, options.loras);
   return components;
 }
 
