@@ -71,9 +71,11 @@ fs::path single_file_tokenizer(const fs::path& checkpoint, const ModelLoadOption
   if (options.tokenizer) return *options.tokenizer;
   const auto beside = checkpoint.parent_path() / "tokenizer";
   if (fs::is_directory(beside)) return beside;
+  if (options.bundled_tokenizer) return *options.bundled_tokenizer;
   throw CheckpointError(checkpoint.string() +
-                        ": a single-file checkpoint carries no tokenizer; give a folder with vocab.json and "
-                        "merges.txt (--tokenizer), or put it beside the checkpoint as tokenizer/");
+                        ": a single-file checkpoint carries no tokenizer and Backdrop's CLIP vocabulary was not "
+                        "found; give a folder with vocab.json and merges.txt (--tokenizer), or put it beside the "
+                        "checkpoint as tokenizer/");
 }
 
 StableDiffusionComponents load_from_single_file(const fs::path& path, const ModelLoadOptions& options) {

@@ -30,6 +30,9 @@ struct ModelLoadOptions {
   // A folder with vocab.json and merges.txt. A single-file checkpoint has no tokenizer: without
   // this option, a `tokenizer/` folder beside the checkpoint is used.
   std::optional<std::filesystem::path> tokenizer;
+  // The last resort of a single-file checkpoint: the CLIP vocabulary Backdrop ships (a folder with
+  // merges.txt; the front-ends find it with core's bundled_clip_tokenizer()).
+  std::optional<std::filesystem::path> bundled_tokenizer;
   // Fused into the UNet and text encoder in this order, each at its multiplier (lora_fusion.h).
   std::vector<LoraSpec> loras;
 };
