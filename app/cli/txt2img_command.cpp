@@ -61,7 +61,9 @@ nlohmann::json parameters_record(const Txt2ImgOptions& options) {
   record["model"] = options.model;
   if (!options.controlnet.empty()) record["controlnet"] = options.controlnet;
   if (!options.control_image.empty()) record["control_image"] = options.control_image;
-  for (const auto& lora : options.loras) record["loras"].push_back({{"file", lora.path.string()}, {"multiplier", lora.multiplier}});
+  for (const auto& lora : options.loras) {
+    record["loras"].push_back({{"file", lora.path.string()}, {"multiplier", lora.multiplier}});
+  }
   record["engine_version"] = kEngineVersion;
   return record;
 }

@@ -22,19 +22,21 @@ nlohmann::json placement_geometry_json(const Placement& placement) {
 // nlohmann::json objects keep their keys sorted, so dump() of this is canonical.
 nlohmann::json pixel_inputs_json(const VariantInputs& inputs) {
   nlohmann::json json = {{"product_image_sha256", inputs.product_image_sha256},
-          {"mask", mask_json(inputs.mask)},
-          {"placement", placement_geometry_json(inputs.placement)},
-          {"prompt", inputs.prompt},
-          {"negative_prompt", inputs.negative_prompt},
-          {"colour", inputs.colour},
-          {"seed", inputs.seed},
-          {"steps", inputs.steps},
-          {"scheduler", inputs.scheduler},
-          {"guidance_scale", inputs.guidance_scale},
-          {"model_sha256", inputs.model_sha256},
-          {"controlnet_sha256", inputs.controlnet_sha256},
-          {"engine_version", inputs.engine_version}};
-  for (const auto& lora : inputs.loras) json["loras"].push_back({{"sha256", lora.sha256}, {"multiplier", lora.multiplier}});
+                         {"mask", mask_json(inputs.mask)},
+                         {"placement", placement_geometry_json(inputs.placement)},
+                         {"prompt", inputs.prompt},
+                         {"negative_prompt", inputs.negative_prompt},
+                         {"colour", inputs.colour},
+                         {"seed", inputs.seed},
+                         {"steps", inputs.steps},
+                         {"scheduler", inputs.scheduler},
+                         {"guidance_scale", inputs.guidance_scale},
+                         {"model_sha256", inputs.model_sha256},
+                         {"controlnet_sha256", inputs.controlnet_sha256},
+                         {"engine_version", inputs.engine_version}};
+  for (const auto& lora : inputs.loras) {
+    json["loras"].push_back({{"sha256", lora.sha256}, {"multiplier", lora.multiplier}});
+  }
   return json;
 }
 
