@@ -14,7 +14,7 @@
 
 #include "core/backgrounds/background_canvas.h"
 #include "core/imaging/placement.h"
-#include "models/loaders/lora.h"
+#include "models/loaders/lora_spec.h"
 
 namespace backdrop::backgrounds {
 

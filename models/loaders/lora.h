@@ -22,12 +22,9 @@
 #include <torch/nn/module.h>
 #include <torch/types.h>
 
-namespace backdrop::models {
+#include "models/loaders/lora_spec.h"
 
-class LoraError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+namespace backdrop::models {
 
 // One model a LoRA may change.
 struct LoraTarget {
@@ -62,15 +59,6 @@ struct LoraWeights {
 // not fit the model's weight; SafetensorsError for a corrupt file.
 LoraWeights load_lora_weights(const std::filesystem::path& path, const std::vector<LoraTarget>& targets);
 
-// A LoRA file and the multiplier it is fused with (`--lora FILE[:multiplier]`).
-struct LoraSpec {
-  std::filesystem::path path;
-  double multiplier = 1.0;
-};
-
-// Parses "FILE" or "FILE:multiplier" (the multiplier is what follows the last ':' when it is a
-// number, so Windows drive letters and ':' in names survive). Throws LoraError on a bad number.
-LoraSpec parse_lora_spec(const std::string& text);
 
 // Fuses LoRAs into the targets' weights. With KeepOriginals::yes the first fuse of a weight keeps
 // a copy of it, and unfuse_lora() restores every touched weight bit for bit; with ::no (what a
