@@ -8,11 +8,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
 #include "core/backgrounds/background_canvas.h"
 #include "core/imaging/placement.h"
+#include "models/loaders/lora_spec.h"
 
 namespace backdrop::backgrounds {
 
@@ -63,6 +65,7 @@ struct DiffusionSettings {
   std::filesystem::path model;       // diffusers folder or single-file checkpoint
   std::filesystem::path controlnet;  // optional: ControlNet (canny) folder or file
   std::filesystem::path tokenizer;   // optional, for single-file checkpoints
+  std::vector<models::LoraSpec> loras;  // fused into the UNet and text encoder, in order
   std::string device = "cpu";
   int steps = 20;
   std::string scheduler;             // empty: the model's own
@@ -73,6 +76,10 @@ struct DiffusionSettings {
   int max_side = 0;                  // > 0: generate at most this many pixels on the long side
   ArtifactReduction reduction;
 };
+
+// The CLIP vocabulary Backdrop ships (share/backdrop/clip_tokenizer, or $BACKDROP_CLIP_MERGES
+// naming its merges.txt): the tokenizer of single-file checkpoints. Empty when not found.
+std::optional<std::filesystem::path> bundled_clip_tokenizer();
 
 // Opens the models once; generate() may be called for many variants (not concurrently).
 std::unique_ptr<BackgroundGenerator> make_diffusion_generator(const DiffusionSettings& settings);
