@@ -19,24 +19,20 @@
 #include "models/unets/unet_2d_condition.h"
 #include "models/unets/unet_config.h"
 #include "support/doctest_torch.h"
+#include "support/parity_tolerance.h"
 #include "support/test_data.h"
 
 using namespace backdrop::models;
+using backdrop::test::max_abs_difference;
+namespace parity = backdrop::test::parity;
 
 namespace {
 
-// README: the UNet and text encoder sections' tolerances.
-constexpr double kOutputTolerance = 1e-4;
-// A fused weight is one fp32 multiply-add away from the reference.
-constexpr double kWeightTolerance = 1e-5;
+// A fused weight is one fp32 multiply-add away from the reference (weights of order 1 or less).
+constexpr backdrop::test::ParityGroup kFusedWeight{1e-5, 1.0};
 
 std::filesystem::path fixture(const std::string& name) {
   return backdrop::test::diffusion_fixtures() / name;
-}
-
-double max_difference(const torch::Tensor& a, const torch::Tensor& b) {
-  REQUIRE(a.sizes() == b.sizes());
-  return (a.to(torch::kFloat64) - b.to(torch::kFloat64)).abs().max().item<double>();
 }
 
 struct Models {
@@ -104,23 +100,22 @@ TEST_CASE("every run of lora.json matches diffusers, and unfusing restores the b
       const auto module = name.substr(weight_prefix.size());
       CAPTURE(module);
       REQUIRE(weights.contains(module + ".weight"));
-      CHECK(max_difference(weights[module + ".weight"], reference) < kWeightTolerance);
+      CHECK_PARITY(weights[module + ".weight"], reference, kFusedWeight);
       ++compared_weights;
     }
     CHECK(compared_weights >= 1);
 
-    double unet_difference = 0;
-    double text_difference = 0;
     {
+      // README: the UNet and text encoder sections' tolerances apply.
       torch::InferenceMode inference;
       const auto unet_out =
           models.unet(unet_io.at("sample"), unet_io.at("timestep"), unet_io.at("encoder_hidden_states"));
-      unet_difference = max_difference(unet_out, io.at(tag + ".unet_out"));
-      text_difference = max_difference(models.text_encoder->encode(text_ids), io.at(tag + ".text_last_hidden_state"));
+      const auto text_out = models.text_encoder->encode(text_ids);
+      MESSAGE(tag << ": max abs diff unet_out " << max_abs_difference(unet_out, io.at(tag + ".unet_out")) << ", text "
+                  << max_abs_difference(text_out, io.at(tag + ".text_last_hidden_state")));
+      CHECK_PARITY(unet_out, io.at(tag + ".unet_out"), parity::kUNet);
+      CHECK_PARITY(text_out, io.at(tag + ".text_last_hidden_state"), parity::kTextEncoder);
     }
-    MESSAGE(tag << ": max abs diff unet_out " << unet_difference << ", text " << text_difference);
-    CHECK(unet_difference < kOutputTolerance);
-    CHECK(text_difference < kOutputTolerance);
 
     adapter.unfuse_lora();
     CHECK(adapter.fused_weights() == 0);
@@ -154,9 +149,9 @@ TEST_CASE("several LoRAs at once add up, each at its multiplier") {
 
   // (W + a) + b == W + a + b, up to float32 rounding; and each LoRA really changes the weight.
   const auto& w = base.at(name);
-  CHECK(max_difference(both - w, (one - w) + (other - w)) < 1e-5);
-  CHECK(max_difference(one, w) > 1e-3);
-  CHECK(max_difference(other, w) > 1e-3);
+  CHECK(max_abs_difference(both - w, (one - w) + (other - w)) < 1e-5);
+  CHECK(max_abs_difference(one, w) > 1e-3);
+  CHECK(max_abs_difference(other, w) > 1e-3);
   CHECK(bit_identical(*models.unet, base));
 }
 
