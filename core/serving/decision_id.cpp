@@ -1,8 +1,10 @@
 #include "core/serving/decision_id.h"
 
 #include <stdlib.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/hmac.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 #include <unistd.h>
 
@@ -96,15 +98,25 @@ DecisionIdCheck rejected(std::string reason) {
 
 }  // namespace
 
-DecisionIds::DecisionIds(std::string key) : key_(std::move(key)) {
-  if (key_.size() < 16) throw std::invalid_argument("decision ids: the key must have at least 16 bytes");
+DecisionIds::DecisionIds(const std::string& key) : keyed_(nullptr, EVP_MAC_CTX_free) {
+  if (key.size() < 16) throw std::invalid_argument("decision ids: the key must have at least 16 bytes");
+  std::unique_ptr<EVP_MAC, void (*)(EVP_MAC*)> hmac(EVP_MAC_fetch(nullptr, "HMAC", nullptr), EVP_MAC_free);
+  if (hmac) keyed_.reset(EVP_MAC_CTX_new(hmac.get()));
+  char digest[] = "SHA256";
+  const OSSL_PARAM parameters[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                                   OSSL_PARAM_construct_end()};
+  if (!keyed_ ||
+      EVP_MAC_init(keyed_.get(), reinterpret_cast<const unsigned char*>(key.data()), key.size(), parameters) != 1) {
+    throw std::runtime_error("decision ids: cannot set up OpenSSL's HMAC-SHA256");
+  }
 }
 
 std::string DecisionIds::tag(std::string_view text) const {
+  const std::unique_ptr<EVP_MAC_CTX, void (*)(EVP_MAC_CTX*)> mac(EVP_MAC_CTX_dup(keyed_.get()), EVP_MAC_CTX_free);
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  if (!HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()), reinterpret_cast<const unsigned char*>(text.data()),
-            text.size(), digest.data(), &length)) {
+  std::size_t length = 0;
+  if (!mac || EVP_MAC_update(mac.get(), reinterpret_cast<const unsigned char*>(text.data()), text.size()) != 1 ||
+      EVP_MAC_final(mac.get(), digest.data(), &length, digest.size()) != 1) {
     throw std::runtime_error("decision ids: HMAC-SHA256 failed");
   }
   return hex(digest.data(), kTagDigits / 2);
