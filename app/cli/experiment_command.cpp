@@ -53,8 +53,8 @@ void run_report(ReportArguments arguments, int& exit_code) {
   ExperimentLogOptions log_options;
   log_options.attribution_window_hours = arguments.report.attribution_window_hours;
   log_options.progress = terminal_progress();
-  const auto log =
-      load_experiment_logs(std::vector<std::filesystem::path>(arguments.logs.begin(), arguments.logs.end()), log_options);
+  const auto log = load_experiment_logs(
+      std::vector<std::filesystem::path>(arguments.logs.begin(), arguments.logs.end()), log_options);
   print_log_summary(arguments.logs, log, log_options.attribution_window_hours);
   if (log.impressions.empty()) {
     throw std::runtime_error(arguments.logs.front() +

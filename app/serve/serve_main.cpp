@@ -151,9 +151,10 @@ int run(ServeOptions options) {
 
   watcher.stop();
   if (writer) writer->flush();
-  spdlog::info("stopped; {} decisions awaiting feedback lose their online update (their clicks are still logged "
-               "by whichever replica receives them)",
-               engine.pending_decisions());
+  spdlog::info(
+      "stopped; {} decisions awaiting feedback lose their online update (their clicks are still logged "
+      "by whichever replica receives them)",
+      engine.pending_decisions());
   return served ? 0 : 1;
 }
 

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -84,6 +85,9 @@ struct Collected {
   ImpressionIndex by_key;
   std::vector<LoggedClick> clicks;
   std::vector<FileIssue> issues;
+  // Impressions skipped (an experiment group's image that is no arm, a bad field): their clicks
+  // are not unmatched, they have nothing to join.
+  std::unordered_set<std::string> skipped_keys;
 };
 
 // Reports a line of one file as skipped.
@@ -97,7 +101,13 @@ void read_event(const nlohmann::json& event, int64_t line, Collected& collected,
   const std::string kind = event.value("event", "");
   if (kind == "impression") {
     Impression impression{skip.file, line, "", 0, 0, 0.0, false, {}};
-    if (auto error = parse_impression(event, impression); !error.empty()) return skip(line, error);
+    if (auto error = parse_impression(event, impression); !error.empty()) {
+      const auto decision = event.find("decision");
+      if (decision != event.end() && decision->is_string()) {
+        collected.skipped_keys.insert(impression_key(decision->get<std::string>(), event.value("position", 0)));
+      }
+      return skip(line, error);
+    }
     const auto key = impression_key(impression.decision, impression.position);
     if (collected.by_key.count(key)) {
       return skip(line, "decision '" + impression.decision + "' position " + std::to_string(impression.position) +
@@ -121,7 +131,9 @@ void join_clicks(Collected& collected, const std::vector<std::filesystem::path>&
   for (auto& click : collected.clicks) {
     const auto found = collected.by_key.find(impression_key(click.decision, click.position));
     if (found == collected.by_key.end()) {
-      log.unmatched_clicks.push_back({files[click.file], click.line, std::move(click.decision)});
+      if (!collected.skipped_keys.count(impression_key(click.decision, click.position))) {
+        log.unmatched_clicks.push_back({files[click.file], click.line, std::move(click.decision)});
+      }
       continue;
     }
     auto& impression = collected.impressions[found->second];
@@ -137,8 +149,8 @@ std::vector<LogIssue> issues_by_line(std::vector<FileIssue> issues, const std::v
                    [](const auto& a, const auto& b) { return std::tie(a.file, a.line) < std::tie(b.file, b.line); });
   std::vector<LogIssue> skipped;
   for (auto& issue : issues) {
-    skipped.push_back({issue.line, files.size() > 1 ? files[issue.file].string() + ": " + issue.message
-                                                    : std::move(issue.message)});
+    skipped.push_back(
+        {issue.line, files.size() > 1 ? files[issue.file].string() + ": " + issue.message : std::move(issue.message)});
   }
   return skipped;
 }

@@ -16,7 +16,9 @@
 // Feedback may be sent more than once for a decision (a client retrying, a click sent to two
 // replicas) and every copy is logged: an impression counts as clicked once however many click lines
 // name it (the extra ones are counted in repeated_clicks). A click whose decision and position
-// have no impression in any of the files is unmatched: reported, never a round of the feedback.
+// have no impression in any of the files is unmatched: reported, never a round of the feedback (a
+// click on an impression that was skipped, such as an experiment group's image that is no arm, is
+// neither).
 
 #include <filesystem>
 #include <optional>
@@ -50,8 +52,8 @@ struct ImpressionLog {
   std::vector<std::string> decision;  // decision id of each round
   // Bad lines, by file and line; with several files each message starts with "<file>: ".
   std::vector<LogIssue> skipped;
-  int64_t clicks = 0;           // rounds with a click (the sum of feedback.reward)
-  int64_t repeated_clicks = 0;  // click lines for an impression already clicked: counted once
+  int64_t clicks = 0;                            // rounds with a click (the sum of feedback.reward)
+  int64_t repeated_clicks = 0;                   // click lines for an impression already clicked: counted once
   std::vector<UnmatchedClick> unmatched_clicks;  // no impression anywhere: not in the feedback
 };
 

@@ -1,11 +1,11 @@
 #include "core/serving/decision_id.h"
 
-#include <stdlib.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <array>
@@ -88,8 +88,8 @@ bool decimal(std::string_view text) {
 
 // "<16 hex>-<decimal>"
 bool valid_unique(std::string_view unique) {
-  return unique.size() > kNonceDigits + 1 && unique[kNonceDigits] == '-' &&
-         lower_hex(unique.substr(0, kNonceDigits)) && decimal(unique.substr(kNonceDigits + 1));
+  return unique.size() > kNonceDigits + 1 && unique[kNonceDigits] == '-' && lower_hex(unique.substr(0, kNonceDigits)) &&
+         decimal(unique.substr(kNonceDigits + 1));
 }
 
 DecisionIdCheck rejected(std::string reason) {
@@ -184,7 +184,8 @@ std::optional<std::string> read_key(const fs::path& file) {
     throw std::runtime_error(file.string() + ": not a decision id key (64 lowercase hex digits)");
   }
   std::string key;
-  for (std::size_t i = 0; i < text.size(); i += 2) key += static_cast<char>(hex_value(text[i]) * 16 + hex_value(text[i + 1]));
+  for (std::size_t i = 0; i < text.size(); i += 2)
+    key += static_cast<char>(hex_value(text[i]) * 16 + hex_value(text[i + 1]));
   return key;
 }
 
@@ -193,8 +194,8 @@ void write_new_key(const fs::path& file) {
   const auto text = hex(reinterpret_cast<const unsigned char*>(key.data()), key.size()) + "\n";
   std::string temporary = file.string() + ".XXXXXX";  // mkstemp: a fresh name, mode 0600
   const int fd = ::mkstemp(temporary.data());
-  const bool written = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                       ::fsync(fd) == 0;
+  const bool written =
+      fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
   const int saved = errno;
   if (fd >= 0) ::close(fd);
   // link() fails with EEXIST when another process created the key first: then its key is used.

@@ -2,7 +2,8 @@
 // Decision ids that carry what any replica needs to log their click, and a check that the id was
 // issued by a backdrop-serve sharing the key:
 //
-//   <category>.<bundle version>.<unique>.<tag>      e.g. shoes.20261126T020000Z-0123abcd.9f1c2e3d4a5b6c7d-17.0a1b2c3d4e5f6789
+//   <category>.<bundle version>.<unique>.<tag>
+//   shoes.20261126T020000Z-0123abcd.9f1c2e3d4a5b6c7d-17.0a1b2c3d4e5f6789
 //
 // category and bundle version are percent-encoded (bytes other than letters, digits, '-' and '_'
 // as %XX), so '.' only separates the fields; unique is the engine's random 64-bit nonce (16 hex
@@ -47,8 +48,7 @@ class DecisionIds {
   // `key`: the shared secret's bytes (at least 16). Throws std::invalid_argument when shorter.
   explicit DecisionIds(const std::string& key);
 
-  std::string issue(std::string_view category, std::string_view bundle_version, uint64_t nonce,
-                    uint64_t counter) const;
+  std::string issue(std::string_view category, std::string_view bundle_version, uint64_t nonce, uint64_t counter) const;
   DecisionIdCheck check(std::string_view id) const;
 
  private:

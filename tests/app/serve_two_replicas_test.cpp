@@ -190,11 +190,12 @@ class ServeTwoReplicasTest : public QObject {
 
     // A forged id (a real one with another tag) and a garbled one (cut short), to replica B.
     auto forged = issued_[7].id;
-    forged.replace(forged.size() - 16, 16, forged.ends_with("0123456789abcdef") ? "fedcba9876543210" : "0123456789abcdef");
+    forged.replace(forged.size() - 16, 16,
+                   forged.ends_with("0123456789abcdef") ? "fedcba9876543210" : "0123456789abcdef");
     const auto garbled = issued_[8].id.substr(0, issued_[8].id.size() - 3);
     for (const auto& id : {forged, garbled}) {
       const auto answer = replicas_[1].client->Post("/v1/feedback", json{{"decision", id}, {"clicked", true}}.dump(),
-                                                     "application/json");
+                                                    "application/json");
       QVERIFY(answer);
       QCOMPARE(answer->status, 422);
     }
@@ -293,7 +294,8 @@ class ServeTwoReplicasTest : public QObject {
     const auto alone = bandit::load_impression_logs({replicas_[0].logs / "shoes.jsonl"}, options);
     std::size_t foreign = 0;
     for (const auto& line : lines_of(replicas_[0].logs / "shoes.jsonl")) {
-      if (line.at("event") == "click" && issued_[static_cast<std::size_t>(index.at(line.at("decision").get<std::string>()))].replica == 1)
+      if (line.at("event") == "click" &&
+          issued_[static_cast<std::size_t>(index.at(line.at("decision").get<std::string>()))].replica == 1)
         ++foreign;
     }
     QVERIFY(foreign > 0);
@@ -303,10 +305,10 @@ class ServeTwoReplicasTest : public QObject {
   // `backdrop bandit train` over both folders counts the same clicks.
   void check_the_command_line(const fs::path& dir) {
     int code = 0;
-    const auto output = run(std::string(BACKDROP_EXECUTABLE) + " bandit train --logs " + replicas_[0].logs.string() +
-                                " " + replicas_[1].logs.string() + " --category shoes --out " +
-                                (dir / "priors.json").string() + " 2>&1",
-                            code);
+    const auto output =
+        run(std::string(BACKDROP_EXECUTABLE) + " bandit train --logs " + replicas_[0].logs.string() + " " +
+                replicas_[1].logs.string() + " --category shoes --out " + (dir / "priors.json").string() + " 2>&1",
+            code);
     QVERIFY2(code == 0, output.c_str());
     const auto expected = "from " + std::to_string(kDecisions) + " logged rounds with " +
                           std::to_string(clicked_ids().size()) + " clicks";

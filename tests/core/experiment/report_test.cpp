@@ -148,10 +148,11 @@ class ReportTest : public QObject {
     const fs::path a = fs::path(folder.path().toStdString()) / "a", b = fs::path(folder.path().toStdString()) / "b";
     fs::create_directories(a);
     fs::create_directories(b);
-    write_lines(a / "apparel.jsonl", {click("d2", "2026-12-01T10:01:00.000Z"),
-                                      impression("d1", "A", "u1", "2026-12-01T10:00:00.000Z")});
-    write_lines(b / "apparel.jsonl", {impression("d2", "B", "u2", "2026-12-01T10:00:00.000Z"),
-                                      click("d1", "2026-12-01T10:02:00.000Z"), click("d1", "2026-12-01T10:03:00.000Z")});
+    write_lines(a / "apparel.jsonl",
+                {click("d2", "2026-12-01T10:01:00.000Z"), impression("d1", "A", "u1", "2026-12-01T10:00:00.000Z")});
+    write_lines(b / "apparel.jsonl",
+                {impression("d2", "B", "u2", "2026-12-01T10:00:00.000Z"), click("d1", "2026-12-01T10:02:00.000Z"),
+                 click("d1", "2026-12-01T10:03:00.000Z")});
     const auto both = load_experiment_logs({a, b});
     QCOMPARE(both.files, int64_t{2});
     QCOMPARE(both.impressions.size(), std::size_t{2});

@@ -146,13 +146,14 @@ class FeedbackTest : public QObject {
     const auto unmatched = lines_of(dir / "b" / kUnmatchedClicksFile);
     QCOMPARE(unmatched.size(), std::size_t{1});
     QCOMPARE(unmatched[0].at("event").get<std::string>(), std::string("unmatched_click"));
-    QCOMPARE(unmatched[0].at("decision").get<std::string>(), std::string("shoes.v1.0000000000000001-1.0123456789abcdef"));
+    QCOMPARE(unmatched[0].at("decision").get<std::string>(),
+             std::string("shoes.v1.0000000000000001-1.0123456789abcdef"));
     QCOMPARE(unmatched[0].at("clicked").get<bool>(), true);
 
     // Offline, both folders: one click on the one impression.
     log_a.flush();
-    const auto log = backdrop::bandit::load_impression_logs(
-        backdrop::bandit::impression_log_files({dir / "a", dir / "b"}, "shoes"));
+    const auto log =
+        backdrop::bandit::load_impression_logs(backdrop::bandit::impression_log_files({dir / "a", dir / "b"}, "shoes"));
     QCOMPARE(log.feedback.size(), int64_t{2});
     QCOMPARE(log.clicks, int64_t{1});
     QCOMPARE(log.repeated_clicks, int64_t{1});
