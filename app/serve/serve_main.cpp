@@ -184,7 +184,7 @@ int serve_main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option_function<int>(
          "--pending-ttl-s", [&options](int seconds) { options.engine.pending_ttl = std::chrono::seconds(seconds); },
-         "Seconds a decision waits for its feedback (default 3600)")
+         "Seconds a decision is kept to learn from its feedback; later clicks are logged, not learned (default 3600)")
       ->check(CLI::PositiveNumber);
   app.add_option("--log-flush-ms", options.log_flush_ms, "How often buffered log lines are written")
       ->check(CLI::Range(10, 60000))

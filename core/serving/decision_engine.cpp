@@ -352,7 +352,7 @@ Decision DecisionEngine::decide(const DecisionRequest& request) {
   // Only LinUCB's own choices teach it (see the header).
   const bool learning =
       policy.online_learning && (!group.group || group.group->group->kind == experiment::GroupKind::personalised);
-  pending_.add(decision.id, {found->first, learning ? category.learner : nullptr, decision.arm,
+  pending_.add(decision.id, {learning ? category.learner : nullptr, decision.arm,
                              learning ? context.vector : std::vector<double>{}});
   return decision;
 }

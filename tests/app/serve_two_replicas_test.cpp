@@ -96,16 +96,6 @@ std::vector<json> lines_of(const fs::path& file) {
   return lines;
 }
 
-std::string run(const std::string& command, int& code) {
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (pipe && std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
-  const int status = pipe ? pclose(pipe) : -1;
-  code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return output;
-}
-
 }  // namespace
 
 class ServeTwoReplicasTest : public QObject {
@@ -305,10 +295,10 @@ class ServeTwoReplicasTest : public QObject {
   // `backdrop bandit train` over both folders counts the same clicks.
   void check_the_command_line(const fs::path& dir) {
     int code = 0;
-    const auto output =
-        run(std::string(BACKDROP_EXECUTABLE) + " bandit train --logs " + replicas_[0].logs.string() + " " +
-                replicas_[1].logs.string() + " --category shoes --out " + (dir / "priors.json").string() + " 2>&1",
-            code);
+    const auto output = test::run(std::string(BACKDROP_EXECUTABLE) + " bandit train --logs " +
+                                      replicas_[0].logs.string() + " " + replicas_[1].logs.string() +
+                                      " --category shoes --out " + (dir / "priors.json").string() + " 2>&1",
+                                  code);
     QVERIFY2(code == 0, output.c_str());
     const auto expected = "from " + std::to_string(kDecisions) + " logged rounds with " +
                           std::to_string(clicked_ids().size()) + " clicks";

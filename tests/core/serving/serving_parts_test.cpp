@@ -247,17 +247,17 @@ class ServingPartsTest : public QObject {
     using Clock = PendingDecisions::Clock;
     const auto t0 = Clock::now();
     PendingDecisions pending(3, std::chrono::seconds(10));
-    for (int i = 0; i < 4; ++i) pending.add("d" + std::to_string(i), {"shoes", nullptr, i, {}}, t0);
+    for (int i = 0; i < 4; ++i) pending.add("d" + std::to_string(i), {nullptr, i, {}}, t0);
     QCOMPARE(pending.size(), std::size_t{3});
     QVERIFY(!pending.take("d0", t0));  // the oldest made room
     QCOMPARE(pending.take("d1", t0)->arm, 1);
     QVERIFY(!pending.take("d1", t0));                             // answered once
     QVERIFY(!pending.take("d2", t0 + std::chrono::seconds(11)));  // expired
-    pending.add("d4", {"shoes", nullptr, 4, {}}, t0 + std::chrono::seconds(11));
+    pending.add("d4", {nullptr, 4, {}}, t0 + std::chrono::seconds(11));
     QCOMPARE(pending.size(), std::size_t{1});  // d3 expired on insertion
     // Answered ids do not pile up while one old decision stays unanswered.
     for (int i = 0; i < 100; ++i) {
-      pending.add("x" + std::to_string(i), {"shoes", nullptr, 0, {}}, t0 + std::chrono::seconds(11));
+      pending.add("x" + std::to_string(i), {nullptr, 0, {}}, t0 + std::chrono::seconds(11));
       QVERIFY(pending.take("x" + std::to_string(i), t0 + std::chrono::seconds(11)));
     }
     QCOMPARE(pending.take("d4", t0 + std::chrono::seconds(12))->arm, 4);
