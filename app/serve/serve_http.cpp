@@ -94,6 +94,30 @@ void decide(const httplib::Request& request, httplib::Response& response, servin
   });
 }
 
+int status_of(serving::FeedbackOutcome outcome) {
+  switch (outcome) {
+    case serving::FeedbackOutcome::held:
+      return 200;
+    case serving::FeedbackOutcome::not_held:
+      return 202;
+    case serving::FeedbackOutcome::unmatched:
+      break;
+  }
+  return 422;
+}
+
+const char* label_of(serving::FeedbackOutcome outcome) {
+  switch (outcome) {
+    case serving::FeedbackOutcome::held:
+      return "held";
+    case serving::FeedbackOutcome::not_held:
+      return "not_held";
+    case serving::FeedbackOutcome::unmatched:
+      break;
+  }
+  return "unmatched";
+}
+
 void feedback(const httplib::Request& request, httplib::Response& response, serving::DecisionEngine& engine,
               serving::ServingMetrics& metrics) {
   const auto body = json_body(request, response);
@@ -103,14 +127,20 @@ void feedback(const httplib::Request& request, httplib::Response& response, serv
     const auto clicked = body->find("clicked");
     if (clicked == body->end()) throw BadRequest("missing field 'clicked'");
     if (!clicked->is_boolean()) throw BadRequest("field 'clicked' must be true or false");
-    try {
-      engine.feedback(decision, clicked->get<bool>());
-    } catch (const NotFound&) {
-      metrics.count_feedback("unknown_decision");
-      throw;
+    const auto result = engine.feedback(decision, clicked->get<bool>());
+    metrics.count_feedback(label_of(result.outcome), result.logged);
+    if (result.outcome == serving::FeedbackOutcome::unmatched) {
+      return reply_error(response, 422,
+                         "decision id not issued by this service (" + result.error + "); logged as unmatched");
     }
-    metrics.count_feedback(clicked->get<bool>() ? "clicked" : "not_clicked");
-    response.status = 204;
+    response.status = status_of(result.outcome);
+    std::string text;
+    serving::JsonObjectText(text)
+        .string("category", result.category)
+        .boolean("learned", result.learned)
+        .boolean("logged", result.logged)
+        .close();
+    response.set_content(text, kJson);
   });
 }
 

@@ -3,11 +3,17 @@
 //
 //   backdrop-serve --bundles DIR --listen 127.0.0.1:8080 [--log-dir DIR] [--threads N]
 //                  [--max-body BYTES] [--watch-interval-ms N] [--log-flush-ms N]
-//                  [--max-pending N] [--pending-ttl-s S]
+//                  [--max-pending N] [--pending-ttl-s S] [--decision-key FILE]
 //
 // `--listen HOST:0` binds a free port; the first line on stdout names the address either way:
 // "listening on 127.0.0.1:8080 (pid 1234)". Everything logged goes to stderr.
 // SIGINT and SIGTERM stop the server gracefully: requests in flight finish, logs are flushed.
+// Decisions still awaiting feedback then lose only their online update: their impressions are in
+// the log, and their clicks, whenever they come, are logged by whichever replica (or this one,
+// restarted) receives them (202) and reach the priors offline.
+//
+// Decision ids are checked with the key in --decision-key, by default <bundles>/decision-ids.key,
+// created when missing (see core/serving/decision_id.h): replicas on one publish target share it.
 
 #include <signal.h>
 #include <unistd.h>
@@ -29,6 +35,7 @@
 #include "core/export/bundle_reader.h"
 #include "core/serving/bundle_watcher.h"
 #include "core/serving/decision_engine.h"
+#include "core/serving/decision_id.h"
 #include "core/serving/impression_writer.h"
 #include "core/serving/serving_metrics.h"
 
@@ -42,6 +49,7 @@ struct ServeOptions {
   std::string bundles;
   std::string listen = "127.0.0.1:8080";
   std::string log_dir;
+  std::string decision_key;  // default: <bundles>/decision-ids.key
   serve::HttpSettings http;
   serving::DecisionEngineOptions engine;
   int watch_interval_ms = 1000;
@@ -88,9 +96,12 @@ void install_stop_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-int run(const ServeOptions& options) {
+int run(ServeOptions options) {
   install_stop_handlers();
   const auto address = parse_listen(options.listen);
+  const auto key_file = options.decision_key.empty() ? serving::decision_key_file(options.bundles)
+                                                     : std::filesystem::path(options.decision_key);
+  options.engine.id_key = serving::load_or_create_key(key_file);
 
   serving::ServingMetrics metrics;
   std::unique_ptr<serving::ImpressionWriter> writer;
@@ -140,7 +151,10 @@ int run(const ServeOptions& options) {
 
   watcher.stop();
   if (writer) writer->flush();
-  spdlog::info("stopped; {} decisions awaiting feedback are dropped", engine.pending_decisions());
+  spdlog::info(
+      "stopped; {} decisions awaiting feedback lose their online update (their clicks are still logged "
+      "by whichever replica receives them)",
+      engine.pending_decisions());
   return served ? 0 : 1;
 }
 
@@ -152,6 +166,9 @@ int serve_main(int argc, char** argv) {
   app.add_option("--bundles", options.bundles, "Publish target: CURRENT and versions/<version>/")->required();
   app.add_option("--listen", options.listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   app.add_option("--log-dir", options.log_dir, "Folder for the impression logs, one <category>.jsonl per category");
+  app.add_option("--decision-key", options.decision_key,
+                 "Key file that signs decision ids, shared by the replicas (default: <bundles>/decision-ids.key, "
+                 "created when missing)");
   app.add_option("--threads", options.http.threads, "HTTP worker threads (= connections served at once)")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
@@ -167,7 +184,7 @@ int serve_main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option_function<int>(
          "--pending-ttl-s", [&options](int seconds) { options.engine.pending_ttl = std::chrono::seconds(seconds); },
-         "Seconds a decision waits for its feedback (default 3600)")
+         "Seconds a decision is kept to learn from its feedback; later clicks are logged, not learned (default 3600)")
       ->check(CLI::PositiveNumber);
   app.add_option("--log-flush-ms", options.log_flush_ms, "How often buffered log lines are written")
       ->check(CLI::Range(10, 60000))

@@ -31,6 +31,17 @@ inline Serve start(const std::string& arguments) {
   return serve;
 }
 
+// Runs a command line (the backdrop CLI); its stdout, and the exit code in `code`.
+inline std::string run(const std::string& command, int& code) {
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  while (pipe && std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
+  const int status = pipe ? pclose(pipe) : -1;
+  code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return output;
+}
+
 // SIGTERM, then the exit code (-1 when it did not exit normally).
 inline int stop(Serve& serve) {
   kill(serve.pid, SIGTERM);
