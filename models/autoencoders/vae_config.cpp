@@ -100,7 +100,7 @@ AutoencoderKLConfig AutoencoderKLConfig::from_file(const std::filesystem::path& 
   nlohmann::json json;
   try {
     json = nlohmann::json::parse(stream);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
     throw std::runtime_error(path.string() + ": invalid JSON: " + error.what());
   }
   return from_json(json, path.string());

@@ -65,7 +65,7 @@ ClipTextConfig ClipTextConfig::from_file(const std::filesystem::path& path) {
   nlohmann::json json;
   try {
     json = nlohmann::json::parse(file);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
     throw std::invalid_argument(path.string() + ": not valid JSON (" + error.what() + ")");
   }
   return from_json(json, path.string());

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <opencv2/core.hpp>
@@ -70,4 +72,29 @@ TEST_CASE("a damaged record is an ImageError naming the file, the key and the fi
   const auto path = png_with("damaged.png", {{kVariantRecordKey, "{not json"}});
   CHECK_THROWS_WITH_AS(backgrounds::read_variant_record(path), (path.string() + ": backdrop:variant: not valid JSON").c_str(),
                        imaging::ImageError);
+}
+
+TEST_CASE("a text chunk larger than any record is refused before it is read") {
+  // A chunk's length comes from the file; fuzz_variant_record found a 400-byte PNG whose iTXt
+  // claimed 1.7 GB, which libpng allocated. Records are a few kilobytes; 8 MiB is the bound.
+  const auto path = png_with("huge-text.png", {{kVariantRecordKey, std::string(9u << 20, 'x')}});
+  const auto message = [](const std::filesystem::path& file, const std::string& problem) {
+    return file.string() + ": " + problem;
+  };
+  CHECK_THROWS_WITH_AS(backgrounds::read_variant_record(path),
+                       message(path, "iTXt chunk of 9437205 bytes is larger than any text Backdrop reads").c_str(),
+                       imaging::ImageError);
+  const auto small = png_with("large-text.png", {{"Comment", std::string(1u << 20, 'x')}});
+  CHECK(imaging::read_png_text(small).at("Comment").size() == (1u << 20));
+
+  // The fuzzer's case: a chunk that claims more than the file holds.
+  std::string bytes;
+  {
+    std::ifstream in(small, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const auto truncated = small.parent_path() / "truncated.png";
+  std::ofstream(truncated, std::ios::binary) << bytes.substr(0, 4096);
+  CHECK_THROWS_WITH_AS(imaging::read_png_text(truncated),
+                       message(truncated, "iTXt chunk runs past the end of the file").c_str(), imaging::ImageError);
 }
