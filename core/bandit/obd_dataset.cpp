@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
+#include <string>
 
 #include "core/bandit/numpy_sort.h"
 #include "core/common/csv_reader.h"
@@ -34,7 +36,13 @@ ObdColumns find_columns(const std::vector<std::string>& header, const std::strin
                      {},
                      {},
                      {}};
+  std::set<std::string> features;
   for (std::size_t c = 0; c < header.size(); ++c) {
+    // Each feature column becomes a feature of the schema, which has one of each name.
+    const bool feature = starts_with(header[c], "user_feature") || starts_with(header[c], "user-item_affinity");
+    if (feature && !features.insert(header[c]).second) {
+      throw LogError(origin + ": column '" + header[c] + "' appears more than once");
+    }
     if (starts_with(header[c], "user_feature")) {
       columns.user_features.push_back(c);
       columns.user_feature_names.push_back(header[c]);

@@ -36,7 +36,7 @@ run_target() {
   mkdir -p "$out/artifacts" "$root/build/fuzz/fuzz-corpus/$target"
   # The learned corpus first: new inputs go there; the seeds are read-only.
   local status=0
-  nice -n 10 "$build/fuzz_$target" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 \
+  nice -n 10 "$build/fuzz_$target" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2048 \
     -print_final_stats=1 -dict="$root/tests/fuzz/dict/$target.dict" -artifact_prefix="$out/artifacts/" \
     "$root/build/fuzz/fuzz-corpus/$target" "$build/corpus/$target" > "$out/log.txt" 2>&1 || status=$?
   echo "$status" > "$out/exit-code"

@@ -73,3 +73,11 @@ TEST_CASE("an item context with an item id beyond the index range is refused") {
   const auto path = write_file("items.csv", ",item_id,item_feature_0\n0,0,0.5\n1,2147483647,0.25\n");
   CHECK_THROWS_WITH_AS(load_obd_item_context(path), (path.string() + ":3: bad item row").c_str(), LogError);
 }
+
+TEST_CASE("an OBD CSV naming a feature column twice is refused with the column's name") {
+  const auto path = write_file("twice.csv",
+                               ",timestamp,item_id,position,click,propensity_score,user_feature_0,user_feature_0\n"
+                               "0,2019-11-24 00:00:16+00:00,1,1,0,0.5,a,b\n");
+  CHECK_THROWS_WITH_AS(load_obd_campaign(path), (path.string() + ": column 'user_feature_0' appears more than once").c_str(),
+                       LogError);
+}
