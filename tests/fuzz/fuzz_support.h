@@ -4,6 +4,7 @@
 // documented error comes out. Any other exception escapes LLVMFuzzerTestOneInput, and libFuzzer
 // reports it (std::terminate -> abort) like a crash.
 
+#include <unistd.h>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -11,7 +12,6 @@
 #include <fstream>
 #include <string>
 #include <string_view>
-#include <unistd.h>
 
 namespace backdrop::fuzz {
 

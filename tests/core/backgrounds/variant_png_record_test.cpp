@@ -45,12 +45,14 @@ TEST_CASE("a variant PNG's record is read back") {
   REQUIRE(record.has_value());
   CHECK(record->generator == "studio");
   CHECK(record->flagged);
-  CHECK(record->artifact_scores == std::map<std::string, double>{{"edge_continuation", 0.25}, {"object_expansion", 0.5}});
+  CHECK(record->artifact_scores ==
+        std::map<std::string, double>{{"edge_continuation", 0.25}, {"object_expansion", 0.5}});
 }
 
 TEST_CASE("an unknown object expansion is left out of the scores") {
   const auto record = backgrounds::parse_variant_record(
-      R"({"generator":"diffusion","artifacts":{"edge_continuation":0,"object_expansion":null,"flagged":false}})", "v.png");
+      R"({"generator":"diffusion","artifacts":{"edge_continuation":0,"object_expansion":null,"flagged":false}})",
+      "v.png");
   CHECK(record.artifact_scores == std::map<std::string, double>{{"edge_continuation", 0.0}});
   CHECK_FALSE(record.flagged);
 }
@@ -70,8 +72,8 @@ TEST_CASE("a damaged record is an ImageError naming the file, the key and the fi
   CHECK(record_error(R"({"generator":"s","artifacts":{"edge_continuation":1,"object_expansion":null}})") ==
         "v.png: backdrop:variant: artifacts: missing key 'flagged'");
   const auto path = png_with("damaged.png", {{kVariantRecordKey, "{not json"}});
-  CHECK_THROWS_WITH_AS(backgrounds::read_variant_record(path), (path.string() + ": backdrop:variant: not valid JSON").c_str(),
-                       imaging::ImageError);
+  CHECK_THROWS_WITH_AS(backgrounds::read_variant_record(path),
+                       (path.string() + ": backdrop:variant: not valid JSON").c_str(), imaging::ImageError);
 }
 
 TEST_CASE("a text chunk larger than any record is refused before it is read") {

@@ -24,19 +24,19 @@ std::filesystem::path write_file(const std::string& name, const std::string& tex
 }  // namespace
 
 TEST_CASE("impressions with an arm or position outside the index range are skipped") {
-  const auto path = write_file("log.jsonl",
-                               R"({"event":"impression","decision":"a","arm":2147483647,"propensity":0.5})"
-                               "\n"
-                               R"({"event":"impression","decision":"b","arm":0,"position":1e30,"propensity":0.5})"
-                               "\n"
-                               R"({"event":"impression","decision":"c","arm":18446744073709551615,"propensity":0.5})"
-                               "\n"
-                               R"({"event":"impression","decision":"d","arm":1,"position":2,"propensity":0.5})"
-                               "\n"
-                               R"({"event":"click","decision":"d","position":4294967298})"
-                               "\n"
-                               R"({"event":"click","decision":"d","position":2})"
-                               "\n");
+  const auto path =
+      write_file("log.jsonl", R"({"event":"impression","decision":"a","arm":2147483647,"propensity":0.5})"
+                              "\n"
+                              R"({"event":"impression","decision":"b","arm":0,"position":1e30,"propensity":0.5})"
+                              "\n"
+                              R"({"event":"impression","decision":"c","arm":18446744073709551615,"propensity":0.5})"
+                              "\n"
+                              R"({"event":"impression","decision":"d","arm":1,"position":2,"propensity":0.5})"
+                              "\n"
+                              R"({"event":"click","decision":"d","position":4294967298})"
+                              "\n"
+                              R"({"event":"click","decision":"d","position":2})"
+                              "\n");
   const auto log = load_impression_log(path);
   REQUIRE(log.feedback.size() == 1);
   CHECK(log.decision[0] == "d");
@@ -54,12 +54,11 @@ TEST_CASE("impressions with an arm or position outside the index range are skipp
 }
 
 TEST_CASE("OBD rows with an item id or position outside the index range are skipped") {
-  const auto path =
-      write_file("campaign.csv",
-                 ",timestamp,item_id,position,click,propensity_score,user_feature_0\n"
-                 "0,2019-11-24 00:00:16+00:00,2147483647,1,0,0.5,a\n"
-                 "1,2019-11-24 00:00:17+00:00,1,2147483648,0,0.5,a\n"
-                 "2,2019-11-24 00:00:18+00:00,1,2,1,0.5,b\n");
+  const auto path = write_file("campaign.csv",
+                               ",timestamp,item_id,position,click,propensity_score,user_feature_0\n"
+                               "0,2019-11-24 00:00:16+00:00,2147483647,1,0,0.5,a\n"
+                               "1,2019-11-24 00:00:17+00:00,1,2147483648,0,0.5,a\n"
+                               "2,2019-11-24 00:00:18+00:00,1,2,1,0.5,b\n");
   const auto campaign = load_obd_campaign(path);
   REQUIRE(campaign.feedback.size() == 1);
   CHECK(campaign.feedback.n_arms == 2);
@@ -78,6 +77,6 @@ TEST_CASE("an OBD CSV naming a feature column twice is refused with the column's
   const auto path = write_file("twice.csv",
                                ",timestamp,item_id,position,click,propensity_score,user_feature_0,user_feature_0\n"
                                "0,2019-11-24 00:00:16+00:00,1,1,0,0.5,a,b\n");
-  CHECK_THROWS_WITH_AS(load_obd_campaign(path), (path.string() + ": column 'user_feature_0' appears more than once").c_str(),
-                       LogError);
+  CHECK_THROWS_WITH_AS(load_obd_campaign(path),
+                       (path.string() + ": column 'user_feature_0' appears more than once").c_str(), LogError);
 }

@@ -23,6 +23,6 @@ TEST_CASE("an image name longer than the file system allows is that row's issue"
   CHECK(catalog.products[0].id == "p2");
   REQUIRE(catalog.issues.size() == 1);
   CHECK(catalog.issues[0].line == 2);
-  CHECK(catalog.issues[0].message ==
-        "product 'p1': image file '" + (folder / (long_name + ".jpg")).string() + "' cannot be read (File name too long)");
+  CHECK(catalog.issues[0].message == "product 'p1': image file '" + (folder / (long_name + ".jpg")).string() +
+                                         "' cannot be read (File name too long)");
 }

@@ -24,7 +24,9 @@ std::vector<uint8_t> encode(const std::string& extension, const cv::Mat& image, 
 }
 
 // 16 wide, 12 high.
-cv::Mat photo(int type) { return cv::Mat(12, 16, type, cv::Scalar(10, 20, 30, 128)); }
+cv::Mat photo(int type) {
+  return cv::Mat(12, 16, type, cv::Scalar(10, 20, 30, 128));
+}
 
 void check_size(const std::vector<uint8_t>& bytes, ImageFormat format) {
   const auto size = declared_size(bytes, format);
@@ -62,12 +64,14 @@ TEST_CASE("an image declaring more than 64 megapixels is refused before it is de
       break;
     }
   }
-  CHECK(decode_error(jpeg, "bomb.jpg") == "bomb.jpg: 12048x14895 pixels is more than the 64 megapixels a product photo may have");
+  CHECK(decode_error(jpeg, "bomb.jpg") ==
+        "bomb.jpg: 12048x14895 pixels is more than the 64 megapixels a product photo may have");
 
   auto png = encode(".png", photo(CV_8UC3));
   png[16] = 0, png[17] = 0, png[18] = 0x27, png[19] = 0x10;  // IHDR width 10000
   png[20] = 0, png[21] = 0, png[22] = 0x27, png[23] = 0x10;  // height 10000
-  CHECK(decode_error(png, "bomb.png") == "bomb.png: 10000x10000 pixels is more than the 64 megapixels a product photo may have");
+  CHECK(decode_error(png, "bomb.png") ==
+        "bomb.png: 10000x10000 pixels is more than the 64 megapixels a product photo may have");
 
   CHECK(decode_image(encode(".png", photo(CV_8UC3)), "photo.png").bgr.cols == 16);
 }

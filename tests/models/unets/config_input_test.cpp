@@ -76,9 +76,10 @@ TEST_CASE("an integer field holding a number beyond the integer's range is refus
     return message.find(part) != std::string::npos;
   };
   const auto vae = write_config("vae.json", R"({"in_channels": 4.18447e20})");
-  CHECK_THROWS_WITH_AS(AutoencoderKLConfig::from_file(vae),
-                       (vae.string() + ": AutoencoderKL config: key 'in_channels' must hold integers within range").c_str(),
-                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(
+      AutoencoderKLConfig::from_file(vae),
+      (vae.string() + ": AutoencoderKL config: key 'in_channels' must hold integers within range").c_str(),
+      std::runtime_error);
   const auto vae_list = write_config("vae-list.json", R"({"block_out_channels": [128, 1e300]})");
   CHECK_THROWS_AS(AutoencoderKLConfig::from_file(vae_list), std::runtime_error);
   const auto vae_edge = write_config("vae-edge.json", R"({"sample_size": [1e300, 64]})");
@@ -100,7 +101,8 @@ TEST_CASE("an integer field holding a number beyond the integer's range is refus
   } catch (const ConfigError& error) {
     CHECK(std::string(error.what()) == "unet.json: 'in_channels' must hold integers within range");
   }
-  auto controlnet = nlohmann::json::parse(std::ifstream(backdrop::test::diffusion_fixtures() / "controlnet_config.json"));
+  auto controlnet =
+      nlohmann::json::parse(std::ifstream(backdrop::test::diffusion_fixtures() / "controlnet_config.json"));
   controlnet["conditioning_channels"] = 3.5e19;
   CHECK_THROWS_WITH_AS(parse_controlnet_config(controlnet, "controlnet.json"),
                        "controlnet.json: 'conditioning_channels' must hold integers within range", ConfigError);
