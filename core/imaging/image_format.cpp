@@ -57,16 +57,21 @@ uint32_t read_be16(const uint8_t* p) { return (uint32_t{p[0]} << 8) | uint32_t{p
 uint32_t read_le16(const uint8_t* p) { return uint32_t{p[0]} | (uint32_t{p[1]} << 8); }
 uint32_t read_le24(const uint8_t* p) { return uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16); }
 
-// The first start-of-frame segment before the scan data (SOF0..SOF15 but DHT, JPG and DAC).
+// The first start-of-frame segment before the scan data (SOF0..SOF15 but DHT, JPG and DAC). Bytes
+// between segments are skipped up to the next marker, as libjpeg skips them.
 std::optional<DeclaredSize> jpeg_size(std::span<const uint8_t> bytes) {
   size_t offset = 2;
-  while (offset + 9 <= bytes.size() && bytes[offset] == 0xFF) {
+  while (offset + 9 <= bytes.size()) {
     const uint8_t marker = bytes[offset + 1];
-    if (marker == 0xFF) {  // fill byte
+    if (bytes[offset] != 0xFF || marker == 0xFF || marker == 0x00) {  // not a marker yet, or a fill byte
       ++offset;
       continue;
     }
     if (marker == 0xDA || marker == 0xD9) break;  // scan data or the end: no frame header
+    if ((marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) {  // markers without a length
+      offset += 2;
+      continue;
+    }
     if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
       return DeclaredSize{read_be16(bytes.data() + offset + 7), read_be16(bytes.data() + offset + 5)};
     }

@@ -67,6 +67,18 @@ TEST_CASE("an image declaring more than 64 megapixels is refused before it is de
   CHECK(decode_error(jpeg, "bomb.jpg") ==
         "bomb.jpg: 12048x14895 pixels is more than the 64 megapixels a product photo may have");
 
+  // The fuzzer's second case: bytes inside a segment, so that its length ends on no marker; libjpeg
+  // skips to the next marker and decodes, and so must the header check.
+  auto padded = jpeg;
+  for (std::size_t i = 2; i + 1 < padded.size(); ++i) {
+    if (padded[i] == 0xFF && padded[i + 1] == 0xDB) {  // the first quantisation table
+      padded.insert(padded.begin() + static_cast<std::ptrdiff_t>(i) + 10, 20, uint8_t{0x9E});
+      break;
+    }
+  }
+  CHECK(decode_error(padded, "padded.jpg") ==
+        "padded.jpg: 12048x14895 pixels is more than the 64 megapixels a product photo may have");
+
   auto png = encode(".png", photo(CV_8UC3));
   png[16] = 0, png[17] = 0, png[18] = 0x27, png[19] = 0x10;  // IHDR width 10000
   png[20] = 0, png[21] = 0, png[22] = 0x27, png[23] = 0x10;  // height 10000
