@@ -87,3 +87,24 @@ TEST_CASE("an image declaring more than 64 megapixels is refused before it is de
 
   CHECK(decode_image(encode(".png", photo(CV_8UC3)), "photo.png").bgr.cols == 16);
 }
+
+TEST_CASE("an image whose header gives no size is refused before any decoder sees it") {
+  // fuzz_image: a RIFF/WEBP file whose first chunk is no WebP bitstream made OpenCV fall back to
+  // its DICOM reader, which allocated 2.8 GB.
+  std::string text = "RIFF____WEBPVP4L";
+  text += std::string(40, '\x10');
+  std::vector<uint8_t> riff(text.begin(), text.end());
+  const auto riff_length = static_cast<uint32_t>(riff.size() - 8);
+  for (int i = 0; i < 4; ++i) riff[4 + i] = static_cast<uint8_t>(riff_length >> (8 * i));
+  CHECK(decode_error(riff, "odd.webp") == "odd.webp: the WebP header does not give the image size");
+
+  // A JPEG whose frame header was cut out.
+  auto jpeg = encode(".jpg", photo(CV_8UC3));
+  for (std::size_t i = 2; i + 1 < jpeg.size(); ++i) {
+    if (jpeg[i] == 0xFF && jpeg[i + 1] == 0xC0) {
+      jpeg[i + 1] = 0xFE;  // now a comment segment
+      break;
+    }
+  }
+  CHECK(decode_error(jpeg, "noframe.jpg") == "noframe.jpg: the JPEG header does not give the image size");
+}
