@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/backgrounds/variant_png_record.h"
 #include "core/common/colour.h"
 #include "core/common/version.h"
 #include "core/imaging/colour_names.h"
@@ -24,9 +25,6 @@ namespace backdrop::backgrounds {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The PNG text key holding a variant's record, as `backdrop txt2img` keeps its parameters.
-constexpr const char* kVariantKey = "backdrop:variant";
 
 BackgroundColour colour_from_text(const std::string& text) {
   const auto rgb = parse_colour(text);
@@ -176,7 +174,7 @@ class VariantRun {
     json["generator"] = generator_.name();
     json["engine_version"] = kEngineVersion;
     imaging::write_png_with_text(record.file, generated.composited,
-                                 {{kVariantKey, json.dump()}, {"Software", std::string("Backdrop ") + kEngineVersion}});
+                                 {{kVariantRecordKey, json.dump()}, {"Software", std::string("Backdrop ") + kEngineVersion}});
     imaging::write_image(dir / (stem + ".generated.png"), generated.generated);
     thumbnail = imaging::contact_sheet_thumbnail(generated.composited);
     return record;

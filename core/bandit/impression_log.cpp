@@ -36,19 +36,31 @@ std::string impression_key(const std::string& decision, int position) {
   return decision + '\x1f' + std::to_string(position);
 }
 
+// The integer `key` of `event` in [0, max] (`fallback` when absent); nullopt for anything else,
+// including numbers with a fraction or beyond int's range.
+std::optional<int> index_field(const nlohmann::json& event, const char* key, std::optional<int> fallback, int64_t max) {
+  const auto found = event.find(key);
+  if (found == event.end()) return fallback;
+  if (!found->is_number_integer()) return std::nullopt;
+  // An unsigned number above int64_t's range would wrap when read as one.
+  if (found->is_number_unsigned() && found->get<uint64_t>() > uint64_t(max)) return std::nullopt;
+  const auto value = found->get<int64_t>();
+  if (value < 0 || value > max) return std::nullopt;
+  return static_cast<int>(value);
+}
+
 // Fills `impression` from an impression event; returns an error message or "".
 std::string parse_impression(const nlohmann::json& event, Impression& impression) {
   if (!event.contains("decision") || !event["decision"].is_string()) return "impression without a 'decision' string";
-  if (!event.contains("arm") || !event["arm"].is_number_integer() || event["arm"].get<int64_t>() < 0) {
-    return "impression without an 'arm' index >= 0";
-  }
+  const auto arm = index_field(event, "arm", std::nullopt, kMaxArmIndex);
+  if (!arm) return "impression without an 'arm' index in [0, " + std::to_string(kMaxArmIndex) + "]";
   const auto propensity = event.value("propensity", -1.0);
   if (!(propensity > 0.0 && propensity <= 1.0)) return "impression without a 'propensity' in (0, 1]";
-  const auto position = event.value("position", 0);
-  if (position < 0) return "negative 'position'";
+  const auto position = index_field(event, "position", 0, kMaxSlotIndex);
+  if (!position) return "'position' is not a slot index in [0, " + std::to_string(kMaxSlotIndex) + "]";
   impression.decision = event["decision"].get<std::string>();
-  impression.arm = event["arm"].get<int>();
-  impression.position = position;
+  impression.arm = *arm;
+  impression.position = *position;
   impression.propensity = propensity;
   if (!event.contains("features")) return "";
   for (const auto& [source, values] : event["features"].items()) {
@@ -118,9 +130,9 @@ void read_event(const nlohmann::json& event, int64_t line, Collected& collected,
   } else if (kind == "click") {
     const auto decision = event.find("decision");
     if (decision == event.end() || !decision->is_string()) return skip(line, "click without a 'decision' string");
-    const auto position = event.value("position", 0);
-    if (position < 0) return skip(line, "negative 'position'");
-    collected.clicks.push_back({skip.file, line, decision->get<std::string>(), position});
+    const auto position = index_field(event, "position", 0, kMaxSlotIndex);
+    if (!position) return skip(line, "click: 'position' is not a slot index in [0, " + std::to_string(kMaxSlotIndex) + "]");
+    collected.clicks.push_back({skip.file, line, decision->get<std::string>(), *position});
   } else {
     skip(line, "unknown event '" + kind + "' (impression or click)");
   }

@@ -20,7 +20,7 @@ nlohmann::json read_json(const std::filesystem::path& path, const char* what) {
   if (!file) throw TokenizerError(path.string() + ": cannot open the " + what);
   try {
     return nlohmann::json::parse(file);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
     throw TokenizerError(path.string() + ": the " + what + " is not valid JSON (" + error.what() + ")");
   }
 }
