@@ -116,8 +116,8 @@ TEST_CASE("CLIP's vocabulary built from merges.txt alone is vocab.json, and toke
   const auto from_merges = ClipTokenizer::from_merges(folder / "merges.txt", ClipTokenizerConfig::from_folder(folder));
   CHECK(from_merges.vocab_size() == tokenizer().vocab_size());
   CHECK(from_merges.eos_token_id() == tokenizer().eos_token_id());
-  const auto expected = reference();  // not a range-for over a temporary's member
-  for (const auto& entry : expected.at("prompts")) {
+  const auto stored = reference();  // not a range-for over a temporary's member
+  for (const auto& entry : stored.at("prompts")) {
     const auto prompt = entry["prompt"].get<std::string>();
     CAPTURE(prompt);
     CHECK(from_merges.encode(prompt).input_ids == values<int64_t>(entry["input_ids"]));
