@@ -88,14 +88,22 @@ std::optional<DeclaredSize> png_size(std::span<const uint8_t> bytes) {
 
 // The first chunk after "RIFF....WEBP": a lossy frame, a lossless bitstream, or the extended
 // header with the canvas size.
+// The header must also be one libwebp accepts (chunk within the file, VP8's start code, VP8L's
+// signature and version 0): when OpenCV's WebP decoder refuses a file, cv::imdecode tries its
+// other decoders, and gdcm's DICOM reader aborted on such a file (fuzz_image).
 std::optional<DeclaredSize> webp_size(std::span<const uint8_t> bytes) {
   if (bytes.size() < 30) return std::nullopt;
   const std::string_view chunk(reinterpret_cast<const char*>(bytes.data()) + 12, 4);
+  if (read_le32(bytes.data() + 16) > bytes.size() - 20) return std::nullopt;
   const uint8_t* payload = bytes.data() + 20;
-  // After the frame tag and start code; the top two bits are a scale, not size.
-  if (chunk == "VP8 ") return DeclaredSize{read_le16(payload + 6) & 0x3FFF, read_le16(payload + 8) & 0x3FFF};
+  if (chunk == "VP8 ") {
+    if (payload[3] != 0x9d || payload[4] != 0x01 || payload[5] != 0x2a) return std::nullopt;
+    // After the frame tag and start code; the top two bits are a scale, not size.
+    return DeclaredSize{read_le16(payload + 6) & 0x3FFF, read_le16(payload + 8) & 0x3FFF};
+  }
   if (chunk == "VP8L") {
     const uint32_t bits = read_le32(payload + 1);
+    if (payload[0] != 0x2f || (bits >> 29) != 0) return std::nullopt;
     return DeclaredSize{(bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1};
   }
   if (chunk == "VP8X") return DeclaredSize{read_le24(payload + 4) + 1, read_le24(payload + 7) + 1};
