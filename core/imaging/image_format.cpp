@@ -4,6 +4,7 @@
 #include <array>
 #include <string>
 
+#include "core/imaging/byte_order.h"
 #include "core/imaging/image_error.h"
 
 namespace backdrop::imaging {
@@ -11,14 +12,6 @@ namespace {
 
 bool starts_with(std::span<const uint8_t> bytes, std::span<const uint8_t> prefix, size_t offset = 0) {
   return bytes.size() >= offset + prefix.size() && std::equal(prefix.begin(), prefix.end(), bytes.begin() + offset);
-}
-
-uint32_t read_be32(const uint8_t* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
-}
-
-uint32_t read_le32(const uint8_t* p) {
-  return uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) | (uint32_t{p[3]} << 24);
 }
 
 constexpr std::array<uint8_t, 3> kJpegSignature{0xFF, 0xD8, 0xFF};
@@ -52,10 +45,6 @@ bool png_is_complete(std::span<const uint8_t> bytes) {
 bool webp_is_complete(std::span<const uint8_t> bytes) {
   return bytes.size() >= 12 && uint64_t{read_le32(bytes.data() + 4)} + 8 <= bytes.size();
 }
-
-uint32_t read_be16(const uint8_t* p) { return (uint32_t{p[0]} << 8) | uint32_t{p[1]}; }
-uint32_t read_le16(const uint8_t* p) { return uint32_t{p[0]} | (uint32_t{p[1]} << 8); }
-uint32_t read_le24(const uint8_t* p) { return uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16); }
 
 // The first start-of-frame segment before the scan data (SOF0..SOF15 but DHT, JPG and DAC). Bytes
 // between segments are skipped up to the next marker, as libjpeg skips them.

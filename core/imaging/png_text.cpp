@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/imaging/byte_order.h"
 #include "core/imaging/image_error.h"
 
 namespace backdrop::imaging {
@@ -44,10 +45,6 @@ void ignore_png_warning(png_structp, png_const_charp) {}
 // records are a few kilobytes: longer chunks before the image data are refused, and libpng
 // decompresses no text beyond this either.
 constexpr png_alloc_size_t kMaxChunkBytes = png_alloc_size_t{8} << 20;
-
-uint32_t read_be32(const unsigned char* bytes) {
-  return (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) | uint32_t{bytes[3]};
-}
 
 // Walks the chunks between the signature and the image data; "" when each is at most
 // kMaxChunkBytes long and ends inside the file, else what is wrong. Leaves `file` after the signature.
