@@ -5,8 +5,9 @@
 // product image bytes (by hash), mask settings, placement geometry, prompt, negative prompt,
 // colour, seed, steps, scheduler, guidance, model and ControlNet file hashes, the LoRAs' content
 // hashes and multipliers (absent from the key material when there are none, so that the keys of
-// variants made without LoRAs stay what they were) and the engine version. Names and row ids (product id, placement name, prompt id) are provenance only: renaming
-// a placement must not invalidate a cache. Two runs that would draw the same pixels share a key.
+// variants made without LoRAs stay what they were) and the engine version. Names and row ids
+// (product id, placement name, prompt id) are provenance only: renaming a placement must not
+// invalidate a cache. Two runs that would draw the same pixels share a key.
 
 #include <cstdint>
 #include <optional>
