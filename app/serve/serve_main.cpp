@@ -79,7 +79,20 @@ ListenAddress parse_listen(const std::string& text) {
 // SIGINT and SIGTERM write a byte to this pipe (a signal handler may do little else); the stopper
 // thread reads it and stops the server. A handler rather than sigwait() because any thread, some
 // started by libraries before main(), may be the one the signal is delivered to.
+//
+// The server's own threads block both signals, and only the stopper unblocks them, so the handler
+// runs in a thread that is waiting for it. A signal handed to a thread parked inside a library
+// can otherwise wait there: under ThreadSanitizer, which runs handlers only at calls it intercepts,
+// SIGTERM was never handled and backdrop-serve did not stop.
 int stop_pipe[2] = {-1, -1};
+
+sigset_t stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  return signals;
+}
 
 extern "C" void on_stop_signal(int) {
   const char byte = 's';
@@ -94,6 +107,10 @@ void install_stop_handlers() {
   action.sa_flags = SA_RESTART;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  // Inherited by every thread started from here on; a signal sent before the stopper unblocks
+  // them stays pending and is handled then.
+  const auto signals = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
 int run(ServeOptions options) {
@@ -133,6 +150,8 @@ int run(ServeOptions options) {
   // stop() before the server runs is lost, so the stopper repeats it until listening has ended.
   std::atomic<bool> listening_ended{false};
   std::thread stopper([&] {
+    const auto signals = stop_signals();
+    pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
     char byte = 0;
     while (read(stop_pipe[0], &byte, 1) < 0 && errno == EINTR) {
     }
