@@ -15,23 +15,20 @@
 // Decision ids are checked with the key in --decision-key, by default <bundles>/decision-ids.key,
 // created when missing (see core/serving/decision_id.h): replicas on one publish target share it.
 
-#include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
 #include "app/serve/serve_http.h"
+#include "app/serve/stop_signals.h"
 #include "core/export/bundle_reader.h"
 #include "core/serving/bundle_watcher.h"
 #include "core/serving/decision_engine.h"
@@ -76,45 +73,10 @@ ListenAddress parse_listen(const std::string& text) {
   return address;
 }
 
-// SIGINT and SIGTERM write a byte to this pipe (a signal handler may do little else); the stopper
-// thread reads it and stops the server. A handler rather than sigwait() because any thread, some
-// started by libraries before main(), may be the one the signal is delivered to.
-//
-// The server's own threads block both signals, and only the stopper unblocks them, so the handler
-// runs in a thread that is waiting for it. A signal handed to a thread parked inside a library
-// can otherwise wait there: under ThreadSanitizer, which runs handlers only at calls it intercepts,
-// SIGTERM was never handled and backdrop-serve did not stop.
-int stop_pipe[2] = {-1, -1};
-
-sigset_t stop_signals() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  return signals;
-}
-
-extern "C" void on_stop_signal(int) {
-  const char byte = 's';
-  [[maybe_unused]] const auto written = write(stop_pipe[1], &byte, 1);
-}
-
-void install_stop_handlers() {
-  if (pipe(stop_pipe) != 0) throw std::runtime_error("cannot create the signal pipe");
-  struct sigaction action {};
-  action.sa_handler = on_stop_signal;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESTART;
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-  // Inherited by every thread started from here on; a signal sent before the stopper unblocks
-  // them stays pending and is handled then.
-  const auto signals = stop_signals();
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-}
-
 int run(ServeOptions options) {
-  install_stop_handlers();
+  // Before any thread starts, so that every thread leaves the stop signals to the stopper.
+  httplib::Server server;
+  serve::StopSignals stopper([&server] { server.stop(); });
   const auto address = parse_listen(options.listen);
   const auto key_file = options.decision_key.empty() ? serving::decision_key_file(options.bundles)
                                                      : std::filesystem::path(options.decision_key);
@@ -136,7 +98,6 @@ int run(ServeOptions options) {
     spdlog::warn("{}: no bundle to serve yet; /healthz answers 503 until one is published", options.bundles);
   watcher.start();
 
-  httplib::Server server;
   serve::configure_server(server, engine, metrics, options.http);
   const int port = address.port == 0 ? server.bind_to_any_port(address.host)
                                      : (server.bind_to_port(address.host, address.port) ? address.port : -1);
@@ -147,26 +108,8 @@ int run(ServeOptions options) {
   std::printf("listening on %s:%d (pid %d)\n", address.host.c_str(), port, static_cast<int>(getpid()));
   std::fflush(stdout);
 
-  // stop() before the server runs is lost, so the stopper repeats it until listening has ended.
-  std::atomic<bool> listening_ended{false};
-  std::thread stopper([&] {
-    const auto signals = stop_signals();
-    pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
-    char byte = 0;
-    while (read(stop_pipe[0], &byte, 1) < 0 && errno == EINTR) {
-    }
-    if (byte != 's') return;  // woken by main: the server ended on its own
-    spdlog::info("stopping: requests in flight finish, logs are flushed");
-    while (!listening_ended) {
-      server.stop();
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  });
   const bool served = server.listen_after_bind();
-  listening_ended = true;
-  const char wake = 'q';
-  [[maybe_unused]] const auto written = write(stop_pipe[1], &wake, 1);
-  stopper.join();
+  stopper.ended();
 
   watcher.stop();
   if (writer) writer->flush();
