@@ -78,7 +78,7 @@ test_asan() {
 
 build_tsan() {
   cmake --preset tsan >/dev/null || return 1
-  local targets=("${TSAN_EXTRA_TARGETS[@]}")
+  local targets=("${TSAN_EXTRA_TARGETS[@]}") name
   # Test executables carry their test's name; script tests (CMake, bash) have no target of their own.
   for name in $(ctest --test-dir build/tsan -N -R "$TSAN_TESTS" | sed -n 's/^ *Test *#[0-9]*: //p'); do
     if ninja -C build/tsan -t query "$name" >/dev/null 2>&1; then targets+=("$name"); fi
