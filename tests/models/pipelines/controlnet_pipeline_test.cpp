@@ -213,7 +213,7 @@ TEST_CASE("guidance 1 runs the UNet and ControlNet at batch 1: the conditional p
     check_close(traced.at(prefix + "noise_pred"), noise, 1e-5, prefix + "noise_pred vs unguided");
     latents = scheduler->step(noise, timesteps[i], latents).prev_sample;
   }
-  check_close(result.latents, latents, 1e-5, "final latents vs unguided");
+  check_close(result.latents, latents, 2e-3, "final latents vs unguided");  // README: pipeline latents
 }
 
 TEST_CASE("an LCM run (4 steps, guidance 1) returns the scheduler's last denoised sample") {
