@@ -68,6 +68,7 @@ GenerationSettings generationSettings(const RunRequest& request) {
     settings.guidance_scale = diffusion.guidance_scale;
     settings.model_sha256 = weightsFingerprint(diffusion.model);
     settings.controlnet_sha256 = weightsFingerprint(diffusion.controlnet);
+    for (const auto& lora : diffusion.loras) settings.loras.push_back(variant_lora(lora.path, lora.multiplier));
   }
   return settings;
 }

@@ -12,19 +12,10 @@
 namespace backdrop::ui {
 namespace {
 
-// The PNG text key of a variant's record, the one `backdrop generate` writes.
-constexpr const char* kVariantKey = "backdrop:variant";
-
 std::optional<backgrounds::BackgroundColour> variant_colour(const std::string& colour) {
   if (colour.empty()) return std::nullopt;
   // A "#rrggbb" colour resolves on its own; the product's palette is not needed for it.
   return backgrounds::resolve_colours(colour, cv::Mat(), cv::Mat()).front();
-}
-
-std::map<std::string, double> score_values(const backgrounds::ArtifactScore& score) {
-  std::map<std::string, double> values{{"edge_continuation", score.edge_continuation}};
-  if (score.object_expansion) values["object_expansion"] = *score.object_expansion;
-  return values;
 }
 
 }  // namespace
@@ -63,21 +54,9 @@ void write_variant_png(const std::filesystem::path& path, const RenderedVariant&
                               {"colour", inputs.colour},            {"seed", inputs.seed},
                               {"steps", inputs.steps},              {"artifacts", artifacts},
                               {"engine_version", kEngineVersion}};
-  imaging::write_png_with_text(path, variant.image,
-                               {{kVariantKey, record.dump()}, {"Software", std::string("Backdrop ") + kEngineVersion}});
-}
-
-std::optional<VariantImageRecord> read_variant_record(const std::filesystem::path& path) {
-  const auto text = imaging::read_png_text(path);
-  const auto found = text.find(kVariantKey);
-  if (found == text.end()) return std::nullopt;
-  const auto record = nlohmann::json::parse(found->second);
-  backgrounds::ArtifactScore score;
-  const auto& artifacts = record.at("artifacts");
-  score.edge_continuation = artifacts.at("edge_continuation").get<double>();
-  if (!artifacts.at("object_expansion").is_null()) score.object_expansion = artifacts.at("object_expansion").get<double>();
-  return VariantImageRecord{record.at("generator").get<std::string>(), score_values(score),
-                            artifacts.at("flagged").get<bool>()};
+  imaging::write_png_with_text(
+      path, variant.image,
+      {{backgrounds::kVariantRecordKey, record.dump()}, {"Software", std::string("Backdrop ") + kEngineVersion}});
 }
 
 GeneratorVariantRenderer::GeneratorVariantRenderer(const backgrounds::BackgroundGenerator& generator,

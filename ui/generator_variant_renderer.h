@@ -17,6 +17,7 @@
 
 #include "core/backgrounds/artifact_score.h"
 #include "core/backgrounds/background_generator.h"
+#include "core/backgrounds/variant_png_record.h"
 #include "core/generation/variant_renderer.h"
 #include "core/imaging/layout_rules.h"
 
@@ -48,13 +49,9 @@ RenderedVariant render_with_generator(const backgrounds::BackgroundGenerator& ge
 // Writes the variant as PNG with its record; `path` may lack the .png extension.
 void write_variant_png(const std::filesystem::path& path, const RenderedVariant& variant, const VariantInputs& inputs);
 
-struct VariantImageRecord {
-  std::string generator;
-  std::map<std::string, double> artifact_scores;  // as the project stores them
-  bool flagged = false;  // core's verdict (score_artifacts' thresholds), taken when it was scored
-};
-// The record of an image write_variant_png() wrote; nothing for other images (studio backdrops).
-std::optional<VariantImageRecord> read_variant_record(const std::filesystem::path& path);
+// The record write_variant_png() writes, read back by core (variant_png_record.h).
+using backgrounds::read_variant_record;
+using backgrounds::VariantImageRecord;
 
 class GeneratorVariantRenderer : public VariantRenderer {
  public:

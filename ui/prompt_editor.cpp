@@ -10,6 +10,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "core/common/colour.h"
 #include "core/store/project.h"
 #include "ui/project_session.h"
 #include "ui/prompt_preview.h"
@@ -36,11 +37,17 @@ PromptEditor::PromptEditor(ProjectSession& session, QWidget* parent) : QWidget(p
   versions_->setObjectName("promptVersions");
   prompts_ = new QTableWidget(0, kColumns);
   prompts_->setObjectName("promptTable");
-  prompts_->setHorizontalHeaderLabels({tr("Prompt"), tr("Negative prompt"), tr("Colour (#rrggbb)")});
+  prompts_->setHorizontalHeaderLabels({tr("Prompt"), tr("Negative prompt"), tr("Colour")});
+  prompts_->horizontalHeaderItem(kColour)->setToolTip(
+      tr("Optional colour hint for {color}: %1").arg(QString::fromStdString(accepted_colours())));
+  prompts_->horizontalHeader()->setSectionResizeMode(kColour, QHeaderView::ResizeToContents);
   prompts_->horizontalHeader()->setSectionResizeMode(kPrompt, QHeaderView::Stretch);
   prompts_->horizontalHeader()->setSectionResizeMode(kNegative, QHeaderView::Stretch);
   prompts_->setSelectionBehavior(QAbstractItemView::SelectRows);
   preview_ = new PromptPreviewPanel(session_);
+  status_ = new QLabel;
+  status_->setObjectName("promptStatus");
+  status_->setWordWrap(true);
 
   auto* add = button(tr("Add"), "addPrompt");
   auto* duplicate = button(tr("Duplicate"), "duplicatePrompt");
@@ -82,6 +89,7 @@ PromptEditor::PromptEditor(ProjectSession& session, QWidget* parent) : QWidget(p
   buttons->addStretch();
   buttons->addWidget(save);
   rightLayout->addLayout(buttons);
+  rightLayout->addWidget(status_);
 
   auto* splitter = new QSplitter;
   splitter->addWidget(left);
@@ -208,7 +216,14 @@ bool PromptEditor::saveVersion() {
     if (PromptEntry entry = entryAt(row); !entry.prompt.empty()) entries.push_back(std::move(entry));
   }
   if (entries.empty()) return false;
-  session_.project().prompts().add_version(category_->currentText().toStdString(), currentReviewer(), entries);
+  try {
+    const auto saved =
+        session_.project().prompts().add_version(category_->currentText().toStdString(), currentReviewer(), entries);
+    status_->setText(tr("Saved as version %1 (draft).").arg(saved.version));
+  } catch (const StoreError& error) {
+    status_->setText(tr("<b>Not saved:</b> %1").arg(QString::fromStdString(error.what()).toHtmlEscaped()));
+    return false;
+  }
   showVersions();
   emit session_.promptsChanged();
   return true;

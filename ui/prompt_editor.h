@@ -11,6 +11,7 @@
 #include "core/store/prompt_repository.h"
 
 class QComboBox;
+class QLabel;
 class QListWidget;
 class QPushButton;
 class QTableWidget;
@@ -50,6 +51,7 @@ class PromptEditor : public QWidget {
   QComboBox* category_ = nullptr;
   QListWidget* versions_ = nullptr;
   QTableWidget* prompts_ = nullptr;
+  QLabel* status_ = nullptr;  // the outcome of the last save, e.g. why it was refused
   PromptPreviewPanel* preview_ = nullptr;
 };
 

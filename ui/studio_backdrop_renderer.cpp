@@ -2,12 +2,13 @@
 
 #include <array>
 #include <cstdio>
-#include <fstream>
 #include <opencv2/imgcodecs.hpp>
+#include <string_view>
 
 #include "core/imaging/image_error.h"
 #include "core/imaging/image_io.h"
 #include "core/imaging/studio_backdrop.h"
+#include "core/common/file_write.h"
 #include "ui/product_files.h"
 
 namespace backdrop::ui {
@@ -30,9 +31,9 @@ void StudioBackdropRenderer::render(const VariantInputs& inputs, const std::file
   if (!cv::imencode(".png", imaging::render_studio_backdrop(placed, options), png)) {
     throw imaging::ImageError(output.string() + ": cannot encode PNG");
   }
-  std::ofstream file(output, std::ios::binary);
-  file.write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
-  if (!file) throw imaging::ImageError(output.string() + ": cannot write");
+  // Every write and the close checked, with the reason: an ofstream flushes what it buffered on
+  // destruction, unchecked, so a full disk could publish a PNG cut short into the cache.
+  write_file(output, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
 }
 
 imaging::PlacedProduct place_variant_product(const VariantInputs& inputs, const std::filesystem::path& cache_dir,

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <numeric>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -32,16 +33,23 @@ namespace fs = std::filesystem;
 using namespace backdrop::bandit;
 
 struct LogOptions {
-  std::string path;
-  std::string format = "auto";  // obd | jsonl | auto (by extension)
+  // One OBD CSV, or Backdrop JSON-lines files and log folders (every replica's, read as one log).
+  std::vector<std::string> paths;
+  std::string category;         // a folder's file: <folder>/<category>.jsonl
+  std::string format = "auto";  // obd | jsonl | auto (by extension; folders are jsonl)
   std::string item_context;     // OBD: default <log stem>_item_context.csv beside the log
   bool affinities = false;
 };
 
 void add_log_options(CLI::App& command, LogOptions& options) {
-  command.add_option("--logs", options.path, "Logged impressions: an Open Bandit Dataset CSV or Backdrop JSON lines")
+  command
+      .add_option("--logs", options.paths,
+                  "Logged impressions: an Open Bandit Dataset CSV, or Backdrop JSON-lines files and backdrop-serve log "
+                  "folders (with --category), every replica's, read as one log")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->expected(1, -1)
+      ->check(CLI::ExistingPath);
+  command.add_option("--category", options.category, "The category whose <category>.jsonl each log folder gives");
   command.add_option("--format", options.format, "Log format")->check(CLI::IsMember({"auto", "obd", "jsonl"}));
   command.add_option("--item-context", options.item_context, "OBD item context CSV (arm features for the reward model)");
   command.add_flag("--affinities", options.affinities, "OBD: append the user-item affinity columns to the context");
@@ -52,20 +60,61 @@ struct LoadedLogs {
   FeatureSchema schema;
   Eigen::MatrixXd action_context;
   std::vector<LogIssue> skipped;
+  std::size_t unmatched_clicks = 0;  // clicks with no impression in the logs given: not used
+  std::string names;                 // the logs given, for messages and reports
+  bool incomplete() const { return !skipped.empty() || unmatched_clicks > 0; }
 };
 
+std::string joined(const std::vector<std::string>& paths) {
+  std::string text;
+  for (const auto& path : paths) text += (text.empty() ? "" : " ") + path;
+  return text;
+}
+
+bool is_jsonl(const LogOptions& options) {
+  if (options.format != "auto") return options.format == "jsonl";
+  return options.paths.size() > 1 || std::any_of(options.paths.begin(), options.paths.end(), [](const fs::path& path) {
+           return fs::is_directory(path) || path.extension() == ".jsonl" || path.extension() == ".json";
+         });
+}
+
+// The files --logs names: files as given, a folder's <category>.jsonl where it has one.
+std::vector<fs::path> jsonl_files(const LogOptions& options) {
+  std::vector<fs::path> files;
+  for (const fs::path path : options.paths) {
+    if (!fs::is_directory(path)) {
+      files.push_back(path);
+      continue;
+    }
+    if (options.category.empty()) throw std::runtime_error(path.string() + ": a log folder needs --category");
+    const auto found = impression_log_files({path}, options.category);
+    if (found.empty()) std::cerr << path.string() << ": no log of category '" << options.category << "'\n";
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  if (files.empty()) throw std::runtime_error("no log of category '" + options.category + "' in the folders given");
+  return files;
+}
+
+LoadedLogs load_jsonl(const LogOptions& options, const std::optional<FeatureSchema>& schema) {
+  ImpressionLogOptions import;
+  import.schema = schema;
+  import.progress = terminal_progress();
+  auto log = load_impression_logs(jsonl_files(options), import);
+  for (const auto& click : log.unmatched_clicks) {
+    std::cerr << click.file.string() << ":" << click.line << ": unmatched: click for decision '" << click.decision
+              << "' with no impression in the logs given\n";
+  }
+  if (log.repeated_clicks > 0) std::cerr << log.repeated_clicks << " repeated clicks counted once\n";
+  return {std::move(log.feedback), std::move(log.schema), {}, std::move(log.skipped), log.unmatched_clicks.size()};
+}
+
 LoadedLogs load_logs(const LogOptions& options, const std::optional<FeatureSchema>& schema) {
-  const fs::path path = options.path;
-  const bool jsonl = options.format == "jsonl" ||
-                     (options.format == "auto" && (path.extension() == ".jsonl" || path.extension() == ".json"));
+  const fs::path path = options.paths.front();
   LoadedLogs logs;
-  if (jsonl) {
-    ImpressionLogOptions import;
-    import.schema = schema;
-    import.progress = terminal_progress();
-    auto log = load_impression_log(path, import);
-    logs = {std::move(log.feedback), std::move(log.schema), {}, std::move(log.skipped)};
+  if (is_jsonl(options)) {
+    logs = load_jsonl(options, schema);
   } else {
+    if (options.paths.size() > 1) throw std::runtime_error("--logs: one Open Bandit Dataset CSV at a time");
     ObdImportOptions import;
     import.with_affinities = options.affinities;
     import.progress = terminal_progress();
@@ -79,10 +128,13 @@ LoadedLogs load_logs(const LogOptions& options, const std::optional<FeatureSchem
                                : fs::path(options.item_context);
     if (fs::exists(items)) logs.action_context = load_obd_item_context(items);
   }
+  // Several files: each message starts with its file.
   for (const auto& issue : logs.skipped) {
-    std::cerr << path.string() << ":" << issue.line << ": skipped: " << issue.message << "\n";
+    std::cerr << (options.paths.size() > 1 ? std::string("line ") : path.string() + ":") << issue.line
+              << ": skipped: " << issue.message << "\n";
   }
-  if (logs.feedback.size() == 0) throw std::runtime_error(path.string() + ": no usable rows");
+  logs.names = joined(options.paths);
+  if (logs.feedback.size() == 0) throw std::runtime_error(logs.names + ": no usable rows");
   return logs;
 }
 
@@ -134,12 +186,14 @@ void run_evaluate(const EvaluateOptions& options, int& exit_code) {
     replays[to_string(mode)] = {{"rounds", replay.rounds}, {"matched", replay.matched}, {"clicks", replay.clicks},
                                 {"ctr", replay.ctr()}, {"ci95", {interval.low, interval.high}}};
   }
-  nlohmann::json report{{"logs", options.logs.path},
+  const auto& paths = options.logs.paths;
+  nlohmann::json report{{"logs", paths.size() == 1 ? nlohmann::json(paths.front()) : nlohmann::json(paths)},
                         {"rounds", feedback.size()},
                         {"arms", feedback.n_arms},
                         {"slots", feedback.len_list},
                         {"dimension", feedback.dimension()},
                         {"skipped_rows", logs.skipped.size()},
+                        {"unmatched_clicks", logs.unmatched_clicks},
                         {"logged_ctr", feedback.mean_reward()},
                         {"policy", evaluated.front().policy},
                         {"replay", replays}};
@@ -153,7 +207,7 @@ void run_evaluate(const EvaluateOptions& options, int& exit_code) {
     std::cout << report.dump(2) << "\n";
   } else {
     std::printf("%s on %s: %lld rounds, %d arms, %d slots, d = %d, logged CTR %.6f\n", evaluated.front().policy.c_str(),
-                options.logs.path.c_str(), static_cast<long long>(feedback.size()), feedback.n_arms, feedback.len_list,
+                logs.names.c_str(), static_cast<long long>(feedback.size()), feedback.n_arms, feedback.len_list,
                 feedback.dimension(), feedback.mean_reward());
     std::printf("%-10s %12s %12s %12s %12s\n", "estimator", "value", "ci95 low", "ci95 high", "relative-ee");
     for (const auto& summary : estimates) {
@@ -167,7 +221,7 @@ void run_evaluate(const EvaluateOptions& options, int& exit_code) {
                   result["ctr"].get<double>(), result["ci95"][0].get<double>(), result["ci95"][1].get<double>());
     }
   }
-  if (!logs.skipped.empty()) exit_code = kExitPartialFailure;
+  if (logs.incomplete()) exit_code = kExitPartialFailure;
 }
 
 struct TrainOptions {
@@ -191,9 +245,10 @@ void run_train(const TrainOptions& options, int& exit_code) {
   }
   const auto priors = priors_from_logs(feedback, logs.schema, feedback.n_arms, designer ? &*designer : nullptr);
   save_priors(priors, options.out);
-  std::printf("wrote %s: %zu arms, d = %d, from %lld logged rounds\n", options.out.c_str(), priors.arms.size(),
-              priors.schema.dimension(), static_cast<long long>(feedback.size()));
-  if (!logs.skipped.empty()) exit_code = kExitPartialFailure;
+  std::printf("wrote %s: %zu arms, d = %d, from %lld logged rounds with %.0f clicks\n", options.out.c_str(),
+              priors.arms.size(), priors.schema.dimension(), static_cast<long long>(feedback.size()),
+              std::accumulate(feedback.reward.begin(), feedback.reward.end(), 0.0));
+  if (logs.incomplete()) exit_code = kExitPartialFailure;
 }
 
 struct SimulateOptions {

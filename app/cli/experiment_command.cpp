@@ -23,21 +23,23 @@ namespace {
 using namespace backdrop::experiment;
 
 struct ReportArguments {
-  std::string logs;
+  std::vector<std::string> logs;  // every replica's log folder
   std::vector<std::string> by;
   bool json = false;
   bool csv = false;
   ReportOptions report;
 };
 
-void print_log_summary(const std::string& folder, const ExperimentLog& log, double window_hours) {
+void print_log_summary(const std::vector<std::string>& folders, const ExperimentLog& log, double window_hours) {
+  std::string names;
+  for (const auto& folder : folders) names += (names.empty() ? "" : " ") + folder;
   for (const auto& issue : log.skipped) {
     std::cerr << issue.file.string() << ":" << issue.line << ": skipped: " << issue.message << "\n";
   }
   std::fprintf(stderr,
                "%s: %lld experiment impressions in %lld file%s (%lld outside experiments); clicks after the %g h "
                "window: %lld, without an impression: %lld; lines skipped: %zu\n",
-               folder.c_str(), static_cast<long long>(log.impressions.size()), static_cast<long long>(log.files),
+               names.c_str(), static_cast<long long>(log.impressions.size()), static_cast<long long>(log.files),
                log.files == 1 ? "" : "s", static_cast<long long>(log.impressions_outside_experiments), window_hours,
                static_cast<long long>(log.late_clicks), static_cast<long long>(log.unmatched_clicks),
                log.skipped.size());
@@ -51,10 +53,11 @@ void run_report(ReportArguments arguments, int& exit_code) {
   ExperimentLogOptions log_options;
   log_options.attribution_window_hours = arguments.report.attribution_window_hours;
   log_options.progress = terminal_progress();
-  const auto log = load_experiment_log(arguments.logs, log_options);
+  const auto log = load_experiment_logs(
+      std::vector<std::filesystem::path>(arguments.logs.begin(), arguments.logs.end()), log_options);
   print_log_summary(arguments.logs, log, log_options.attribution_window_hours);
   if (log.impressions.empty()) {
-    throw std::runtime_error(arguments.logs +
+    throw std::runtime_error(arguments.logs.front() +
                              ": no impression carries an \"experiment\" (is an experiment plan pushed?)");
   }
   const auto report = build_experiment_report(log.impressions, arguments.report);
@@ -74,8 +77,9 @@ void add_report_command(CLI::App& experiment, int& exit_code) {
   auto* report = experiment.add_subcommand("report",
                                            "CTR per group, uplift over the control with 95% intervals, "
                                            "sample-ratio test and power, from backdrop-serve's logs");
-  report->add_option("--logs", a.logs, "Folder of backdrop-serve's impression logs (*.jsonl)")
+  report->add_option("--logs", a.logs, "Folders of backdrop-serve's impression logs (*.jsonl), every replica's")
       ->required()
+      ->expected(1, -1)
       ->check(CLI::ExistingDirectory);
   report->add_option("--by", a.by, "Split each experiment by these fields")
       ->delimiter(',')

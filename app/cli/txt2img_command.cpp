@@ -9,8 +9,10 @@
 #include <torch/torch.h>
 
 #include "app/cli/commands.h"
+#include "app/cli/lora_options.h"
 #include "app/cli/recipe_option.h"
 #include "app/cli/terminal_progress.h"
+#include "core/backgrounds/background_generator.h"
 #include "core/backgrounds/tensor_image.h"
 #include "core/common/version.h"
 #include "core/imaging/image_io.h"
@@ -32,6 +34,7 @@ struct Txt2ImgOptions {
   std::string controlnet;
   std::string control_image;
   std::string tokenizer;
+  std::vector<models::LoraSpec> loras;
   std::string variant;
   std::string device = "auto";
   std::string out = "txt2img.png";
@@ -60,6 +63,9 @@ nlohmann::json parameters_record(const Txt2ImgOptions& options) {
   record["model"] = options.model;
   if (!options.controlnet.empty()) record["controlnet"] = options.controlnet;
   if (!options.control_image.empty()) record["control_image"] = options.control_image;
+  for (const auto& lora : options.loras) {
+    record["loras"].push_back({{"file", lora.path.string()}, {"multiplier", lora.multiplier}});
+  }
   record["engine_version"] = kEngineVersion;
   return record;
 }
@@ -74,6 +80,11 @@ void read_parameters_from_png(Txt2ImgOptions& options, const CLI::App& command) 
   if (command.count("--model") == 0) options.model = record.value("model", "");
   if (command.count("--controlnet") == 0) options.controlnet = record.value("controlnet", "");
   if (command.count("--control-image") == 0) options.control_image = record.value("control_image", "");
+  if (command.count("--lora") == 0) {
+    for (const auto& lora : record.value("loras", nlohmann::json::array())) {
+      options.loras.push_back({lora.at("file").get<std::string>(), lora.at("multiplier").get<double>()});
+    }
+  }
 }
 
 void run_txt2img(Txt2ImgOptions& options, const CLI::App& command) {
@@ -94,6 +105,8 @@ void run_txt2img(Txt2ImgOptions& options, const CLI::App& command) {
   load.device = models::parse_device(options.device);
   load.variant = options.variant;
   if (!options.tokenizer.empty()) load.tokenizer = fs::path(options.tokenizer);
+  load.loras = options.loras;
+  load.bundled_tokenizer = backgrounds::bundled_clip_tokenizer();
   std::cerr << "loading " << options.model << " on " << models::device_description(load.device) << "\n";
   auto components = models::load_stable_diffusion(options.model, load);
   models::ControlNetModel controlnet(nullptr);
@@ -135,6 +148,7 @@ void add_txt2img_command(CLI::App& app, int& exit_code) {
       ->check(CLI::ExistingFile);
   command->add_option("--tokenizer", options->tokenizer, "tokenizer folder (vocab.json, merges.txt) for single-file checkpoints")
       ->check(CLI::ExistingDirectory);
+  add_lora_option(*command, options->loras);
   command->add_option("--variant", options->variant, "weights variant of a diffusers folder (fp16 ...)");
   command->add_option("--prompt", p.prompts, "prompt (repeat for a batch)");
   command->add_option("--negative-prompt", p.negative_prompts, "negative prompt, one per prompt");

@@ -8,6 +8,7 @@
 
 #include "core/serving/decision_engine.h"
 #include "core/serving/json_text.h"
+#include "core/serving/request_body.h"
 #include "core/serving/serving_errors.h"
 #include "core/serving/serving_metrics.h"
 
@@ -27,28 +28,6 @@ constexpr const char* kPrometheusText = "text/plain; version=0.0.4; charset=utf-
 void reply_error(httplib::Response& response, int status, const std::string& reason) {
   response.status = status;
   response.set_content(json{{"error", reason}}.dump(), kJson);
-}
-
-// The request body as a JSON object; answers 400 and returns nullopt when it is not one.
-std::optional<json> json_body(const httplib::Request& request, httplib::Response& response) {
-  auto body = json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) {
-    reply_error(response, 400, "malformed JSON");
-    return std::nullopt;
-  }
-  if (!body.is_object()) {
-    reply_error(response, 400, "the body must be a JSON object");
-    return std::nullopt;
-  }
-  return body;
-}
-
-// The string field `name`; throws BadRequest when it is missing or not a string.
-const std::string& string_field(const json& body, const char* name) {
-  const auto found = body.find(name);
-  if (found == body.end()) throw BadRequest(std::string("missing field '") + name + "'");
-  if (!found->is_string()) throw BadRequest(std::string("field '") + name + "' must be a string");
-  return found->get_ref<const std::string&>();
 }
 
 // Runs `handle`, turning the engine's typed errors into their answers.
@@ -79,38 +58,59 @@ std::string decision_text(const serving::Decision& decision) {
 void decide(const httplib::Request& request, httplib::Response& response, serving::DecisionEngine& engine,
             serving::ServingMetrics& metrics) {
   const auto started = std::chrono::steady_clock::now();
-  const auto body = json_body(request, response);
-  if (!body) return;
   answer(response, [&] {
-    const auto context = body->find("context");
-    if (context == body->end()) throw BadRequest("missing field 'context'");
-    if (!context->is_object()) throw BadRequest("field 'context' must be an object");
-    const auto& category = string_field(*body, "category");
-    const auto decision =
-        engine.decide({category, string_field(*body, "product"), string_field(*body, "placement"), *context, started});
+    const auto body = serving::parse_request_body(request.body);
+    const auto fields = serving::decide_fields(body);
+    const auto decision = engine.decide({fields.category, fields.product, fields.placement, *fields.context, started});
     response.set_content(decision_text(decision), kJson);
-    metrics.count_decision(category, decision.fallback);
+    metrics.count_decision(fields.category, decision.fallback);
     metrics.observe_decide_seconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   });
 }
 
+int status_of(serving::FeedbackOutcome outcome) {
+  switch (outcome) {
+    case serving::FeedbackOutcome::held:
+      return 200;
+    case serving::FeedbackOutcome::not_held:
+      return 202;
+    case serving::FeedbackOutcome::unmatched:
+      break;
+  }
+  return 422;
+}
+
+const char* label_of(serving::FeedbackOutcome outcome) {
+  switch (outcome) {
+    case serving::FeedbackOutcome::held:
+      return "held";
+    case serving::FeedbackOutcome::not_held:
+      return "not_held";
+    case serving::FeedbackOutcome::unmatched:
+      break;
+  }
+  return "unmatched";
+}
+
 void feedback(const httplib::Request& request, httplib::Response& response, serving::DecisionEngine& engine,
               serving::ServingMetrics& metrics) {
-  const auto body = json_body(request, response);
-  if (!body) return;
   answer(response, [&] {
-    const auto& decision = string_field(*body, "decision");
-    const auto clicked = body->find("clicked");
-    if (clicked == body->end()) throw BadRequest("missing field 'clicked'");
-    if (!clicked->is_boolean()) throw BadRequest("field 'clicked' must be true or false");
-    try {
-      engine.feedback(decision, clicked->get<bool>());
-    } catch (const NotFound&) {
-      metrics.count_feedback("unknown_decision");
-      throw;
+    const auto body = serving::parse_request_body(request.body);
+    const auto fields = serving::feedback_fields(body);
+    const auto result = engine.feedback(std::string(fields.decision), fields.clicked);
+    metrics.count_feedback(label_of(result.outcome), result.logged);
+    if (result.outcome == serving::FeedbackOutcome::unmatched) {
+      return reply_error(response, 422,
+                         "decision id not issued by this service (" + result.error + "); logged as unmatched");
     }
-    metrics.count_feedback(clicked->get<bool>() ? "clicked" : "not_clicked");
-    response.status = 204;
+    response.status = status_of(result.outcome);
+    std::string text;
+    serving::JsonObjectText(text)
+        .string("category", result.category)
+        .boolean("learned", result.learned)
+        .boolean("logged", result.logged)
+        .close();
+    response.set_content(text, kJson);
   });
 }
 

@@ -3,13 +3,28 @@
 //
 //   POST /v1/decide   {"category","product","placement","context":{"user":{},"product":{},"placement":{}}}
 //                     -> 200 {"decision","arm","image","propensity","bundle"}
-//   POST /v1/feedback {"decision","clicked":true|false} -> 204, or 404 for an unknown decision
+//   POST /v1/feedback {"decision","clicked":true|false}
+//                     -> 200 {"category","learned","logged"}: this process held the decision; a
+//                        click is logged, and learned from where the decision's policy learns online
+//                     -> 202 {"category","learned":false,"logged"}: a genuine id this process does
+//                        not hold (another replica's, made before a restart, expired, answered
+//                        before): a click is logged all the same, to the id's category
+//                     -> 422 {"error"}: not an id this service issued (garbled or forged): logged
+//                        to unmatched-clicks.log and counted, never in a category's log
+//                     "logged" is true once the click line is written and flushed (see
+//                     core/serving/impression_writer.h); 503 when it could not be: send it again.
 //   GET  /healthz     -> 200 {"status":"ok","bundle":version}, 503 without a bundle
 //   GET  /metrics     -> Prometheus text
 //
 // Every 4xx/5xx answer is JSON {"error": reason}: malformed JSON, wrong or missing fields (400),
-// unknown names or routes (404), bodies over the limit (413), no bundle yet (503). Exceptions never
-// leave a handler: what the typed errors do not cover becomes a 500.
+// unknown names or routes (404), ids we did not issue (422), bodies over the limit (413), no bundle
+// yet or a click that could not be logged (503). Exceptions never leave a handler: what the typed
+// errors do not cover becomes a 500.
+//
+// Clients that keep connections alive should set TCP_NODELAY: cpp-httplib's client (and others)
+// write a POST's headers and body in two sends, and with Nagle's algorithm on the body waits for
+// this server's delayed ACK of the headers, 40 ms per request (the server's own answers are sent
+// with TCP_NODELAY).
 
 #include <cstddef>
 

@@ -3,32 +3,36 @@
 //
 //   backdrop-serve --bundles DIR --listen 127.0.0.1:8080 [--log-dir DIR] [--threads N]
 //                  [--max-body BYTES] [--watch-interval-ms N] [--log-flush-ms N]
-//                  [--max-pending N] [--pending-ttl-s S]
+//                  [--max-pending N] [--pending-ttl-s S] [--decision-key FILE]
 //
 // `--listen HOST:0` binds a free port; the first line on stdout names the address either way:
 // "listening on 127.0.0.1:8080 (pid 1234)". Everything logged goes to stderr.
 // SIGINT and SIGTERM stop the server gracefully: requests in flight finish, logs are flushed.
+// Decisions still awaiting feedback then lose only their online update: their impressions are in
+// the log, and their clicks, whenever they come, are logged by whichever replica (or this one,
+// restarted) receives them (202) and reach the priors offline.
+//
+// Decision ids are checked with the key in --decision-key, by default <bundles>/decision-ids.key,
+// created when missing (see core/serving/decision_id.h): replicas on one publish target share it.
 
-#include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
 #include "app/serve/serve_http.h"
+#include "app/serve/stop_signals.h"
 #include "core/export/bundle_reader.h"
 #include "core/serving/bundle_watcher.h"
 #include "core/serving/decision_engine.h"
+#include "core/serving/decision_id.h"
 #include "core/serving/impression_writer.h"
 #include "core/serving/serving_metrics.h"
 
@@ -42,6 +46,7 @@ struct ServeOptions {
   std::string bundles;
   std::string listen = "127.0.0.1:8080";
   std::string log_dir;
+  std::string decision_key;  // default: <bundles>/decision-ids.key
   serve::HttpSettings http;
   serving::DecisionEngineOptions engine;
   int watch_interval_ms = 1000;
@@ -68,29 +73,14 @@ ListenAddress parse_listen(const std::string& text) {
   return address;
 }
 
-// SIGINT and SIGTERM write a byte to this pipe (a signal handler may do little else); the stopper
-// thread reads it and stops the server. A handler rather than sigwait() because any thread, some
-// started by libraries before main(), may be the one the signal is delivered to.
-int stop_pipe[2] = {-1, -1};
-
-extern "C" void on_stop_signal(int) {
-  const char byte = 's';
-  [[maybe_unused]] const auto written = write(stop_pipe[1], &byte, 1);
-}
-
-void install_stop_handlers() {
-  if (pipe(stop_pipe) != 0) throw std::runtime_error("cannot create the signal pipe");
-  struct sigaction action {};
-  action.sa_handler = on_stop_signal;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESTART;
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-}
-
-int run(const ServeOptions& options) {
-  install_stop_handlers();
+int run(ServeOptions options) {
+  // Before any thread starts, so that every thread leaves the stop signals to the stopper.
+  httplib::Server server;
+  serve::StopSignals stopper([&server] { server.stop(); });
   const auto address = parse_listen(options.listen);
+  const auto key_file = options.decision_key.empty() ? serving::decision_key_file(options.bundles)
+                                                     : std::filesystem::path(options.decision_key);
+  options.engine.id_key = serving::load_or_create_key(key_file);
 
   serving::ServingMetrics metrics;
   std::unique_ptr<serving::ImpressionWriter> writer;
@@ -108,7 +98,6 @@ int run(const ServeOptions& options) {
     spdlog::warn("{}: no bundle to serve yet; /healthz answers 503 until one is published", options.bundles);
   watcher.start();
 
-  httplib::Server server;
   serve::configure_server(server, engine, metrics, options.http);
   const int port = address.port == 0 ? server.bind_to_any_port(address.host)
                                      : (server.bind_to_port(address.host, address.port) ? address.port : -1);
@@ -119,28 +108,15 @@ int run(const ServeOptions& options) {
   std::printf("listening on %s:%d (pid %d)\n", address.host.c_str(), port, static_cast<int>(getpid()));
   std::fflush(stdout);
 
-  // stop() before the server runs is lost, so the stopper repeats it until listening has ended.
-  std::atomic<bool> listening_ended{false};
-  std::thread stopper([&] {
-    char byte = 0;
-    while (read(stop_pipe[0], &byte, 1) < 0 && errno == EINTR) {
-    }
-    if (byte != 's') return;  // woken by main: the server ended on its own
-    spdlog::info("stopping: requests in flight finish, logs are flushed");
-    while (!listening_ended) {
-      server.stop();
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  });
   const bool served = server.listen_after_bind();
-  listening_ended = true;
-  const char wake = 'q';
-  [[maybe_unused]] const auto written = write(stop_pipe[1], &wake, 1);
-  stopper.join();
+  stopper.ended();
 
   watcher.stop();
   if (writer) writer->flush();
-  spdlog::info("stopped; {} decisions awaiting feedback are dropped", engine.pending_decisions());
+  spdlog::info(
+      "stopped; {} decisions awaiting feedback lose their online update (their clicks are still logged "
+      "by whichever replica receives them)",
+      engine.pending_decisions());
   return served ? 0 : 1;
 }
 
@@ -152,6 +128,9 @@ int serve_main(int argc, char** argv) {
   app.add_option("--bundles", options.bundles, "Publish target: CURRENT and versions/<version>/")->required();
   app.add_option("--listen", options.listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   app.add_option("--log-dir", options.log_dir, "Folder for the impression logs, one <category>.jsonl per category");
+  app.add_option("--decision-key", options.decision_key,
+                 "Key file that signs decision ids, shared by the replicas (default: <bundles>/decision-ids.key, "
+                 "created when missing)");
   app.add_option("--threads", options.http.threads, "HTTP worker threads (= connections served at once)")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
@@ -167,7 +146,7 @@ int serve_main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option_function<int>(
          "--pending-ttl-s", [&options](int seconds) { options.engine.pending_ttl = std::chrono::seconds(seconds); },
-         "Seconds a decision waits for its feedback (default 3600)")
+         "Seconds a decision is kept to learn from its feedback; later clicks are logged, not learned (default 3600)")
       ->check(CLI::PositiveNumber);
   app.add_option("--log-flush-ms", options.log_flush_ms, "How often buffered log lines are written")
       ->check(CLI::Range(10, 60000))

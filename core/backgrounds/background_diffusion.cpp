@@ -8,6 +8,7 @@
 
 #include "core/backgrounds/background_diffusion.h"
 #include "core/backgrounds/tensor_image.h"
+#include "core/common/data_files.h"
 #include "core/imaging/compositing.h"
 #include "models/pipelines/controlnet_inpaint.h"
 #include "models/runtime/runtime.h"
@@ -111,10 +112,18 @@ std::unique_ptr<BackgroundGenerator> make_diffusion_generator(models::StableDiff
   return std::make_unique<DiffusionBackgroundGenerator>(std::move(components), std::move(controlnet), settings);
 }
 
+std::optional<std::filesystem::path> bundled_clip_tokenizer() {
+  const auto merges = find_data_file("clip_tokenizer/merges.txt", "BACKDROP_CLIP_MERGES");
+  if (!merges) return std::nullopt;
+  return merges->parent_path();
+}
+
 std::unique_ptr<BackgroundGenerator> make_diffusion_generator(const DiffusionSettings& settings) {
   models::ModelLoadOptions load;
   load.device = models::parse_device(settings.device);
   if (!settings.tokenizer.empty()) load.tokenizer = settings.tokenizer;
+  load.loras = settings.loras;
+  load.bundled_tokenizer = bundled_clip_tokenizer();
   auto components = models::load_stable_diffusion(settings.model, load);
   models::ControlNetModel controlnet(nullptr);
   if (!settings.controlnet.empty()) controlnet = models::load_controlnet(settings.controlnet, load);

@@ -8,12 +8,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
 #include "core/backgrounds/background_canvas.h"
 #include "core/backgrounds/generation_recipe.h"
 #include "core/imaging/placement.h"
+#include "models/loaders/lora_spec.h"
 
 namespace backdrop::backgrounds {
 
@@ -64,6 +66,7 @@ struct DiffusionSettings {
   std::filesystem::path model;       // diffusers folder or single-file checkpoint
   std::filesystem::path controlnet;  // optional: ControlNet (canny) folder or file
   std::filesystem::path tokenizer;   // optional, for single-file checkpoints
+  std::vector<models::LoraSpec> loras;  // fused into the UNet and text encoder, in order
   std::string device = "cpu";
   int steps = kDefaultSteps;
   std::string scheduler;             // empty: the model's own
@@ -74,6 +77,10 @@ struct DiffusionSettings {
   int max_side = 0;                  // > 0: generate at most this many pixels on the long side
   ArtifactReduction reduction;
 };
+
+// The CLIP vocabulary Backdrop ships (share/backdrop/clip_tokenizer, or $BACKDROP_CLIP_MERGES
+// naming its merges.txt): the tokenizer of single-file checkpoints. Empty when not found.
+std::optional<std::filesystem::path> bundled_clip_tokenizer();
 
 // Opens the models once; generate() may be called for many variants (not concurrently).
 std::unique_ptr<BackgroundGenerator> make_diffusion_generator(const DiffusionSettings& settings);

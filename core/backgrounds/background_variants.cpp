@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/backgrounds/variant_png_record.h"
+#include "core/common/colour.h"
 #include "core/common/version.h"
 #include "core/imaging/colour_names.h"
 #include "core/imaging/colour_palette.h"
@@ -24,16 +26,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The PNG text key holding a variant's record, as `backdrop txt2img` keeps its parameters.
-constexpr const char* kVariantKey = "backdrop:variant";
-
-BackgroundColour colour_from_hex(const std::string& hex) {
-  const bool valid = hex.size() == 7 && hex[0] == '#' &&
-                     std::all_of(hex.begin() + 1, hex.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-  if (!valid) throw std::invalid_argument("colour '" + hex + "': expected #rrggbb, 'palette[:N]' or 'none'");
-  const auto value = std::stoul(hex.substr(1), nullptr, 16);
-  const cv::Vec3b bgr(static_cast<uint8_t>(value & 0xFF), static_cast<uint8_t>((value >> 8) & 0xFF),
-                      static_cast<uint8_t>((value >> 16) & 0xFF));
+BackgroundColour colour_from_text(const std::string& text) {
+  const auto rgb = parse_colour(text);
+  if (!rgb) throw std::invalid_argument("colour '" + text + "': expected 'none', 'palette[:N]' or " + accepted_colours());
+  const cv::Vec3b bgr(rgb->b, rgb->g, rgb->r);
   return {bgr, imaging::colour_name(imaging::lab_of(bgr))};
 }
 
@@ -178,7 +174,7 @@ class VariantRun {
     json["generator"] = generator_.name();
     json["engine_version"] = kEngineVersion;
     imaging::write_png_with_text(record.file, generated.composited,
-                                 {{kVariantKey, json.dump()}, {"Software", std::string("Backdrop ") + kEngineVersion}});
+                                 {{kVariantRecordKey, json.dump()}, {"Software", std::string("Backdrop ") + kEngineVersion}});
     imaging::write_image(dir / (stem + ".generated.png"), generated.generated);
     thumbnail = imaging::contact_sheet_thumbnail(generated.composited);
     return record;
@@ -211,11 +207,16 @@ size_t VariantRunSummary::flagged() const {
 
 std::vector<BackgroundColour> resolve_colours(const std::string& spec, const cv::Mat& product_bgr,
                                               const cv::Mat& product_mask) {
-  if (spec.rfind("palette", 0) != 0) return {colour_from_hex(spec)};
+  if (spec.rfind("palette", 0) != 0) return {colour_from_text(spec)};
   std::size_t count = 1;
   if (spec.size() > 7) {
-    if (spec[7] != ':' || spec.size() == 8) throw std::invalid_argument("colour '" + spec + "': expected palette:N");
-    count = std::stoul(spec.substr(8));
+    const auto digits = spec.substr(8);
+    const bool whole_number = !digits.empty() && digits.size() <= 3 &&
+                              std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); });
+    if (spec[7] != ':' || !whole_number) {
+      throw std::invalid_argument("colour '" + spec + "': expected palette:N, N a whole number");
+    }
+    count = std::stoul(digits);
   }
   const auto palette = imaging::extract_palette(product_bgr, product_mask);
   std::vector<BackgroundColour> colours;

@@ -58,7 +58,7 @@ PromptLibrary parse_prompt_library(const std::string& json_text, const std::stri
   nlohmann::json json;
   try {
     json = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
     throw std::invalid_argument(source + ": " + error.what());
   }
   if (!json.is_object() || !json.contains("default")) {

@@ -9,10 +9,21 @@
 // policy had of showing it there; a click refers to its impression by decision and position
 // (position defaults to 0). Features are grouped by source; feature names become
 // "<source>.<name>". Bad lines are reported with their line numbers and skipped.
+//
+// Several files (one category's log from every replica's log folder, see impression_log_file())
+// are read as one log: clicks are joined once every impression of every file is known, so a click
+// logged before its impression, in another file, or by a replica restarted since, finds it.
+// Feedback may be sent more than once for a decision (a client retrying, a click sent to two
+// replicas) and every copy is logged: an impression counts as clicked once however many click lines
+// name it (the extra ones are counted in repeated_clicks). A click whose decision and position
+// have no impression in any of the files is unmatched: reported, never a round of the feedback (a
+// click on an impression that was skipped, such as an experiment group's image that is no arm, is
+// neither).
 
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/bandit/feature_schema.h"
@@ -29,14 +40,34 @@ struct ImpressionLogOptions {
   CancellationToken cancel;
 };
 
+struct UnmatchedClick {
+  std::filesystem::path file;
+  int64_t line = 0;  // 1-based
+  std::string decision;
+};
+
 struct ImpressionLog {
   LoggedFeedback feedback;
   FeatureSchema schema;
   std::vector<std::string> decision;  // decision id of each round
+  // Bad lines, by file and line; with several files each message starts with "<file>: ".
   std::vector<LogIssue> skipped;
+  int64_t clicks = 0;                            // rounds with a click (the sum of feedback.reward)
+  int64_t repeated_clicks = 0;                   // click lines for an impression already clicked: counted once
+  std::vector<UnmatchedClick> unmatched_clicks;  // no impression anywhere: not in the feedback
 };
 
 // Throws LogError when the file cannot be opened.
 ImpressionLog load_impression_log(const std::filesystem::path& path, const ImpressionLogOptions& options = {});
+// Several files read as one log (see above); throws LogError naming a file that cannot be opened.
+ImpressionLog load_impression_logs(const std::vector<std::filesystem::path>& files,
+                                   const ImpressionLogOptions& options = {});
+
+// The file backdrop-serve logs a category to in its log folder: <category>.jsonl, characters other
+// than letters, digits, '-' and '_' replaced by '_' ("_" for an empty name).
+std::string impression_log_file_name(std::string_view category);
+// That file in each folder where it exists, in the folders' order.
+std::vector<std::filesystem::path> impression_log_files(const std::vector<std::filesystem::path>& folders,
+                                                        std::string_view category);
 
 }  // namespace backdrop::bandit

@@ -11,6 +11,12 @@
 
 namespace backdrop::bandit {
 
+// The largest arm index and slot a log row may name. Logs come from files: a row beyond these is
+// skipped as bad, so that a forged index never overflows `index + 1` or sizes per-arm state
+// (priors, policies) to billions of arms. Real catalogues have tens of arms and a few slots.
+inline constexpr int64_t kMaxArmIndex = 99999;
+inline constexpr int64_t kMaxSlotIndex = 999;
+
 struct LoggedFeedback {
   int n_arms = 0;
   int len_list = 1;       // slots per impression

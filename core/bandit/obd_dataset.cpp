@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
+#include <string>
 
 #include "core/bandit/numpy_sort.h"
 #include "core/common/csv_reader.h"
@@ -34,7 +36,13 @@ ObdColumns find_columns(const std::vector<std::string>& header, const std::strin
                      {},
                      {},
                      {}};
+  std::set<std::string> features;
   for (std::size_t c = 0; c < header.size(); ++c) {
+    // Each feature column becomes a feature of the schema, which has one of each name.
+    const bool feature = starts_with(header[c], "user_feature") || starts_with(header[c], "user-item_affinity");
+    if (feature && !features.insert(header[c]).second) {
+      throw LogError(origin + ": column '" + header[c] + "' appears more than once");
+    }
     if (starts_with(header[c], "user_feature")) {
       columns.user_features.push_back(c);
       columns.user_feature_names.push_back(header[c]);
@@ -67,11 +75,18 @@ std::optional<RawRow> parse_row(const std::vector<std::string>& fields, const Ob
   const auto position = parse_integer(fields[columns.position]);
   const auto click = parse_double(fields[columns.click]);
   const auto pscore = parse_double(fields[columns.pscore]);
-  if (!item || *item < 0) error = "item_id '" + fields[columns.item_id] + "' is not an index >= 0";
-  else if (!position || *position < 1) error = "position '" + fields[columns.position] + "' is not an integer >= 1";
-  else if (!click || (*click != 0.0 && *click != 1.0)) error = "click '" + fields[columns.click] + "' is not 0 or 1";
-  else if (!pscore || !(*pscore > 0.0 && *pscore <= 1.0)) error = "propensity_score '" + fields[columns.pscore] + "' is not in (0, 1]";
-  else if (fields[columns.timestamp].empty()) error = "empty timestamp";
+  if (!item || *item < 0 || *item > kMaxArmIndex) {
+    error = "item_id '" + fields[columns.item_id] + "' is not an index in [0, " + std::to_string(kMaxArmIndex) + "]";
+  } else if (!position || *position < 1 || *position > kMaxSlotIndex + 1) {
+    error = "position '" + fields[columns.position] + "' is not an integer in [1, " +
+            std::to_string(kMaxSlotIndex + 1) + "]";
+  } else if (!click || (*click != 0.0 && *click != 1.0)) {
+    error = "click '" + fields[columns.click] + "' is not 0 or 1";
+  } else if (!pscore || !(*pscore > 0.0 && *pscore <= 1.0)) {
+    error = "propensity_score '" + fields[columns.pscore] + "' is not in (0, 1]";
+  } else if (fields[columns.timestamp].empty()) {
+    error = "empty timestamp";
+  }
   if (!error.empty()) return std::nullopt;
 
   RawRow row{parse_integer(fields[columns.index]).value_or(ordinal), fields[columns.timestamp],
@@ -183,7 +198,7 @@ Eigen::MatrixXd load_obd_item_context(const std::filesystem::path& csv) {
     std::map<int, std::vector<std::string>> items;
     while (reader.next(fields)) {
       const auto item = fields.size() == n_columns ? parse_integer(fields[item_column]) : std::nullopt;
-      if (!item || *item < 0) {
+      if (!item || *item < 0 || *item > kMaxArmIndex) {
         throw LogError(csv.string() + ":" + std::to_string(reader.record_line()) + ": bad item row");
       }
       items[static_cast<int>(*item)] = fields;

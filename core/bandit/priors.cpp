@@ -10,6 +10,7 @@
 #include "core/bandit/context_free_policies.h"
 #include "core/bandit/lin_ts.h"
 #include "core/bandit/lin_ucb.h"
+#include "core/common/file_write.h"
 
 namespace backdrop::bandit {
 namespace {
@@ -189,14 +190,11 @@ BanditPriors priors_from_json(const nlohmann::json& json, const std::string& ori
 }
 
 void save_priors(const BanditPriors& priors, const std::filesystem::path& path) {
-  const auto temporary = std::filesystem::path(path.string() + ".tmp");
-  {
-    std::ofstream out(temporary);
-    if (!out) throw PriorsError(path.string() + ": cannot write");
-    out << priors_to_json(priors).dump(1) << "\n";
-    if (!out) throw PriorsError(path.string() + ": write failed");
+  try {
+    replace_file(path, priors_to_json(priors).dump(1) + "\n");  // a failure keeps the previous priors
+  } catch (const FileWriteError& error) {
+    throw PriorsError(error.what());
   }
-  std::filesystem::rename(temporary, path);
 }
 
 BanditPriors load_priors(const std::filesystem::path& path) {

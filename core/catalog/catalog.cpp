@@ -1,6 +1,8 @@
 #include "core/catalog/catalog.h"
 
 #include <set>
+#include <string>
+#include <system_error>
 
 #include "core/common/csv_reader.h"
 
@@ -21,6 +23,16 @@ std::string trimmed(const std::string& text) {
   if (first == std::string::npos) return "";
   const auto last = text.find_last_not_of(" \t");
   return text.substr(first, last - first + 1);
+}
+
+// Why `image` cannot be used, or "". A path the system refuses (a name longer than the file
+// system allows, found by fuzz_catalog_csv) is a row's problem like a missing file, never an
+// exception that stops the import.
+std::string image_problem(const std::filesystem::path& image) {
+  std::error_code error;
+  if (std::filesystem::is_regular_file(image, error)) return "";
+  if (!error || error == std::errc::no_such_file_or_directory) return "does not exist";
+  return "cannot be read (" + error.message() + ")";
 }
 
 }  // namespace
@@ -51,6 +63,10 @@ Catalog read_catalog_csv(const std::filesystem::path& csv, const CatalogColumns&
         catalog.issues.push_back({line, "empty " + columns.id});
         continue;
       }
+      if (product.category.empty()) {  // would otherwise become a blank category
+        catalog.issues.push_back({line, "product '" + product.id + "' has no " + columns.category});
+        continue;
+      }
       if (!seen.insert(product.id).second) {
         catalog.issues.push_back({line, "duplicate " + columns.id + " '" + product.id + "'"});
         continue;
@@ -60,9 +76,9 @@ Catalog read_catalog_csv(const std::filesystem::path& csv, const CatalogColumns&
         continue;
       }
       if (product.image.is_relative()) product.image = folder / product.image;
-      if (!std::filesystem::is_regular_file(product.image)) {
-        catalog.issues.push_back({line, "product '" + product.id + "': image file '" + product.image.string() +
-                                            "' does not exist"});
+      if (auto problem = image_problem(product.image); !problem.empty()) {
+        catalog.issues.push_back({line, "product '" + product.id + "': image file '" + product.image.string() + "' " +
+                                            problem});
         continue;
       }
       catalog.products.push_back(std::move(product));

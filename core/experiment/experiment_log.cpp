@@ -152,11 +152,17 @@ std::vector<fs::path> log_files(const fs::path& folder) {
 }  // namespace
 
 ExperimentLog load_experiment_log(const fs::path& folder, const ExperimentLogOptions& options) {
+  return load_experiment_logs({folder}, options);
+}
+
+ExperimentLog load_experiment_logs(const std::vector<fs::path>& folders, const ExperimentLogOptions& options) {
   if (!(options.attribution_window_hours >= 0.0)) throw std::invalid_argument("the attribution window is negative");
   Collected collected;
-  for (const auto& file : log_files(folder)) {
-    read_file(file, options, collected);
-    ++collected.log.files;
+  for (const auto& folder : folders) {
+    for (const auto& file : log_files(folder)) {
+      read_file(file, options, collected);
+      ++collected.log.files;
+    }
   }
   join_clicks(collected, options.attribution_window_hours * 3600.0);
   return std::move(collected.log);

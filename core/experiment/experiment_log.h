@@ -11,8 +11,8 @@
 // Impressions without "experiment" are not part of any experiment and are counted, not kept. A
 // click counts when its time is at most the window after its impression's (a click stamped
 // earlier, as clocks of two replicas may disagree, counts too); a later click counts 0 and is
-// reported as late, a click with no impression in the folder as unmatched. Several clicks on one
-// decision count once. Bad lines are reported with their file and line number and skipped.
+// reported as late, a click with no impression in the folder (or folders) as unmatched. Several
+// clicks on one decision count once. Bad lines are reported with their file and line number and skipped.
 
 #include <cstdint>
 #include <filesystem>
@@ -68,6 +68,10 @@ struct ExperimentLog {
 // Throws std::runtime_error naming the folder when it is not a readable folder, or a file in it
 // when that cannot be opened.
 ExperimentLog load_experiment_log(const std::filesystem::path& folder, const ExperimentLogOptions& options = {});
+// Several folders (every replica's) read as one: a click logged by one replica joins the impression
+// another logged.
+ExperimentLog load_experiment_logs(const std::vector<std::filesystem::path>& folders,
+                                   const ExperimentLogOptions& options = {});
 
 // "2026-12-01T10:00:00Z" or with fractional seconds ("...:00.123Z") as seconds since the epoch;
 // nullopt when the text is not such a UTC time.

@@ -203,7 +203,7 @@ ExperimentPlan read_plan_file(const std::filesystem::path& file) {
   json document;
   try {
     document = json::parse(text);
-  } catch (const json::parse_error& error) {
+  } catch (const json::exception& error) {
     throw PlanError(name + ": not valid JSON (" + error.what() + ")");
   }
   return plan_from_json(document, name);

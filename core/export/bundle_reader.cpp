@@ -28,7 +28,7 @@ nlohmann::json read_json(const std::filesystem::path& file, const std::string& n
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   try {
     return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& parse_error) {
+  } catch (const nlohmann::json::exception& parse_error) {
     throw BundleError(name + ": not valid JSON (" + parse_error.what() + ")");
   }
 }

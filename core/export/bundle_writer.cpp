@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/file_write.h"
 #include "core/export/bundle_json.h"
 #include "core/export/bundle_paths.h"
 #include "core/store/sha256.h"
@@ -14,11 +14,13 @@
 namespace backdrop::exporting {
 namespace {
 
+// Every write and the close are checked (write_file), so a full disk names the file and the reason.
 void write_bytes(const std::filesystem::path& file, std::string_view bytes) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) throw BundleError(file.string() + ": cannot write");
+  try {
+    write_file(file, bytes);
+  } catch (const FileWriteError& error) {
+    throw BundleError(error.what());
+  }
 }
 
 }  // namespace

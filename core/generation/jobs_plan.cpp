@@ -49,6 +49,7 @@ std::vector<VariantInputs> plan_variants(Project& project, const GenerationSetti
           inputs.guidance_scale = settings.guidance_scale;
           inputs.model_sha256 = settings.model_sha256;
           inputs.controlnet_sha256 = settings.controlnet_sha256;
+          inputs.loras = settings.loras;
           variants.push_back(std::move(inputs));
         }
       }

@@ -21,6 +21,7 @@ struct GenerationSettings {
   MaskSettings mask;
   std::string model_sha256;       // hashes of the weight files, part of every key
   std::string controlnet_sha256;
+  std::vector<VariantLora> loras;  // the LoRAs fused into the weights, part of every key
   std::string default_prompt = "product photo on a clean studio backdrop, soft light";
   std::string default_negative_prompt = "text, watermark, blurry";
   Placement default_placement{0, "centre", 512, 512, 0.5, 0.5, 0.6};

@@ -26,7 +26,14 @@ class Run {
     cache_.remove_abandoned_temporaries();
     std::thread heartbeat([this] { renew_leases(); });
     std::vector<std::thread> workers;
-    for (int i = 0; i < std::max(1, options_.threads); ++i) workers.emplace_back([this] { work(); });
+    try {
+      for (int i = 0; i < std::max(1, options_.threads); ++i) workers.emplace_back([this] { work(); });
+    } catch (...) {  // no thread left for another worker: the started ones see failed() and stop
+      std::lock_guard lock(mutex_);
+      error_ = std::current_exception();
+    }
+    // Every thread is joined before this frame (and the Run they point into) goes away, even
+    // when starting one failed: a joinable std::thread destroyed would terminate the process.
     for (auto& worker : workers) worker.join();
     {
       std::lock_guard lock(mutex_);

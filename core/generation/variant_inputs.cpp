@@ -21,22 +21,30 @@ nlohmann::json placement_geometry_json(const Placement& placement) {
 
 // nlohmann::json objects keep their keys sorted, so dump() of this is canonical.
 nlohmann::json pixel_inputs_json(const VariantInputs& inputs) {
-  return {{"product_image_sha256", inputs.product_image_sha256},
-          {"mask", mask_json(inputs.mask)},
-          {"placement", placement_geometry_json(inputs.placement)},
-          {"prompt", inputs.prompt},
-          {"negative_prompt", inputs.negative_prompt},
-          {"colour", inputs.colour},
-          {"seed", inputs.seed},
-          {"steps", inputs.steps},
-          {"scheduler", inputs.scheduler},
-          {"guidance_scale", inputs.guidance_scale},
-          {"model_sha256", inputs.model_sha256},
-          {"controlnet_sha256", inputs.controlnet_sha256},
-          {"engine_version", inputs.engine_version}};
+  nlohmann::json json = {{"product_image_sha256", inputs.product_image_sha256},
+                         {"mask", mask_json(inputs.mask)},
+                         {"placement", placement_geometry_json(inputs.placement)},
+                         {"prompt", inputs.prompt},
+                         {"negative_prompt", inputs.negative_prompt},
+                         {"colour", inputs.colour},
+                         {"seed", inputs.seed},
+                         {"steps", inputs.steps},
+                         {"scheduler", inputs.scheduler},
+                         {"guidance_scale", inputs.guidance_scale},
+                         {"model_sha256", inputs.model_sha256},
+                         {"controlnet_sha256", inputs.controlnet_sha256},
+                         {"engine_version", inputs.engine_version}};
+  for (const auto& lora : inputs.loras) {
+    json["loras"].push_back({{"sha256", lora.sha256}, {"multiplier", lora.multiplier}});
+  }
+  return json;
 }
 
 }  // namespace
+
+VariantLora variant_lora(const std::filesystem::path& file, double multiplier) {
+  return {sha256_file_hex(file), multiplier};
+}
 
 VariantInputs make_variant_inputs() {
   VariantInputs inputs;
@@ -79,6 +87,9 @@ VariantInputs variant_inputs_from_json(const nlohmann::json& json) {
   inputs.guidance_scale = json.at("guidance_scale").get<double>();
   inputs.model_sha256 = json.at("model_sha256").get<std::string>();
   inputs.controlnet_sha256 = json.at("controlnet_sha256").get<std::string>();
+  for (const auto& lora : json.value("loras", nlohmann::json::array())) {
+    inputs.loras.push_back({lora.at("sha256").get<std::string>(), lora.at("multiplier").get<double>()});
+  }
   inputs.engine_version = json.at("engine_version").get<std::string>();
   return inputs;
 }

@@ -3,13 +3,17 @@
 //
 // The key is SHA-256 over a canonical serialisation of exactly the inputs that change pixels:
 // product image bytes (by hash), mask settings, placement geometry, prompt, negative prompt,
-// colour, seed, steps, scheduler, guidance, model and ControlNet file hashes and the engine
-// version. Names and row ids (product id, placement name, prompt id) are provenance only: renaming
-// a placement must not invalidate a cache. Two runs that would draw the same pixels share a key.
+// colour, seed, steps, scheduler, guidance, model and ControlNet file hashes, the LoRAs' content
+// hashes and multipliers (absent from the key material when there are none, so that the keys of
+// variants made without LoRAs stay what they were) and the engine version. Names and row ids
+// (product id, placement name, prompt id) are provenance only: renaming a placement must not
+// invalidate a cache. Two runs that would draw the same pixels share a key.
 
 #include <cstdint>
 #include <optional>
+#include <filesystem>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -23,6 +27,16 @@ struct MaskSettings {
   int dilate_px = 0;
   int feather_px = 0;
 };
+
+// A LoRA fused into the weights: the SHA-256 of its file's content and its multiplier.
+struct VariantLora {
+  std::string sha256;
+  double multiplier = 1.0;
+  bool operator==(const VariantLora&) const = default;
+};
+
+// Hashes the file's content (throws StoreError naming an unreadable file).
+VariantLora variant_lora(const std::filesystem::path& file, double multiplier);
 
 struct VariantInputs {
   // Provenance: where the inputs came from. Not part of the key.
@@ -43,6 +57,7 @@ struct VariantInputs {
   double guidance_scale = 7.5;
   std::string model_sha256;
   std::string controlnet_sha256;
+  std::vector<VariantLora> loras;  // in the order they are fused
   std::string engine_version;  // kEngineVersion unless a test says otherwise
 };
 

@@ -4,7 +4,11 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <stdexcept>
+#include <string_view>
 #include <thread>
+#include <vector>
+
+#include "core/common/file_write.h"
 
 namespace backdrop {
 namespace {
@@ -31,9 +35,11 @@ void SolidColourRenderer::render(const VariantInputs& inputs, const std::filesys
   }
   cancel.throw_if_cancelled();
   const cv::Mat image(inputs.placement.height, inputs.placement.width, CV_8UC3, colour_of(inputs));
-  if (!cv::imwrite(output.string(), image)) {
-    throw std::runtime_error(output.string() + ": render: cannot write the PNG");
-  }
+  // Encoded in memory and written with every write checked: cv::imwrite reports success for a
+  // PNG cut short by a full disk.
+  std::vector<uchar> png;
+  if (!cv::imencode(".png", image, png)) throw std::runtime_error(output.string() + ": render: cannot encode the PNG");
+  write_file(output, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
 }
 
 }  // namespace backdrop

@@ -4,6 +4,7 @@
 #include <array>
 #include <string>
 
+#include "core/imaging/byte_order.h"
 #include "core/imaging/image_error.h"
 
 namespace backdrop::imaging {
@@ -11,14 +12,6 @@ namespace {
 
 bool starts_with(std::span<const uint8_t> bytes, std::span<const uint8_t> prefix, size_t offset = 0) {
   return bytes.size() >= offset + prefix.size() && std::equal(prefix.begin(), prefix.end(), bytes.begin() + offset);
-}
-
-uint32_t read_be32(const uint8_t* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
-}
-
-uint32_t read_le32(const uint8_t* p) {
-  return uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) | (uint32_t{p[3]} << 24);
 }
 
 constexpr std::array<uint8_t, 3> kJpegSignature{0xFF, 0xD8, 0xFF};
@@ -53,7 +46,69 @@ bool webp_is_complete(std::span<const uint8_t> bytes) {
   return bytes.size() >= 12 && uint64_t{read_le32(bytes.data() + 4)} + 8 <= bytes.size();
 }
 
+// The first start-of-frame segment before the scan data (SOF0..SOF15 but DHT, JPG and DAC). Bytes
+// between segments are skipped up to the next marker, as libjpeg skips them.
+std::optional<DeclaredSize> jpeg_size(std::span<const uint8_t> bytes) {
+  size_t offset = 2;
+  while (offset + 9 <= bytes.size()) {
+    const uint8_t marker = bytes[offset + 1];
+    if (bytes[offset] != 0xFF || marker == 0xFF || marker == 0x00) {  // not a marker yet, or a fill byte
+      ++offset;
+      continue;
+    }
+    if (marker == 0xDA || marker == 0xD9) break;  // scan data or the end: no frame header
+    if ((marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) {  // markers without a length
+      offset += 2;
+      continue;
+    }
+    if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+      return DeclaredSize{read_be16(bytes.data() + offset + 7), read_be16(bytes.data() + offset + 5)};
+    }
+    offset += 2 + read_be16(bytes.data() + offset + 2);
+  }
+  return std::nullopt;
+}
+
+// IHDR is the first chunk: width and height right after its type.
+std::optional<DeclaredSize> png_size(std::span<const uint8_t> bytes) {
+  if (bytes.size() < 24 || !std::equal(bytes.begin() + 12, bytes.begin() + 16, "IHDR")) return std::nullopt;
+  return DeclaredSize{read_be32(bytes.data() + 16), read_be32(bytes.data() + 20)};
+}
+
+// The first chunk after "RIFF....WEBP": a lossy frame, a lossless bitstream, or the extended
+// header with the canvas size.
+// The header must also be one libwebp accepts (chunk within the file, VP8's start code, VP8L's
+// signature and version 0): when OpenCV's WebP decoder refuses a file, cv::imdecode tries its
+// other decoders, and gdcm's DICOM reader aborted on such a file (fuzz_image).
+std::optional<DeclaredSize> webp_size(std::span<const uint8_t> bytes) {
+  if (bytes.size() < 30) return std::nullopt;
+  const std::string_view chunk(reinterpret_cast<const char*>(bytes.data()) + 12, 4);
+  if (read_le32(bytes.data() + 16) > bytes.size() - 20) return std::nullopt;
+  const uint8_t* payload = bytes.data() + 20;
+  if (chunk == "VP8 ") {
+    if (payload[3] != 0x9d || payload[4] != 0x01 || payload[5] != 0x2a) return std::nullopt;
+    // After the frame tag and start code; the top two bits are a scale, not size.
+    return DeclaredSize{read_le16(payload + 6) & 0x3FFF, read_le16(payload + 8) & 0x3FFF};
+  }
+  if (chunk == "VP8L") {
+    const uint32_t bits = read_le32(payload + 1);
+    if (payload[0] != 0x2f || (bits >> 29) != 0) return std::nullopt;
+    return DeclaredSize{(bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1};
+  }
+  if (chunk == "VP8X") return DeclaredSize{read_le24(payload + 4) + 1, read_le24(payload + 7) + 1};
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<DeclaredSize> declared_size(std::span<const uint8_t> bytes, ImageFormat format) {
+  switch (format) {
+    case ImageFormat::Jpeg: return jpeg_size(bytes);
+    case ImageFormat::Png: return png_size(bytes);
+    case ImageFormat::Webp: return webp_size(bytes);
+  }
+  return std::nullopt;
+}
 
 std::string_view format_name(ImageFormat format) {
   switch (format) {

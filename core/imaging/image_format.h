@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -17,5 +18,13 @@ std::string_view format_name(ImageFormat format);
 // container ends early (JPEG without its end marker, PNG without IEND, WebP shorter than its RIFF
 // header says).
 ImageFormat identify_complete_image(std::span<const uint8_t> bytes, const std::filesystem::path& source);
+
+// The pixel size the header declares (PNG IHDR, JPEG SOFn, WebP VP8, VP8L or VP8X), read before any
+// pixel is decoded; nullopt when the header does not say (the decoder then decides).
+struct DeclaredSize {
+  uint32_t width = 0;
+  uint32_t height = 0;
+};
+std::optional<DeclaredSize> declared_size(std::span<const uint8_t> bytes, ImageFormat format);
 
 }  // namespace backdrop::imaging

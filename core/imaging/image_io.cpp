@@ -3,11 +3,13 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/common/file_write.h"
 #include "core/imaging/exif_orientation.h"
 #include "core/imaging/image_error.h"
 
@@ -48,11 +50,30 @@ void split_colour_and_alpha(const cv::Mat& decoded, LoadedImage& image) {
   }
 }
 
+// Refuses an image whose header declares more pixels than kMaxImagePixels before it is decoded: a
+// 488-byte JPEG declaring 12048x14895 pixels took 540 MB and 30 s to decode and turn. A header
+// without a size is refused too: OpenCV picks its decoder by its own signatures, and handed a
+// "RIFF....WEBPVP4L" file it chose the DICOM reader, which allocated 2.8 GB (both found by
+// fuzz_image).
+void check_declared_size(std::span<const uint8_t> bytes, ImageFormat format, const std::filesystem::path& source) {
+  const auto size = declared_size(bytes, format);
+  if (!size) {
+    throw ImageError(source.string() + ": the " + std::string(format_name(format)) +
+                     " header does not give the image size");
+  }
+  if (uint64_t{size->width} * size->height > kMaxImagePixels) {
+    throw ImageError(source.string() + ": " + std::to_string(size->width) + "x" + std::to_string(size->height) +
+                     " pixels is more than the " + std::to_string(kMaxImagePixels / 1000000) +
+                     " megapixels a product photo may have");
+  }
+}
+
 }  // namespace
 
 LoadedImage decode_image(std::span<const uint8_t> bytes, const std::filesystem::path& source) {
   LoadedImage image;
   image.format = identify_complete_image(bytes, source);
+  check_declared_size(bytes, image.format, source);
   const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U, const_cast<uint8_t*>(bytes.data()));
   cv::Mat decoded;
   try {
@@ -82,13 +103,21 @@ LoadedImage load_image(const std::filesystem::path& path) {
 
 void write_image(const std::filesystem::path& path, const cv::Mat& image) {
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-  bool written = false;
+  // Encoded in memory and written with every write checked: cv::imwrite reports success for a file
+  // cut short by a full disk. Replaced whole, so a failure keeps the previous file.
+  std::vector<uchar> bytes;
+  bool encoded = false;
   try {
-    written = cv::imwrite(path.string(), image);
+    encoded = cv::imencode(path.extension().string(), image, bytes);
   } catch (const cv::Exception& error) {
     throw ImageError(path.string() + ": cannot write the image: " + error.what());
   }
-  if (!written) throw ImageError(path.string() + ": cannot write the image");
+  if (!encoded) throw ImageError(path.string() + ": cannot write the image");
+  try {
+    replace_file(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  } catch (const FileWriteError& error) {
+    throw ImageError(error.what());
+  }
 }
 
 }  // namespace backdrop::imaging

@@ -22,7 +22,12 @@ struct LoadedImage {
   bool has_alpha() const { return !alpha.empty(); }
 };
 
-// Throws ImageError (with the path) for unreadable, non-image, truncated or undecodable files.
+// The most pixels a photo may have: 64 megapixels (8000x8000) is beyond any product photo, and
+// bounds what a few bytes of header can make the decoder allocate.
+inline constexpr uint64_t kMaxImagePixels = 64'000'000;
+
+// Throws ImageError (with the path) for unreadable, non-image, truncated or undecodable files, and
+// for images with more than kMaxImagePixels.
 LoadedImage load_image(const std::filesystem::path& path);
 
 // Same, from bytes already in memory; `source` names them in errors.

@@ -55,7 +55,7 @@ LayoutRules parse_layout_rules(const std::string& json_text, const std::string& 
   json document;
   try {
     document = json::parse(json_text);
-  } catch (const json::parse_error& error) {
+  } catch (const json::exception& error) {
     throw ImageError(source + ": not valid JSON: " + error.what());
   }
   if (!document.is_object()) throw ImageError(source + ": expected a JSON object");

@@ -1,11 +1,11 @@
 #include "core/imaging/prepare_products.h"
 
 #include <cstdio>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/common/file_write.h"
 #include "core/imaging/colour_palette.h"
 #include "core/imaging/compositing.h"
 #include "core/imaging/contact_sheet.h"
@@ -28,9 +28,11 @@ std::string folder_name(const std::string& id) {
 
 void write_text(const std::filesystem::path& path, const std::string& text) {
   std::filesystem::create_directories(path.parent_path());
-  std::ofstream out(path);
-  out << text << "\n";
-  if (!out) throw ImageError(path.string() + ": cannot write the file");
+  try {
+    replace_file(path, text + "\n");
+  } catch (const FileWriteError& error) {
+    throw ImageError(error.what());
+  }
 }
 
 // What a person sees of the photo: cut-outs over light grey instead of their hidden colours.

@@ -1,8 +1,6 @@
 #include "core/serving/decision_engine.h"
 
 #include <algorithm>
-#include <charconv>
-#include <cstdio>
 #include <limits>
 #include <random>
 #include <set>
@@ -259,11 +257,10 @@ Shown show(const ServedCategory& category, const ServedGroup* group, const std::
 }  // namespace
 
 DecisionEngine::DecisionEngine(DecisionEngineOptions options, ImpressionSink* sink)
-    : sink_(sink), pending_(options.max_pending, options.pending_ttl) {
-  char nonce[9];
-  std::snprintf(nonce, sizeof nonce, "%08x", static_cast<unsigned>(std::random_device{}()));
-  nonce_ = nonce;
-}
+    : sink_(sink),
+      ids_(options.id_key.empty() ? random_key_bytes() : std::move(options.id_key)),
+      pending_(options.max_pending, options.pending_ttl),
+      nonce_(std::uniform_int_distribution<uint64_t>()(thread_random())) {}
 
 DecisionEngine::~DecisionEngine() = default;
 
@@ -292,15 +289,6 @@ std::string DecisionEngine::bundle_version() const {
   return snapshot ? snapshot->bundle->manifest.version : std::string();
 }
 
-std::string DecisionEngine::next_decision_id(std::string_view bundle_version) {
-  char counter[24];
-  const auto end = std::to_chars(counter, counter + sizeof counter, counter_.fetch_add(1) + 1).ptr;
-  std::string id;
-  id.reserve(bundle_version.size() + nonce_.size() + 2 + static_cast<std::size_t>(end - counter));
-  id.append(bundle_version).append(1, '-').append(nonce_).append(1, '-').append(counter, end);
-  return id;
-}
-
 Decision DecisionEngine::decide(const DecisionRequest& request) {
   const auto snapshot = snapshot_.load();
   if (!snapshot) throw Unavailable("no bundle loaded");
@@ -323,7 +311,7 @@ Decision DecisionEngine::decide(const DecisionRequest& request) {
 
   Decision decision;
   decision.bundle_version = snapshot->bundle->manifest.version;
-  decision.id = next_decision_id(decision.bundle_version);
+  decision.id = ids_.issue(found->first, decision.bundle_version, nonce_, counter_.fetch_add(1) + 1);
   decision.arm = shown.arm;
   decision.arm_id = shown.arm_id;
   decision.image = shown.image;
@@ -364,20 +352,31 @@ Decision DecisionEngine::decide(const DecisionRequest& request) {
   // Only LinUCB's own choices teach it (see the header).
   const bool learning =
       policy.online_learning && (!group.group || group.group->group->kind == experiment::GroupKind::personalised);
-  pending_.add(decision.id, {found->first, learning ? category.learner : nullptr, decision.arm,
+  pending_.add(decision.id, {learning ? category.learner : nullptr, decision.arm,
                              learning ? context.vector : std::vector<double>{}});
   return decision;
 }
 
 FeedbackResult DecisionEngine::feedback(const std::string& decision_id, bool clicked) {
+  FeedbackResult result;
+  auto check = ids_.check(decision_id);
+  if (!check.parts) {
+    result.error = std::move(check.error);
+    if (sink_) sink_->unmatched_click(decision_id, clicked, result.error);
+    return result;
+  }
+  result.category = std::move(check.parts->category);
+  // Logged before the decision is taken: when the log fails (this throws), a retry still learns.
+  if (sink_ && clicked) {
+    sink_->click(result.category, decision_id);
+    result.logged = true;
+  }
   auto pending = pending_.take(decision_id);
-  if (!pending) throw NotFound("unknown decision '" + decision_id + "' (never made, expired or already answered)");
-  FeedbackResult result{pending->category, false};
-  if (pending->learner) {
+  result.outcome = pending ? FeedbackOutcome::held : FeedbackOutcome::not_held;
+  if (pending && pending->learner) {
     pending->learner->learn(pending->arm, clicked ? 1.0 : 0.0, pending->context);
     result.learned = true;
   }
-  if (sink_ && clicked) sink_->click(pending->category, decision_id);
   return result;
 }
 

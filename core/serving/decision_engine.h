@@ -35,6 +35,15 @@
 // and the same alpha, i.e. the publish changed images or other categories only. When the priors
 // changed, the new bundle's priors were trained offline on logs that include what was served
 // online, so the engine starts from them and drops the online state (which is in the logs).
+//
+// Feedback (see decision_id.h for the ids): a click on any id this service issued is logged to its
+// category's log, written and flushed before feedback() returns, whichever process made the
+// decision and whether or not it is still held; only a decision this engine holds (made here,
+// since the last start, not answered yet, within max_pending and pending_ttl) also teaches the
+// online learner. An id that fails its check is reported to the sink as unmatched and never
+// reaches a category's log. Decisions still pending when the engine is destroyed lose only their
+// online update: their impressions are in the log, and their clicks are logged by whichever
+// replica receives them.
 
 #include <atomic>
 #include <chrono>
@@ -48,6 +57,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/export/bundle.h"
+#include "core/serving/decision_id.h"
 #include "core/serving/impression_sink.h"
 #include "core/serving/pending_decisions.h"
 
@@ -60,7 +70,11 @@ struct DecisionEngineOptions {
   // Decisions awaiting feedback, the oldest dropped first. Each keeps its encoded context when
   // online learning is on: about 8 d + 200 bytes for a d-column schema.
   std::size_t max_pending = 200000;
-  std::chrono::seconds pending_ttl{std::chrono::hours(1)};  // feedback later than this answers 404
+  // Feedback later than this is logged but not learned from.
+  std::chrono::seconds pending_ttl{std::chrono::hours(1)};
+  // The decision id key shared by the replicas (decision_id.h); empty: a random key, so that only
+  // this engine accepts its ids (tests, a single process without a key file).
+  std::string id_key;
 };
 
 struct DecisionRequest {
@@ -87,9 +101,18 @@ struct Decision {
   bool group_fallback = false;  // previous-bundle without an image here: an eligible arm instead
 };
 
+enum class FeedbackOutcome {
+  held,       // a decision this engine held: logged (when clicked) and learned from where it learns
+  not_held,   // a genuine id this engine does not hold (other replica, restart, expired, answered): logged
+  unmatched,  // not an id this service issued (garbled, forged): logged as unmatched only
+};
+
 struct FeedbackResult {
-  std::string category;
+  FeedbackOutcome outcome = FeedbackOutcome::unmatched;
+  std::string category;  // from the id; empty when unmatched
   bool learned = false;  // the learner was updated
+  bool logged = false;   // a click line was written to the category's log
+  std::string error;     // unmatched: why the id was rejected
 };
 
 class DecisionEngine {
@@ -110,19 +133,19 @@ class DecisionEngine {
   // Throws Unavailable (no bundle), NotFound (category, product, placement, no eligible arm) or
   // BadRequest (features).
   Decision decide(const DecisionRequest& request);
-  // Throws NotFound for an unknown, expired or already answered decision.
+  // Never throws for an id: see FeedbackOutcome. The sink's errors (a click that could not be
+  // logged: Unavailable) propagate, and the decision then stays pending for a retry.
   FeedbackResult feedback(const std::string& decision_id, bool clicked);
 
   std::size_t pending_decisions() const { return pending_.size(); }
 
  private:
-  std::string next_decision_id(std::string_view bundle_version);
-
   ImpressionSink* sink_;
+  DecisionIds ids_;
   PendingDecisions pending_;
   std::atomic<std::shared_ptr<const EngineSnapshot>> snapshot_;
   std::atomic<uint64_t> counter_{0};
-  std::string nonce_;  // random per engine, so ids differ across restarts
+  uint64_t nonce_;  // random per engine, so ids differ across restarts and replicas
 };
 
 }  // namespace backdrop::serving

@@ -34,7 +34,11 @@ class ImpressionSink {
  public:
   virtual ~ImpressionSink() = default;
   virtual void impression(const ImpressionRecord& record) = 0;
+  // A click on a genuine decision id, logged to the category's log. Durable: returns once the line
+  // is written and flushed to the operating system; throws Unavailable when it could not be.
   virtual void click(std::string_view category, std::string_view decision) = 0;
+  // Feedback for an id that failed its check (decision_id.h), kept apart from every category's log.
+  virtual void unmatched_click(std::string_view decision, bool clicked, std::string_view reason) = 0;
 };
 
 }  // namespace backdrop::serving

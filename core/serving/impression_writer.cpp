@@ -1,5 +1,6 @@
 #include "core/serving/impression_writer.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <stdexcept>
@@ -7,7 +8,10 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "core/bandit/impression_log.h"
+#include "core/serving/decision_id.h"
 #include "core/serving/json_text.h"
+#include "core/serving/serving_errors.h"
 
 namespace backdrop::serving {
 namespace {
@@ -43,16 +47,6 @@ std::string& thread_line() {
 
 }  // namespace
 
-std::string log_file_name(std::string_view category) {
-  std::string name(category);
-  for (auto& c : name) {
-    const bool kept =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    if (!kept) c = '_';
-  }
-  return (name.empty() ? "_" : name) + ".jsonl";
-}
-
 ImpressionWriter::ImpressionWriter(std::filesystem::path folder, std::chrono::milliseconds flush_interval)
     : folder_(std::move(folder)), flush_interval_(flush_interval) {
   std::error_code error;
@@ -72,7 +66,7 @@ ImpressionWriter::~ImpressionWriter() {
 }
 
 std::filesystem::path ImpressionWriter::file_of(std::string_view category) const {
-  return folder_ / log_file_name(category);
+  return folder_ / bandit::impression_log_file_name(category);
 }
 
 // The keys in dump()'s order (sorted), the features last, as the loader and people expect.
@@ -118,7 +112,30 @@ void ImpressionWriter::click(std::string_view category, std::string_view decisio
       .raw("time", now_utc_json())
       .close();
   line += '\n';
-  append(category, line);
+  std::lock_guard file_lock(file_mutex_);
+  write_buffered();  // this process's impressions first, so that its lines keep their order
+  const auto file = file_of(category);
+  if (!write_lines(file, line)) throw Unavailable(file.string() + ": the click could not be logged; send it again");
+}
+
+void ImpressionWriter::unmatched_click(std::string_view decision, bool clicked, std::string_view reason) {
+  // An id longer than any genuine one is cut (at a character boundary: the line stays UTF-8).
+  auto kept = decision.substr(0, std::min(decision.size(), kMaxDecisionIdLength));
+  while (!kept.empty() && kept.size() < decision.size() &&
+         (static_cast<unsigned char>(decision[kept.size()]) & 0xC0) == 0x80) {
+    kept.remove_suffix(1);
+  }
+  auto& line = thread_line();
+  JsonObjectText(line)
+      .boolean("clicked", clicked)
+      .string("decision", kept)
+      .string("event", "unmatched_click")
+      .string("reason", reason)
+      .raw("time", now_utc_json())
+      .close();
+  line += '\n';
+  std::lock_guard file_lock(file_mutex_);
+  write_lines(folder_ / kUnmatchedClicksFile, line);
 }
 
 void ImpressionWriter::append(std::string_view category, std::string_view line) {
@@ -130,25 +147,31 @@ void ImpressionWriter::append(std::string_view category, std::string_view line) 
 
 void ImpressionWriter::flush() {
   std::lock_guard file_lock(file_mutex_);
+  write_buffered();
+}
+
+void ImpressionWriter::write_buffered() {
   {
     std::lock_guard lock(buffer_mutex_);
     writing_.swap(buffers_);
   }
   for (auto& [category, lines] : writing_) {
     if (lines.empty()) continue;
-    auto found = files_.find(category);
-    if (found == files_.end()) {
-      found = files_.emplace(category, std::ofstream(file_of(category), std::ios::app | std::ios::binary)).first;
-    }
-    auto& file = found->second;
-    file.write(lines.data(), static_cast<std::streamsize>(lines.size()));
-    file.flush();
-    if (!file) {
-      spdlog::error("{}: cannot write {} bytes of impressions", file_of(category).string(), lines.size());
-      files_.erase(found);  // reopened on the next flush
-    }
+    write_lines(file_of(category), lines);
     lines.clear();  // keeps its capacity for the next swap
   }
+}
+
+bool ImpressionWriter::write_lines(const std::filesystem::path& path, std::string_view lines) {
+  auto found = files_.find(path);
+  if (found == files_.end()) found = files_.emplace(path, std::ofstream(path, std::ios::app | std::ios::binary)).first;
+  auto& file = found->second;
+  file.write(lines.data(), static_cast<std::streamsize>(lines.size()));
+  file.flush();
+  if (file) return true;
+  spdlog::error("{}: cannot write {} bytes of impressions and clicks", path.string(), lines.size());
+  files_.erase(found);  // reopened on the next write
+  return false;
 }
 
 void ImpressionWriter::run_flusher() {

@@ -19,8 +19,21 @@
 // previous-bundle group had no image of the product there; "propensity" is then the one within the
 // group. Images of experiment groups that are not arms (original, white, previous-bundle) log
 // "arm": -1 and their key as "arm_id" ("original", "white" or the earlier version's arm id); the
-// bandit loader skips them as it should, since they are no arm of the bundle. Lines are buffered in memory and written
-// by a background thread every flush interval, on flush() and on destruction. Thread-safe.
+// bandit loader skips them as it should, since they are no arm of the bundle.
+//
+// Impressions are buffered in memory and written by a background thread every flush interval, on
+// flush() and on destruction (a SIGKILL loses at most one interval of impressions). A click is
+// durable: click() writes the buffered lines and then the click, flushes them to the operating
+// system (write(2) returned: the line survives the process being killed, not a power loss, since
+// nothing is fsync'ed) and only then returns; when the write fails it throws Unavailable so that
+// the client is told to send the click again. Feedback for an id that is not one of ours goes to
+// <folder>/unmatched-clicks.log, never to a category's file (a category's file always ends in
+// .jsonl, so no category name can reach it, and folder readers that take every *.jsonl skip it):
+//
+//   {"clicked":true,"decision":"<the id as sent, at most 1024 bytes>","event":"unmatched_click",
+//    "reason":"its tag does not match (garbled, or not issued with this key)","time":"..."}
+//
+// Thread-safe.
 
 #include <chrono>
 #include <condition_variable>
@@ -35,6 +48,9 @@
 
 namespace backdrop::serving {
 
+// Where feedback for ids that fail their check is logged, in the log folder.
+inline constexpr const char* kUnmatchedClicksFile = "unmatched-clicks.log";
+
 class ImpressionWriter final : public ImpressionSink {
  public:
   // Creates `folder` when needed; throws std::runtime_error when it cannot.
@@ -45,6 +61,7 @@ class ImpressionWriter final : public ImpressionSink {
 
   void impression(const ImpressionRecord& record) override;
   void click(std::string_view category, std::string_view decision) override;
+  void unmatched_click(std::string_view decision, bool clicked, std::string_view reason) override;
 
   // Writes every buffered line now. Write errors are logged and the lines are dropped.
   void flush();
@@ -53,6 +70,9 @@ class ImpressionWriter final : public ImpressionSink {
  private:
   // `line` ends with its newline.
   void append(std::string_view category, std::string_view line);
+  // Under file_mutex_: the buffered lines, then whether `lines` reached `path` (errors are logged).
+  void write_buffered();
+  bool write_lines(const std::filesystem::path& path, std::string_view lines);
   void run_flusher();
 
   std::filesystem::path folder_;
@@ -67,15 +87,12 @@ class ImpressionWriter final : public ImpressionSink {
   // One writer at a time, so lines keep their order; guards writing_ and files_.
   std::mutex file_mutex_;
   std::map<std::string, std::string, std::less<>> writing_;
-  std::map<std::string, std::ofstream, std::less<>> files_;
+  std::map<std::filesystem::path, std::ofstream> files_;
 
   std::mutex stop_mutex_;
   std::condition_variable stop_signal_;
   bool stopping_ = false;
   std::thread flusher_;
 };
-
-// The file name a category's log gets.
-std::string log_file_name(std::string_view category);
 
 }  // namespace backdrop::serving

@@ -1,7 +1,8 @@
 #pragma once
 // Decisions waiting for their feedback, so that POST /v1/feedback can find what was shown in which
 // context. Bounded: past `capacity` the oldest decision is dropped, and a decision older than
-// `time_to_live` is dropped on the next insertion; a dropped decision's feedback answers 404.
+// `time_to_live` is dropped on the next insertion; a dropped decision's click is still logged (its
+// id names the category) but not learned from (202).
 // Thread-safe; each call holds one mutex for a hash-map operation.
 
 #include <chrono>
@@ -19,7 +20,6 @@ namespace backdrop::serving {
 class CategoryLearner;
 
 struct PendingDecision {
-  std::string category;
   std::shared_ptr<CategoryLearner> learner;  // the learner that decided; null when learning is off
   int arm = -1;
   std::vector<double> context;  // encoded; empty when learning is off

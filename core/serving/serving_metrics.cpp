@@ -54,9 +54,10 @@ void ServingMetrics::count_decision(std::string_view category, bool fallback) {
   if (fallback) increment(fallbacks_, category);
 }
 
-void ServingMetrics::count_feedback(std::string_view outcome) {
+void ServingMetrics::count_feedback(std::string_view outcome, bool click_logged) {
   std::lock_guard lock(mutex_);
   increment(feedback_, outcome);
+  if (click_logged) ++clicks_logged_;
 }
 
 void ServingMetrics::observe_decide_seconds(double seconds) {
@@ -90,8 +91,12 @@ std::string ServingMetrics::render() const {
   header(out, "backdrop_serve_latency_fallbacks_total", "counter",
          "Decisions made by the priors' means because the latency budget ran out, by category.");
   category_counters(out, "backdrop_serve_latency_fallbacks_total", fallbacks_, "category");
-  header(out, "backdrop_serve_feedback_total", "counter", "Feedback requests by outcome.");
+  header(out, "backdrop_serve_feedback_total", "counter",
+         "Feedback by outcome: held (learned online where it learns), not_held (logged only), unmatched (an id "
+         "this service did not issue, logged apart).");
   category_counters(out, "backdrop_serve_feedback_total", feedback_, "outcome");
+  header(out, "backdrop_serve_clicks_logged_total", "counter", "Clicks written to a category's log.");
+  out << "backdrop_serve_clicks_logged_total " << clicks_logged_ << '\n';
 
   header(out, "backdrop_serve_bundle_info", "gauge", "The bundle being served (value 1).");
   if (!bundle_version_.empty()) out << "backdrop_serve_bundle_info{version=\"" << label(bundle_version_) << "\"} 1\n";

@@ -23,8 +23,9 @@ class ServingMetrics {
   // `route` should come from a fixed set (the handler's pattern, or "other") to bound the labels.
   void count_request(std::string_view route, int status);
   void count_decision(std::string_view category, bool fallback);
-  // outcome: "clicked", "not_clicked" or "unknown_decision"
-  void count_feedback(std::string_view outcome);
+  // outcome: "held" (200), "not_held" (202) or "unmatched" (422: not an id this service issued);
+  // `click_logged`: a click line was written to a category's log.
+  void count_feedback(std::string_view outcome, bool click_logged);
   void observe_decide_seconds(double seconds);
   void bundle_loaded(std::string_view version);
   void bundle_load_failed();
@@ -40,6 +41,7 @@ class ServingMetrics {
   std::map<std::string, uint64_t, std::less<>> decisions_;
   std::map<std::string, uint64_t, std::less<>> fallbacks_;
   std::map<std::string, uint64_t, std::less<>> feedback_;
+  uint64_t clicks_logged_ = 0;
   std::string bundle_version_;
 
   std::array<std::atomic<uint64_t>, kLatencyBuckets.size() + 1> latency_counts_{};  // last: +Inf

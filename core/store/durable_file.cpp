@@ -5,8 +5,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 
+#include "core/common/file_write.h"
 #include "core/store/store_error.h"
 
 namespace backdrop {
@@ -36,13 +36,12 @@ void publish_file(const std::filesystem::path& temporary, const std::filesystem:
 }
 
 void write_file_durably(const std::filesystem::path& final_path, std::string_view bytes) {
-  auto temporary = final_path;
-  temporary += ".tmp-" + std::to_string(::getpid());
+  const auto temporary = temporary_beside(final_path);
   try {
-    {
-      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-      if (!out.flush()) throw StoreError(temporary.string() + ": write: failed");
+    try {
+      write_file(temporary, bytes);
+    } catch (const FileWriteError& error) {
+      throw StoreError(error.what());
     }
     publish_file(temporary, final_path);
   } catch (...) {

@@ -14,7 +14,8 @@ void fsync_path(const std::filesystem::path& path);
 // temporary's contents, then syncs the folder so the new name itself survives a power cut.
 void publish_file(const std::filesystem::path& temporary, const std::filesystem::path& final_path);
 
-// Writes `bytes` to `final_path` through a temporary next to it and publish_file().
+// Writes `bytes` to `final_path` through a temporary next to it (core/common/file_write.h) and
+// publish_file(), so a failure leaves the previous file as it was and no temporary.
 void write_file_durably(const std::filesystem::path& final_path, std::string_view bytes);
 
 }  // namespace backdrop

@@ -18,7 +18,7 @@ Project Project::create(const std::filesystem::path& file) {
     migrate_schema(*database);
   } catch (...) {
     database.reset();
-    std::filesystem::remove(file);  // no half-initialised project is left behind
+    remove_database_files(file);  // no half-initialised project is left behind
     throw;
   }
   return Project(std::move(database));

@@ -1,9 +1,32 @@
 #include "core/store/prompt_repository.h"
 
+#include "core/common/colour.h"
 #include "core/store/product_repository.h"
 #include "core/store/sqlite_database.h"
 
 namespace backdrop {
+namespace {
+
+// Colours are checked here, where every front-end saves, and stored as "#rrggbb" so that every
+// reader sees one form; a blank colour means no colour hint.
+std::vector<PromptEntry> with_checked_colours(const std::string& category, std::vector<PromptEntry> prompts) {
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    auto& colour = prompts[i].colour;
+    if (colour.find_first_not_of(" \t") == std::string::npos) {
+      colour.clear();
+      continue;
+    }
+    const auto rgb = parse_colour(colour);
+    if (!rgb) {
+      throw StoreError("prompt set for '" + category + "', prompt " + std::to_string(i + 1) + ": colour '" + colour +
+                       "' is not " + accepted_colours());
+    }
+    colour = hex_colour(*rgb);
+  }
+  return prompts;
+}
+
+}  // namespace
 
 std::string to_string(Approval approval) {
   switch (approval) {
@@ -22,7 +45,8 @@ Approval approval_from_string(const std::string& text) {
 }
 
 PromptSet PromptRepository::add_version(const std::string& category, const std::string& author,
-                                        const std::vector<PromptEntry>& prompts) {
+                                        const std::vector<PromptEntry>& entries) {
+  const auto prompts = with_checked_colours(category, entries);
   Transaction transaction(database_);
   const int64_t category_id = ProductRepository(database_).category_id(category);
   Statement next(database_, "SELECT COALESCE(MAX(version), 0) + 1 FROM prompt_sets WHERE category_id = ?");

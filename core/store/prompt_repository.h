@@ -36,7 +36,9 @@ class PromptRepository {
  public:
   explicit PromptRepository(Database& database) : database_(database) {}
 
-  // Stores a new draft version (previous version + 1) of the category's set; returns it.
+  // Stores a new draft version (previous version + 1) of the category's set; returns it. Colours
+  // must be "#rrggbb" or a colour name (core/common/colour.h) and are stored as "#rrggbb";
+  // StoreError names the prompt otherwise, and nothing is stored.
   PromptSet add_version(const std::string& category, const std::string& author, const std::vector<PromptEntry>& prompts);
   void set_approval(int64_t prompt_set_id, Approval approval);
   std::optional<PromptSet> latest_approved(const std::string& category);

@@ -36,6 +36,7 @@ Database::Database(const std::filesystem::path& file, Mode mode) : file_(file) {
     const std::string message = connection_ ? sqlite3_errmsg(connection_) : "out of memory";
     sqlite3_close(connection_);
     connection_ = nullptr;
+    if (mode == Mode::create_new) remove_database_files(file);  // e.g. created, then the disk was full
     throw StoreError(file.string() + ": open: " + message);
   }
   sqlite3_extended_result_codes(connection_, 1);
@@ -46,8 +47,14 @@ Database::Database(const std::filesystem::path& file, Mode mode) : file_(file) {
     exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL", "configure connection");
   } catch (...) {
     sqlite3_close(connection_);
+    if (mode == Mode::create_new) remove_database_files(file);
     throw;
   }
+}
+
+void remove_database_files(const std::filesystem::path& file) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(file.string() + suffix, ignored);
 }
 
 Database::~Database() { sqlite3_close(connection_); }

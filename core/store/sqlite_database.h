@@ -100,6 +100,10 @@ class Database {
   sqlite3* connection_ = nullptr;
 };
 
+// Removes a database file with its write-ahead log and shared-memory index: what a project that
+// failed to come into being leaves behind. Closes nothing; the caller closed its connections.
+void remove_database_files(const std::filesystem::path& file);
+
 // BEGIN IMMEDIATE .. COMMIT; rolls back when destroyed before commit() (an exception unwound it).
 // IMMEDIATE takes the write lock up front, so two writers never deadlock upgrading read locks.
 class Transaction {

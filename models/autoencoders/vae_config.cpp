@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/loaders/json_numbers.h"
 namespace backdrop::models {
 namespace {
 
@@ -16,6 +17,7 @@ class ConfigReader {
   void read(const char* key, T& target) const {
     const auto found = json_.find(key);
     if (found == json_.end() || found->is_null()) return;
+    if (!converts_exactly<T>(*found)) fail(std::string("key '") + key + "' must hold integers within range");
     try {
       target = found->get<T>();
     } catch (const nlohmann::json::exception& error) {
@@ -77,7 +79,9 @@ AutoencoderKLConfig AutoencoderKLConfig::from_json(const nlohmann::json& json, c
   reader.read("norm_num_groups", config.norm_num_groups);
   // Some configs give sample_size as [height, width]; tiling only needs one edge.
   if (json.contains("sample_size") && json["sample_size"].is_array() && !json["sample_size"].empty()) {
-    config.sample_size = json["sample_size"][0].get<int64_t>();
+    const auto& edge = json["sample_size"][0];
+    if (!edge.is_number_integer()) reader.fail("sample_size must hold integers");
+    config.sample_size = edge.get<int64_t>();
   } else {
     reader.read("sample_size", config.sample_size);
   }
@@ -100,7 +104,7 @@ AutoencoderKLConfig AutoencoderKLConfig::from_file(const std::filesystem::path& 
   nlohmann::json json;
   try {
     json = nlohmann::json::parse(stream);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
     throw std::runtime_error(path.string() + ": invalid JSON: " + error.what());
   }
   return from_json(json, path.string());

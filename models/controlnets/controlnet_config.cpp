@@ -2,12 +2,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/loaders/json_numbers.h"
+
 namespace backdrop::models {
 
 ControlNetConfig parse_controlnet_config(const nlohmann::json& json, const std::string& origin) {
   ControlNetConfig config;
   config.encoder = parse_unet_encoder_config(json, origin);
   try {
+    for (const char* key : {"conditioning_channels", "conditioning_embedding_out_channels"}) {
+      if (json.contains(key) && (!converts_exactly<std::vector<int64_t>>(json[key]) ||
+                                   !converts_exactly<int64_t>(json[key]))) {
+        throw ConfigError(origin + ": '" + key + "' must hold integers within range");
+      }
+    }
     config.conditioning_channels = json.value("conditioning_channels", int64_t{3});
     if (json.contains("conditioning_embedding_out_channels")) {
       config.conditioning_embedding_out_channels =

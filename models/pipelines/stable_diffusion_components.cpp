@@ -9,6 +9,7 @@
 #include "models/loaders/diffusers_folder.h"
 #include "models/loaders/single_file.h"
 #include "models/loaders/state_dict.h"
+#include "models/pipelines/lora_fusion.h"
 #include "models/pipelines/sd15_defaults.h"
 #include "models/schedulers/scheduler_config.h"
 #include "models/text_encoders/clip_text_ldm_keys.h"
@@ -70,9 +71,11 @@ fs::path single_file_tokenizer(const fs::path& checkpoint, const ModelLoadOption
   if (options.tokenizer) return *options.tokenizer;
   const auto beside = checkpoint.parent_path() / "tokenizer";
   if (fs::is_directory(beside)) return beside;
+  if (options.bundled_tokenizer) return *options.bundled_tokenizer;
   throw CheckpointError(checkpoint.string() +
-                        ": a single-file checkpoint carries no tokenizer; give a folder with vocab.json and "
-                        "merges.txt (--tokenizer), or put it beside the checkpoint as tokenizer/");
+                        ": a single-file checkpoint carries no tokenizer and Backdrop's CLIP vocabulary was not "
+                        "found; give a folder with vocab.json and merges.txt (--tokenizer), or put it beside the "
+                        "checkpoint as tokenizer/");
 }
 
 StableDiffusionComponents load_from_single_file(const fs::path& path, const ModelLoadOptions& options) {
@@ -121,6 +124,7 @@ StableDiffusionComponents load_stable_diffusion(const fs::path& model, const Mod
                                             : load_from_single_file(model, options);
   components.device = options.device;
   components.dtype = options.dtype;
+  if (!options.loras.empty()) components.description += fuse_loras(components, options.loras);
   return components;
 }
 

@@ -8,12 +8,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <torch/types.h>
 
 #include "models/autoencoders/autoencoder_kl.h"
 #include "models/controlnets/controlnet.h"
+#include "models/loaders/lora.h"
 #include "models/text_encoders/clip_text_model.h"
 #include "models/tokenizers/clip_tokenizer.h"
 #include "models/unets/unet_2d_condition.h"
@@ -28,6 +30,11 @@ struct ModelLoadOptions {
   // A folder with vocab.json and merges.txt. A single-file checkpoint has no tokenizer: without
   // this option, a `tokenizer/` folder beside the checkpoint is used.
   std::optional<std::filesystem::path> tokenizer;
+  // The last resort of a single-file checkpoint: the CLIP vocabulary Backdrop ships (a folder with
+  // merges.txt; the front-ends find it with core's bundled_clip_tokenizer()).
+  std::optional<std::filesystem::path> bundled_tokenizer;
+  // Fused into the UNet and text encoder in this order, each at its multiplier (lora_fusion.h).
+  std::vector<LoraSpec> loras;
 };
 
 struct StableDiffusionComponents {

@@ -61,7 +61,7 @@ std::optional<double> non_finite_from_word(const std::string& word) {
 nlohmann::json parse_diffusers_json(const std::string& text, const std::string& origin) {
   try {
     return nlohmann::json::parse(quote_non_finite_words(text));
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
     throw SchedulerConfigError(origin + ": not valid JSON: " + error.what());
   }
 }

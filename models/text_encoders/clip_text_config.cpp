@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/loaders/json_numbers.h"
 namespace backdrop::models {
 namespace {
 
@@ -19,6 +20,9 @@ const nlohmann::json& text_config_object(const nlohmann::json& json, const std::
 template <typename T>
 void read_field(const nlohmann::json& json, const char* key, T& value, const std::string& origin) {
   if (!json.contains(key) || json[key].is_null()) return;
+  if (!converts_exactly<T>(json[key])) {
+    throw std::invalid_argument(origin + ": field '" + key + "' must be an integer within range (" + json[key].dump() + ")");
+  }
   try {
     value = json[key].get<T>();
   } catch (const nlohmann::json::exception&) {
@@ -65,7 +69,7 @@ ClipTextConfig ClipTextConfig::from_file(const std::filesystem::path& path) {
   nlohmann::json json;
   try {
     json = nlohmann::json::parse(file);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
     throw std::invalid_argument(path.string() + ": not valid JSON (" + error.what() + ")");
   }
   return from_json(json, path.string());

@@ -31,6 +31,9 @@ std::size_t utf8_length(unsigned char lead) {
 
 std::string merge_key(const std::string& left, const std::string& right) { return left + ' ' + right; }
 
+// The bytes GPT-2's table keeps as their own Latin-1 character.
+bool printable_byte(int byte) { return (byte >= '!' && byte <= '~') || (byte >= 0xA1 && byte <= 0xAC) || byte >= 0xAE; }
+
 }  // namespace
 
 const std::array<std::string, 256>& byte_level_alphabet() {
@@ -38,8 +41,8 @@ const std::array<std::string, 256>& byte_level_alphabet() {
     std::array<std::string, 256> table;
     char32_t next_unprintable = 256;
     for (int byte = 0; byte < 256; ++byte) {
-      const bool printable = (byte >= '!' && byte <= '~') || (byte >= 0xA1 && byte <= 0xAC) || byte >= 0xAE;
-      table[static_cast<std::size_t>(byte)] = utf8_of(printable ? static_cast<char32_t>(byte) : next_unprintable++);
+      table[static_cast<std::size_t>(byte)] =
+          utf8_of(printable_byte(byte) ? static_cast<char32_t>(byte) : next_unprintable++);
     }
     return table;
   }();
@@ -54,7 +57,7 @@ std::string to_byte_level(std::string_view text) {
   return out;
 }
 
-ClipBpe ClipBpe::from_merges_file(const std::filesystem::path& path) {
+BpeMerges read_merges_file(const std::filesystem::path& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) throw TokenizerError(path.string() + ": cannot open the BPE merges file");
   std::vector<std::pair<std::string, std::string>> merges;
@@ -74,10 +77,31 @@ ClipBpe ClipBpe::from_merges_file(const std::filesystem::path& path) {
   }
   if (file.bad()) throw TokenizerError(path.string() + ": read error");
   if (merges.empty()) throw TokenizerError(path.string() + ": no merges in the file");
-  return ClipBpe(std::move(merges));
+  return merges;
 }
 
-ClipBpe::ClipBpe(std::vector<std::pair<std::string, std::string>> merges) {
+std::unordered_map<std::string, int64_t> clip_vocabulary_from_merges(const BpeMerges& merges) {
+  const auto& alphabet = byte_level_alphabet();
+  std::vector<std::string> tokens;
+  tokens.reserve(2 * alphabet.size() + merges.size() + 2);
+  for (const bool first_pass : {true, false}) {
+    for (int byte = 0; byte < 256; ++byte) {
+      if (printable_byte(byte) == first_pass) tokens.push_back(alphabet[static_cast<std::size_t>(byte)]);
+    }
+  }
+  for (std::size_t i = 0; i < alphabet.size(); ++i) tokens.push_back(tokens[i] + std::string(kEndOfWord));
+  for (const auto& [left, right] : merges) tokens.push_back(left + right);
+  tokens.emplace_back("<|startoftext|>");
+  tokens.emplace_back("<|endoftext|>");
+  std::unordered_map<std::string, int64_t> vocabulary;
+  vocabulary.reserve(tokens.size());
+  for (std::size_t id = 0; id < tokens.size(); ++id) vocabulary.emplace(tokens[id], static_cast<int64_t>(id));
+  return vocabulary;
+}
+
+ClipBpe ClipBpe::from_merges_file(const std::filesystem::path& path) { return ClipBpe(read_merges_file(path)); }
+
+ClipBpe::ClipBpe(const BpeMerges& merges) {
   ranks_.reserve(merges.size());
   for (std::size_t i = 0; i < merges.size(); ++i) {
     // A repeated pair keeps its first (lowest) rank.

@@ -3,6 +3,7 @@
 // loop over one pre-tokenised word, whose last symbol carries the end-of-word marker `</w>`.
 
 #include <array>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -20,11 +21,20 @@ const std::array<std::string, 256>& byte_level_alphabet();
 // The UTF-8 bytes of `text`, each replaced by its byte-level character.
 std::string to_byte_level(std::string_view text);
 
+using BpeMerges = std::vector<std::pair<std::string, std::string>>;
+
+// Reads merges.txt: an optional `#version` line, then one `left right` pair per line in rank order.
+BpeMerges read_merges_file(const std::filesystem::path& path);
+
+// CLIP's vocabulary, which follows from its merges (what OpenAI's tokenizer builds): the 256
+// byte-level characters in GPT-2's table order (the printable bytes first), the same with `</w>`,
+// one token per merge in rank order, then `<|startoftext|>` and `<|endoftext|>`.
+std::unordered_map<std::string, int64_t> clip_vocabulary_from_merges(const BpeMerges& merges);
+
 class ClipBpe {
  public:
-  // Reads merges.txt: an optional `#version` line, then one `left right` pair per line in rank order.
   static ClipBpe from_merges_file(const std::filesystem::path& path);
-  explicit ClipBpe(std::vector<std::pair<std::string, std::string>> merges);
+  explicit ClipBpe(const BpeMerges& merges);
 
   // Splits a byte-level word into characters, appends `</w>` to the last one, then merges the
   // adjacent pair of lowest rank (every occurrence, left to right) until no ranked pair is left.

@@ -20,7 +20,7 @@ nlohmann::json read_json(const std::filesystem::path& path, const char* what) {
   if (!file) throw TokenizerError(path.string() + ": cannot open the " + what);
   try {
     return nlohmann::json::parse(file);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
     throw TokenizerError(path.string() + ": the " + what + " is not valid JSON (" + error.what() + ")");
   }
 }
@@ -87,30 +87,44 @@ ClipTokenizer ClipTokenizer::from_folder(const std::filesystem::path& folder) {
   if (!std::filesystem::is_directory(folder)) {
     throw TokenizerError(folder.string() + ": tokenizer folder does not exist");
   }
-  return ClipTokenizer(folder / "vocab.json", folder / "merges.txt", ClipTokenizerConfig::from_folder(folder));
+  auto config = ClipTokenizerConfig::from_folder(folder);
+  if (!std::filesystem::exists(folder / "vocab.json") && std::filesystem::exists(folder / "merges.txt")) {
+    return from_merges(folder / "merges.txt", std::move(config));
+  }
+  return ClipTokenizer(folder / "vocab.json", folder / "merges.txt", std::move(config));
 }
 
 ClipTokenizer::ClipTokenizer(const std::filesystem::path& vocab_json, const std::filesystem::path& merges_txt,
                              ClipTokenizerConfig config)
-    : config_(std::move(config)), vocab_(read_vocabulary(vocab_json)), bpe_(ClipBpe::from_merges_file(merges_txt)) {
+    : ClipTokenizer(read_vocabulary(vocab_json), read_merges_file(merges_txt), std::move(config), vocab_json.string()) {}
+
+ClipTokenizer ClipTokenizer::from_merges(const std::filesystem::path& merges_txt, ClipTokenizerConfig config) {
+  const auto merges = read_merges_file(merges_txt);
+  return ClipTokenizer(clip_vocabulary_from_merges(merges), merges, std::move(config),
+                       merges_txt.string() + " (CLIP's vocabulary built from the merges)");
+}
+
+ClipTokenizer::ClipTokenizer(std::unordered_map<std::string, int64_t> vocab, const BpeMerges& merges,
+                             ClipTokenizerConfig config, const std::string& origin)
+    : config_(std::move(config)), vocab_(std::move(vocab)), bpe_(merges) {
   if (config_.model_max_length < 2) {
     throw TokenizerError("model_max_length " + std::to_string(config_.model_max_length) +
                          " leaves no room for the bos and eos tokens");
   }
-  bos_id_ = special_id(config_.bos_token, vocab_json);
-  eos_id_ = special_id(config_.eos_token, vocab_json);
-  pad_id_ = special_id(config_.pad_token, vocab_json);
-  unk_id_ = special_id(config_.unk_token, vocab_json);
+  bos_id_ = special_id(config_.bos_token, origin);
+  eos_id_ = special_id(config_.eos_token, origin);
+  pad_id_ = special_id(config_.pad_token, origin);
+  unk_id_ = special_id(config_.unk_token, origin);
 }
 
 ClipTokenizer::~ClipTokenizer() = default;
 ClipTokenizer::ClipTokenizer(ClipTokenizer&&) noexcept = default;
 ClipTokenizer& ClipTokenizer::operator=(ClipTokenizer&&) noexcept = default;
 
-int64_t ClipTokenizer::special_id(const std::string& token, const std::filesystem::path& vocab_json) const {
+int64_t ClipTokenizer::special_id(const std::string& token, const std::string& origin) const {
   const auto found = vocab_.find(token);
   if (found == vocab_.end()) {
-    throw TokenizerError(vocab_json.string() + ": special token '" + token + "' is not in the vocabulary");
+    throw TokenizerError(origin + ": special token '" + token + "' is not in the vocabulary");
   }
   return found->second;
 }

@@ -54,10 +54,13 @@ struct ClipBatch {
 
 class ClipTokenizer {
  public:
-  // A tokenizer folder: vocab.json, merges.txt and optionally the config files above.
+  // A tokenizer folder: vocab.json, merges.txt and optionally the config files above. A folder
+  // with merges.txt alone (the vocabulary Backdrop ships) gets CLIP's vocabulary built from it.
   static ClipTokenizer from_folder(const std::filesystem::path& folder);
   ClipTokenizer(const std::filesystem::path& vocab_json, const std::filesystem::path& merges_txt,
                 ClipTokenizerConfig config = {});
+  // CLIP's vocabulary from its merges alone (clip_vocabulary_from_merges).
+  static ClipTokenizer from_merges(const std::filesystem::path& merges_txt, ClipTokenizerConfig config = {});
   ~ClipTokenizer();
   ClipTokenizer(ClipTokenizer&&) noexcept;
   ClipTokenizer& operator=(ClipTokenizer&&) noexcept;
@@ -89,7 +92,9 @@ class ClipTokenizer {
   // Pre-tokenised words of the normalised text, in byte-level form.
   std::vector<std::string> byte_level_words(std::string_view text, ClipNormalization normalization) const;
   Word encode_word(const std::string& byte_level_word) const;
-  int64_t special_id(const std::string& token, const std::filesystem::path& vocab_json) const;
+  ClipTokenizer(std::unordered_map<std::string, int64_t> vocab, const BpeMerges& merges, ClipTokenizerConfig config,
+                const std::string& origin);
+  int64_t special_id(const std::string& token, const std::string& origin) const;
   ClipEncoding assemble(std::vector<int64_t> ids) const;
 
   ClipTokenizerConfig config_;

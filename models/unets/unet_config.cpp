@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/loaders/json_numbers.h"
 namespace backdrop::models {
 namespace {
 
@@ -18,6 +19,7 @@ template <typename T>
 T value_or(const json& config, const std::string& origin, const char* field, T fallback) {
   const auto it = config.find(field);
   if (it == config.end() || it->is_null()) return fallback;
+  if (!converts_exactly<T>(*it)) fail(origin, field, "must hold integers within range");
   try {
     return it->get<T>();
   } catch (const json::exception& error) {

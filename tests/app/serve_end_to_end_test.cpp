@@ -127,7 +127,7 @@ class ServeEndToEndTest : public QObject {
       clicks[arm] += click;
       const auto feedback = client.Post(
           "/v1/feedback", json{{"decision", decision.at("decision")}, {"clicked", click}}.dump(), "application/json");
-      QVERIFY(feedback && feedback->status == 204);
+      QVERIFY(feedback && feedback->status == 200);
     }
     QVERIFY(clicks[arm_b] > 0);
     server.stop();

@@ -33,6 +33,8 @@ class TrippingSink final : public serving::ImpressionSink {
     ++impressions;
   }
   void click(std::string_view, std::string_view) override { ++clicks; }
+  void unmatched_click(std::string_view, bool, std::string_view) override { ++unmatched; }
+  std::atomic<int> unmatched{0};
 };
 
 std::shared_ptr<const exporting::Bundle> test_bundle() {
@@ -125,13 +127,23 @@ class ServeHttpTest : public QObject {
 
     const auto clicked = post("/v1/feedback", json{{"decision", decision}, {"clicked", true}}.dump());
     QVERIFY(clicked);
-    QCOMPARE(clicked->status, 204);
-    QVERIFY(clicked->body.empty());
+    QCOMPARE(clicked->status, 200);
+    QCOMPARE(json::parse(clicked->body), (json{{"category", "shoes"}, {"learned", true}, {"logged", true}}));
     QCOMPARE(sink_.clicks.load(), 1);
-    expect_error(post("/v1/feedback", json{{"decision", decision}, {"clicked", false}}.dump()), 404,
-                 "already answered");
-    expect_error(post("/v1/feedback", json{{"decision", "nope"}, {"clicked", false}}.dump()), 404,
-                 "unknown decision 'nope'");
+    // Answered before: logged again (counted once offline), not learned.
+    const auto again = post("/v1/feedback", json{{"decision", decision}, {"clicked", true}}.dump());
+    QVERIFY(again);
+    QCOMPARE(again->status, 202);
+    QCOMPARE(json::parse(again->body), (json{{"category", "shoes"}, {"learned", false}, {"logged", true}}));
+    QCOMPARE(sink_.clicks.load(), 2);
+    expect_error(post("/v1/feedback", json{{"decision", "nope"}, {"clicked", false}}.dump()), 422,
+                 "not issued by this service");
+    auto garbled = decision;
+    garbled[0] = garbled[0] == 'x' ? 'y' : 'x';
+    expect_error(post("/v1/feedback", json{{"decision", garbled}, {"clicked", true}}.dump()), 422,
+                 "tag does not match");
+    QCOMPARE(sink_.unmatched.load(), 2);
+    QCOMPARE(sink_.clicks.load(), 2);
   }
 
   void badRequestsAnswerWithAReason() {
@@ -187,11 +199,15 @@ class ServeHttpTest : public QObject {
     const std::vector<std::string> expected{"backdrop_serve_requests_total{route=\"/v1/decide\",status=\"200\"} 2\n",
                                             "backdrop_serve_requests_total{route=\"/v1/decide\",status=\"413\"} 1\n",
                                             "backdrop_serve_requests_total{route=\"/v1/decide\",status=\"500\"} 1\n",
-                                            "backdrop_serve_requests_total{route=\"/v1/feedback\",status=\"204\"} 1\n",
+                                            "backdrop_serve_requests_total{route=\"/v1/feedback\",status=\"200\"} 1\n",
+                                            "backdrop_serve_requests_total{route=\"/v1/feedback\",status=\"202\"} 1\n",
+                                            "backdrop_serve_requests_total{route=\"/v1/feedback\",status=\"422\"} 2\n",
                                             "backdrop_serve_requests_total{route=\"other\",status=\"404\"} 1\n",
                                             "backdrop_serve_decisions_total{category=\"shoes\"} 2\n",
-                                            "backdrop_serve_feedback_total{outcome=\"clicked\"} 1\n",
-                                            "backdrop_serve_feedback_total{outcome=\"unknown_decision\"} 2\n",
+                                            "backdrop_serve_feedback_total{outcome=\"held\"} 1\n",
+                                            "backdrop_serve_feedback_total{outcome=\"not_held\"} 1\n",
+                                            "backdrop_serve_feedback_total{outcome=\"unmatched\"} 2\n",
+                                            "backdrop_serve_clicks_logged_total 2\n",
                                             "backdrop_serve_decide_seconds_count 2\n"};
     // Requests are counted once their answer is written, so the last one may still be counting.
     std::string text, missing;

@@ -111,7 +111,7 @@ class ServeProcessTest : public QObject {
     QCOMPARE(decision.at("bundle").get<std::string>(), first);
     const auto feedback = client.Post(
         "/v1/feedback", json{{"decision", decision.at("decision")}, {"clicked", true}}.dump(), "application/json");
-    QVERIFY(feedback && feedback->status == 204);
+    QVERIFY(feedback && feedback->status == 200);
 
     QCOMPARE(stop(serve), 0);
     const auto lines = log_lines(dir / "logs" / "shoes.jsonl");

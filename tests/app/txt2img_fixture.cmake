@@ -70,6 +70,25 @@ foreach(image controlled-0.png controlled-1.png)
   endif()
 endforeach()
 
+# LoRAs (both layouts at once, one with a multiplier) change the image, and --from-png makes it again.
+run_backdrop(txt2img ${common} --lora "${FIXTURES}/lora_kohya.safetensors:0.6" --lora "${FIXTURES}/lora_peft.safetensors"
+             --out "${WORK}/lora.png")
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${WORK}/first.png" "${WORK}/lora.png" RESULT_VARIABLE different)
+if(NOT different)
+  message(FATAL_ERROR "the LoRAs did not change the image")
+endif()
+run_backdrop(txt2img --from-png "${WORK}/lora.png" --out "${WORK}/lora-again.png")
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${WORK}/lora.png" "${WORK}/lora-again.png" RESULT_VARIABLE different)
+if(different)
+  message(FATAL_ERROR "an image made with LoRAs, made again from its PNG parameters, differs")
+endif()
+# A file that is no LoRA for this model names itself and its keys.
+execute_process(COMMAND "${BACKDROP}" txt2img ${common} --lora "${FIXTURES}/controlnet.safetensors" --out "${WORK}/x.png"
+                RESULT_VARIABLE result ERROR_VARIABLE errors)
+if(result EQUAL 0 OR NOT errors MATCHES "controlnet.safetensors.*keys that match no module")
+  message(FATAL_ERROR "a file that is no LoRA was not reported clearly (exit ${result}): ${errors}")
+endif()
+
 # Bad input is an error with a reason, not a crash.
 execute_process(COMMAND "${BACKDROP}" txt2img --model "${WORK}/no-such-model" --prompt x --out "${WORK}/x.png"
                 RESULT_VARIABLE result ERROR_VARIABLE errors)

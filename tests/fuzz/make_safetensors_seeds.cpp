@@ -5,7 +5,6 @@
 //  - <stem>.safetensors: a small complete file with the real names, dtypes, shapes and metadata of
 //                        the file's smallest tensors (zero data), so seeds reach the accepting paths,
 //  - <stem>.json:        that small file's header alone, for the header-only mode,
-// and, next to the corpus folder, safetensors.dict: the format's words for libFuzzer's -dict.
 // The folder comes from BACKDROP_FIXTURES when that is set.
 
 #include <algorithm>
@@ -67,17 +66,6 @@ void write_seeds(const fs::path& source, const fs::path& corpus) {
   write_bytes(corpus / (stem + ".json"), read_prefix(small_path, 8 + header_length(*SafetensorsFile::open(small_path))).substr(8));
 }
 
-// The header's vocabulary and the numbers at the edges of its checks.
-void write_dictionary(const fs::path& path) {
-  std::ofstream out(path, std::ios::trunc);
-  for (const char* word : {"dtype", "shape", "data_offsets", "__metadata__", "F64", "F32", "F16", "BF16", "I64",
-                           "I32", "I16", "I8", "U8", "BOOL", "[0,0]", "[]", "{}", "0", "-1", "1.5", "null", "true",
-                           "4294967296", "4294967295", "9223372036854775807", "9223372036854775808",
-                           "18446744073709551615", "18446744073709551616", "\\\\u0000"}) {
-    out << '"' << word << "\"\n";
-  }
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -90,7 +78,6 @@ int main(int argc, char** argv) {
   const fs::path corpus = argv[2];
   try {
     fs::create_directories(corpus);
-    write_dictionary(corpus.parent_path() / "safetensors.dict");
     int count = 0;
     for (const auto& entry : fs::directory_iterator(source_dir)) {
       if (entry.path().extension() != ".safetensors") continue;

@@ -181,7 +181,11 @@ class DataTest : public QObject {
                R"({"event":"view"})" "\n"
                R"({"event":"impression","decision":"d3","arm":1,"propensity":0.5,"features":{"user":{"segment":"old"},"product":{"price":4.5}}})" "\n");
     const auto log = load_impression_log(dir / "log.jsonl");
-    QCOMPARE(lines_of(log.skipped), (std::vector<int64_t>{3, 5, 6, 7, 8}));
+    QCOMPARE(lines_of(log.skipped), (std::vector<int64_t>{3, 6, 7, 8}));
+    QCOMPARE(log.unmatched_clicks.size(), std::size_t{1});  // d9 has no impression
+    QCOMPARE(log.unmatched_clicks[0].line, int64_t{5});
+    QCOMPARE(log.unmatched_clicks[0].decision, std::string("d9"));
+    QCOMPARE(log.clicks, int64_t{1});
     QCOMPARE(log.feedback.size(), int64_t{3});
     QCOMPARE(log.feedback.reward, (std::vector<double>{0.0, 1.0, 0.0}));
     QCOMPARE(log.feedback.pscore, (std::vector<double>{0.5, 0.25, 0.5}));
@@ -195,7 +199,7 @@ class DataTest : public QObject {
                                     {"user.age", FeatureSource::user, FeatureEncoding::numeric, {}, false, 0}});
     const auto strict = load_impression_log(dir / "log.jsonl", options);
     QCOMPARE(strict.feedback.size(), int64_t{0});  // every impression lacks user.age
-    QCOMPARE(strict.skipped.size(), std::size_t{8});
+    QCOMPARE(strict.skipped.size(), std::size_t{7});
 
     // A serving schema names features without their source: "segment" of the user.
     ImpressionLogOptions serving;
@@ -205,6 +209,67 @@ class DataTest : public QObject {
     QCOMPARE(served.feedback.size(), int64_t{3});
     QCOMPARE(served.feedback.context(2, 1), 1.0);  // segment_old
     QCOMPARE(served.feedback.context(2, 2), 4.5);  // price
+  }
+
+  // Two replicas' folders and a restart: clicks logged before their impression, in the other file,
+  // or twice, each count once; a click with no impression anywhere never reaches the priors.
+  void impressionLogsJoinClicksAcrossFilesOnce() {
+    namespace fs = std::filesystem;
+    const auto dir = backdrop::test::scratch_dir("bandit-jsonl-replicas");
+    // Built with nlohmann::json: moc (Qt 6.4) found no class in this file when these lines were raw
+    // string literals, so the test had no slots.
+    const auto impression = [](const std::string& decision, int arm) {
+      return nlohmann::json{{"event", "impression"},
+                            {"decision", decision},
+                            {"arm", arm},
+                            {"propensity", 0.5},
+                            {"features", {{"user", {{"age", 3}}}}}}
+                 .dump() +
+             "\n";
+    };
+    const auto click = [](const std::string& decision) {
+      return nlohmann::json{{"event", "click"}, {"decision", decision}}.dump() + "\n";
+    };
+    fs::create_directories(dir / "a");
+    fs::create_directories(dir / "b");
+    // a: a click for b's decision before b wrote it, a click of its own decision twice (a retry),
+    // and one with no impression anywhere.
+    write_file(dir / "a" / "shoes.jsonl", click("b-1") + impression("a-1", 0) + click("a-1") + impression("a-2", 1) +
+                                              click("a-1") + click("forged") + "\n");
+    // b: its own decisions, a second click for b-1 (sent to both replicas), and a click of a's
+    // decision a-2 after a restart of a.
+    write_file(dir / "b" / "shoes.jsonl", impression("b-1", 1) + impression("b-2", 0) + click("b-1") + click("a-2") +
+                                              "{\"event\":\"click\"}\n" + impression("b-3", -1) + click("b-3"));
+    const auto files = impression_log_files({dir / "a", dir / "b", dir / "missing"}, "shoes");
+    QCOMPARE(files, (std::vector<fs::path>{dir / "a" / "shoes.jsonl", dir / "b" / "shoes.jsonl"}));
+    const auto log = load_impression_logs(files);
+    QCOMPARE(log.decision, (std::vector<std::string>{"a-1", "a-2", "b-1", "b-2"}));
+    QCOMPARE(log.feedback.reward, (std::vector<double>{1.0, 1.0, 1.0, 0.0}));
+    QCOMPARE(log.clicks, int64_t{3});
+    QCOMPARE(log.repeated_clicks, int64_t{2});  // a-1 and b-1 again
+    QCOMPARE(log.unmatched_clicks.size(), std::size_t{1});
+    QCOMPARE(log.unmatched_clicks[0].file, dir / "a" / "shoes.jsonl");
+    QCOMPARE(log.unmatched_clicks[0].line, int64_t{6});
+    QCOMPARE(log.unmatched_clicks[0].decision, std::string("forged"));
+    // b's click without a decision, named by its file, and its image of an experiment group that
+    // is no arm (whose click is neither a round nor unmatched).
+    QCOMPARE(log.skipped.size(), std::size_t{2});
+    QCOMPARE(log.skipped[0].line, int64_t{5});
+    QVERIFY(log.skipped[0].message.starts_with((dir / "b" / "shoes.jsonl").string() + ": click without"));
+    QCOMPARE(log.skipped[1].line, int64_t{6});
+
+    // The priors count each click once, and nothing of the unmatched one.
+    const auto priors = priors_from_logs(log.feedback, log.schema, 2);
+    QCOMPARE(priors.arms[0].linear.pulls + priors.arms[1].linear.pulls, int64_t{4});
+    QCOMPARE(priors.arms[0].linear.reward_sum + priors.arms[1].linear.reward_sum, 3.0);
+    QCOMPARE(priors.arms[0].beta_alpha, 2.0);  // a-1 clicked, b-2 not
+    QCOMPARE(priors.arms[1].beta_alpha, 3.0);  // a-2 and b-1 clicked
+
+    // One folder alone misses the other's impressions: its clicks for them are unmatched.
+    const auto alone = load_impression_logs({dir / "a" / "shoes.jsonl"});
+    QCOMPARE(alone.clicks, int64_t{1});
+    QCOMPARE(alone.unmatched_clicks.size(), std::size_t{2});
+    QVERIFY_THROWS_EXCEPTION(LogError, load_impression_logs({dir / "a" / "shoes.jsonl", dir / "missing.jsonl"}));
   }
 
   void replayOfTheLoggingPolicyMatchesEveryRound() {

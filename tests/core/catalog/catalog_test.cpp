@@ -33,19 +33,22 @@ class CatalogTest : public QObject {
           << "s2,bags,Missing image,nope.jpg,x\n"
           << ",bags,No id,a.jpg,x\n"
           << "s1,bags,Duplicate,a.jpg,x\n"
-          << "s3,bags,Short row\n";
+          << "s3,bags,Short row\n"
+          << "s4, ,Blank category,a.jpg,x\n";
     }
     const CatalogColumns columns{"sku", "cat", "name", "file"};
     const auto catalog = read_catalog_csv(dir / "catalog.csv", columns);
     QCOMPARE(catalog.products.size(), std::size_t{1});
     QCOMPARE(catalog.products[0].title, std::string("Bag"));
-    QCOMPARE(catalog.issues.size(), std::size_t{4});
+    QCOMPARE(catalog.issues.size(), std::size_t{5});
     QCOMPARE(catalog.issues[0].line, 3);
     QVERIFY(catalog.issues[0].message.find("does not exist") != std::string::npos);
     QCOMPARE(catalog.issues[1].line, 4);
     QCOMPARE(catalog.issues[2].line, 5);
     QVERIFY(catalog.issues[2].message.find("duplicate") != std::string::npos);
     QCOMPARE(catalog.issues[3].line, 6);
+    QCOMPARE(catalog.issues[4].line, 7);
+    QCOMPARE(catalog.issues[4].message, std::string("product 's4' has no cat"));
   }
 
   void missingColumnIsAnError() {

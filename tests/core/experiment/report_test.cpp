@@ -142,6 +142,25 @@ class ReportTest : public QObject {
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, load_experiment_log(logs / "missing"));
   }
 
+  // Two replicas' folders: a click logged by the replica that did not show the impression joins it.
+  void joins_clicks_across_replicas_folders() {
+    QTemporaryDir folder;
+    const fs::path a = fs::path(folder.path().toStdString()) / "a", b = fs::path(folder.path().toStdString()) / "b";
+    fs::create_directories(a);
+    fs::create_directories(b);
+    write_lines(a / "apparel.jsonl",
+                {click("d2", "2026-12-01T10:01:00.000Z"), impression("d1", "A", "u1", "2026-12-01T10:00:00.000Z")});
+    write_lines(b / "apparel.jsonl",
+                {impression("d2", "B", "u2", "2026-12-01T10:00:00.000Z"), click("d1", "2026-12-01T10:02:00.000Z"),
+                 click("d1", "2026-12-01T10:03:00.000Z")});
+    const auto both = load_experiment_logs({a, b});
+    QCOMPARE(both.files, int64_t{2});
+    QCOMPARE(both.impressions.size(), std::size_t{2});
+    QVERIFY(both.impressions[0].clicked && both.impressions[1].clicked);
+    QCOMPARE(both.unmatched_clicks, int64_t{0});
+    QCOMPARE(load_experiment_log(a).unmatched_clicks, int64_t{1});
+  }
+
   // A: users (impressions, clicks) (2,1) (2,0) (1,0) (3,1): CTR 2/8 = 0.25; residuals 0.5, -0.5,
   //    -0.25, 0.25; Var = 0.625 / (4 * 3 * 2^2) = 0.0130208 (below the binomial 0.0234375, so the
   //    CTR interval is Wilson's for 2 of 8: [0.071479, 0.590725]).

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/export/bundle_builder.h"
 #include "core/export/bundle_writer.h"
 #include "core/store/sha256.h"
 
@@ -36,6 +37,13 @@ inline exporting::BundleManifest write_small_bundle(const std::filesystem::path&
   manifest.image_format = "jpeg";
   manifest.image_quality = 85;
   return writer.finish(manifest);
+}
+
+// Bundle options at another JPEG quality: other bytes, so another version of the same project.
+inline exporting::BundleOptions at_quality(int quality) {
+  exporting::BundleOptions options;
+  options.image_quality = quality;
+  return options;
 }
 
 inline std::string read_text(const std::filesystem::path& file) {

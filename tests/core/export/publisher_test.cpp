@@ -10,14 +10,9 @@
 
 using namespace backdrop;
 using namespace backdrop::exporting;
+using backdrop::test::at_quality;
 
 namespace {
-
-BundleOptions at_quality(int quality) {
-  BundleOptions options;
-  options.image_quality = quality;  // other bytes, another version
-  return options;
-}
 
 // Names in `folder` that a publish leaves behind only when it fails to clean up.
 std::vector<std::string> leftovers(const std::filesystem::path& target) {

@@ -172,7 +172,8 @@ class JobsTest : public QObject {
     QCOMPARE(summary.failed, int64_t{4});
     QCOMPARE(summary.progress.failed, int64_t{4});
     QCOMPARE(summary.progress.done, int64_t{4});
-    Statement error(Project::open(file).database(), "SELECT error FROM job_tasks WHERE state = 'failed' LIMIT 1");
+    auto project = Project::open(file);  // outlives the statement (a temporary left it dangling, its connection leaked)
+    Statement error(project.database(), "SELECT error FROM job_tasks WHERE state = 'failed' LIMIT 1");
     QVERIFY(error.step());
     QCOMPARE(error.column_text(0), std::string("out of memory"));
     QCOMPARE(test::cache_files(cache.root()).size(), std::size_t{4});  // no temporaries left behind

@@ -44,6 +44,9 @@ class VariantKeyTest : public QObject {
         [](auto& v) { v.steps = 21; },                    [](auto& v) { v.scheduler = "euler"; },
         [](auto& v) { v.guidance_scale = 7.0; },          [](auto& v) { v.model_sha256 = "mn"; },
         [](auto& v) { v.controlnet_sha256 = "cd"; },      [](auto& v) { v.engine_version = "9.9.9"; },
+        [](auto& v) { v.loras = {{"l1", 1.0}}; },         [](auto& v) { v.loras = {{"l1", 0.6}}; },
+        [](auto& v) { v.loras = {{"l2", 1.0}}; },         [](auto& v) { v.loras = {{"l1", 1.0}, {"l2", 1.0}}; },
+        [](auto& v) { v.loras = {{"l2", 1.0}, {"l1", 1.0}}; },
     };
     std::set<std::string> keys{variant_key(example())};
     for (const auto& change : changes) {
@@ -75,10 +78,38 @@ class VariantKeyTest : public QObject {
     QVERIFY(material.find("p1.jpg") == std::string::npos);
   }
 
+  void withoutLorasTheMaterialHasNoLoraField() {
+    QVERIFY(variant_key_material(example()).find("loras") == std::string::npos);
+    auto inputs = example();
+    inputs.loras = {{"l1", 0.5}};
+    QVERIFY(variant_key_material(inputs).find("\"loras\":[{\"multiplier\":0.5,\"sha256\":\"l1\"}]") !=
+            std::string::npos);
+  }
+
+  void aLoraIsKeyedByItsContent() {
+    const auto folder = QDir::temp().filePath(QString("backdrop_variant_lora_%1").arg(QCoreApplication::applicationPid()));
+    QVERIFY(QDir().mkpath(folder));
+    const auto write = [&](const QString& name, const QByteArray& bytes) {
+      QFile file(folder + "/" + name);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write(bytes);
+    };
+    write("a.safetensors", "same bytes");
+    write("b.safetensors", "same bytes");
+    write("c.safetensors", "other bytes");
+    const auto lora = [&](const char* name) { return variant_lora((folder + "/" + name).toStdString(), 0.8); };
+    QCOMPARE(lora("a.safetensors"), lora("b.safetensors"));  // renaming or copying a file keeps its key
+    QVERIFY(lora("a.safetensors").sha256 != lora("c.safetensors").sha256);
+    QCOMPARE(lora("a.safetensors").multiplier, 0.8);
+    QDir(folder).removeRecursively();
+  }
+
   void jsonRoundTripKeepsEverything() {
-    const auto inputs = example();
+    auto inputs = example();
+    inputs.loras = {{"l1", 0.6}, {"l2", 1.0}};
     const auto back = variant_inputs_from_json(nlohmann::json::parse(to_json(inputs).dump()));
     QCOMPARE(variant_key(back), variant_key(inputs));
+    QVERIFY(back.loras == inputs.loras);
     QCOMPARE(back.product_id, inputs.product_id);
     QCOMPARE(back.product_image_path, inputs.product_image_path);
     QCOMPARE(*back.prompt_id, int64_t{3});

@@ -9,10 +9,12 @@
 
 #include "core/imaging/image_error.h"
 #include "core/imaging/image_io.h"
+#include "support/exif_segment.h"
 #include "support/test_data.h"
 
 using namespace backdrop;
 using namespace backdrop::imaging;
+using backdrop::test::with_exif;
 
 namespace {
 
@@ -27,27 +29,6 @@ cv::Mat two_halves() {
   cv::Mat image(20, 40, CV_8UC3, cv::Scalar(255, 0, 0));
   image(cv::Rect(0, 0, 20, 20)).setTo(cv::Scalar(0, 0, 255));
   return image;
-}
-
-// A minimal EXIF APP1 segment (big-endian TIFF) holding only the orientation tag.
-std::vector<uint8_t> exif_app1(uint16_t orientation) {
-  const std::vector<uint8_t> tiff = {'M', 'M', 0, 42, 0, 0, 0, 8,  // header, IFD0 at 8
-                                     0, 1,                          // one entry
-                                     0x01, 0x12, 0, 3, 0, 0, 0, 1,  // orientation, SHORT, count 1
-                                     uint8_t(orientation >> 8), uint8_t(orientation & 0xFF), 0, 0,
-                                     0, 0, 0, 0};                   // no next IFD
-  std::vector<uint8_t> segment = {0xFF, 0xE1, 0, 0, 'E', 'x', 'i', 'f', 0, 0};
-  segment.insert(segment.end(), tiff.begin(), tiff.end());
-  const size_t length = segment.size() - 2;
-  segment[2] = uint8_t(length >> 8);
-  segment[3] = uint8_t(length & 0xFF);
-  return segment;
-}
-
-std::vector<uint8_t> with_exif(std::vector<uint8_t> jpeg, uint16_t orientation) {
-  const auto app1 = exif_app1(orientation);
-  jpeg.insert(jpeg.begin() + 2, app1.begin(), app1.end());  // right after SOI
-  return jpeg;
 }
 
 bool is_red(const cv::Vec3b& p) { return p[2] > 200 && p[0] < 60; }

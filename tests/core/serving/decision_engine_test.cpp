@@ -161,7 +161,7 @@ class DecisionEngineTest : public QObject {
     DecisionEngine engine;
     QVERIFY(!engine.has_bundle());
     QVERIFY_THROWS_EXCEPTION(Unavailable, decide(engine, nlohmann::json::object()));
-    QVERIFY_THROWS_EXCEPTION(NotFound, engine.feedback("v1-x-1", true));
+    QCOMPARE(engine.feedback("v1-x-1", true).outcome, FeedbackOutcome::unmatched);
   }
 
   void clicksLearnedOnlineChangeTheChoice() {
@@ -189,12 +189,17 @@ class DecisionEngineTest : public QObject {
     const auto first = decide(engine, context_of(spec));
     const auto second = decide(engine, context_of(spec));
     QVERIFY(first.id != second.id);
-    QVERIFY(QString::fromStdString(first.id).startsWith("v1-"));
+    QVERIFY(QString::fromStdString(first.id).startsWith("shoes.v1."));
     QCOMPARE(engine.pending_decisions(), std::size_t{2});
     const auto result = engine.feedback(first.id, true);
+    QCOMPARE(result.outcome, FeedbackOutcome::held);
     QCOMPARE(result.category, std::string("shoes"));
     QVERIFY(result.learned);
-    QVERIFY_THROWS_EXCEPTION(NotFound, engine.feedback(first.id, true));
+    // Answered already: still a genuine id, so the click is logged again, but not learned twice.
+    const auto again = engine.feedback(first.id, true);
+    QCOMPARE(again.outcome, FeedbackOutcome::not_held);
+    QCOMPARE(again.category, std::string("shoes"));
+    QVERIFY(!again.learned);
     QCOMPARE(engine.pending_decisions(), std::size_t{1});
   }
 

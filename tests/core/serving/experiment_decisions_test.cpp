@@ -39,6 +39,7 @@ class RecordingSink final : public ImpressionSink {
                     r.assigned, r.group_fallback});
   }
   void click(std::string_view, std::string_view) override {}
+  void unmatched_click(std::string_view, bool, std::string_view) override {}
   std::vector<Row> rows;
 };
 

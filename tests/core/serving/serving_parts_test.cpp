@@ -161,7 +161,7 @@ class ServingPartsTest : public QObject {
       writer.impression({"sh\"oes", "v1", "v1-x-1", 2, "p3", "sku-\u00e9", "home", 0.9625, &features, true});
       writer.click("sh\"oes", "v1-x-1");
     }
-    std::ifstream in(logs / log_file_name("sh\"oes"));
+    std::ifstream in(logs / backdrop::bandit::impression_log_file_name("sh\"oes"));
     std::string impression, click;
     QVERIFY(std::getline(in, impression) && std::getline(in, click));
     auto line = nlohmann::json::parse(impression);
@@ -203,9 +203,9 @@ class ServingPartsTest : public QObject {
   }
 
   void logFileNamesAreSafe() {
-    QCOMPARE(log_file_name("Home & Garden"), std::string("Home___Garden.jsonl"));
-    QCOMPARE(log_file_name("../etc"), std::string("___etc.jsonl"));
-    QCOMPARE(log_file_name(""), std::string("_.jsonl"));
+    QCOMPARE(backdrop::bandit::impression_log_file_name("Home & Garden"), std::string("Home___Garden.jsonl"));
+    QCOMPARE(backdrop::bandit::impression_log_file_name("../etc"), std::string("___etc.jsonl"));
+    QCOMPARE(backdrop::bandit::impression_log_file_name(""), std::string("_.jsonl"));
   }
 
   void metricsRenderThePrometheusTextFormat() {
@@ -215,7 +215,8 @@ class ServingPartsTest : public QObject {
     metrics.count_request("/v1/decide", 404);
     metrics.count_decision("shoes", false);
     metrics.count_decision("shoes", true);
-    metrics.count_feedback("clicked");
+    metrics.count_feedback("held", true);
+    metrics.count_feedback("unmatched", false);
     metrics.observe_decide_seconds(0.0003);
     metrics.observe_decide_seconds(0.003);
     metrics.bundle_loaded("v\"1");
@@ -227,7 +228,8 @@ class ServingPartsTest : public QObject {
           "backdrop_serve_requests_total{route=\"/v1/decide\",status=\"404\"} 1\n",
           "backdrop_serve_decisions_total{category=\"shoes\"} 2\n",
           "backdrop_serve_latency_fallbacks_total{category=\"shoes\"} 1\n",
-          "backdrop_serve_feedback_total{outcome=\"clicked\"} 1\n",
+          "backdrop_serve_feedback_total{outcome=\"held\"} 1\n",
+          "backdrop_serve_feedback_total{outcome=\"unmatched\"} 1\n", "backdrop_serve_clicks_logged_total 1\n",
           "backdrop_serve_bundle_info{version=\"v\\\"1\"} 1\n",
           "backdrop_serve_bundle_reloads_total{result=\"success\"} 1\n",
           "backdrop_serve_bundle_reloads_total{result=\"failure\"} 1\n",
@@ -245,17 +247,17 @@ class ServingPartsTest : public QObject {
     using Clock = PendingDecisions::Clock;
     const auto t0 = Clock::now();
     PendingDecisions pending(3, std::chrono::seconds(10));
-    for (int i = 0; i < 4; ++i) pending.add("d" + std::to_string(i), {"shoes", nullptr, i, {}}, t0);
+    for (int i = 0; i < 4; ++i) pending.add("d" + std::to_string(i), {nullptr, i, {}}, t0);
     QCOMPARE(pending.size(), std::size_t{3});
     QVERIFY(!pending.take("d0", t0));  // the oldest made room
     QCOMPARE(pending.take("d1", t0)->arm, 1);
     QVERIFY(!pending.take("d1", t0));                             // answered once
     QVERIFY(!pending.take("d2", t0 + std::chrono::seconds(11)));  // expired
-    pending.add("d4", {"shoes", nullptr, 4, {}}, t0 + std::chrono::seconds(11));
+    pending.add("d4", {nullptr, 4, {}}, t0 + std::chrono::seconds(11));
     QCOMPARE(pending.size(), std::size_t{1});  // d3 expired on insertion
     // Answered ids do not pile up while one old decision stays unanswered.
     for (int i = 0; i < 100; ++i) {
-      pending.add("x" + std::to_string(i), {"shoes", nullptr, 0, {}}, t0 + std::chrono::seconds(11));
+      pending.add("x" + std::to_string(i), {nullptr, 0, {}}, t0 + std::chrono::seconds(11));
       QVERIFY(pending.take("x" + std::to_string(i), t0 + std::chrono::seconds(11)));
     }
     QCOMPARE(pending.take("d4", t0 + std::chrono::seconds(12))->arm, 4);

@@ -172,6 +172,25 @@ class ProjectTest : public QObject {
     QVERIFY_THROWS_EXCEPTION(StoreError, prompts.set_approval(9999, Approval::retired));
   }
 
+  void promptColoursAreCheckedAndStoredAsHex() {
+    const auto dir = test::scratch_dir("store-prompt-colours");
+    auto project = Project::create(dir / "p.backdrop");
+    auto prompts = project.prompts();
+    const auto saved = prompts.add_version("bags", "ana", {{0, "desk", "", "Navy Blue"}, {0, "shelf", "", " "}});
+    QCOMPARE(saved.prompts[0].colour, std::string("#141e5a"));
+    QCOMPARE(saved.prompts[1].colour, std::string());
+    try {
+      prompts.add_version("bags", "ana", {{0, "desk", "", "#ffffff"}, {0, "shelf", "", "navy-ish"}});
+      QFAIL("a colour that is neither #rrggbb nor a name was stored");
+    } catch (const StoreError& error) {
+      const std::string message = error.what();
+      QVERIFY2(message.rfind("prompt set for 'bags', prompt 2: colour 'navy-ish' is not #rrggbb or a colour name (",
+                             0) == 0,
+               error.what());
+    }
+    QCOMPARE(prompts.versions("bags").size(), std::size_t{1});  // nothing of the refused version stored
+  }
+
   void reviewsAreLoggedAndTheLogIsAppendOnly() {
     const auto dir = test::scratch_dir("store-review");
     auto project = Project::create(dir / "p.backdrop");

@@ -5,19 +5,14 @@
 #include "models/loaders/state_dict.h"
 #include "models/loaders/torch_tensors.h"
 #include "support/doctest_torch.h"
+#include "support/parity_tolerance.h"
 #include "support/test_data.h"
 
 using namespace backdrop::models;
+using backdrop::test::max_abs_difference;
+namespace parity = backdrop::test::parity;
 
 namespace {
-
-// README: "VAE posterior / decoder", suggested atol 2e-4.
-constexpr double kAtol = 2e-4;
-
-double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
-  REQUIRE(a.sizes().equals(b.sizes()));
-  return (a - b).abs().max().item<double>();
-}
 
 // `tensor` repeated over height and width, cropped to [height, width]: a larger input with the
 // statistics of the fixture's.
@@ -49,21 +44,19 @@ TEST_CASE("encoder posterior matches diffusers") {
   auto fixture = load_fixture();
   const auto& io = fixture.io;
   const auto posterior = fixture.vae->encode(io.at("image"));
-  const double error = max_abs_diff(posterior.mean, io.at("posterior_mean"));
-  MESSAGE("posterior mean max abs error " << error);
-  CHECK(error < kAtol);
-  CHECK(max_abs_diff(posterior.logvar, io.at("posterior_logvar")) < kAtol);
-  CHECK(max_abs_diff(posterior.std, io.at("posterior_std")) < kAtol);
-  CHECK(max_abs_diff(posterior.sample(io.at("sample_noise")), io.at("posterior_sample")) < kAtol);
+  MESSAGE("posterior mean max abs error " << max_abs_difference(posterior.mean, io.at("posterior_mean")));
+  CHECK_PARITY(posterior.mean, io.at("posterior_mean"), parity::kVae);
+  CHECK_PARITY(posterior.logvar, io.at("posterior_logvar"), parity::kVae);
+  CHECK_PARITY(posterior.std, io.at("posterior_std"), parity::kVae);
+  CHECK_PARITY(posterior.sample(io.at("sample_noise")), io.at("posterior_sample"), parity::kVae);
   CHECK(torch::equal(posterior.mode(), posterior.mean));
 }
 
 TEST_CASE("decoder matches diffusers") {
   auto fixture = load_fixture();
   const auto decoded = fixture.vae->decode(fixture.io.at("latent"));
-  const double error = max_abs_diff(decoded, fixture.io.at("decoded"));
-  MESSAGE("decoder max abs error " << error);
-  CHECK(error < kAtol);
+  MESSAGE("decoder max abs error " << max_abs_difference(decoded, fixture.io.at("decoded")));
+  CHECK_PARITY(decoded, fixture.io.at("decoded"), parity::kVae);
   CHECK(decoded.is_contiguous());
 }
 
@@ -107,12 +100,12 @@ TEST_CASE("tiled decode and encode of a larger input are the blended tiles") {
   // (Tiled and untiled results are not compared: a random VAE's group norm statistics depend
   // strongly on the context a tile sees, so they differ everywhere, not only at seams.)
   const auto first = vae->decode(large.narrow(2, 0, tile).narrow(3, 0, tile));
-  CHECK(max_abs_diff(tiled.narrow(2, 0, stride * factor).narrow(3, 0, stride * factor),
-                     first.narrow(2, 0, stride * factor).narrow(3, 0, stride * factor)) < 1e-6);
+  CHECK(max_abs_difference(tiled.narrow(2, 0, stride * factor).narrow(3, 0, stride * factor),
+                           first.narrow(2, 0, stride * factor).narrow(3, 0, stride * factor)) < 1e-6);
   const auto right = vae->decode(large.narrow(2, 0, tile).narrow(3, stride, tile));
   const int64_t unblended = (stride - blend) * factor;
-  CHECK(max_abs_diff(tiled.narrow(2, 0, stride * factor).narrow(3, (stride + blend) * factor, unblended),
-                     right.narrow(2, 0, stride * factor).narrow(3, blend * factor, unblended)) < 1e-6);
+  CHECK(max_abs_difference(tiled.narrow(2, 0, stride * factor).narrow(3, (stride + blend) * factor, unblended),
+                           right.narrow(2, 0, stride * factor).narrow(3, blend * factor, unblended)) < 1e-6);
   // In the margin the result lies between the two tiles' values.
   const auto seam_tiled = tiled.narrow(2, 0, stride * factor).narrow(3, stride * factor, blend * factor);
   const auto seam_left = first.narrow(2, 0, stride * factor).narrow(3, stride * factor, blend * factor);
@@ -125,10 +118,10 @@ TEST_CASE("tiled decode and encode of a larger input are the blended tiles") {
   const auto first_posterior = vae->encode(image.narrow(2, 0, tile * factor).narrow(3, 0, tile * factor));
   REQUIRE(tiled_posterior.mean.size(2) == image.size(2) / factor);
   REQUIRE(tiled_posterior.mean.size(3) == image.size(3) / factor);
-  CHECK(max_abs_diff(tiled_posterior.mean.narrow(2, 0, stride).narrow(3, 0, stride),
-                     first_posterior.mean.narrow(2, 0, stride).narrow(3, 0, stride)) < 1e-6);
-  CHECK(max_abs_diff(tiled_posterior.logvar.narrow(2, 0, stride).narrow(3, 0, stride),
-                     first_posterior.logvar.narrow(2, 0, stride).narrow(3, 0, stride)) < 1e-6);
+  CHECK(max_abs_difference(tiled_posterior.mean.narrow(2, 0, stride).narrow(3, 0, stride),
+                           first_posterior.mean.narrow(2, 0, stride).narrow(3, 0, stride)) < 1e-6);
+  CHECK(max_abs_difference(tiled_posterior.logvar.narrow(2, 0, stride).narrow(3, 0, stride),
+                           first_posterior.logvar.narrow(2, 0, stride).narrow(3, 0, stride)) < 1e-6);
 }
 
 TEST_CASE("wrong inputs are errors, not crashes") {

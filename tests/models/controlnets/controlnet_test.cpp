@@ -10,21 +10,18 @@
 #include "models/unets/unet_2d_condition.h"
 #include "support/doctest_torch.h"
 #include "support/fixture_pipeline.h"
+#include "support/parity_tolerance.h"
 #include "support/test_data.h"
 
 using namespace backdrop::models;
+using backdrop::test::max_abs_difference;
+namespace parity = backdrop::test::parity;
 
 namespace {
 
-// README: ControlNet residuals and unet_out.
-constexpr double kTolerance = 1e-4;
-
-double max_difference(const torch::Tensor& a, const torch::Tensor& b) {
-  REQUIRE(a.sizes() == b.sizes());
-  return (a - b).abs().max().item<double>();
+ControlNetModel fixture_controlnet() {
+  return backdrop::test::fixture_controlnet(backdrop::test::diffusion_fixtures());
 }
-
-ControlNetModel fixture_controlnet() { return backdrop::test::fixture_controlnet(backdrop::test::diffusion_fixtures()); }
 
 }  // namespace
 
@@ -44,13 +41,13 @@ TEST_CASE("controlnet_io: residuals and UNet output at both conditioning scales"
     REQUIRE(residuals.down.size() == static_cast<std::size_t>(controlnet->config().encoder.skip_connection_count()));
     for (std::size_t j = 0; j < residuals.down.size(); ++j) {
       CAPTURE(j);
-      CHECK(max_difference(residuals.down[j], io.at(prefix + "down_block_res_samples." + std::to_string(j))) <
-            kTolerance);
+      CHECK_PARITY(residuals.down[j], io.at(prefix + "down_block_res_samples." + std::to_string(j)),
+                   parity::kControlNet);
     }
-    CHECK(max_difference(residuals.mid, io.at(prefix + "mid_block_res_sample")) < kTolerance);
+    CHECK_PARITY(residuals.mid, io.at(prefix + "mid_block_res_sample"), parity::kControlNet);
 
     const auto out = unet(io.at("sample"), io.at("timestep"), io.at("encoder_hidden_states"), &residuals);
-    CHECK(max_difference(out, io.at(prefix + "unet_out")) < kTolerance);
+    CHECK_PARITY(out, io.at(prefix + "unet_out"), parity::kControlNet);
   }
 }
 
@@ -80,5 +77,5 @@ TEST_CASE("ControlNet loads through the original ControlNet names") {
   torch::InferenceMode inference;
   const auto residuals =
       controlnet(io.at("sample"), io.at("timestep"), io.at("encoder_hidden_states"), io.at("controlnet_cond"), 1.0);
-  CHECK(max_difference(residuals.mid, io.at("s1.0.mid_block_res_sample")) < kTolerance);
+  CHECK_PARITY(residuals.mid, io.at("s1.0.mid_block_res_sample"), parity::kControlNet);
 }

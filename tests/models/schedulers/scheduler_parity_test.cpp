@@ -12,17 +12,17 @@
 #include "models/schedulers/scheduler_factory.h"
 #include "models/schedulers/strength.h"
 #include "support/doctest_torch.h"
+#include "support/parity_tolerance.h"
 #include "support/test_data.h"
 
 using namespace backdrop::models;
+using backdrop::test::max_abs_difference;
+namespace parity = backdrop::test::parity;
 
 namespace {
 
-constexpr double kLatentTolerance = 2e-4;      // per-step latents (README tolerances)
-constexpr double kFloatTimestepTolerance = 1e-4;
+constexpr double kFloatTimestepTolerance = 1e-4;  // README tolerances
 constexpr double kSigmaRelativeTolerance = 1e-5;
-constexpr double kNoisedLatentTolerance = 1e-4;  // add_noise of image latents (README: image_latents group)
-constexpr double kPipelineLatentTolerance = 2e-3;  // guided pipeline latents (up to ~35)
 
 struct Fixtures {
   nlohmann::json schedulers;
@@ -35,7 +35,8 @@ struct Fixtures {
 const Fixtures& fixtures() {
   static const Fixtures loaded = [] {
     const auto dir = backdrop::test::diffusion_fixtures();
-    return Fixtures{load_diffusers_json(dir / "schedulers.json"), SafetensorsFile::open(dir / "schedulers.safetensors")};
+    return Fixtures{load_diffusers_json(dir / "schedulers.json"),
+                    SafetensorsFile::open(dir / "schedulers.safetensors")};
   }();
   return loaded;
 }
@@ -67,9 +68,9 @@ void for_each_run(const std::function<void(const Run&)>& check) {
   REQUIRE(runs > 0);
 }
 
-double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
-  REQUIRE(a.sizes() == b.sizes());
-  return (a.to(torch::kFloat64) - b.to(torch::kFloat64)).abs().max().item<double>();
+// The per-step latents' tolerance, scaled to the stored tensor's values.
+double latent_tolerance(const torch::Tensor& expected) {
+  return backdrop::test::tolerance_for(parity::kSchedulerLatents, expected);
 }
 
 StepOptions stored_noise(const Run& run, std::size_t step) {
@@ -84,8 +85,8 @@ StepOptions stored_noise(const Run& run, std::size_t step) {
 TEST_CASE("the training tables match diffusers' float32 betas and alphas_cumprod") {
   const auto& first = fixtures().schedulers.at("schedulers").begin().value().begin().value();
   const auto scheduler = make_scheduler(fixtures().schedulers.at("schedulers").begin().key(), first.at("config"));
-  CHECK(max_abs_diff(scheduler->noise_schedule().betas, fixtures().tensor("betas")) == 0.0);
-  CHECK(max_abs_diff(scheduler->noise_schedule().alphas_cumprod, fixtures().tensor("alphas_cumprod")) <= 1e-7);
+  CHECK(max_abs_difference(scheduler->noise_schedule().betas, fixtures().tensor("betas")) == 0.0);
+  CHECK(max_abs_difference(scheduler->noise_schedule().alphas_cumprod, fixtures().tensor("alphas_cumprod")) <= 1e-7);
 }
 
 TEST_CASE("timesteps, sigmas, init_noise_sigma and order") {
@@ -105,7 +106,7 @@ TEST_CASE("timesteps, sigmas, init_noise_sigma and order") {
         CHECK(std::abs(actual[i] - expected[i]) <= kFloatTimestepTolerance);
       }
     }
-    CHECK(max_abs_diff(scheduler->timesteps(), fixtures().tensor(run.prefix() + "timesteps")) <=
+    CHECK(max_abs_difference(scheduler->timesteps(), fixtures().tensor(run.prefix() + "timesteps")) <=
           (integer ? 0.0 : kFloatTimestepTolerance));
 
     if (run.entry.contains("sigmas")) {
@@ -113,8 +114,10 @@ TEST_CASE("timesteps, sigmas, init_noise_sigma and order") {
       const auto sigmas = scheduler->sigmas();
       REQUIRE(sigmas.defined());
       REQUIRE(sigmas.numel() == expected_sigmas.numel());
-      const auto relative = ((sigmas.to(torch::kFloat64) - expected_sigmas).abs() -
-                             kSigmaRelativeTolerance * expected_sigmas.abs()).max().item<double>();
+      const auto relative =
+          ((sigmas.to(torch::kFloat64) - expected_sigmas).abs() - kSigmaRelativeTolerance * expected_sigmas.abs())
+              .max()
+              .item<double>();
       CHECK(relative <= 0.0);
     } else {
       CHECK_FALSE(scheduler->sigmas().defined());
@@ -136,13 +139,15 @@ TEST_CASE("each step on the stored inputs: model_input and prev_sample") {
       const auto sample = i == 0 ? fixtures().tensor(run.prefix() + "latents_init")
                                  : fixtures().tensor(run.prefix() + "step" + std::to_string(i - 1) + ".prev_sample");
       const auto model_input = scheduler->scale_model_input(sample, timesteps[i]);
-      const double input_diff = max_abs_diff(model_input, fixtures().tensor(step + "model_input"));
-      CHECK(input_diff <= kLatentTolerance);
+      const auto expected_input = fixtures().tensor(step + "model_input");
+      const double input_diff = max_abs_difference(model_input, expected_input);
+      CHECK(input_diff <= latent_tolerance(expected_input));
 
-      const auto output = scheduler->step(fixtures().tensor(step + "model_output"), timesteps[i], sample,
-                                          stored_noise(run, i));
-      const double diff = max_abs_diff(output.prev_sample, fixtures().tensor(step + "prev_sample"));
-      CHECK(diff <= kLatentTolerance);
+      const auto output =
+          scheduler->step(fixtures().tensor(step + "model_output"), timesteps[i], sample, stored_noise(run, i));
+      const auto expected_sample = fixtures().tensor(step + "prev_sample");
+      const double diff = max_abs_difference(output.prev_sample, expected_sample);
+      CHECK(diff <= latent_tolerance(expected_sample));
       worst = std::max({worst, input_diff, diff});
     }
     MESSAGE(run.key << "." << run.steps << " step by step: max abs diff " << worst);
@@ -154,7 +159,7 @@ TEST_CASE("whole trajectories with the toy denoiser") {
     const auto scheduler = run.make();
     const auto timesteps = scheduler->timestep_values();
     auto x = fixtures().tensor("noise_init") * scheduler->init_noise_sigma();
-    CHECK(max_abs_diff(x, fixtures().tensor(run.prefix() + "latents_init")) <= kLatentTolerance);
+    CHECK_PARITY(x, fixtures().tensor(run.prefix() + "latents_init"), parity::kSchedulerLatents);
     double worst = 0;
     for (std::size_t i = 0; i < timesteps.size(); ++i) {
       INFO("step " << i << ", t = " << timesteps[i]);
@@ -162,12 +167,14 @@ TEST_CASE("whole trajectories with the toy denoiser") {
       const auto x_in = scheduler->scale_model_input(x, timesteps[i]);
       const auto eps = 0.1 * x_in + 0.001 * timesteps[i];
       x = scheduler->step(eps, timesteps[i], x, stored_noise(run, i)).prev_sample;
-      const double diff = max_abs_diff(x, fixtures().tensor(step + "prev_sample"));
-      CHECK(diff <= kLatentTolerance);
+      const auto expected = fixtures().tensor(step + "prev_sample");
+      const double diff = max_abs_difference(x, expected);
+      CHECK(diff <= latent_tolerance(expected));
       worst = std::max(worst, diff);
     }
-    const double final_diff = max_abs_diff(x, fixtures().tensor(run.prefix() + "final"));
-    CHECK(final_diff <= kLatentTolerance);
+    const auto expected_final = fixtures().tensor(run.prefix() + "final");
+    const double final_diff = max_abs_difference(x, expected_final);
+    CHECK(final_diff <= latent_tolerance(expected_final));
     MESSAGE(run.key << "." << run.steps << " trajectory: max abs diff " << std::max(worst, final_diff));
   });
 }
@@ -198,9 +205,9 @@ TEST_CASE("inpainting runs: strength timesteps, add_noise of the image latents a
     if (strength < 1.0) {
       const auto image_latents = tensor(prefix + "image_latents");
       const auto noised = scheduler->add_noise(image_latents, noise, static_cast<double>(expected.front()));
-      CHECK(max_abs_diff(noised, latents_init) <= kNoisedLatentTolerance);
+      CHECK_PARITY(noised, latents_init, parity::kInpaintImageLatents);
     } else {
-      CHECK(max_abs_diff(noise * scheduler->init_noise_sigma(), latents_init) == 0.0);
+      CHECK(max_abs_difference(noise * scheduler->init_noise_sigma(), latents_init) == 0.0);
     }
 
     // 4-channel runs put the known region back after every step, noised to the next timestep.
@@ -211,13 +218,13 @@ TEST_CASE("inpainting runs: strength timesteps, add_noise of the image latents a
       const auto step = prefix + "step" + std::to_string(i) + ".";
       const auto t = static_cast<double>(expected[i]);
       latents = scheduler->step(tensor(step + "noise_pred"), t, latents).prev_sample;
-      CHECK(max_abs_diff(latents, tensor(step + "latents")) <= kPipelineLatentTolerance);
+      CHECK_PARITY(latents, tensor(step + "latents"), parity::kInpaintStepLatents);
       if (blended) {
         const auto image_latents = tensor(prefix + "image_latents");
         const auto proper = i + 1 < expected.size()
-                                 ? scheduler->add_noise(image_latents, noise, static_cast<double>(expected[i + 1]))
-                                 : image_latents;
-        CHECK(max_abs_diff(proper, tensor(step + "init_latents_proper")) <= kNoisedLatentTolerance);
+                                ? scheduler->add_noise(image_latents, noise, static_cast<double>(expected[i + 1]))
+                                : image_latents;
+        CHECK_PARITY(proper, tensor(step + "init_latents_proper"), parity::kInpaintImageLatents);
         latents = tensor(step + "latents_blended");  // continue from the stored blend, step by step
       } else {
         latents = tensor(step + "latents");

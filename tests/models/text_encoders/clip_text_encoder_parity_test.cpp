@@ -6,16 +6,19 @@
 #include "models/loaders/torch_tensors.h"
 #include "models/text_encoders/clip_text_model.h"
 #include "models/tokenizers/clip_tokenizer.h"
-#include "support/test_data.h"
 #include "support/doctest_torch.h"
+#include "support/parity_tolerance.h"
+#include "support/test_data.h"
 
 using namespace backdrop::models;
+using backdrop::test::max_abs_difference;
+namespace parity = backdrop::test::parity;
 
 namespace {
 
-constexpr double kTolerance = 1e-4;
-
-std::filesystem::path fixture(const char* name) { return backdrop::test::diffusion_fixtures() / name; }
+std::filesystem::path fixture(const char* name) {
+  return backdrop::test::diffusion_fixtures() / name;
+}
 
 ClipTextModel load_model() {
   ClipTextModel model(ClipTextConfig::from_file(fixture("text_encoder_config.json")));
@@ -25,11 +28,6 @@ ClipTextModel load_model() {
   return model;
 }
 
-double max_abs_diff(const torch::Tensor& actual, const torch::Tensor& expected) {
-  REQUIRE(actual.sizes() == expected.sizes());
-  return (actual.to(torch::kFloat64) - expected.to(torch::kFloat64)).abs().max().item<double>();
-}
-
 }  // namespace
 
 TEST_CASE("last_hidden_state, every hidden state and pooler_output match transformers") {
@@ -37,11 +35,11 @@ TEST_CASE("last_hidden_state, every hidden state and pooler_output match transfo
   const auto io = load_safetensors(fixture("text_encoder_io.safetensors"));
   const auto output = model->forward(io.at("input_ids"), /*output_hidden_states=*/true);
 
-  const double last_diff = max_abs_diff(output.last_hidden_state, io.at("last_hidden_state"));
-  const double pooled_diff = max_abs_diff(output.pooler_output, io.at("pooler_output"));
-  MESSAGE("max abs diff: last_hidden_state " << last_diff << ", pooler_output " << pooled_diff);
-  CHECK(last_diff < kTolerance);
-  CHECK(pooled_diff < kTolerance);
+  MESSAGE("max abs diff: last_hidden_state " << max_abs_difference(output.last_hidden_state, io.at("last_hidden_state"))
+                                             << ", pooler_output "
+                                             << max_abs_difference(output.pooler_output, io.at("pooler_output")));
+  CHECK_PARITY(output.last_hidden_state, io.at("last_hidden_state"), parity::kTextEncoder);
+  CHECK_PARITY(output.pooler_output, io.at("pooler_output"), parity::kTextEncoder);
 
   const auto layers = model->config().num_hidden_layers;
   REQUIRE(output.hidden_states.size() == static_cast<std::size_t>(layers + 1));
@@ -52,7 +50,7 @@ TEST_CASE("last_hidden_state, every hidden state and pooler_output match transfo
     const auto name = "hidden_states." + std::to_string(j);
     CAPTURE(name);
     REQUIRE(io.count(name) == 1);
-    CHECK(max_abs_diff(output.hidden_states[j], io.at(name)) < kTolerance);
+    CHECK_PARITY(output.hidden_states[j], io.at(name), parity::kTextEncoder);
   }
 }
 
@@ -60,7 +58,7 @@ TEST_CASE("encode gives SD's conditioning, and CLIP skip the penultimate layer t
   auto model = load_model();
   const auto io = load_safetensors(fixture("text_encoder_io.safetensors"));
   const auto& ids = io.at("input_ids");
-  CHECK(max_abs_diff(model->encode(ids), io.at("last_hidden_state")) < kTolerance);
+  CHECK_PARITY(model->encode(ids), io.at("last_hidden_state"), parity::kTextEncoder);
 
   const auto layers = model->config().num_hidden_layers;
   REQUIRE(layers >= 2);
@@ -68,8 +66,8 @@ TEST_CASE("encode gives SD's conditioning, and CLIP skip the penultimate layer t
   torch::NoGradGuard no_grad;
   const auto expected = model->text_model->final_layer_norm(penultimate);
   const auto skipped = model->encode(ids, /*clip_skip=*/1);
-  CHECK(max_abs_diff(skipped, expected) < kTolerance);
-  CHECK(max_abs_diff(skipped, io.at("last_hidden_state")) > 1e-2);  // really a different layer
+  CHECK_PARITY(skipped, expected, parity::kTextEncoder);
+  CHECK(max_abs_difference(skipped, io.at("last_hidden_state")) > 1e-2);  // really a different layer
 }
 
 TEST_CASE("the reference ids are the tokenizer's ids for the recorded prompts") {
@@ -87,7 +85,7 @@ TEST_CASE("the same weights in float64 give the same outputs") {
   const auto io = load_safetensors(fixture("text_encoder_io.safetensors"));
   const auto output = model->forward(io.at("input_ids"));
   CHECK((output.last_hidden_state.scalar_type() == torch::kFloat64));
-  CHECK(max_abs_diff(output.last_hidden_state, io.at("last_hidden_state")) < kTolerance);
-  CHECK(max_abs_diff(output.pooler_output, io.at("pooler_output")) < kTolerance);
+  CHECK_PARITY(output.last_hidden_state, io.at("last_hidden_state"), parity::kTextEncoder);
+  CHECK_PARITY(output.pooler_output, io.at("pooler_output"), parity::kTextEncoder);
   CHECK(output.hidden_states.empty());
 }

@@ -1,5 +1,7 @@
 // Exact ids of the SD 1.5 CLIP tokenizer for every prompt of the fixture's tokenizer.json.
+#include <filesystem>
 #include <fstream>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -73,7 +75,10 @@ TEST_CASE("the HTML-unescaping normalisation reproduces the alternative ids") {
 }
 
 TEST_CASE("prompts that are not normalisation-sensitive give the same ids either way") {
-  for (const auto& entry : reference()["prompts"]) {
+  // Held in a variable: a range-for over reference()["prompts"] would iterate a member of a
+  // temporary destroyed before the loop starts (ASan: heap-use-after-free).
+  const auto expected = reference();
+  for (const auto& entry : expected.at("prompts")) {
     if (entry.value("normalization_sensitive", false)) continue;
     const auto prompt = entry["prompt"].get<std::string>();
     CAPTURE(prompt);
@@ -97,4 +102,36 @@ TEST_CASE("a batch stacks the prompts' ids and masks") {
     CHECK(std::vector<int64_t>(mask.data_ptr<int64_t>(), mask.data_ptr<int64_t>() + mask.numel()) ==
           values<int64_t>(expected["prompts"][b]["attention_mask"]));
   }
+}
+
+TEST_CASE("CLIP's vocabulary built from merges.txt alone is vocab.json, and tokenises every prompt the same") {
+  const auto folder = backdrop::test::diffusion_fixtures() / "clip_vocab";
+  std::ifstream vocab_file(folder / "vocab.json");
+  REQUIRE(vocab_file);
+  const auto expected = json::parse(vocab_file).get<std::unordered_map<std::string, int64_t>>();
+  const auto built = clip_vocabulary_from_merges(read_merges_file(folder / "merges.txt"));
+  CHECK(built.size() == expected.size());
+  CHECK(built == expected);
+
+  const auto from_merges = ClipTokenizer::from_merges(folder / "merges.txt", ClipTokenizerConfig::from_folder(folder));
+  CHECK(from_merges.vocab_size() == tokenizer().vocab_size());
+  CHECK(from_merges.eos_token_id() == tokenizer().eos_token_id());
+  const auto stored = reference();  // not a range-for over a temporary's member
+  for (const auto& entry : stored.at("prompts")) {
+    const auto prompt = entry["prompt"].get<std::string>();
+    CAPTURE(prompt);
+    CHECK(from_merges.encode(prompt).input_ids == values<int64_t>(entry["input_ids"]));
+  }
+}
+
+TEST_CASE("the CLIP merges Backdrop ships are the fixture's, so a single-file checkpoint needs no tokenizer folder") {
+  const std::filesystem::path shipped = "resources/clip_tokenizer/merges.txt";  // tests run from the checkout
+  REQUIRE(std::filesystem::exists(shipped));
+  CHECK(read_merges_file(shipped).size() == 48894);  // 49152 - 256 - 2, as OpenAI's tokenizer reads it
+  const auto bundled = ClipTokenizer::from_folder(shipped.parent_path());
+  CHECK(bundled.vocab_size() == 49408);
+  CHECK(bundled.bos_token_id() == 49406);
+  CHECK(bundled.eos_token_id() == 49407);
+  // CLIP's ids of its own README example.
+  CHECK(bundled.bpe_ids("a photo of a cat") == std::vector<int64_t>{320, 1125, 539, 320, 2368});
 }

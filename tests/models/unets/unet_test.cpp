@@ -8,19 +8,14 @@
 #include "models/unets/ldm_names.h"
 #include "models/unets/unet_2d_condition.h"
 #include "support/doctest_torch.h"
+#include "support/parity_tolerance.h"
 #include "support/test_data.h"
 
 using namespace backdrop::models;
+using backdrop::test::max_abs_difference;
+namespace parity = backdrop::test::parity;
 
 namespace {
-
-// README: unet_out tolerance; fp32 with a different thread count changes the last bits only.
-constexpr double kTolerance = 1e-4;
-
-double max_difference(const torch::Tensor& a, const torch::Tensor& b) {
-  REQUIRE(a.sizes() == b.sizes());
-  return (a - b).abs().max().item<double>();
-}
 
 UNet2DConditionModel fixture_unet(const StateDict& weights, const std::string& origin) {
   UNet2DConditionModel unet(load_unet_config(backdrop::test::diffusion_fixtures() / "unet_config.json"));
@@ -38,16 +33,16 @@ TEST_CASE("unet_io: per-sample and 0-dim timesteps") {
   torch::InferenceMode inference;
 
   const auto out = unet(io.at("sample"), io.at("timestep"), io.at("encoder_hidden_states"));
-  CHECK(max_difference(out, io.at("out")) < kTolerance);
+  CHECK_PARITY(out, io.at("out"), parity::kUNet);
 
   const auto scalar = unet(io.at("sample"), io.at("timestep_scalar"), io.at("encoder_hidden_states"));
-  CHECK(max_difference(scalar, io.at("out_scalar_timestep")) < kTolerance);
+  CHECK_PARITY(scalar, io.at("out_scalar_timestep"), parity::kUNet);
   // The two timestep sets really give different outputs (so the timestep is not ignored).
-  CHECK(max_difference(out, scalar) > 1e-2);
+  CHECK(max_abs_difference(out, scalar) > 1e-2);
 
   // Integer timesteps (DDIM, PNDM ...) give the same result as floats holding integers.
   const auto integer = unet(io.at("sample"), io.at("timestep").to(torch::kInt64), io.at("encoder_hidden_states"));
-  CHECK(max_difference(integer, out) == 0.0);
+  CHECK(max_abs_difference(integer, out) == 0.0);
 }
 
 TEST_CASE("the UNet loads from unet_ldm.safetensors through the name mapping") {
@@ -67,7 +62,7 @@ TEST_CASE("the UNet loads from unet_ldm.safetensors through the name mapping") {
   const auto io = load_safetensors(fixtures / "unet_io.safetensors");
   torch::InferenceMode inference;
   const auto out = unet(io.at("sample"), io.at("timestep"), io.at("encoder_hidden_states"));
-  CHECK(max_difference(out, io.at("out")) < kTolerance);
+  CHECK_PARITY(out, io.at("out"), parity::kUNet);
 }
 
 TEST_CASE("the name mapping equals the fixture's key map") {
