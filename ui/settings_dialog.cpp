@@ -48,6 +48,20 @@ SettingsDialog::SettingsDialog(QWidget* parent, Project* project) : QDialog(pare
   output_->setText(current.outputFolder);
   threads_->setValue(current.threads);
   steps_->setValue(current.steps);
+  recipe_ = new QComboBox;
+  recipe_->setObjectName("recipe");
+  for (const auto& recipe : backgrounds::generation_recipes()) {
+    recipe_->addItem(QString::fromStdString(recipe.label), QString::fromStdString(recipe.name));
+    if (!recipe.requirement.empty()) {
+      recipe_->setItemData(recipe_->count() - 1, tr("Needs %1.").arg(QString::fromStdString(recipe.requirement)),
+                           Qt::ToolTipRole);
+    }
+  }
+  recipe_->setCurrentIndex(std::max(0, recipe_->findData(current.recipe)));
+  // Picking a recipe presets its step count; the steps can still be changed after it.
+  connect(recipe_, &QComboBox::activated, this, [this] {
+    steps_->setValue(backgrounds::find_generation_recipe(recipe_->currentData().toString().toStdString()).steps);
+  });
   createSegmentationFields(current);
   problems_ = new QLabel;
   problems_->setObjectName("settingsProblems");
@@ -83,6 +97,7 @@ SettingsDialog::SettingsDialog(QWidget* parent, Project* project) : QDialog(pare
   form->addRow(tr("Mask confidence threshold"), confidenceThreshold_);
   form->addRow(tr("Device"), device_);
   form->addRow(tr("Threads (from the next start)"), threads_);
+  form->addRow(tr("Generation recipe"), recipe_);
   form->addRow(tr("Denoising steps"), steps_);
   row(tr("Output folder"), output_, true);
 
@@ -148,6 +163,7 @@ StudioSettings SettingsDialog::settings() const {
   s.confidenceThreshold = confidenceThreshold_->value();
   s.device = device_->text().trimmed();
   s.threads = threads_->value();
+  s.recipe = recipe_->currentData().toString();
   s.steps = steps_->value();
   s.outputFolder = output_->text().trimmed();
   return s;

@@ -44,6 +44,7 @@ class SettingsDialog : public QDialog {
   QDoubleSpinBox* confidenceThreshold_ = nullptr;
   QLineEdit* device_ = nullptr;
   QSpinBox* threads_ = nullptr;
+  QComboBox* recipe_ = nullptr;
   QSpinBox* steps_ = nullptr;
   QLineEdit* output_ = nullptr;
   QLabel* problems_ = nullptr;

@@ -1,5 +1,7 @@
 #include "ui/studio_settings.h"
 
+#include <algorithm>
+
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -28,7 +30,11 @@ StudioSettings StudioSettings::load() {
   s.confidenceThreshold = settings.value("segmentation/confidenceThreshold", s.confidenceThreshold).toDouble();
   s.device = settings.value("engine/device", "cpu").toString();
   s.threads = settings.value("engine/threads", 0).toInt();
-  s.steps = settings.value("engine/steps", 20).toInt();
+  const auto names = backgrounds::generation_recipe_names();
+  const auto recipe = settings.value("engine/recipe", s.recipe).toString().toStdString();
+  // A recipe this version does not know (a newer one wrote it) leaves the default.
+  if (std::find(names.begin(), names.end(), recipe) != names.end()) s.recipe = QString::fromStdString(recipe);
+  s.steps = settings.value("engine/steps", s.steps).toInt();
   s.outputFolder = settings.value("output/folder").toString();
   return s;
 }
@@ -45,6 +51,7 @@ void StudioSettings::save() const {
   settings.setValue("segmentation/confidenceThreshold", confidenceThreshold);
   settings.setValue("engine/device", device);
   settings.setValue("engine/threads", threads);
+  settings.setValue("engine/recipe", recipe);
   settings.setValue("engine/steps", steps);
   settings.setValue("output/folder", outputFolder);
 }
@@ -70,6 +77,11 @@ QStringList StudioSettings::problems() const {
     imaging::validate(segmenterSettings());
   } catch (const std::exception& error) {
     problems << QObject::tr("Segmentation: %1.").arg(QString::fromStdString(error.what()));
+  }
+  try {
+    backgrounds::find_generation_recipe(recipe.toStdString());
+  } catch (const std::exception& error) {
+    problems << QObject::tr("Recipe: %1.").arg(QString::fromStdString(error.what()));
   }
   if (steps < 1 || steps > kMaxSteps) problems << QObject::tr("Steps must be between 1 and %1.").arg(kMaxSteps);
   if (!outputFolder.isEmpty()) {

@@ -8,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 
+#include "core/backgrounds/generation_recipe.h"
 #include "core/imaging/segmenter_settings.h"
 
 namespace backdrop {
@@ -27,7 +28,8 @@ struct StudioSettings {
   double confidenceThreshold = imaging::kDefaultConfidenceThreshold;
   QString device = "cpu";  // "cpu" or "cuda:N"
   int threads = 0;         // 0: all cores
-  int steps = 20;          // denoising steps of a diffusion variant
+  QString recipe = "standard";  // a sampling recipe of core (scheduler, guidance; its steps preset `steps`)
+  int steps = backgrounds::kDefaultSteps;  // denoising steps of a diffusion variant
   QString outputFolder;
 
   static StudioSettings load();

@@ -13,6 +13,7 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/lora_options.h"
+#include "app/cli/recipe_option.h"
 #include "app/cli/segmenter_options.h"
 #include "app/cli/terminal_progress.h"
 #include "core/backgrounds/background_variants.h"
@@ -37,6 +38,7 @@ struct GenerateArguments {
   int prompts_per_product = 1;
   fs::path layouts;
   DiffusionSettings diffusion;
+  RecipeOption recipe;
   fs::path out = "variants";
   fs::path project;  // optional: its segmentation settings
   SegmenterArguments segmenter;
@@ -172,6 +174,7 @@ void add_generate_command(CLI::App& app, int& exit_code) {
   command->add_option("--scheduler", d.scheduler, "sampler; default: the model's own")
       ->check(CLI::IsMember(models::scheduler_names()));
   command->add_option("--guidance-scale", d.guidance_scale, "classifier-free guidance scale")->capture_default_str();
+  arguments->recipe.add_to(*command);
   command->add_option("--control-scale", d.controlnet_scale, "ControlNet conditioning scale")->capture_default_str();
   command->add_option("--colour-strength", d.colour_strength, "img2img strength of colour variants")
       ->check(CLI::Range(0.05, 1.0))
@@ -184,7 +187,11 @@ void add_generate_command(CLI::App& app, int& exit_code) {
                    "flags below override them")
       ->check(CLI::ExistingFile);
   add_segmenter_options(*command, arguments->segmenter);
-  command->callback([arguments, &exit_code] { run_generate(*arguments, exit_code); });
+  command->callback([arguments, command, &exit_code] {
+    auto& diffusion = arguments->diffusion;
+    arguments->recipe.apply(*command, diffusion.scheduler, diffusion.steps, diffusion.guidance_scale);
+    run_generate(*arguments, exit_code);
+  });
 }
 
 }  // namespace backdrop::cli

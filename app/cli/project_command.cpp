@@ -5,7 +5,9 @@
 #include <map>
 
 #include "app/cli/commands.h"
+#include "app/cli/recipe_option.h"
 #include "app/cli/segmenter_options.h"
+#include "core/backgrounds/generation_recipe.h"
 #include "core/generation/jobs_collect.h"
 #include "core/generation/jobs_plan.h"
 #include "core/generation/jobs_postgres_queue.h"
@@ -73,9 +75,10 @@ struct JobsArguments {
   std::string database;  // empty: the project file
   JobRunCliOptions run;
   int seeds = 1;
-  int steps = 20;
+  int steps = backgrounds::kDefaultSteps;
   std::string scheduler = "ddim";
-  double guidance = 7.5;
+  double guidance = backgrounds::kDefaultGuidanceScale;
+  RecipeOption recipe;
   bool submit_only = false;
 
   std::string queue_database() const { return database.empty() ? file.string() : database; }
@@ -127,9 +130,14 @@ void add_jobs_command(CLI::App& project, int& exit_code) {
   run->add_option("--steps", run_arguments->steps, "Denoising steps")->capture_default_str();
   run->add_option("--scheduler", run_arguments->scheduler, "Scheduler")->capture_default_str();
   run->add_option("--guidance", run_arguments->guidance, "Classifier-free guidance scale")->capture_default_str();
+  run_arguments->recipe.add_to(*run);
   run->add_flag("--submit-only", run_arguments->submit_only,
                 "Only queue the variants (then start `backdrop worker` processes)");
-  run->callback([run_arguments, &exit_code] { run_jobs(*run_arguments, exit_code); });
+  run->callback([run_arguments, run, &exit_code] {
+    auto& a = *run_arguments;
+    a.recipe.apply(*run, a.scheduler, a.steps, a.guidance, {"--scheduler", "--steps", "--guidance"});
+    run_jobs(a, exit_code);
+  });
 
   for (const auto state : {JobState::paused, JobState::active}) {
     const bool pausing = state == JobState::paused;

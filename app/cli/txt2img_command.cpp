@@ -10,6 +10,7 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/lora_options.h"
+#include "app/cli/recipe_option.h"
 #include "app/cli/terminal_progress.h"
 #include "core/backgrounds/background_generator.h"
 #include "core/backgrounds/tensor_image.h"
@@ -40,6 +41,7 @@ struct Txt2ImgOptions {
   std::string from_png;
   models::GenerationParameters parameters;
   uint64_t seed = 0;
+  RecipeOption recipe;
 };
 
 // [1, 3, H, W] in [0, 1], resized to the output size as diffusers' control image processor does.
@@ -91,6 +93,8 @@ void run_txt2img(Txt2ImgOptions& options, const CLI::App& command) {
   } else {
     options.parameters.seeds = {options.seed};
   }
+  auto& p = options.parameters;
+  options.recipe.apply(command, p.scheduler, p.num_inference_steps, p.guidance_scale);
   if (options.model.empty()) throw std::runtime_error("txt2img: --model is required");
   if (!options.controlnet.empty() && options.control_image.empty()) {
     throw std::runtime_error("txt2img: --controlnet needs --control-image");
@@ -152,6 +156,7 @@ void add_txt2img_command(CLI::App& app, int& exit_code) {
   command->add_option("--scheduler", p.scheduler, "sampler; default: the model's own")
       ->check(CLI::IsMember(models::scheduler_names()));
   command->add_option("--guidance-scale", p.guidance_scale, "classifier-free guidance scale")->capture_default_str();
+  options->recipe.add_to(*command);
   command->add_option("--control-scale", p.controlnet_conditioning_scale, "ControlNet conditioning scale")
       ->capture_default_str();
   command->add_option("--control-start", p.control_guidance_start, "fraction of the steps before ControlNet acts");

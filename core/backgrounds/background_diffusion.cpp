@@ -31,6 +31,18 @@ cv::Size working_size(const cv::Size& canvas, int max_side) {
   return {multiple_of_8(canvas.width), multiple_of_8(canvas.height)};
 }
 
+double& stage_seconds(StageTimes& times, models::PipelineStage stage) {
+  switch (stage) {
+    case models::PipelineStage::encoding:
+      return times.encoding;
+    case models::PipelineStage::denoising:
+      return times.denoising;
+    case models::PipelineStage::decoding:
+      break;
+  }
+  return times.decoding;
+}
+
 cv::Mat resized(const cv::Mat& image, const cv::Size& size, int interpolation) {
   if (image.size() == size) return image;
   cv::Mat out;
@@ -69,19 +81,14 @@ class DiffusionBackgroundGenerator : public BackgroundGenerator {
     inputs.mask_image = image_to_tensor(resized(canvas.generate_mask, size, cv::INTER_NEAREST));
     inputs.control_image = image_to_tensor(resized(canvas.control_edges, size, cv::INTER_AREA)).repeat({1, 3, 1, 1});
 
-    // The pipeline's trace marks where its stages end.
+    // The pipeline reports where its stages end.
     GeneratedBackground out;
     auto stage_start = Clock::now();
     out.times.preparation = seconds_between(start, stage_start);
     models::RunControl control;
-    control.trace = [&](std::string_view name, const torch::Tensor&) {
-      double* stage = name == "latents_init"    ? &out.times.encoding
-                      : name == "latents_final" ? &out.times.denoising
-                      : name == "decoded"       ? &out.times.decoding
-                                                : nullptr;
-      if (stage == nullptr) return;
+    control.on_stage_done = [&](models::PipelineStage stage) {
       const auto now = Clock::now();
-      *stage = seconds_between(stage_start, now);
+      stage_seconds(out.times, stage) = seconds_between(stage_start, now);
       stage_start = now;
     };
     if (on_step) control.on_step = [&](const models::StepProgress& step) { on_step(step.step, step.total); };

@@ -13,6 +13,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/backgrounds/background_canvas.h"
+#include "core/backgrounds/generation_recipe.h"
 #include "core/imaging/placement.h"
 #include "models/loaders/lora_spec.h"
 
@@ -67,9 +68,9 @@ struct DiffusionSettings {
   std::filesystem::path tokenizer;   // optional, for single-file checkpoints
   std::vector<models::LoraSpec> loras;  // fused into the UNet and text encoder, in order
   std::string device = "cpu";
-  int steps = 20;
+  int steps = kDefaultSteps;
   std::string scheduler;             // empty: the model's own
-  double guidance_scale = 7.5;
+  double guidance_scale = kDefaultGuidanceScale;
   double controlnet_scale = 1.0;
   double control_guidance_end = 1.0;
   double colour_strength = 0.85;     // img2img strength of colour-conditioned variants

@@ -7,7 +7,6 @@
 
 #include "models/pipelines/controlnet_text_to_image.h"
 #include "models/runtime/random.h"
-#include "models/schedulers/scheduler_factory.h"
 #include "models/schedulers/strength.h"
 
 namespace backdrop::models {
@@ -32,13 +31,6 @@ void check_canvas_inputs(const InpaintInputs& inputs) {
   require(inputs.mask_image.size(2) == inputs.image.size(2) && inputs.mask_image.size(3) == inputs.image.size(3),
           "the mask " + c10::str(inputs.mask_image.sizes()) + " and the image " + c10::str(inputs.image.sizes()) +
               " differ in size");
-}
-
-void trace_residuals(const TraceFunction& trace, const std::string& prefix, const ControlNetResiduals& residuals) {
-  for (std::size_t j = 0; j < residuals.down.size(); ++j) {
-    trace(prefix + "controlnet_down." + std::to_string(j), residuals.down[j]);
-  }
-  trace(prefix + "controlnet_mid", residuals.mid);
 }
 
 // Draws every random tensor of a run in order from one generator, and traces each as draw{k}.
@@ -77,16 +69,6 @@ torch::Tensor encode_to_latents(const StableDiffusionComponents& components, con
   return components.vae->scaling_factor() * posterior.sample(eps.to(posterior.mean.options()));
 }
 
-std::unique_ptr<Scheduler> make_pipeline_scheduler(const StableDiffusionComponents& components,
-                                                   const GenerationParameters& parameters) {
-  return parameters.scheduler.empty() ? make_scheduler(components.scheduler_config)
-                                      : make_scheduler(parameters.scheduler, components.scheduler_config);
-}
-
-torch::Tensor doubled_for_guidance(const torch::Tensor& tensor, bool guidance) {
-  return guidance ? torch::cat({tensor, tensor}) : tensor;
-}
-
 }  // namespace
 
 InpaintCanvas prepare_inpaint_canvas(const torch::Tensor& image, const torch::Tensor& mask_image) {
@@ -114,6 +96,115 @@ ControlNetInpaintPipeline::ControlNetInpaintPipeline(StableDiffusionComponents c
               std::to_string(2 * latent_channels + 1) + " and a plain one " + std::to_string(latent_channels));
 }
 
+struct ControlNetInpaintPipeline::PreparedRun {
+  RandomGenerator generator;
+  std::unique_ptr<Scheduler> scheduler;
+  torch::Tensor timesteps{};             // the steps to run (CPU)
+  torch::Tensor mask_latent{};           // [B, 1, h, w]: 1 = generate
+  torch::Tensor image_latents{};         // the canvas' latents (plain UNet or strength < 1), else undefined
+  torch::Tensor noise{};                 // the initial noise, also what the known region is noised with
+  torch::Tensor masked_image_latents{};  // [B, 4, h, w]
+  torch::Tensor latents{};               // the initial latents
+  double eta = 0.0;
+};
+
+ControlNetInpaintPipeline::PreparedRun ControlNetInpaintPipeline::prepare(const InpaintInputs& inputs,
+                                                                          const GenerationParameters& p,
+                                                                          const TraceFunction& trace) const {
+  const auto device = components_.device;
+  const int64_t batch = p.batch_size();
+  const auto canvas =
+      prepare_inpaint_canvas(inputs.image.to(device, components_.dtype), inputs.mask_image.to(device, components_.dtype));
+  const int64_t factor = vae_scale_factor(components_);
+  const std::vector<int64_t> latent_shape{batch, components_.vae->config().latent_channels, p.height / factor,
+                                          p.width / factor};
+  PreparedRun run{RandomGenerator(p.seeds.front()), make_pipeline_scheduler(components_, p)};
+  run.eta = p.eta;
+  run.mask_latent = mask_at_latent_size(canvas.mask, latent_shape[2], latent_shape[3]).repeat({batch, 1, 1, 1});
+  if (trace) {
+    trace("mask", canvas.mask);
+    trace("masked_image", canvas.masked_image);
+    trace("mask_latent", run.mask_latent);
+  }
+
+  const auto schedule = set_timesteps_for_strength(*run.scheduler, p.num_inference_steps, inputs.strength);
+  run.timesteps = schedule.timesteps;
+  require(run.timesteps.size(0) > 0, "strength " + std::to_string(inputs.strength) + " of " +
+                                         std::to_string(p.num_inference_steps) + " steps runs no step");
+  if (trace) trace("timesteps", run.timesteps);
+  const bool from_noise = inputs.strength == 1.0;
+
+  // The random draws, in diffusers' order: the canvas' posterior (when its latents are needed),
+  // the initial noise, the masked image's posterior (always encoded, even where unused).
+  TracedDraws draws(run.generator, trace);
+  if (!inpainting_unet_ || !from_noise) {
+    run.image_latents =
+        encode_to_latents(components_, canvas.init_image, draws, trace, "image").repeat({batch, 1, 1, 1});
+    if (trace) trace("image_latents", run.image_latents);
+  }
+  run.noise = draws.initial_noise(p.seeds, latent_shape).to(device, components_.dtype);
+  if (trace) trace("noise", run.noise);
+  run.masked_image_latents =
+      encode_to_latents(components_, canvas.masked_image, draws, trace, "masked_image").repeat({batch, 1, 1, 1});
+  if (trace) trace("masked_image_latents", run.masked_image_latents);
+
+  run.latents = from_noise ? run.noise * run.scheduler->init_noise_sigma()
+                           : run.scheduler->add_noise(run.image_latents, run.noise, run.timesteps[0].item<double>());
+  if (trace) trace("latents_init", run.latents);
+  return run;
+}
+
+torch::Tensor ControlNetInpaintPipeline::denoise(PreparedRun& run, const NoisePredictor& predictor,
+                                                 const RunControl& control) const {
+  const auto& trace = control.trace;
+  const bool guidance = predictor.guidance();
+  const auto unet_mask = doubled_for_guidance(run.mask_latent, guidance);
+  const auto unet_masked_image_latents = doubled_for_guidance(run.masked_image_latents, guidance);
+  StepOptions step_options;
+  step_options.generator = &run.generator;
+  step_options.eta = run.eta;
+  const int64_t num_steps = run.timesteps.size(0);
+  const StepReporter reporter(control, num_steps);
+  auto latents = run.latents;
+  for (int64_t i = 0; i < num_steps; ++i) {
+    reporter.throw_if_cancelled();
+    const auto t_tensor = run.timesteps[i];
+    const double t = t_tensor.item<double>();
+    const std::string prefix = "step" + std::to_string(i) + ".";
+
+    const auto model_input = run.scheduler->scale_model_input(doubled_for_guidance(latents, guidance), t);
+    // The mask and the masked image's latents join after the scaling, as in diffusers. The
+    // ControlNet sees the latents only, and its window counts the steps actually run.
+    const auto unet_input =
+        inpainting_unet_ ? torch::cat({model_input, unet_mask, unet_masked_image_latents}, 1) : model_input;
+    if (trace) trace(prefix + "unet_input", unet_input);
+    const auto noise_pred =
+        predictor.predict_noise(i, num_steps, model_input, unet_input, t_tensor.to(components_.device), trace);
+    const auto output = traced_step(*run.scheduler, noise_pred, t, latents, step_options, prefix, trace);
+    // The last step's result is the run's (LCM: its denoised sample).
+    latents = i + 1 < num_steps ? output.prev_sample : result_sample(output);
+    if (!inpainting_unet_) latents = blend(run, latents, i, trace);
+    reporter.step_done(i + 1, latents);
+  }
+  return latents;
+}
+
+torch::Tensor ControlNetInpaintPipeline::blend(const PreparedRun& run, const torch::Tensor& latents, int64_t step,
+                                               const TraceFunction& trace) const {
+  // None after the last step: the known region is the canvas' own latents.
+  const bool last = step + 1 == run.timesteps.size(0);
+  const auto known =
+      last ? run.image_latents
+           : run.scheduler->add_noise(run.image_latents, run.noise, run.timesteps[step + 1].item<double>());
+  auto blended = (1 - run.mask_latent) * known + run.mask_latent * latents;
+  if (trace) {
+    const std::string prefix = "step" + std::to_string(step) + ".";
+    trace(prefix + "init_latents_proper", known);
+    trace(prefix + "latents_blended", blended);
+  }
+  return blended;
+}
+
 InpaintResult ControlNetInpaintPipeline::operator()(const InpaintInputs& inputs, const RunControl& control) const {
   check_canvas_inputs(inputs);
   GenerationParameters p = inputs.parameters;
@@ -122,106 +213,15 @@ InpaintResult ControlNetInpaintPipeline::operator()(const InpaintInputs& inputs,
   p.validate();
   require(!controlnet_ || inputs.control_image.defined(), "a ControlNet is loaded: give a control image");
   torch::InferenceMode inference;
-  const auto& trace = control.trace;
-  const auto device = components_.device;
-  const auto dtype = components_.dtype;
-  const bool guidance = p.guidance_scale > 1.0;
-  const int64_t batch = p.batch_size();
+  const NoisePredictor predictor(components_, controlnet_, p, inputs.control_image);
+  auto run = prepare(inputs, p, control.trace);
+  control.stage_done(PipelineStage::encoding);
 
-  const auto embeddings = encode_prompts_for_guidance(components_, p.prompts, p.negative_prompts,
-                                                      p.images_per_prompt, guidance, p.clip_skip);
-  const auto control_image =
-      controlnet_ ? prepare_control_image(inputs.control_image, static_cast<int64_t>(p.prompts.size()),
-                                          p.images_per_prompt, guidance, device, dtype)
-                  : torch::Tensor();
-
-  const auto canvas = prepare_inpaint_canvas(inputs.image.to(device, dtype), inputs.mask_image.to(device, dtype));
-  const int64_t factor = int64_t{1} << (components_.vae->config().block_out_channels.size() - 1);
-  const std::vector<int64_t> latent_shape{batch, components_.vae->config().latent_channels, p.height / factor,
-                                          p.width / factor};
-  const auto mask_latent = mask_at_latent_size(canvas.mask, latent_shape[2], latent_shape[3]).repeat({batch, 1, 1, 1});
-  if (trace) {
-    trace("mask", canvas.mask);
-    trace("masked_image", canvas.masked_image);
-    trace("mask_latent", mask_latent);
-  }
-
-  auto scheduler = make_pipeline_scheduler(components_, p);
-  const auto schedule = set_timesteps_for_strength(*scheduler, p.num_inference_steps, inputs.strength);
-  const auto timesteps = schedule.timesteps;
-  const int64_t num_steps = timesteps.size(0);
-  require(num_steps > 0, "strength " + std::to_string(inputs.strength) + " of " +
-                             std::to_string(p.num_inference_steps) + " steps runs no step");
-  if (trace) trace("timesteps", timesteps);
-  const bool from_noise = inputs.strength == 1.0;
-
-  // The random draws, in diffusers' order: the canvas' posterior (when its latents are needed),
-  // the initial noise, the masked image's posterior (always encoded, even where unused).
-  RandomGenerator generator(p.seeds.front());
-  TracedDraws draws(generator, trace);
-  torch::Tensor image_latents;
-  if (!inpainting_unet_ || !from_noise) {
-    image_latents = encode_to_latents(components_, canvas.init_image, draws, trace, "image").repeat({batch, 1, 1, 1});
-    if (trace) trace("image_latents", image_latents);
-  }
-  const auto noise = draws.initial_noise(p.seeds, latent_shape).to(device, dtype);
-  if (trace) trace("noise", noise);
-  const auto masked_image_latents =
-      encode_to_latents(components_, canvas.masked_image, draws, trace, "masked_image").repeat({batch, 1, 1, 1});
-  if (trace) trace("masked_image_latents", masked_image_latents);
-
-  auto latents = from_noise ? noise * scheduler->init_noise_sigma()
-                            : scheduler->add_noise(image_latents, noise, timesteps[0].item<double>());
-  if (trace) trace("latents_init", latents);
-
-  const auto unet_mask = doubled_for_guidance(mask_latent, guidance);
-  const auto unet_masked_image_latents = doubled_for_guidance(masked_image_latents, guidance);
-  StepOptions step_options;
-  step_options.generator = &generator;
-  step_options.eta = p.eta;
-  const StepReporter reporter(control, num_steps);
-  for (int64_t i = 0; i < num_steps; ++i) {
-    reporter.throw_if_cancelled();
-    const auto t_tensor = timesteps[i];
-    const double t = t_tensor.item<double>();
-    const std::string prefix = "step" + std::to_string(i) + ".";
-
-    const auto model_input = scheduler->scale_model_input(doubled_for_guidance(latents, guidance), t);
-    // The mask and the masked image's latents join after the scaling, as in diffusers.
-    const auto unet_input =
-        inpainting_unet_ ? torch::cat({model_input, unet_mask, unet_masked_image_latents}, 1) : model_input;
-    if (trace) trace(prefix + "unet_input", unet_input);
-
-    std::optional<ControlNetResiduals> residuals;
-    if (controlnet_) {
-      // The ControlNet sees the latents only, and its window counts the steps actually run.
-      const double scale = controlnet_scale_at_step(i, num_steps, p.controlnet_conditioning_scale,
-                                                    p.control_guidance_start, p.control_guidance_end);
-      residuals = controlnet_.ptr()->forward(model_input, t_tensor.to(device), embeddings, control_image, scale);
-      if (trace) trace_residuals(trace, prefix, *residuals);
-    }
-    const auto noise_pred =
-        components_.unet.ptr()->forward(unet_input, t_tensor.to(device), embeddings, residuals ? &*residuals : nullptr);
-    if (trace) trace(prefix + "unet_out", noise_pred);
-    const auto guided = guidance ? apply_guidance(noise_pred, p.guidance_scale) : noise_pred;
-    if (trace) trace(prefix + "noise_pred", guided);
-
-    latents = scheduler->step(guided, t, latents, step_options).prev_sample;
-    if (trace) trace(prefix + "latents", latents);
-    if (!inpainting_unet_) {
-      // The known region goes back at the noise level of the next step (none after the last).
-      const auto known = i + 1 < num_steps ? scheduler->add_noise(image_latents, noise, timesteps[i + 1].item<double>())
-                                           : image_latents;
-      latents = (1 - mask_latent) * known + mask_latent * latents;
-      if (trace) {
-        trace(prefix + "init_latents_proper", known);
-        trace(prefix + "latents_blended", latents);
-      }
-    }
-    reporter.step_done(i + 1, latents);
-  }
-  if (trace) trace("latents_final", latents);
-  auto images = decode_latents(components_, latents, trace);
+  const auto latents = denoise(run, predictor, control);
+  if (control.trace) control.trace("latents_final", latents);
+  control.stage_done(PipelineStage::denoising);
+  auto images = decode_latents(components_, latents, control.trace);
+  control.stage_done(PipelineStage::decoding);
   return {images.to(torch::kCPU, torch::kFloat32), latents};
 }
 

@@ -65,6 +65,16 @@ class ControlNetInpaintPipeline {
   const StableDiffusionComponents& components() const { return components_; }
 
  private:
+  struct PreparedRun;  // the scheduler, the random draws and the latents of one run
+
+  PreparedRun prepare(const InpaintInputs& inputs, const GenerationParameters& parameters,
+                      const TraceFunction& trace) const;
+  torch::Tensor denoise(PreparedRun& run, const NoisePredictor& predictor, const RunControl& control) const;
+  // A plain UNet's step output with the known region put back at the noise level of the next step;
+  // traces step{i}.init_latents_proper and step{i}.latents_blended.
+  torch::Tensor blend(const PreparedRun& run, const torch::Tensor& latents, int64_t step,
+                      const TraceFunction& trace) const;
+
   StableDiffusionComponents components_;
   ControlNetModel controlnet_;
   bool inpainting_unet_ = false;

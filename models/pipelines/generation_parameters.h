@@ -20,7 +20,7 @@ struct GenerationParameters {
   int64_t num_inference_steps = 20;
   int64_t images_per_prompt = 1;
   double guidance_scale = 7.5;  // classifier-free guidance runs when it is above 1
-  // A scheduler short name (ddim, pndm, euler, euler_ancestral, dpmpp_2m, dpmpp_2m_karras, unipc)
+  // A scheduler short name (ddim, pndm, euler, euler_ancestral, dpmpp_2m, dpmpp_2m_karras, unipc, lcm)
   // applied to the pipeline's scheduler config; empty: the pipeline's own scheduler.
   std::string scheduler;
   double eta = 0.0;  // DDIM only

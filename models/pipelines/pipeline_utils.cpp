@@ -1,6 +1,10 @@
 #include "models/pipelines/pipeline_utils.h"
 
+#include <optional>
+
 #include <torch/torch.h>
+
+#include "models/schedulers/scheduler_factory.h"
 
 namespace backdrop::models {
 namespace {
@@ -15,7 +19,28 @@ torch::Tensor encode_texts(const StableDiffusionComponents& components, const st
   return components.text_encoder.ptr()->encode(batch.input_ids.to(components.device), clip_skip);
 }
 
+void trace_residuals(const TraceFunction& trace, const std::string& prefix, const ControlNetResiduals& residuals) {
+  for (std::size_t j = 0; j < residuals.down.size(); ++j) {
+    trace(prefix + "controlnet_down." + std::to_string(j), residuals.down[j]);
+  }
+  trace(prefix + "controlnet_mid", residuals.mid);
+}
+
 }  // namespace
+
+torch::Tensor doubled_for_guidance(const torch::Tensor& tensor, bool guidance) {
+  return guidance ? torch::cat({tensor, tensor}) : tensor;
+}
+
+std::unique_ptr<Scheduler> make_pipeline_scheduler(const StableDiffusionComponents& components,
+                                                   const GenerationParameters& parameters) {
+  return parameters.scheduler.empty() ? make_scheduler(components.scheduler_config)
+                                      : make_scheduler(parameters.scheduler, components.scheduler_config);
+}
+
+int64_t vae_scale_factor(const StableDiffusionComponents& components) {
+  return int64_t{1} << (components.vae->config().block_out_channels.size() - 1);
+}
 
 torch::Tensor encode_prompts_for_guidance(const StableDiffusionComponents& components,
                                           const std::vector<std::string>& prompts,
@@ -58,6 +83,55 @@ torch::Tensor prepare_control_image(const torch::Tensor& image, int64_t num_prom
   }
   batch = batch.to(device, dtype);
   return classifier_free_guidance ? torch::cat({batch, batch}) : batch;
+}
+
+NoisePredictor::NoisePredictor(const StableDiffusionComponents& components, const ControlNetModel& controlnet,
+                               const GenerationParameters& parameters, const torch::Tensor& control_image)
+    : components_(components),
+      controlnet_(controlnet),
+      parameters_(parameters),
+      guidance_(uses_guidance(parameters.guidance_scale)) {
+  if (controlnet_ && !control_image.defined()) {
+    throw std::invalid_argument("a ControlNet is loaded: give a control image");
+  }
+  embeddings_ = encode_prompts_for_guidance(components_, parameters_.prompts, parameters_.negative_prompts,
+                                            parameters_.images_per_prompt, guidance_, parameters_.clip_skip);
+  if (controlnet_) {
+    control_image_ = prepare_control_image(control_image, static_cast<int64_t>(parameters_.prompts.size()),
+                                           parameters_.images_per_prompt, guidance_, components_.device,
+                                           components_.dtype);
+  }
+}
+
+torch::Tensor NoisePredictor::predict_noise(int64_t step, int64_t num_steps, const torch::Tensor& model_input,
+                                            const torch::Tensor& unet_input, const torch::Tensor& timestep,
+                                            const TraceFunction& trace) const {
+  const std::string prefix = "step" + std::to_string(step) + ".";
+  std::optional<ControlNetResiduals> residuals;
+  if (controlnet_) {
+    const double scale = controlnet_scale_at_step(step, num_steps, parameters_.controlnet_conditioning_scale,
+                                                  parameters_.control_guidance_start,
+                                                  parameters_.control_guidance_end);
+    residuals = controlnet_.ptr()->forward(model_input, timestep, embeddings_, control_image_, scale);
+    if (trace) trace_residuals(trace, prefix, *residuals);
+  }
+  const auto noise_pred =
+      components_.unet.ptr()->forward(unet_input, timestep, embeddings_, residuals ? &*residuals : nullptr);
+  if (trace) trace(prefix + "unet_out", noise_pred);
+  const auto guided = guidance_ ? apply_guidance(noise_pred, parameters_.guidance_scale) : noise_pred;
+  if (trace) trace(prefix + "noise_pred", guided);
+  return guided;
+}
+
+SchedulerOutput traced_step(Scheduler& scheduler, const torch::Tensor& noise_pred, double timestep,
+                            const torch::Tensor& latents, const StepOptions& options, const std::string& prefix,
+                            const TraceFunction& trace) {
+  auto output = scheduler.step(noise_pred, timestep, latents, options);
+  if (trace) {
+    trace(prefix + "latents", output.prev_sample);
+    if (output.denoised.defined()) trace(prefix + "denoised", output.denoised);
+  }
+  return output;
 }
 
 torch::Tensor decode_latents(const StableDiffusionComponents& components, const torch::Tensor& latents,

@@ -6,6 +6,7 @@
 #include "models/schedulers/scheduling_dpmsolver_multistep.h"
 #include "models/schedulers/scheduling_euler_ancestral_discrete.h"
 #include "models/schedulers/scheduling_euler_discrete.h"
+#include "models/schedulers/scheduling_lcm.h"
 #include "models/schedulers/scheduling_pndm.h"
 #include "models/schedulers/scheduling_unipc_multistep.h"
 
@@ -33,6 +34,7 @@ const std::vector<SchedulerClass>& scheduler_classes() {
       {"EulerAncestralDiscreteScheduler", constructor<EulerAncestralDiscreteScheduler>()},
       {"DPMSolverMultistepScheduler", constructor<DPMSolverMultistepScheduler>()},
       {"UniPCMultistepScheduler", constructor<UniPCMultistepScheduler>()},
+      {"LCMScheduler", constructor<LCMScheduler>()},
   };
   return classes;
 }
@@ -54,6 +56,7 @@ const std::vector<NamedScheduler>& named_schedulers() {
       {"dpmpp_2m_karras", "DPMSolverMultistepScheduler",
        {{"algorithm_type", "dpmsolver++"}, {"solver_order", 2}, {"use_karras_sigmas", true}}},
       {"unipc", "UniPCMultistepScheduler", nlohmann::json::object()},
+      {"lcm", "LCMScheduler", nlohmann::json::object()},
   };
   return names;
 }

@@ -12,6 +12,7 @@
 //   dpmpp_2m         DPMSolverMultistepScheduler         dpmsolver++, order 2, no Karras sigmas
 //   dpmpp_2m_karras  DPMSolverMultistepScheduler         dpmsolver++, order 2, Karras sigmas
 //   unipc            UniPCMultistepScheduler
+//   lcm              LCMScheduler (LCM-LoRA / LCM-distilled UNets, 2-8 steps)
 
 #include <filesystem>
 #include <memory>

@@ -160,7 +160,12 @@ SchedulerOutput Scheduler::step(const torch::Tensor& model_output, double timest
   const auto dtype = model_output.scalar_type();
   output.prev_sample = output.prev_sample.to(dtype);
   if (output.pred_original_sample.defined()) output.pred_original_sample = output.pred_original_sample.to(dtype);
+  if (output.denoised.defined()) output.denoised = output.denoised.to(dtype);
   return output;
+}
+
+const torch::Tensor& result_sample(const SchedulerOutput& output) {
+  return output.denoised.defined() ? output.denoised : output.prev_sample;
 }
 
 torch::Tensor Scheduler::add_noise(const torch::Tensor& original, const torch::Tensor& noise, double timestep) const {

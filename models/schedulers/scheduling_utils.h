@@ -35,7 +35,14 @@ struct SchedulerOutput {
   torch::Tensor prev_sample;
   // The model's estimate of the clean sample, where the scheduler computes one; else undefined.
   torch::Tensor pred_original_sample;
+  // The consistency schedulers' (LCM) denoised sample: what a pipeline returns after the last step
+  // (intermediate prev_samples are re-noised); undefined for the others. See `result_sample`.
+  torch::Tensor denoised{};
 };
+
+// The latents a run ends with after its last step: `denoised` where the scheduler gives one
+// (diffusers' LCM pipelines decode it), else `prev_sample`.
+const torch::Tensor& result_sample(const SchedulerOutput& output);
 
 // Extra inputs of a step; the deterministic schedulers ignore them.
 struct StepOptions {

@@ -89,6 +89,31 @@ if(result EQUAL 0 OR NOT errors MATCHES "controlnet.safetensors.*keys that match
   message(FATAL_ERROR "a file that is no LoRA was not reported clearly (exit ${result}): ${errors}")
 endif()
 
+# The LCM-LoRA recipe sets the LCM scheduler, 4 steps and guidance 1; the image records them and is
+# made again from them. A flag given with the recipe wins over it; an unknown recipe is named.
+set(recipe_run --model "${model}" --prompt "a red handbag on a marble table" --width 64 --height 48 --seed 11
+               --lora "${FIXTURES}/lora_kohya.safetensors")
+run_backdrop(txt2img ${recipe_run} --recipe lcm-lora --out "${WORK}/lcm.png")
+file(STRINGS "${WORK}/lcm.png" recorded REGEX "\"guidance_scale\":1\\.0,.*\"num_inference_steps\":4,.*\"scheduler\":\"lcm\"")
+if(NOT recorded)
+  message(FATAL_ERROR "lcm.png does not record the LCM-LoRA recipe's scheduler, steps and guidance")
+endif()
+run_backdrop(txt2img --from-png "${WORK}/lcm.png" --out "${WORK}/lcm-again.png")
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${WORK}/lcm.png" "${WORK}/lcm-again.png" RESULT_VARIABLE different)
+if(different)
+  message(FATAL_ERROR "an LCM-LoRA image made again from its PNG parameters differs")
+endif()
+run_backdrop(txt2img ${recipe_run} --recipe lcm-lora --steps 2 --out "${WORK}/lcm-2.png")
+file(STRINGS "${WORK}/lcm-2.png" recorded REGEX "\"num_inference_steps\":2,.*\"scheduler\":\"lcm\"")
+if(NOT recorded)
+  message(FATAL_ERROR "--steps given with --recipe lcm-lora did not win over the recipe")
+endif()
+execute_process(COMMAND "${BACKDROP}" txt2img ${recipe_run} --recipe turbo --out "${WORK}/x.png"
+                RESULT_VARIABLE result ERROR_VARIABLE errors)
+if(result EQUAL 0 OR NOT errors MATCHES "turbo")
+  message(FATAL_ERROR "an unknown recipe was not reported clearly (exit ${result}): ${errors}")
+endif()
+
 # Bad input is an error with a reason, not a crash.
 execute_process(COMMAND "${BACKDROP}" txt2img --model "${WORK}/no-such-model" --prompt x --out "${WORK}/x.png"
                 RESULT_VARIABLE result ERROR_VARIABLE errors)

@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 
 #include "ui/bandit_panel.h"
+#include "ui/generator_choice.h"
 #include "ui/settings_dialog.h"
 #include "ui/studio_settings.h"
 
@@ -77,6 +78,41 @@ class SettingsAndStatsTest : public QObject {
     QCOMPARE(core.custom.mean, cv::Vec3d(0.5, 0.5, 0.5));
     QCOMPARE(core.custom.std, cv::Vec3d(1, 1, 1));
     QCOMPARE(core.confidence_threshold, 0.65);
+  }
+
+  void theLcmLoraRecipePresetsItsStepsAndSetsSchedulerAndGuidance() {
+    backdrop::ui::SettingsDialog dialog;
+    dialog.findChild<QLineEdit*>("outputFolder")->clear();
+    auto* recipe = dialog.findChild<QComboBox*>("recipe");
+    QVERIFY(recipe != nullptr);
+    const int lcm = recipe->findData("lcm-lora");
+    QVERIFY(lcm >= 0);
+    QCOMPARE(recipe->itemText(lcm), QString("LCM-LoRA, 4 steps"));
+    recipe->setCurrentIndex(lcm);
+    emit recipe->activated(lcm);  // as a user's choice
+    QCOMPARE(dialog.findChild<QSpinBox*>("steps")->value(), 4);
+    QVERIFY(dialog.trySave());
+    auto settings = StudioSettings::load();
+    QCOMPARE(settings.recipe, QString("lcm-lora"));
+    QCOMPARE(settings.steps, 4);
+
+    // The recipe reaches the generator's settings (weights given, so diffusion is chosen).
+    QTemporaryDir dir;
+    settings.checkpoint = dir.filePath("model.safetensors");
+    settings.controlnet = dir.filePath("controlnet.safetensors");
+    for (const auto& path : {settings.checkpoint, settings.controlnet}) {
+      QFile file(path);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+    }
+    const auto choice = backdrop::ui::generatorChoice(settings);
+    QCOMPARE(QString::fromStdString(choice.settings.scheduler), QString("lcm"));
+    QCOMPARE(choice.settings.guidance_scale, 1.0);
+    QCOMPARE(choice.settings.steps, 4);
+
+    recipe->setCurrentIndex(recipe->findData("standard"));
+    emit recipe->activated(recipe->currentIndex());
+    QCOMPARE(dialog.findChild<QSpinBox*>("steps")->value(), StudioSettings().steps);
+    QVERIFY(dialog.trySave());
   }
 
   void wilsonIntervalsMatchTheFormula() {

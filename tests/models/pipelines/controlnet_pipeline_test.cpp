@@ -2,6 +2,7 @@
 #include <map>
 
 #include "models/pipelines/controlnet_text_to_image.h"
+#include "models/schedulers/scheduler_factory.h"
 #include "support/doctest_torch.h"
 #include "support/fixture_pipeline.h"
 #include "support/parity_tolerance.h"
@@ -58,6 +59,23 @@ double tolerance_of(const std::string& name, const torch::Tensor& expected) {
   // Per-step latents and model outputs, amplified by guidance.
   return tolerance_for(parity::kPipelineLatents, expected);
 }
+
+using Traced = std::map<std::string, torch::Tensor>;
+
+Traced traced_run(const ControlNetTextToImagePipeline& pipeline, const TextToImageInputs& inputs,
+                  TextToImageResult* result = nullptr) {
+  Traced traced;
+  RunControl control;
+  control.trace = [&](std::string_view name, const torch::Tensor& tensor) {
+    traced[std::string(name)] = tensor.to(torch::kCPU).clone();
+  };
+  auto output = pipeline(inputs, control);
+  if (result != nullptr) *result = output;
+  return traced;
+}
+
+// The conditional row (the second half) of a [uncond..., cond...] guidance batch.
+torch::Tensor conditional_rows(const torch::Tensor& batch) { return batch.chunk(2)[1]; }
 
 }  // namespace
 
@@ -160,4 +178,79 @@ TEST_CASE("invalid requests are refused with the reason") {
   inputs.parameters.width = 64;
   inputs.parameters.height = 64;
   CHECK_THROWS_WITH_AS(with_controlnet(inputs), doctest::Contains("control image"), std::invalid_argument);
+}
+
+TEST_CASE("guidance 1 runs the UNet and ControlNet at batch 1: the conditional prediction, unguided") {
+  PipelineFixture fixture;
+  const auto controlnet = backdrop::test::fixture_controlnet(fixture.dir);
+  const ControlNetTextToImagePipeline pipeline(fixture.components, controlnet);
+  auto inputs = run_inputs(fixture, "run1");
+  inputs.parameters.guidance_scale = 1.0;
+  TextToImageResult result;
+  const auto traced = traced_run(pipeline, inputs, &result);
+
+  // Step 0 sees the fixture's initial latents, so it is the conditional row of diffusers' CFG batch.
+  const auto& reference = fixture.reference;
+  CHECK(traced.at("step0.unet_input").size(0) == 1);
+  check_close(traced.at("step0.unet_out"), conditional_rows(reference.at("run1.step0.unet_out")), 1e-4,
+              "step0.unet_out vs the conditional row");
+  for (int j = 0; reference.count("run1.step0.controlnet_down." + std::to_string(j)) == 1; ++j) {
+    const auto name = "controlnet_down." + std::to_string(j);
+    check_close(traced.at("step0." + name), conditional_rows(reference.at("run1.step0." + name)), 1e-4, name);
+  }
+  check_close(traced.at("step0.controlnet_mid"), conditional_rows(reference.at("run1.step0.controlnet_mid")), 1e-4,
+              "controlnet_mid");
+
+  // The whole run is the unguided loop: ControlNet and UNet on the prompt embeddings alone.
+  torch::InferenceMode inference;
+  auto scheduler = make_scheduler(fixture.components.scheduler_config);
+  scheduler->set_timesteps(inputs.parameters.num_inference_steps);
+  const auto embeddings = reference.at("prompt_embeds");
+  auto latents = reference.at("latents_init");
+  const auto timesteps = scheduler->timestep_values();
+  const auto n = static_cast<int64_t>(timesteps.size());
+  for (int64_t i = 0; i < n; ++i) {
+    const auto t = scheduler->timesteps()[i];
+    const double scale = controlnet_scale_at_step(i, n, inputs.parameters.controlnet_conditioning_scale, 0.0, 1.0);
+    const auto residuals =
+        controlnet.ptr()->forward(latents, t, embeddings, reference.at("control_image"), scale);
+    const auto noise = fixture.components.unet.ptr()->forward(latents, t, embeddings, &residuals);
+    const auto prefix = "step" + std::to_string(i) + ".";
+    CHECK(torch::equal(traced.at(prefix + "noise_pred"), traced.at(prefix + "unet_out")));
+    check_close(traced.at(prefix + "noise_pred"), noise, 1e-5, prefix + "noise_pred vs unguided");
+    latents = scheduler->step(noise, timesteps[i], latents).prev_sample;
+  }
+  check_close(result.latents, latents, 2e-3, "final latents vs unguided");  // README: pipeline latents
+}
+
+TEST_CASE("an LCM run (4 steps, guidance 1) returns the scheduler's last denoised sample") {
+  PipelineFixture fixture;
+  const ControlNetTextToImagePipeline pipeline(fixture.components, backdrop::test::fixture_controlnet(fixture.dir));
+  auto inputs = run_inputs(fixture, "run1");
+  inputs.parameters.scheduler = "lcm";
+  inputs.parameters.num_inference_steps = 4;
+  inputs.parameters.guidance_scale = 1.0;
+  TextToImageResult result;
+  const auto traced = traced_run(pipeline, inputs, &result);
+
+  REQUIRE(traced.count("step3.denoised") == 1);
+  CHECK(traced.count("step4.latents") == 0);
+  CHECK(traced.at("step0.unet_input").size(0) == 1);
+  CHECK(torch::equal(result.latents.to(torch::kCPU), traced.at("step3.denoised")));
+  CHECK(torch::equal(traced.at("latents_final"), traced.at("step3.denoised")));
+  // Between steps the consistency output is re-noised: the next step starts elsewhere.
+  for (int i = 0; i < 3; ++i) {
+    const auto prefix = "step" + std::to_string(i) + ".";
+    CHECK((traced.at(prefix + "latents") - traced.at(prefix + "denoised")).abs().max().item<double>() > 1e-3);
+  }
+
+  // A fresh LCM scheduler's last step on the traced inputs gives the pipeline's result.
+  torch::InferenceMode inference;
+  auto scheduler = make_scheduler("lcm", fixture.components.scheduler_config);
+  scheduler->set_timesteps(4);
+  scheduler->set_begin_index(3);
+  const auto last = scheduler->step(traced.at("step3.noise_pred"), scheduler->timestep_values()[3],
+                                    traced.at("step2.latents"));
+  check_close(result.latents, last.denoised, 1e-6, "pipeline result vs the scheduler's denoised");
+  check_close(result.images, decode_latents(fixture.components, last.denoised), 1e-5, "images decode the result");
 }

@@ -119,6 +119,30 @@ TEST_CASE("ControlNet inpainting matches diffusers step by step, for both UNets 
   }
 }
 
+TEST_CASE("guidance 1 inpaints at batch 1: step 0 is the conditional row of diffusers' guidance batch") {
+  InpaintFixture fixture;
+  for (const auto& [run_name, run] : fixture.config.at("runs").items()) {
+    SUBCASE(run_name.c_str()) {
+      auto inputs = run_inputs(fixture, run);
+      inputs.parameters.guidance_scale = 1.0;
+      const auto traced = traced_run(fixture.pipeline_for(run), inputs);
+      const auto reference = [&](const std::string& name) { return fixture.reference.at(run_name + "." + name); };
+      // The random draws do not depend on guidance, so step 0 starts from the same latents.
+      check_close(traced.at("latents_init"), reference("latents_init"),
+                  tolerance_of("latents_init", reference("latents_init")), "latents_init");
+      const auto cfg_input = reference("step0.unet_input");
+      CHECK(traced.at("step0.unet_input").size(0) * 2 == cfg_input.size(0));
+      const auto conditional_input = cfg_input.chunk(2)[1];
+      check_close(traced.at("step0.unet_input"), conditional_input, tolerance_of("unet_input", conditional_input),
+                  "unet_input");
+      const auto conditional_out = reference("step0.unet_out").chunk(2)[1];
+      check_close(traced.at("step0.unet_out"), conditional_out, tolerance_of("unet_out", conditional_out),
+                  "step0.unet_out vs the conditional row");
+      CHECK(torch::equal(traced.at("step0.noise_pred"), traced.at("step0.unet_out")));
+    }
+  }
+}
+
 TEST_CASE("the ControlNet window counts the steps the strength leaves") {
   InpaintFixture fixture;
   for (const auto& [run_name, run] : fixture.config.at("runs").items()) {
