@@ -105,7 +105,12 @@ LoadedLogs load_jsonl(const LogOptions& options, const std::optional<FeatureSche
               << "' with no impression in the logs given\n";
   }
   if (log.repeated_clicks > 0) std::cerr << log.repeated_clicks << " repeated clicks counted once\n";
-  return {std::move(log.feedback), std::move(log.schema), {}, std::move(log.skipped), log.unmatched_clicks.size()};
+  LoadedLogs loaded;
+  loaded.feedback = std::move(log.feedback);
+  loaded.schema = std::move(log.schema);
+  loaded.skipped = std::move(log.skipped);
+  loaded.unmatched_clicks = log.unmatched_clicks.size();
+  return loaded;
 }
 
 LoadedLogs load_logs(const LogOptions& options, const std::optional<FeatureSchema>& schema) {
@@ -122,7 +127,9 @@ LoadedLogs load_logs(const LogOptions& options, const std::optional<FeatureSchem
     if (schema && !(*schema == campaign.schema)) {
       throw std::runtime_error(path.string() + ": its features do not match the priors' feature schema");
     }
-    logs = {std::move(campaign.feedback), std::move(campaign.schema), {}, std::move(campaign.skipped)};
+    logs.feedback = std::move(campaign.feedback);
+    logs.schema = std::move(campaign.schema);
+    logs.skipped = std::move(campaign.skipped);
     const fs::path items = options.item_context.empty()
                                ? path.parent_path() / (path.stem().string() + "_item_context.csv")
                                : fs::path(options.item_context);
