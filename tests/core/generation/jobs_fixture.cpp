@@ -33,8 +33,6 @@ std::vector<VariantInputs> plan_job(const std::filesystem::path& project_file, i
   auto project = Project::open(project_file);
   GenerationSettings settings;
   settings.seeds = seeds;
-  settings.default_placement.width = 32;
-  settings.default_placement.height = 32;
   return plan_variants(project, settings);
 }
 
