@@ -1,5 +1,6 @@
-// `backdrop project`: create a project file, import a catalogue, show its state, and run, pause
-// or resume its generation jobs (locally, or through a PostgreSQL queue for many machines).
+// `backdrop project`: create a project file, import a catalogue, list and edit its placements,
+// show its state, and run, pause or resume its generation jobs (locally, or through a PostgreSQL
+// queue for many machines).
 
 #include <iostream>
 #include <map>
@@ -13,6 +14,7 @@
 #include "core/generation/jobs_postgres_queue.h"
 #include "core/generation/jobs_runner.h"
 #include "core/generation/jobs_sqlite_queue.h"
+#include "core/imaging/placement.h"
 #include "core/preparation/saved_mask_review.h"
 #include "core/preparation/unprepared_products.h"
 #include "core/store/catalog_import.h"
@@ -191,6 +193,59 @@ void add_segmentation_command(CLI::App& project) {
   });
 }
 
+void print_placement(const Placement& placement) {
+  std::cout << placement.name << " " << placement.width << "x" << placement.height << " x=" << placement.x
+            << " y=" << placement.y << " scale=" << placement.scale << "\n";
+}
+
+// `backdrop project placements list|add|remove FILE ...`: the ad placements the project generates for.
+void add_placements_command(CLI::App& project) {
+  struct Arguments {
+    std::filesystem::path file;
+    std::string name;
+    std::string size;  // WxH
+    Placement placement;
+  };
+  auto* placements = project.add_subcommand("placements", "List, add or remove the project's ad placements");
+  placements->require_subcommand(1);
+
+  auto list_arguments = std::make_shared<Arguments>();
+  auto* list = placements->add_subcommand("list", "The placements variants are generated for");
+  list->add_option("file", list_arguments->file, "Project file")->required()->check(CLI::ExistingFile);
+  list->callback([list_arguments] {
+    for (const auto& placement : Project::open(list_arguments->file).placements().list()) print_placement(placement);
+  });
+
+  auto add_arguments = std::make_shared<Arguments>();
+  auto* add = placements->add_subcommand("add", "Add a placement, or replace the one with the same name");
+  add->add_option("file", add_arguments->file, "Project file")->required()->check(CLI::ExistingFile);
+  add->add_option("name", add_arguments->placement.name, "Placement name, e.g. square")->required();
+  add->add_option("size", add_arguments->size, "Canvas size WxH, or a default placement's name")->required();
+  add->add_option("--x", add_arguments->placement.x, "Product centre, fraction of the width")->capture_default_str();
+  add->add_option("--y", add_arguments->placement.y, "Product centre, fraction of the height")->capture_default_str();
+  add->add_option("--scale", add_arguments->placement.scale, "Product height, fraction of the canvas height")
+      ->capture_default_str();
+  add->callback([add_arguments] {
+    auto placement = add_arguments->placement;
+    const auto canvas = imaging::parse_placements(add_arguments->size);
+    if (canvas.size() != 1) throw std::runtime_error("size '" + add_arguments->size + "': expected one WxH");
+    placement.width = canvas.front().width;
+    placement.height = canvas.front().height;
+    auto opened = Project::open(add_arguments->file);
+    opened.placements().save(placement);
+    print_placement(*opened.placements().find(placement.name));
+  });
+
+  auto remove_arguments = std::make_shared<Arguments>();
+  auto* remove = placements->add_subcommand("remove", "Remove a placement (not the last one)");
+  remove->add_option("file", remove_arguments->file, "Project file")->required()->check(CLI::ExistingFile);
+  remove->add_option("name", remove_arguments->name, "Placement name")->required();
+  remove->callback([remove_arguments] {
+    Project::open(remove_arguments->file).placements().remove(remove_arguments->name);
+    std::cout << "removed " << remove_arguments->name << "\n";
+  });
+}
+
 }  // namespace
 
 void print_saved_mask_review(size_t reviewed) {
@@ -255,6 +310,7 @@ void add_project_command(CLI::App& app, int& exit_code) {
 
   add_jobs_command(*project, exit_code);
   add_segmentation_command(*project);
+  add_placements_command(*project);
 }
 
 }  // namespace backdrop::cli

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "core/store/project.h"
 
@@ -22,8 +23,12 @@ std::vector<PromptEntry> prompts_for(Project& project, const std::string& catego
 }  // namespace
 
 std::vector<VariantInputs> plan_variants(Project& project, const GenerationSettings& settings) {
-  auto placements = project.placements().list();
-  if (placements.empty()) placements.push_back(settings.default_placement);
+  const auto placements = project.placements().list();
+  if (placements.empty()) {
+    throw std::runtime_error(project.file().string() +
+                             ": the project has no placements (add one with `backdrop "
+                             "project placements add`)");
+  }
   std::map<std::string, std::vector<PromptEntry>> prompts_by_category;
   std::set<std::string> held_back;
   for (const auto& mask : project.masks().held_back()) held_back.insert(mask.product);

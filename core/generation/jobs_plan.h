@@ -1,7 +1,7 @@
 #pragma once
 // Turns a project into a job's variant list: for every product, every prompt of its category's
-// newest approved prompt set (or the default prompt), every placement (or the default one) and
-// every seed. Products whose mask needs attention are held back (project.masks().held_back() lists
+// newest approved prompt set (or the default prompt), every placement of the project and every
+// seed. Products whose mask needs attention are held back (project.masks().held_back() lists
 // them with their reasons) until a person accepts or repaints the mask.
 
 #include <string>

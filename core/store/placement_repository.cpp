@@ -1,6 +1,8 @@
 #include "core/store/placement_repository.h"
 
+#include "core/imaging/placement.h"
 #include "core/store/sqlite_database.h"
+#include "core/store/store_error.h"
 
 namespace backdrop {
 namespace {
@@ -17,9 +19,24 @@ Placement read_placement(const Statement& row) {
           row.column_double(6)};
 }
 
+void check_placement(const Placement& placement) {
+  const auto fail = [&](const std::string& problem) {
+    throw StoreError("placement '" + placement.name + "': " + problem);
+  };
+  if (placement.name.empty()) throw StoreError("placement: the name is empty");
+  if (placement.width < 16 || placement.height < 16) {
+    fail("size " + std::to_string(placement.width) + "x" + std::to_string(placement.height) +
+         ": canvases must be at least 16x16 pixels");
+  }
+  if (placement.x < 0 || placement.x > 1) fail("x " + std::to_string(placement.x) + " is outside 0..1");
+  if (placement.y < 0 || placement.y > 1) fail("y " + std::to_string(placement.y) + " is outside 0..1");
+  if (placement.scale <= 0 || placement.scale > 1) fail("scale " + std::to_string(placement.scale) + " is outside (0, 1]");
+}
+
 }  // namespace
 
 int64_t PlacementRepository::save(const Placement& placement) {
+  check_placement(placement);
   Statement upsert(database_,
                    "INSERT INTO placements (name, width, height, x, y, scale) VALUES (?, ?, ?, ?, ?, ?) "
                    "ON CONFLICT (name) DO UPDATE SET width = excluded.width, height = excluded.height, "
@@ -27,6 +44,25 @@ int64_t PlacementRepository::save(const Placement& placement) {
   upsert.bind_all(placement.name, placement.width, placement.height, placement.x, placement.y, placement.scale);
   upsert.run();
   return find(placement.name)->id;
+}
+
+void PlacementRepository::remove(const std::string& name) {
+  if (!find(name)) throw StoreError("placement '" + name + "': no such placement in this project");
+  if (list().size() == 1) throw StoreError("placement '" + name + "': the project's last placement cannot be removed");
+  Statement erase(database_, "DELETE FROM placements WHERE name = ?");
+  erase.bind_all(name);
+  erase.run();
+}
+
+void PlacementRepository::seed_defaults_if_empty() {
+  if (!list().empty()) return;
+  for (const auto& layout : imaging::default_placements()) {
+    Placement placement;
+    placement.name = layout.id;
+    placement.width = layout.width;
+    placement.height = layout.height;
+    save(placement);
+  }
 }
 
 std::optional<Placement> PlacementRepository::find(const std::string& name) {

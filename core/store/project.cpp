@@ -16,6 +16,7 @@ Project Project::create(const std::filesystem::path& file) {
   auto database = std::make_unique<Database>(file, Database::Mode::create_new);
   try {
     migrate_schema(*database);
+    PlacementRepository(*database).seed_defaults_if_empty();
   } catch (...) {
     database.reset();
     remove_database_files(file);  // no half-initialised project is left behind
@@ -27,6 +28,7 @@ Project Project::create(const std::filesystem::path& file) {
 Project Project::open(const std::filesystem::path& file) {
   auto database = std::make_unique<Database>(file, Database::Mode::open_existing);
   migrate_schema(*database);
+  PlacementRepository(*database).seed_defaults_if_empty();  // projects made before placements were seeded
   return Project(std::move(database));
 }
 

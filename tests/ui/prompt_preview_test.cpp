@@ -58,8 +58,7 @@ class PromptPreviewTest : public QObject {
     QVERIFY(finished.wait(20000));
     QVERIFY2(finished.front().front().toString().startsWith("rendered"), qPrintable(finished.front().front().toString()));
     const QImage blue = preview->image();
-    const backdrop::GenerationSettings defaults;  // no placements in the project: the default one
-    QCOMPARE(blue.size(), QSize(defaults.default_placement.width, defaults.default_placement.height));
+    QCOMPARE(blue.size(), QSize(1080, 1080));  // the project's first seeded placement, "square"
     const QColor blueCorner = blue.pixelColor(2, 2);
     QVERIFY2(blueCorner.blue() > blueCorner.red() + 40, qPrintable(blueCorner.name()));
     QVERIFY(!window.findChild<QLabel*>("promptPreviewImage")->pixmap().isNull());

@@ -7,7 +7,9 @@
 #include <filesystem>
 
 #include "support/test_data.h"
+#include "core/store/project.h"
 #include "ui/main_window.h"
+#include "ui/project_session.h"
 
 namespace backdrop::test {
 
@@ -21,6 +23,14 @@ inline void openWithExampleCatalogue(ui::MainWindow& window, const std::filesyst
   QSignalSpy imported(&window, &ui::MainWindow::importFinished);
   QVERIFY(window.importCatalogue(qpath(product_data() / "catalog.csv")));
   QVERIFY(imported.wait(30000));
+}
+
+// Keeps only the project's first placement (a new project has the seven ad placements): tests that
+// count or review variants one placement at a time.
+inline void keepFirstPlacement(ui::MainWindow& window) {
+  auto placements = window.session().project().placements();
+  const auto all = placements.list();
+  for (std::size_t i = 1; i < all.size(); ++i) placements.remove(all[i].name);
 }
 
 }  // namespace backdrop::test

@@ -129,7 +129,10 @@ class StudioWorkflowTest : public QObject {
     QTest::mouseClick(window.findChild<QPushButton*>("approvePromptVersion"), Qt::LeftButton);
     QVERIFY(window.session().project().prompts().latest_approved(category.toStdString()).has_value());
 
-    // Generate for the product: one variant per approved prompt, appearing in the variants grid.
+    // Generate for the product: one variant per approved prompt and project placement (the seven
+    // ad placements a new project starts with), appearing in the variants grid.
+    const int placements = static_cast<int>(window.session().project().placements().list().size());
+    QCOMPARE(placements, 7);
     QSignalSpy finished(&window.generation(), &backdrop::ui::GenerationPanel::jobFinished);
     QVERIFY(window.generation().start({ids[0]}));
     QVERIFY(finished.wait(60000));
@@ -137,7 +140,7 @@ class StudioWorkflowTest : public QObject {
     QVERIFY(window.showView("variants"));
     QVERIFY(window.selectProduct(ids[0]));
     auto* variants = window.findChild<QListView*>("variantGrid");
-    QTRY_COMPARE(variants->model()->rowCount(), 2);
+    QTRY_COMPARE(variants->model()->rowCount(), 2 * placements);
 
     // Review keys: P approves and advances, X rejects, undo restores, stars, A + reason flags.
     variants->setFocus();

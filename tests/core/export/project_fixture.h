@@ -68,6 +68,9 @@ inline ExportFixture fill_export_project(Project& project) {
   }
   project.placements().save({0, "square", 512, 512, 0.5, 0.5, 0.6});
   project.placements().save({0, "wide", 768, 432, 0.3, 0.5, 0.7});
+  for (const auto& placement : project.placements().list()) {  // the other seeded ad placements
+    if (placement.name != "square" && placement.name != "wide") project.placements().remove(placement.name);
+  }
 
   const auto bags = project.prompts().add_version(
       "bags", "test", {{0, "a marble counter", "clutter", ""}, {0, "a park bench", "", ""}});

@@ -12,6 +12,11 @@ namespace backdrop::test {
 std::filesystem::path make_job_project(const std::filesystem::path& folder, int products) {
   const auto file = folder / "p.backdrop";
   auto project = Project::create(file);
+  // One small placement instead of the seeded ad placements: the jobs tests count variants per product.
+  project.placements().save({0, "tiny", 32, 32, 0.5, 0.5, 0.6});
+  for (const auto& placement : project.placements().list()) {
+    if (placement.name != "tiny") project.placements().remove(placement.name);
+  }
   std::ofstream csv(folder / "catalog.csv");
   csv << "product_id,category,title,image\n";
   for (int i = 0; i < products; ++i) {
@@ -28,8 +33,6 @@ std::vector<VariantInputs> plan_job(const std::filesystem::path& project_file, i
   auto project = Project::open(project_file);
   GenerationSettings settings;
   settings.seeds = seeds;
-  settings.default_placement.width = 32;
-  settings.default_placement.height = 32;
   return plan_variants(project, settings);
 }
 

@@ -249,6 +249,30 @@ class ProjectTest : public QObject {
     QCOMPARE(project.placements().save({0, "left", 768, 512, 0.25, 0.5, 0.7}), id);
     QCOMPARE(project.placements().find("left")->x, 0.25);
     QVERIFY_THROWS_EXCEPTION(StoreError, project.placements().save({0, "bad", 0, 512, 0.5, 0.5, 0.5}));
+    QVERIFY_THROWS_EXCEPTION(StoreError, project.placements().save({0, "bad", 512, 512, 1.5, 0.5, 0.5}));
+    QVERIFY_THROWS_EXCEPTION(StoreError, project.placements().remove("no-such-placement"));
+  }
+
+  void placementsAreSeededWithTheAdPlacements() {
+    const auto dir = test::scratch_dir("store-placements-seeded");
+    auto project = Project::create(dir / "p.backdrop");
+    const auto seeded = project.placements().list();
+    QCOMPARE(seeded.size(), size_t{7});
+    QCOMPARE(seeded.front().name, std::string("square"));
+    QCOMPARE(seeded.front().width, 1080);
+    QCOMPARE(project.placements().find("story")->height, 1920);
+    project.placements().remove("story");
+    QCOMPARE(project.placements().list().size(), size_t{6});
+    QVERIFY(!project.placements().find("story"));
+    // An old project whose placements table is empty gets the seven when it is opened.
+    for (const auto& placement : project.placements().list()) {
+      if (placement.name != "square") project.placements().remove(placement.name);
+    }
+    QVERIFY_THROWS_EXCEPTION(StoreError, project.placements().remove("square"));  // the last one stays
+    Statement(project.database(), "DELETE FROM placements").run();
+    QVERIFY(project.placements().list().empty());
+    const auto file = project.file();
+    QCOMPARE(Project::open(file).placements().list().size(), size_t{7});
   }
 };
 
