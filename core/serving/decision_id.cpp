@@ -17,6 +17,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/common/openssl_library.h"
+
 namespace backdrop::serving {
 namespace {
 
@@ -100,6 +102,7 @@ DecisionIdCheck rejected(std::string reason) {
 
 DecisionIds::DecisionIds(const std::string& key) : keyed_(nullptr, EVP_MAC_CTX_free) {
   if (key.size() < 16) throw std::invalid_argument("decision ids: the key must have at least 16 bytes");
+  initialise_openssl();
   std::unique_ptr<EVP_MAC, void (*)(EVP_MAC*)> hmac(EVP_MAC_fetch(nullptr, "HMAC", nullptr), EVP_MAC_free);
   if (hmac) keyed_.reset(EVP_MAC_CTX_new(hmac.get()));
   char digest[] = "SHA256";
@@ -161,6 +164,7 @@ DecisionIdCheck DecisionIds::check(std::string_view id) const {
 }
 
 std::string random_key_bytes() {
+  initialise_openssl();
   std::string key(32, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(key.size())) != 1) {
     throw std::runtime_error("decision ids: no random bytes from OpenSSL");

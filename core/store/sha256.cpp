@@ -6,6 +6,7 @@
 #include <fstream>
 #include <memory>
 
+#include "core/common/openssl_library.h"
 #include "core/store/store_error.h"
 
 namespace backdrop {
@@ -13,7 +14,9 @@ namespace {
 
 class Sha256 {
  public:
-  Sha256() : context_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+  Sha256() : context_(nullptr, EVP_MD_CTX_free) {
+    initialise_openssl();
+    context_.reset(EVP_MD_CTX_new());
     if (!context_ || EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) != 1) {
       throw StoreError("sha256: cannot initialise OpenSSL's digest");
     }
