@@ -23,11 +23,21 @@ start_local_postgres() {
   mkdir -p "$PG_DATA"
   chmod 755 "$folder"
   if [ "${#PG_AS_SERVER_USER[@]}" -gt 0 ]; then chown postgres "$PG_DATA"; fi
-  local port=$((20000 + RANDOM % 20000))
   "${PG_AS_SERVER_USER[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -U backdrop -A trust --no-sync >"$folder/initdb.log" || return 1
-  "${PG_AS_SERVER_USER[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w \
-    -o "-p $port -k $PG_DATA -c listen_addresses=127.0.0.1" start >/dev/null || return 1
-  PG_URL="postgresql://backdrop@127.0.0.1:$port/postgres"
+  # A random port below Linux's ephemeral range (32768 and up), so that no outgoing connection holds
+  # it; another test's server may still, so a start that fails is tried again on another port.
+  local port attempt
+  for attempt in 1 2 3 4 5; do
+    port=$((20000 + RANDOM % 12768))
+    if "${PG_AS_SERVER_USER[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w \
+      -o "-p $port -k $PG_DATA -c listen_addresses=127.0.0.1" start >/dev/null; then
+      PG_URL="postgresql://backdrop@127.0.0.1:$port/postgres"
+      return 0
+    fi
+    echo "PostgreSQL did not start on port $port (attempt $attempt):"
+    tail -n 3 "$PG_DATA/server.log"
+  done
+  return 1
 }
 
 stop_local_postgres() {
