@@ -24,14 +24,13 @@
 #include "core/generation/jobs_sqlite_queue.h"
 #include "core/preparation/saved_mask_review.h"
 #include "core/preparation/unprepared_products.h"
+#include "core/rendering/generator_variant_renderer.h"
+#include "core/rendering/scored_job_queue.h"
 #include "core/store/project.h"
 #include "ui/banner.h"
 #include "ui/generator_choice.h"
-#include "ui/generator_variant_renderer.h"
-#include "ui/product_files.h"
+#include "core/imaging/product_segmentation.h"
 #include "ui/project_session.h"
-#include "ui/scored_job_queue.h"
-#include "ui/studio_backdrop_renderer.h"
 #include "ui/studio_settings.h"
 
 namespace backdrop::ui {
@@ -42,7 +41,7 @@ constexpr int64_t kUnitsPerVariant = 100;
 // A hand-fixed or prepared mask is a pixel input: its hash goes into the variant key, so fixing one
 // product's mask gives new variants for that product only. Nullopt: the product has no mask file.
 std::optional<std::string> productMaskMethod(const std::filesystem::path& cache, const std::string& productId) {
-  QFile mask(QString::fromStdString(product_mask_path(cache, productId).string()));
+  QFile mask(QString::fromStdString(imaging::product_mask_path(cache, productId).string()));
   if (!mask.open(QIODevice::ReadOnly)) return std::nullopt;
   return "file:" + QCryptographicHash::hash(mask.readAll(), QCryptographicHash::Sha256).toHex().left(16).toStdString();
 }
@@ -64,7 +63,7 @@ GenerationSettings generationSettings(const RunRequest& request) {
     // Diffusion variants are other pixels than studio ones: the weights and steps enter their keys.
     const auto& diffusion = request.generator.settings;
     settings.steps = diffusion.steps;
-    settings.scheduler = diffusion.scheduler.empty() ? "model default" : diffusion.scheduler;
+    settings.scheduler = diffusion.scheduler;  // empty: the model's own, as the generator paints
     settings.guidance_scale = diffusion.guidance_scale;
     settings.model_sha256 = weightsFingerprint(diffusion.model);
     settings.controlnet_sha256 = weightsFingerprint(diffusion.controlnet);
@@ -77,16 +76,9 @@ GenerationSettings generationSettings(const RunRequest& request) {
 // opened here, once per run, before anything is queued: weights that cannot be loaded fail the run
 // with the reason and leave the project as it was.
 QString runGeneration(const RunRequest& request, GenerationPanel::Counters& counters, const CancellationToken& cancel) {
-  std::unique_ptr<backgrounds::BackgroundGenerator> diffusion;
-  if (request.generator.diffusion) diffusion = openGenerator(request.generator);
+  const auto generator = openGenerator(request.generator);  // the studio backdrop or the diffusion models
   auto project = Project::open(request.projectFile);
   const auto cache = project.cache_dir();
-  std::map<std::string, std::string> categories;
-  std::map<std::string, VariantProduct> products;
-  for (const auto& product : project.products().list()) {
-    categories[product.external_id] = product.category;
-    products[product.external_id] = {product.category, product.title};
-  }
   std::vector<VariantInputs> variants;
   const std::set<QString> wanted(request.productIds.begin(), request.productIds.end());
   std::map<std::string, std::optional<std::string>> maskMethods;  // each product's mask is read once
@@ -110,17 +102,13 @@ QString runGeneration(const RunRequest& request, GenerationPanel::Counters& coun
   counters.total.store(queued.total());
   JobRunOptions options;
   options.threads = request.threads;
-  std::unique_ptr<VariantRenderer> renderer;
-  if (diffusion) {
-    renderer = std::make_unique<GeneratorVariantRenderer>(*diffusion, cache, products, [&counters](int64_t step, int64_t total) {
-      counters.steps.store(total);
-      counters.step.store(step);
-    });
-    options.threads = 1;  // one generator paints one variant at a time; torch uses the cores within it
-  } else {
-    renderer = std::make_unique<StudioBackdropRenderer>(cache, categories);
-  }
-  const auto summary = run_job(queue, *renderer, CacheStore(cache), options,
+  // One generator paints one variant at a time; torch uses the cores within it.
+  if (generator->uses_diffusion()) options.threads = 1;
+  GeneratorVariantRenderer renderer(*generator, cache, variant_products(project), [&counters](int64_t step, int64_t total) {
+    counters.steps.store(total);
+    counters.step.store(step);
+  });
+  const auto summary = run_job(queue, renderer, CacheStore(cache), options,
                                [&counters](const Progress& progress) {
                                  counters.done.store(progress.done);
                                  counters.total.store(progress.total);

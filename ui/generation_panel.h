@@ -2,10 +2,10 @@
 // The generation queue: start a job for the selected (or all) products x approved prompts x
 // colours x placements, watch per-job and overall progress with an ETA, pause, resume or cancel.
 // The job runs on a worker thread through core's job runner; finished variants appear in the
-// project (and the variants view) while it runs. With diffusion weights in Settings the
-// GeneratorVariantRenderer paints them with Stable Diffusion and the ControlNet (the models opened
-// once per run, on the worker), the bars moving with every denoising step; without them a banner
-// says so and the StudioBackdropRenderer makes studio-backdrop variants.
+// project (and the variants view) while it runs. Core's GeneratorVariantRenderer paints them: with
+// Stable Diffusion and the ControlNet when Settings name the weights (the models opened once per
+// run, on the worker; the bars move with every denoising step), with the studio backdrop otherwise
+// (a banner says so).
 
 #include <QElapsedTimer>
 #include <QWidget>

@@ -17,7 +17,9 @@
 
 #include "core/engine/engine_info.h"
 #include "core/imaging/segmenter_factory.h"
+#include "core/imaging/product_segmentation.h"
 #include "core/preparation/saved_mask_review.h"
+#include "core/preparation/unprepared_products.h"
 #include "core/store/catalog_import.h"
 #include "core/store/project.h"
 #include "ui/bandit_panel.h"
@@ -34,7 +36,6 @@
 #include "ui/push_dialog.h"
 #include "ui/scoped_future_watcher.h"
 #include "ui/settings_dialog.h"
-#include "ui/studio_backdrop_renderer.h"
 #include "ui/studio_settings.h"
 #include "ui/variants_panel.h"
 
@@ -57,22 +58,18 @@ WorkResult prepareMasks(const std::vector<std::pair<std::string, std::string>>& 
   } catch (const std::exception& error) {
     result.issues << QString::fromStdString(error.what());  // the classical segmenter still runs
   }
-  int prepared = 0, attention = 0;
+  int prepared = 0;
   for (const auto& [id, image] : work) {
-    try {
-      const auto mask = prepare_product_mask(image, cache, id, learned.get(), settings.confidence_threshold);
-      result.verdicts.push_back(
-          {id, imaging::method_name(mask.method), mask.confidence, mask.reasons, mask.needs_attention});
-      mask.needs_attention ? ++attention : ++prepared;
-    } catch (const std::exception& error) {
-      result.issues << QString::fromStdString(id + ": " + error.what());
-    }
+    // As `backdrop prepare` and Generate prepare: a photo without a product is a verdict too.
+    auto verdict = prepare_product(image, imaging::product_mask_path(cache, id), id, learned.get(),
+                                   settings.confidence_threshold);
+    if (!verdict.needs_attention) ++prepared;
+    result.verdicts.push_back(std::move(verdict));
   }
-  result.summary = QObject::tr("Prepared %1 of %2 products automatically, %3 need attention, %4 refused")
+  result.summary = QObject::tr("Prepared %1 of %2 products automatically, %3 need attention")
                        .arg(prepared)
                        .arg(work.size())
-                       .arg(attention)
-                       .arg(static_cast<int>(work.size()) - prepared - attention);
+                       .arg(static_cast<int>(work.size()) - prepared);
   return result;
 }
 

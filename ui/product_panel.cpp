@@ -20,13 +20,13 @@
 #include "core/imaging/image_io.h"
 #include "core/imaging/mask_assist.h"
 #include "core/imaging/placement.h"
+#include "core/imaging/product_segmentation.h"
 #include "core/imaging/studio_backdrop.h"
 #include "core/preparation/project_segmentation.h"
 #include "core/store/project.h"
 #include "ui/image_conversion.h"
 #include "ui/mask_edit_command.h"
 #include "ui/mask_editor.h"
-#include "ui/product_files.h"
 #include "ui/project_session.h"
 #include "ui/review_command.h"
 
@@ -213,7 +213,7 @@ void ProductPanel::showProduct(const QString& productId) {
   pages_->setCurrentIndex(1);
 
   const std::string image = product->image_path;
-  const auto maskFile = product_mask_path(session_.cacheDir().toStdString(), productId.toStdString());
+  const auto maskFile = imaging::product_mask_path(session_.cacheDir().toStdString(), productId.toStdString());
   // A product never prepared is previewed with the project's threshold (the learned model is not
   // opened for a preview); Generate prepares it with all of the project's settings before planning.
   double threshold = imaging::kDefaultConfidenceThreshold;
@@ -226,7 +226,7 @@ void ProductPanel::showProduct(const QString& productId) {
     Loaded loaded{productId, {}, {}, 0, {}};
     try {
       const auto photo = imaging::load_image(image);
-      const auto segmentation = segment_with_saved_mask(photo, maskFile, nullptr, threshold);
+      const auto segmentation = imaging::segment_with_saved_mask(photo, maskFile, nullptr, threshold);
       loaded.bgr = photo.bgr;
       loaded.mask = segmentation.mask;
       loaded.confidence = segmentation.confidence;
@@ -258,7 +258,7 @@ void ProductPanel::onLoaded() {
   maskStatus_->clear();
   pendingBox_.reset();  // drawn on the photo shown before
   showVerdict();
-  const auto saved = load_canny_thresholds(session_.project().database(), productId_.toStdString());
+  const auto saved = session_.project().edge_settings().find(productId_.toStdString());
   QSignalBlocker blockLow(cannyLow_), blockHigh(cannyHigh_);
   if (saved) {
     cannyLow_->setValue(static_cast<int>(saved->low));
@@ -340,7 +340,7 @@ void ProductPanel::onEdgesReady() {
 
 void ProductPanel::saveThresholds() {
   if (productId_.isEmpty() || !session_.isOpen()) return;
-  save_canny_thresholds(session_.project().database(), productId_.toStdString(),
+  session_.project().edge_settings().save(productId_.toStdString(),
                         {static_cast<double>(std::min(cannyLow_->value(), cannyHigh_->value())),
                          static_cast<double>(std::max(cannyLow_->value(), cannyHigh_->value()))});
   emit productChanged(productId_);
@@ -350,7 +350,7 @@ bool ProductPanel::saveMask() {
   if (productId_.isEmpty() || maskEditor_->mask().isNull()) return false;
   mask_ = toGreyMat(maskEditor_->mask());
   try {
-    imaging::write_image(product_mask_path(session_.cacheDir().toStdString(), productId_.toStdString()), mask_);
+    imaging::write_image(imaging::product_mask_path(session_.cacheDir().toStdString(), productId_.toStdString()), mask_);
   } catch (const std::exception& error) {
     details_->setText(tr("Cannot save the mask: %1").arg(QString::fromStdString(error.what())));
     return false;

@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "core/store/project.h"
-#include "ui/product_files.h"
+#include "core/imaging/product_segmentation.h"
 #include "ui/project_session.h"
 
 namespace backdrop::ui {
@@ -31,7 +31,7 @@ QMap<QString, ProductStatus> productStatuses(ProjectSession& session) {
   const std::filesystem::path cache = session.cacheDir().toStdString();
   for (const auto& product : session.project().products().list()) {
     statuses[QString::fromStdString(product.external_id)].prepared =
-        std::filesystem::exists(product_mask_path(cache, product.external_id));
+        std::filesystem::exists(imaging::product_mask_path(cache, product.external_id));
   }
   for (const auto& mask : session.project().masks().held_back()) {
     statuses[QString::fromStdString(mask.product)].maskNeedsAttention = true;

@@ -4,20 +4,18 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
-#include <QTemporaryDir>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
 #include "core/generation/jobs_plan.h"
 #include "core/generation/variant_inputs.h"
+#include "core/rendering/variant_rendering.h"
 #include "core/store/project.h"
 #include "ui/banner.h"
 #include "ui/generator_choice.h"
-#include "ui/generator_variant_renderer.h"
 #include "ui/image_conversion.h"
 #include "ui/project_session.h"
-#include "ui/studio_backdrop_renderer.h"
 #include "ui/studio_settings.h"
 
 namespace backdrop::ui {
@@ -26,9 +24,11 @@ namespace {
 constexpr int kPreviewSize = 320;
 
 // The variant the queue would make for this prompt on this product: its first placement, seed 0.
-VariantInputs previewInputs(Project& project, const StoredProduct& product, const PromptEntry& entry) {
+// The variant Generate would make of the prompt on the project's first placement, with the chosen
+// generator's denoising parameters.
+VariantInputs previewInputs(const StoredProduct& product, const Placement& placement, const PromptEntry& entry,
+                            const GeneratorChoice& choice) {
   const GenerationSettings defaults;
-  auto placements = project.placements().list();
   auto inputs = make_variant_inputs();
   inputs.product_id = product.external_id;
   inputs.product_image_path = product.image_path;
@@ -37,7 +37,12 @@ VariantInputs previewInputs(Project& project, const StoredProduct& product, cons
   inputs.negative_prompt = entry.negative_prompt;
   inputs.colour = entry.colour;
   inputs.mask = defaults.mask;
-  inputs.placement = placements.empty() ? defaults.default_placement : placements.front();
+  inputs.placement = placement;
+  if (choice.diffusion) {
+    inputs.steps = choice.settings.steps;
+    inputs.scheduler = choice.settings.scheduler;
+    inputs.guidance_scale = choice.settings.guidance_scale;
+  }
   return inputs;
 }
 
@@ -111,10 +116,15 @@ bool PromptPreviewPanel::preview(const PromptEntry& entry) {
   if (isRendering() || !session_.isOpen() || productId().isEmpty()) return false;
   const auto product = session_.project().products().find(productId().toStdString());
   if (!product) return false;
-  const VariantInputs inputs = previewInputs(session_.project(), *product, entry);
+  const auto placements = session_.project().placements().list();
+  if (placements.empty()) {
+    status_->setText(tr("This project has no placements to preview on: add one with `backdrop project placements add`."));
+    return false;
+  }
+  const GeneratorChoice choice = generatorChoice(StudioSettings::load());
+  const VariantInputs inputs = previewInputs(*product, placements.front(), entry, choice);
   const std::filesystem::path cache = session_.cacheDir().toStdString();
   const VariantProduct facts{product->category, product->title};
-  const GeneratorChoice choice = generatorChoice(StudioSettings::load());
   cancel_ = CancellationToken();
   const CancellationToken cancel = cancel_;
   rendering_ = true;
@@ -127,20 +137,15 @@ bool PromptPreviewPanel::preview(const PromptEntry& entry) {
   if (choice.diffusion) stepTimer_->start();
   work_.setFuture(QtConcurrent::run([inputs, cache, facts, choice, cancel, steps = steps_, opened = generator_]() -> Result {
     try {
-      if (choice.diffusion) {
-        const auto generator = opened->get(choice);
-        const auto variant = render_with_generator(*generator, inputs, cache, facts, {},
-                                                   [&steps](int64_t step, int64_t total) {
-                                                     steps->total.store(total);
-                                                     steps->step.store(step);
-                                                   },
-                                                   cancel);
-        return {toQImage(variant.image), {}};
-      }
-      QTemporaryDir scratch;
-      const std::filesystem::path output = scratch.filePath("preview.png").toStdString();
-      StudioBackdropRenderer(cache, {{inputs.product_id, facts.category}}).render(inputs, output, cancel);
-      return {QImage(QString::fromStdString(output.string())), {}};
+      // The studio backdrop or the diffusion models, painted as Generate paints them.
+      const auto generator = opened->get(choice);
+      const auto variant = render_variant(*generator, inputs, cache, facts, {},
+                                          [&steps](int64_t step, int64_t total) {
+                                            steps->total.store(total);
+                                            steps->step.store(step);
+                                          },
+                                          cancel);
+      return {toQImage(variant.image), {}};
     } catch (const std::exception& error) {
       return {{}, QString::fromStdString(error.what())};
     }

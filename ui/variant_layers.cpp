@@ -8,7 +8,7 @@
 #include "core/imaging/edge_map.h"
 #include "core/store/variant_repository.h"
 #include "ui/image_conversion.h"
-#include "ui/studio_backdrop_renderer.h"
+#include "core/rendering/variant_rendering.h"
 
 namespace backdrop::ui {
 namespace {
@@ -44,7 +44,7 @@ const QImage& VariantLayers::layer(CompareLayer which) const {
 }
 
 VariantLayers load_variant_layers(const StoredVariant& variant, const std::filesystem::path& cache_dir,
-                                  const std::string& category, const std::optional<CannyThresholds>& thresholds) {
+                                  const std::string& category, const std::optional<EdgeThresholds>& thresholds) {
   VariantLayers layers;
   layers.output = QImage(QString::fromStdString((cache_dir / variant.image_path).string()));
   try {

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "ui/product_files.h"
+#include "core/store/edge_settings_repository.h"
 
 namespace backdrop {
 struct StoredVariant;
@@ -31,6 +31,6 @@ struct VariantLayers {
 // `category` picks the layout rule; `thresholds` are the product's saved Canny thresholds (none:
 // automatic, as the generator does).
 VariantLayers load_variant_layers(const StoredVariant& variant, const std::filesystem::path& cache_dir,
-                                  const std::string& category, const std::optional<CannyThresholds>& thresholds);
+                                  const std::string& category, const std::optional<EdgeThresholds>& thresholds);
 
 }  // namespace backdrop::ui

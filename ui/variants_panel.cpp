@@ -19,7 +19,6 @@
 
 #include "core/store/project.h"
 #include "ui/compare_view.h"
-#include "ui/product_files.h"
 #include "ui/project_session.h"
 #include "ui/review_command.h"
 #include "ui/roles.h"
@@ -253,7 +252,7 @@ void VariantsPanel::updateCompare() {
     QString caption;
     StoredVariant variant;
     std::string category;
-    std::optional<CannyThresholds> thresholds;
+    std::optional<EdgeThresholds> thresholds;
   };
   QList<Wanted> wanted;
   auto& project = session_.project();
@@ -265,7 +264,7 @@ void VariantsPanel::updateCompare() {
     wanted.append({index.data(Qt::DisplayRole).toString().section('\n', 0, 0) + " · " +
                        QString::fromStdString(variant->product_external_id),
                    *variant, product ? product->category : std::string(),
-                   load_canny_thresholds(project.database(), variant->product_external_id)});
+                   project.edge_settings().find(variant->product_external_id)});
   }
   const std::filesystem::path cache = session_.cacheDir().toStdString();
   compareWork_.setFuture(QtConcurrent::run([wanted, cache] {

@@ -59,6 +59,9 @@ class DiffusionBackgroundGenerator : public BackgroundGenerator {
 
   std::string name() const override { return "diffusion"; }
   bool uses_diffusion() const override { return true; }
+  DenoisingParameters denoising() const override {
+    return {settings_.steps, settings_.scheduler, settings_.guidance_scale};
+  }
 
   GeneratedBackground generate(const BackgroundRequest& request, const StepCallback& on_step) const override {
     const auto start = Clock::now();

@@ -45,16 +45,26 @@ struct GeneratedBackground {
 // Called after every denoising step: (step, total).
 using StepCallback = std::function<void(int64_t, int64_t)>;
 
+// What a generator denoises with; zero and empty for one without diffusion.
+struct DenoisingParameters {
+  int steps = 0;
+  std::string scheduler;  // empty: the model's own
+  double guidance_scale = 0;
+  bool operator==(const DenoisingParameters&) const = default;
+};
+
 class BackgroundGenerator {
  public:
   virtual ~BackgroundGenerator() = default;
   virtual std::string name() const = 0;  // "diffusion" or "studio"
   virtual bool uses_diffusion() const = 0;
+  virtual DenoisingParameters denoising() const { return {}; }
   // Throws backdrop's Cancelled-like exceptions from the engine when cancelled.
   virtual GeneratedBackground generate(const BackgroundRequest& request, const StepCallback& on_step) const = 0;
 };
 
-// The studio backdrop in the variant's colour (a light grey without one); ignores prompt and seed.
+// The studio backdrop in the variant's colour; without one, a soft tone picked by the seed (seed 0:
+// a light grey). Ignores the prompt.
 class StudioBackgroundGenerator : public BackgroundGenerator {
  public:
   std::string name() const override { return "studio"; }

@@ -37,28 +37,16 @@ std::string colour_tag(const std::optional<BackgroundColour>& colour) {
   return colour ? imaging::hex_colour(colour->bgr).substr(1) : "plain";
 }
 
+// variants.json's entry: the PNG's record, the file and the stage times.
 nlohmann::json record_json(const VariantRecord& v) {
-  nlohmann::json artifacts{{"edge_continuation", v.artifacts.edge_continuation},
-                           {"flagged", v.artifacts.flagged},
-                           {"reason", v.artifacts.reason}};
-  artifacts["object_expansion"] =
-      v.artifacts.object_expansion ? nlohmann::json(*v.artifacts.object_expansion) : nlohmann::json(nullptr);
-  return {{"product_id", v.product_id},
-          {"placement", v.placement},
-          {"prompt_id", v.prompt_id},
-          {"prompt", v.prompt},
-          {"negative_prompt", v.negative_prompt},
-          {"colour", v.colour},
-          {"colour_name", v.colour_name},
-          {"seed", v.seed},
-          {"file", v.file.string()},
-          {"artifacts", artifacts},
-          {"seconds",
-           {{"preparation", v.times.preparation},
-            {"encoding", v.times.encoding},
-            {"denoising", v.times.denoising},
-            {"decoding", v.times.decoding},
-            {"scoring", v.times.scoring}}}};
+  auto json = to_json(static_cast<const VariantProvenance&>(v));
+  json["file"] = v.file.string();
+  json["seconds"] = {{"preparation", v.times.preparation},
+                     {"encoding", v.times.encoding},
+                     {"denoising", v.times.denoising},
+                     {"decoding", v.times.decoding},
+                     {"scoring", v.times.scoring}};
+  return json;
 }
 
 struct PreparedProduct {
@@ -155,6 +143,7 @@ class VariantRun {
     const auto generated = generator_.generate(request, on_step_);
 
     VariantRecord record;
+    record.generator = generator_.name();
     record.product_id = product.id;
     record.placement = placed.placement.id;
     record.prompt_id = prompt.id;
@@ -163,6 +152,10 @@ class VariantRun {
     record.colour = colour ? imaging::hex_colour(colour->bgr) : "";
     record.colour_name = colour ? colour->name : "";
     record.seed = seed;
+    const auto denoising = generator_.denoising();
+    record.steps = denoising.steps;
+    record.scheduler = denoising.scheduler;
+    record.guidance_scale = denoising.guidance_scale;
     record.times = generated.times;
     const auto scoring_start = std::chrono::steady_clock::now();
     record.artifacts = score_artifacts(generated.generated, placed.mask, segmenter_, options_.scoring);
@@ -170,11 +163,7 @@ class VariantRun {
 
     const auto stem = prompt.id + "-" + colour_tag(colour) + "-s" + std::to_string(seed);
     record.file = dir / (stem + ".png");
-    auto json = record_json(record);
-    json["generator"] = generator_.name();
-    json["engine_version"] = kEngineVersion;
-    imaging::write_png_with_text(record.file, generated.composited,
-                                 {{kVariantRecordKey, json.dump()}, {"Software", std::string("Backdrop ") + kEngineVersion}});
+    write_variant_png(record.file, generated.composited, record);
     imaging::write_image(dir / (stem + ".generated.png"), generated.generated);
     thumbnail = imaging::contact_sheet_thumbnail(generated.composited);
     return record;

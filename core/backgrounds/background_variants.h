@@ -17,6 +17,7 @@
 #include "core/backgrounds/artifact_score.h"
 #include "core/backgrounds/background_generator.h"
 #include "core/backgrounds/prompt_library.h"
+#include "core/backgrounds/variant_png_record.h"
 #include "core/catalog/catalog.h"
 #include "core/common/cancellation.h"
 #include "core/imaging/layout_rules.h"
@@ -42,17 +43,9 @@ struct VariantOptions {
   ArtifactScoreOptions scoring;
 };
 
-struct VariantRecord {
-  std::string product_id;
-  std::string placement;
-  std::string prompt_id;
-  std::string prompt;
-  std::string negative_prompt;
-  std::string colour;       // "#rrggbb" or empty
-  std::string colour_name;  // empty without a colour
-  uint64_t seed = 0;
+// A variant of the run: how it was made (its PNG's record), where it is and how long it took.
+struct VariantRecord : VariantProvenance {
   std::filesystem::path file;
-  ArtifactScore artifacts;
   StageTimes times;
 };
 

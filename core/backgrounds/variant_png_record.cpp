@@ -3,10 +3,40 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/json_where.h"
+#include "core/common/version.h"
 #include "core/imaging/image_error.h"
 #include "core/imaging/png_text.h"
 
 namespace backdrop::backgrounds {
+
+nlohmann::json to_json(const VariantProvenance& made) {
+  const auto& score = made.artifacts;
+  const nlohmann::json artifacts{
+      {"edge_continuation", score.edge_continuation},
+      {"object_expansion", score.object_expansion ? nlohmann::json(*score.object_expansion) : nlohmann::json(nullptr)},
+      {"flagged", score.flagged},
+      {"reason", score.reason}};
+  return {{"generator", made.generator},
+          {"product_id", made.product_id},
+          {"placement", made.placement},
+          {"prompt_id", made.prompt_id},
+          {"prompt", made.prompt},
+          {"negative_prompt", made.negative_prompt},
+          {"colour", made.colour},
+          {"colour_name", made.colour_name},
+          {"seed", made.seed},
+          {"steps", made.steps},
+          {"scheduler", made.scheduler},
+          {"guidance_scale", made.guidance_scale},
+          {"artifacts", artifacts}};
+}
+
+void write_variant_png(const std::filesystem::path& path, const cv::Mat& image, const VariantProvenance& made) {
+  auto record = to_json(made);
+  record["engine_version"] = kEngineVersion;
+  imaging::write_png_with_text(path, image,
+                               {{kVariantRecordKey, record.dump()}, {"Software", std::string("Backdrop ") + kEngineVersion}});
+}
 
 VariantImageRecord parse_variant_record(std::string_view json_text, const std::string& origin) {
   using Where = JsonWhere<imaging::ImageError>;

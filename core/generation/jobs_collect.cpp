@@ -5,11 +5,12 @@
 
 namespace backdrop {
 
-int64_t collect_results(PostgresJobQueue& queue, Project& project) {
+int64_t collect_results(PostgresJobQueue& queue, Project& project,
+                        const std::function<void(const StoredVariant&)>& on_added) {
   const auto results = queue.completed();
   auto variants = project.variants();
   Transaction transaction(project.database());
-  int64_t added = 0;
+  std::vector<StoredVariant> added;
   for (const auto& result : results) {
     if (variants.find_by_key(result.variant_key)) continue;
     const auto inputs = variant_inputs_from_json(nlohmann::json::parse(result.inputs_json));
@@ -21,10 +22,13 @@ int64_t collect_results(PostgresJobQueue& queue, Project& project) {
     variant.image_path = result.image_path;
     variant.image_sha256 = result.image_sha256;
     variants.insert_or_get(variant);
-    ++added;
+    added.push_back(std::move(variant));
   }
   transaction.commit();
-  return added;
+  if (on_added) {
+    for (const auto& variant : added) on_added(variant);
+  }
+  return static_cast<int64_t>(added.size());
 }
 
 }  // namespace backdrop

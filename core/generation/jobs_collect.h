@@ -4,13 +4,17 @@
 // they are, reviews included.
 
 #include <cstdint>
+#include <functional>
 
 namespace backdrop {
 
 class Project;
 class PostgresJobQueue;
+struct StoredVariant;
 
-// Returns how many results the project did not have yet.
-int64_t collect_results(PostgresJobQueue& queue, Project& project);
+// Returns how many results the project did not have yet; `on_added` sees each of them once they
+// are committed.
+int64_t collect_results(PostgresJobQueue& queue, Project& project,
+                        const std::function<void(const StoredVariant&)>& on_added = {});
 
 }  // namespace backdrop

@@ -24,7 +24,6 @@ struct GenerationSettings {
   std::vector<VariantLora> loras;  // the LoRAs fused into the weights, part of every key
   std::string default_prompt = "product photo on a clean studio backdrop, soft light";
   std::string default_negative_prompt = "text, watermark, blurry";
-  Placement default_placement{0, "centre", 512, 512, 0.5, 0.5, 0.6};
 };
 
 std::vector<VariantInputs> plan_variants(Project& project, const GenerationSettings& settings);

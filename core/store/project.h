@@ -1,6 +1,6 @@
 #pragma once
 // A Backdrop project: one SQLite file (*.backdrop) holding the catalogue, prompts, variants and
-// their review, bandit states, exports, generation jobs, mask verdicts and the project's settings.
+// their review, bandit states, exports, generation jobs, mask verdicts, edge thresholds and the project's settings.
 // Images live beside it in the cache folder (`<file>-cache/`), addressed by their variant keys.
 //
 //   auto project = Project::create("shop.backdrop");
@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "core/store/bandit_repository.h"
+#include "core/store/edge_settings_repository.h"
 #include "core/store/export_repository.h"
 #include "core/store/mask_repository.h"
 #include "core/store/placement_repository.h"
@@ -48,6 +49,7 @@ class Project {
   ExportRepository exports() { return ExportRepository(*database_); }
   MaskRepository masks() { return MaskRepository(*database_); }
   ProjectSettings settings() { return ProjectSettings(*database_); }
+  EdgeSettingsRepository edge_settings() { return EdgeSettingsRepository(*database_); }
 
  private:
   explicit Project(std::unique_ptr<Database> database) : database_(std::move(database)) {}

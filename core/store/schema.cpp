@@ -147,6 +147,23 @@ CREATE TABLE project_settings (
 );
 )sql";
 
+// Version 5: the per-product Canny thresholds of the edge map. Until now the Studio kept them in a
+// table of its own, keyed by the product's external id and created on first use; they move here.
+const char* const kVersion5 = R"sql(
+CREATE TABLE edge_settings (
+  product_id INTEGER PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE,
+  low REAL NOT NULL CHECK (low >= 0),
+  high REAL NOT NULL CHECK (high >= low)
+);
+CREATE TABLE IF NOT EXISTS studio_edge_settings (
+  product_external_id TEXT PRIMARY KEY, low REAL NOT NULL, high REAL NOT NULL
+);
+INSERT INTO edge_settings (product_id, low, high)
+  SELECT p.id, s.low, s.high FROM studio_edge_settings s JOIN products p ON p.external_id = s.product_external_id
+  WHERE s.low >= 0 AND s.high >= s.low;
+DROP TABLE studio_edge_settings;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -155,6 +172,7 @@ const std::vector<Migration>& schema_migrations() {
       {2, "generation jobs and their task queue", kVersion2},
       {3, "mask verdicts: method, confidence, reasons, needs-attention and who accepted", kVersion3},
       {4, "project settings: segmentation model, preset and confidence threshold", kVersion4},
+      {5, "per-product edge thresholds, moved from the Studio's own table", kVersion5},
   };
   return migrations;
 }

@@ -27,11 +27,12 @@
 #include "support/test_data.h"
 #include "ui/catalogue_panel.h"
 #include "ui/generation_panel.h"
-#include "ui/generator_variant_renderer.h"
+#include "core/backgrounds/variant_png_record.h"
+#include "core/rendering/variant_rendering.h"
+#include "ui/image_conversion.h"
 #include "ui/main_window.h"
 #include "ui/project_session.h"
 #include "ui/prompt_preview.h"
-#include "ui/studio_backdrop_renderer.h"
 #include "ui/studio_settings.h"
 
 using backdrop::ui::GenerationPanel;
@@ -119,7 +120,7 @@ class DiffusionQueueTest : public QObject {
     QCOMPARE(variants.size(), std::size_t{1});
     const auto& variant = variants.front();
     const fs::path image = project.cache_dir() / variant.image_path;
-    const auto record = backdrop::ui::read_variant_record(image);
+    const auto record = backdrop::backgrounds::read_variant_record(image);
     QVERIFY(record.has_value());
     QCOMPARE(record->generator, std::string("diffusion"));
     QVERIFY(variant.artifact_scores.count("edge_continuation") == 1);
@@ -129,7 +130,7 @@ class DiffusionQueueTest : public QObject {
     QCOMPARE(inputs.steps, 3);
 
     const auto product = project.products().find(productId.toStdString());
-    const auto placed = backdrop::ui::place_variant_product(inputs, project.cache_dir(), product->category, {});
+    const auto placed = backdrop::place_variant_product(inputs, project.cache_dir(), product->category, {});
     const cv::Mat painted = cv::imread(image.string(), cv::IMREAD_COLOR);
     QCOMPARE(painted.cols, kSmallPlacement.width);
     QCOMPARE(painted.rows, kSmallPlacement.height);
@@ -186,10 +187,10 @@ class DiffusionQueueTest : public QObject {
     inputs.product_id = product->external_id;
     inputs.product_image_path = product->image_path;
     inputs.placement = kSmallPlacement;
-    const fs::path studio = backdrop::test::scratch_dir("studio-diffusion-preview-backdrop") / "studio.png";
-    backdrop::ui::StudioBackdropRenderer(cache, {{product->external_id, product->category}}).render(inputs, studio, {});
+    const backdrop::backgrounds::StudioBackgroundGenerator studio;
+    const auto studioVariant = backdrop::render_variant(studio, inputs, cache, {product->category, product->title}, {}, {}, {});
     QVERIFY(preview->image().convertToFormat(QImage::Format_RGB888) !=
-            QImage(backdrop::test::qpath(studio)).convertToFormat(QImage::Format_RGB888));
+            backdrop::ui::toQImage(studioVariant.image).convertToFormat(QImage::Format_RGB888));
 
     // A long preview counts its steps in the status and stops on Cancel; the last image stays.
     saveWeights(models_, backdrop::test::fixture_controlnet_folder(models_), 150);
@@ -241,7 +242,10 @@ class DiffusionQueueTest : public QObject {
              qPrintable(finished.back().front().toString()));
     const auto variants = project.variants().list_for_product(productId.toStdString());
     QCOMPARE(variants.size(), std::size_t{1});
-    QVERIFY(!backdrop::ui::read_variant_record(project.cache_dir() / variants.front().image_path).has_value());
+    // The studio backdrop, scored and recorded as every variant is.
+    const auto record = backdrop::backgrounds::read_variant_record(project.cache_dir() / variants.front().image_path);
+    QVERIFY(record.has_value());
+    QCOMPARE(record->generator, std::string("studio"));
   }
 
  private:

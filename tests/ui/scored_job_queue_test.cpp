@@ -12,8 +12,8 @@
 #include "core/imaging/plain_background_segmenter.h"
 #include "core/store/project.h"
 #include "support/test_data.h"
-#include "ui/generator_variant_renderer.h"
-#include "ui/scored_job_queue.h"
+#include "core/backgrounds/variant_png_record.h"
+#include "core/rendering/scored_job_queue.h"
 #include "ui/variants_panel.h"
 
 using backdrop::JobTask;
@@ -80,10 +80,12 @@ class ScoredProject {
     if (reviewedAs) project_.variants().review(id, {"person", "review", reviewedAs, std::nullopt, std::nullopt});
     const fs::path image = cache_.path_for(key);
     fs::create_directories(image.parent_path());
-    backdrop::ui::RenderedVariant variant{cv::Mat(240, 320, CV_8UC3, kBackdrop), "diffusion", "a bag", score};
-    backdrop::VariantInputs inputs;
-    inputs.product_id = "p1";
-    backdrop::ui::write_variant_png(image, variant, inputs);
+    backdrop::backgrounds::VariantProvenance made;
+    made.generator = "diffusion";
+    made.product_id = "p1";
+    made.prompt = "a bag";
+    made.artifacts = score;
+    backdrop::backgrounds::write_variant_png(image, cv::Mat(240, 320, CV_8UC3, kBackdrop), made);
     JobTask task;
     task.variant_key = key;
     if (!queue_.complete(task, "worker", {stored.image_path, "sha"})) throw std::runtime_error("not committed");
@@ -96,7 +98,7 @@ class ScoredProject {
   backdrop::Project project_;
   backdrop::CacheStore cache_;
   AcceptingQueue inner_;
-  backdrop::ui::ScoredJobQueue queue_;
+  backdrop::ScoredJobQueue queue_;
 };
 
 }  // namespace
@@ -119,7 +121,7 @@ class ScoredJobQueueTest : public QObject {
     QCOMPARE(log.front().reviewer, std::string("auto"));
     QCOMPARE(log.front().action, std::string("flag"));
     // The reason is one a reviewer can pick in the variants view.
-    QVERIFY(backdrop::ui::VariantsPanel::flagReasons().contains(backdrop::ui::kAutoFlagReason));
+    QVERIFY(backdrop::ui::VariantsPanel::flagReasons().contains(backdrop::kAutoFlagReason));
   }
 
   void aCleanScoreLeavesTheVariantUnreviewed() {

@@ -16,6 +16,7 @@
 #include <QTableWidget>
 #include <QUndoStack>
 
+#include "core/imaging/product_segmentation.h"
 #include "core/store/project.h"
 #include "support/test_data.h"
 #include "ui/catalogue_panel.h"
@@ -23,7 +24,6 @@
 #include "ui/import_dialog.h"
 #include "ui/main_window.h"
 #include "ui/mask_editor.h"
-#include "ui/product_files.h"
 #include "ui/project_session.h"
 #include "ui/roles.h"
 
@@ -86,7 +86,7 @@ class StudioWorkflowTest : public QObject {
     QVERIFY(window.prepareProducts(chosen));
     QVERIFY(prepared.wait(30000));
     const auto cache = backdrop::project_cache_dir(file.toStdString());
-    QVERIFY(std::filesystem::exists(backdrop::ui::product_mask_path(cache, ids[0].toStdString())));
+    QVERIFY(std::filesystem::exists(backdrop::imaging::product_mask_path(cache, ids[0].toStdString())));
     QVERIFY(grid->model()->index(0, 0).data().toString().contains("prepared"));
 
     // Product view: the mask is loaded, the brush erases part of it, Save writes it.
@@ -94,7 +94,7 @@ class StudioWorkflowTest : public QObject {
     auto* details = window.findChild<QLabel*>("productDetails");
     QTRY_VERIFY_WITH_TIMEOUT(details->text().contains("mask confidence"), 20000);
     auto* mask = window.findChild<backdrop::ui::MaskEditor*>("maskEditor");
-    const auto maskFile = backdrop::ui::product_mask_path(cache, ids[0].toStdString());
+    const auto maskFile = backdrop::imaging::product_mask_path(cache, ids[0].toStdString());
     const auto before = std::filesystem::file_size(maskFile);
     window.findChild<QSlider*>("brushSize")->setValue(60);
     QTest::mouseClick(mask, Qt::RightButton, {}, mask->rect().center());
@@ -181,7 +181,7 @@ class StudioWorkflowTest : public QObject {
     QStringList actions;
     for (const auto& entry : reopened.review_log().all()) actions << QString::fromStdString(entry.action);
     QCOMPARE(actions, (QStringList{"approve", "reject", "undo reject", "rate", "flag"}));
-    const auto thresholds = backdrop::ui::load_canny_thresholds(reopened.database(), ids[0].toStdString());
+    const auto thresholds = reopened.edge_settings().find(ids[0].toStdString());
     QVERIFY(thresholds.has_value());
     QCOMPARE(thresholds->low, double(low->value()));
     QCOMPARE(thresholds->high, 200.0);

@@ -126,7 +126,7 @@ class ProjectSegmentationTest : public QObject {
       migrate_schema(database, 3);
     }
     auto project = Project::open(file);
-    QCOMPARE(project.schema_version(), 4);
+    QCOMPARE(project.schema_version(), latest_schema_version());
     compare(load_segmenter_settings(project), SegmenterSettings{});
     project.settings().set("segmentation.model", "/m.onnx");
     QCOMPARE(load_segmenter_settings(project).model, std::filesystem::path("/m.onnx"));

@@ -60,6 +60,39 @@ class MigrationsTest : public QObject {
     }
   }
 
+  // The Studio kept edge thresholds in a table of its own (created on first use, keyed by the
+  // product's id in the catalogue); version 5 moves them into edge_settings and drops that table.
+  void theStudiosEdgeThresholdsMoveIntoTheSchema() {
+    const auto file = test::scratch_dir("store-migrations-edges") / "v4.backdrop";
+    {
+      Database database(file, Database::Mode::create_new);
+      migrate_schema(database, 4);
+      ProductRepository(database).upsert({0, "p1", "bags", "Bag", "/bag.jpg", "h", 2});
+      database.exec(
+          "CREATE TABLE studio_edge_settings (product_external_id TEXT PRIMARY KEY, low REAL NOT NULL, high REAL NOT "
+          "NULL); INSERT INTO studio_edge_settings VALUES ('p1', 30, 150), ('gone', 10, 20)",
+          "the Studio's table");
+    }
+    auto project = Project::open(file);
+    QCOMPARE(project.edge_settings().find("p1"), std::optional<EdgeThresholds>(EdgeThresholds{30, 150}));
+    QVERIFY(!project.edge_settings().find("gone"));
+    Statement old(project.database(), "SELECT count(*) FROM sqlite_master WHERE name = 'studio_edge_settings'");
+    QVERIFY(old.step());
+    QCOMPARE(old.column_int64(0), int64_t{0});
+
+    project.edge_settings().save("p1", {40, 160});
+    QCOMPARE(project.edge_settings().find("p1")->high, 160.0);
+    QVERIFY_THROWS_EXCEPTION(StoreError, project.edge_settings().save("p1", {90, 80}));
+    QVERIFY_THROWS_EXCEPTION(StoreError, project.edge_settings().save("p1", {-1, 80}));
+    try {
+      project.edge_settings().save("missing", {10, 20});
+      QFAIL("thresholds for a product not in the catalogue were saved");
+    } catch (const StoreError& error) {
+      QVERIFY2(std::string(error.what()).find("'missing'") != std::string::npos, error.what());
+    }
+    QCOMPARE(project.edge_settings().find("p1")->low, 40.0);  // the refused saves changed nothing
+  }
+
   void aFailedStepLeavesTheFileUnchanged() {
     const auto dir = test::scratch_dir("store-migrations-failed");
     const auto file = dir / "v1.backdrop";

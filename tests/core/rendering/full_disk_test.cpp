@@ -1,20 +1,20 @@
-// The Studio's renderer (the generation queue's while no diffusion weights are configured) on a
-// full cache disk: the render fails naming the file and the reason, and leaves no partial image
-// beside the cache entries written before. The cache is a small tmpfs this test mounts (skipped
+// The job queue's renderer with the studio backdrop (what runs while no diffusion weights are
+// configured) on a full cache disk: the render fails naming the file and the reason, and leaves no
+// partial image beside the cache entries written before. The cache is a small tmpfs this test mounts (skipped
 // where mounting is not possible).
 
 #include <QtTest>
 
-#include "core/common/file_write.h"
 #include "core/generation/cache_store.h"
+#include "core/imaging/image_error.h"
+#include "core/rendering/generator_variant_renderer.h"
 #include "core/store/sha256.h"
 #include "support/small_tmpfs.h"
 #include "support/test_data.h"
-#include "ui/studio_backdrop_renderer.h"
 
 using namespace backdrop;
 
-class StudioRendererFullDiskTest : public QObject {
+class RendererFullDiskTest : public QObject {
   Q_OBJECT
 
  private slots:
@@ -26,14 +26,15 @@ class StudioRendererFullDiskTest : public QObject {
 
   void aRenderOnAFullDiskFailsAndKeepsTheCache() {
     QFETCH(int, side);
-    test::SmallTmpfs disk(test::scratch_dir("ui-studio-renderer-full-disk") / "disk", 1 << 20);
+    test::SmallTmpfs disk(test::scratch_dir("core-rendering-full-disk") / "disk", 1 << 20);
     const CacheStore cache(disk.path() / "cache");
     auto inputs = make_variant_inputs();
     inputs.product_id = "p1";
     inputs.product_image_path = (test::product_data() / "apparel_01_yellow_windbreaker.jpg").string();
     inputs.placement.width = side;
     inputs.placement.height = side;
-    ui::StudioBackdropRenderer renderer(cache.root(), {{"p1", "apparel"}});
+    const backgrounds::StudioBackgroundGenerator studio;
+    GeneratorVariantRenderer renderer(studio, cache.root(), {{"p1", {"apparel", "Windbreaker"}}});
 
     const std::string previous_key(64, 'a');
     const auto first = cache.temporary_path(previous_key);
@@ -47,7 +48,7 @@ class StudioRendererFullDiskTest : public QObject {
     try {
       renderer.render(inputs, temporary, {});
       QFAIL("the render succeeded on a full disk");
-    } catch (const FileWriteError& error) {
+    } catch (const imaging::ImageError& error) {
       const std::string message = error.what();
       QVERIFY2(message.find(temporary.string()) != std::string::npos, message.c_str());
       QVERIFY2(message.find("No space left on device") != std::string::npos, message.c_str());
@@ -58,7 +59,7 @@ class StudioRendererFullDiskTest : public QObject {
 };
 
 int main(int argc, char** argv) {
-  return backdrop::test::run_with_small_tmpfs<StudioRendererFullDiskTest>(argc, argv);
+  return backdrop::test::run_with_small_tmpfs<RendererFullDiskTest>(argc, argv);
 }
 
-#include "studio_renderer_full_disk_test.moc"
+#include "full_disk_test.moc"

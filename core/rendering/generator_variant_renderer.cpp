@@ -1,0 +1,34 @@
+#include "core/rendering/generator_variant_renderer.h"
+
+#include "core/backgrounds/variant_png_record.h"
+
+namespace backdrop {
+
+GeneratorVariantRenderer::GeneratorVariantRenderer(const backgrounds::BackgroundGenerator& generator,
+                                                   std::filesystem::path cache_dir,
+                                                   std::map<std::string, VariantProduct> products, StepSink on_step,
+                                                   imaging::LayoutRules rules)
+    : generator_(generator),
+      cache_dir_(std::move(cache_dir)),
+      products_(std::move(products)),
+      on_step_(std::move(on_step)),
+      rules_(std::move(rules)) {}
+
+void GeneratorVariantRenderer::render(const VariantInputs& inputs, const std::filesystem::path& output,
+                                      const CancellationToken& cancel) {
+  const auto variant = [&] {
+    if (!generator_.uses_diffusion()) return render_one(inputs, cancel);
+    const std::lock_guard lock(generating_);
+    return render_one(inputs, cancel);
+  }();
+  backgrounds::write_variant_png(output, variant.image, variant.made);
+}
+
+RenderedVariant GeneratorVariantRenderer::render_one(const VariantInputs& inputs,
+                                                     const CancellationToken& cancel) const {
+  const auto product = products_.find(inputs.product_id);
+  return render_variant(generator_, inputs, cache_dir_, product == products_.end() ? VariantProduct{} : product->second,
+                        rules_, on_step_, cancel);
+}
+
+}  // namespace backdrop

@@ -1,0 +1,41 @@
+#pragma once
+// The job runner's renderer: each task's variant painted by a background generator (the studio
+// backdrop or Stable Diffusion with the ControlNet) through render_variant(), and written as PNG
+// with its record (generator, prompt, artifact score ...), as `backdrop generate` writes its variants.
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "core/backgrounds/background_generator.h"
+#include "core/generation/variant_renderer.h"
+#include "core/imaging/layout_rules.h"
+#include "core/rendering/variant_rendering.h"
+
+namespace backdrop {
+
+class GeneratorVariantRenderer : public VariantRenderer {
+ public:
+  // `products`: product id -> category and title (variant_products()). `generator` must outlive
+  // the renderer. `on_step` sees the denoising steps of the variant being painted.
+  GeneratorVariantRenderer(const backgrounds::BackgroundGenerator& generator, std::filesystem::path cache_dir,
+                           std::map<std::string, VariantProduct> products, StepSink on_step = {},
+                           imaging::LayoutRules rules = {});
+  // A diffusion generator paints one variant at a time, whatever the worker threads; the studio
+  // backdrop paints on every thread at once.
+  void render(const VariantInputs& inputs, const std::filesystem::path& output,
+              const CancellationToken& cancel) override;
+
+ private:
+  RenderedVariant render_one(const VariantInputs& inputs, const CancellationToken& cancel) const;
+
+  const backgrounds::BackgroundGenerator& generator_;
+  std::filesystem::path cache_dir_;
+  std::map<std::string, VariantProduct> products_;
+  StepSink on_step_;
+  imaging::LayoutRules rules_;
+  std::mutex generating_;
+};
+
+}  // namespace backdrop

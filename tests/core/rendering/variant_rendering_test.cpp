@@ -1,0 +1,115 @@
+// render_variant(), what the Studio's Generate, `backdrop project jobs run` and `backdrop worker`
+// render with: the same inputs give the same pixels; the record says how the variant was made; the
+// studio backdrop's seed picks its tone when no colour is given; a diffusion generator refuses a
+// variant planned with other denoising parameters (its key would hold pixels it does not describe).
+
+#include <QtTest>
+
+#include <opencv2/core.hpp>
+
+#include "core/backgrounds/variant_png_record.h"
+#include "core/generation/cache_store.h"
+#include "core/rendering/generator_variant_renderer.h"
+#include "core/rendering/variant_rendering.h"
+#include "support/test_data.h"
+
+using namespace backdrop;
+
+namespace {
+
+VariantInputs windbreaker(int width, int height) {
+  auto inputs = make_variant_inputs();
+  inputs.product_id = "p1";
+  inputs.product_image_path = (test::product_data() / "apparel_01_yellow_windbreaker.jpg").string();
+  inputs.placement.name = "banner";
+  inputs.placement.width = width;
+  inputs.placement.height = height;
+  inputs.prompt = "{product} on a {color} wall";
+  return inputs;
+}
+
+const VariantProduct kWindbreaker{"apparel", "yellow windbreaker"};
+
+bool same_pixels(const cv::Mat& a, const cv::Mat& b) {
+  return a.size() == b.size() && a.type() == b.type() && cv::norm(a, b, cv::NORM_INF) == 0;
+}
+
+// Claims to paint with diffusion; never reaches painting in these tests.
+class DiffusionLike : public backgrounds::StudioBackgroundGenerator {
+ public:
+  std::string name() const override { return "diffusion"; }
+  bool uses_diffusion() const override { return true; }
+  backgrounds::DenoisingParameters denoising() const override { return {4, "lcm", 1.0}; }
+};
+
+}  // namespace
+
+class VariantRenderingTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void theSameInputsGiveTheSamePixelsAndARecord() {
+    const auto cache = test::scratch_dir("core-rendering-same");
+    const backgrounds::StudioBackgroundGenerator studio;
+    auto inputs = windbreaker(200, 120);
+    inputs.colour = "#336699";
+    const auto first = render_variant(studio, inputs, cache, kWindbreaker, {}, {}, {});
+    const auto again = render_variant(studio, inputs, cache, kWindbreaker, {}, {}, {});
+    QCOMPARE(first.image.cols, 200);
+    QCOMPARE(first.image.rows, 120);
+    QVERIFY(same_pixels(first.image, again.image));
+    QCOMPARE(first.image.at<cv::Vec3b>(0, 0)[2] < first.image.at<cv::Vec3b>(0, 0)[0], true);  // blue, not red
+
+    const auto& made = first.made;
+    QCOMPARE(made.generator, std::string("studio"));
+    QCOMPARE(made.product_id, std::string("p1"));
+    QCOMPARE(made.placement, std::string("banner"));
+    QCOMPARE(made.colour, std::string("#336699"));
+    QVERIFY(!made.colour_name.empty());
+    QCOMPARE(made.prompt, "yellow windbreaker on a " + made.colour_name + " wall");
+    QCOMPARE(made.steps, 0);  // no denoising: the planned 20 steps do not describe a studio backdrop
+
+    GeneratorVariantRenderer renderer(studio, cache, {{"p1", kWindbreaker}});
+    const CacheStore store(cache / "images");
+    const auto output = store.temporary_path(std::string(64, 'a'));
+    renderer.render(inputs, output, {});
+    const auto record = backgrounds::read_variant_record(output);
+    QVERIFY(record.has_value());
+    QCOMPARE(record->generator, std::string("studio"));
+    QCOMPARE(record->flagged, made.artifacts.flagged);
+    QCOMPARE(record->artifact_scores.at("edge_continuation"), made.artifacts.edge_continuation);
+  }
+
+  void theSeedPicksTheStudioToneOnlyWithoutAColour() {
+    const auto cache = test::scratch_dir("core-rendering-seeds");
+    const backgrounds::StudioBackgroundGenerator studio;
+    auto inputs = windbreaker(96, 96);
+    const auto seed0 = render_variant(studio, inputs, cache, kWindbreaker, {}, {}, {}).image;
+    inputs.seed = 1;
+    const auto seed1 = render_variant(studio, inputs, cache, kWindbreaker, {}, {}, {}).image;
+    QVERIFY(!same_pixels(seed0, seed1));
+    inputs.colour = "#e0c090";
+    const auto coloured1 = render_variant(studio, inputs, cache, kWindbreaker, {}, {}, {}).image;
+    inputs.seed = 0;
+    const auto coloured0 = render_variant(studio, inputs, cache, kWindbreaker, {}, {}, {}).image;
+    QVERIFY(same_pixels(coloured0, coloured1));
+  }
+
+  void aDiffusionGeneratorRefusesOtherPlannedDenoising() {
+    const auto cache = test::scratch_dir("core-rendering-denoising");
+    const DiffusionLike generator;
+    auto inputs = windbreaker(64, 64);  // planned with the defaults: 20 steps, ddim, 7.5
+    try {
+      (void)render_variant(generator, inputs, cache, kWindbreaker, {}, {}, {});
+      QFAIL("rendered a variant planned with other denoising parameters");
+    } catch (const std::invalid_argument& error) {
+      const QString message = error.what();
+      QVERIFY2(message.contains("p1") && message.contains("20 steps") && message.contains("'ddim'") &&
+                   message.contains("4 steps") && message.contains("'lcm'"),
+               error.what());
+    }
+  }
+};
+
+QTEST_APPLESS_MAIN(VariantRenderingTest)
+#include "variant_rendering_test.moc"
