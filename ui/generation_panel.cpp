@@ -1,8 +1,6 @@
 #include "ui/generation_panel.h"
 
-#include <QCryptographicHash>
 #include <QDateTime>
-#include <QFile>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -22,6 +20,7 @@
 #include "core/generation/jobs_plan.h"
 #include "core/generation/jobs_runner.h"
 #include "core/generation/jobs_sqlite_queue.h"
+#include "core/generation/weights_fingerprint.h"
 #include "core/preparation/saved_mask_review.h"
 #include "core/preparation/unprepared_products.h"
 #include "core/rendering/generator_variant_renderer.h"
@@ -29,7 +28,6 @@
 #include "core/store/project.h"
 #include "ui/banner.h"
 #include "ui/generator_choice.h"
-#include "core/imaging/product_segmentation.h"
 #include "ui/project_session.h"
 #include "ui/studio_settings.h"
 
@@ -37,14 +35,6 @@ namespace backdrop::ui {
 namespace {
 
 constexpr int64_t kUnitsPerVariant = 100;
-
-// A hand-fixed or prepared mask is a pixel input: its hash goes into the variant key, so fixing one
-// product's mask gives new variants for that product only. Nullopt: the product has no mask file.
-std::optional<std::string> productMaskMethod(const std::filesystem::path& cache, const std::string& productId) {
-  QFile mask(QString::fromStdString(imaging::product_mask_path(cache, productId).string()));
-  if (!mask.open(QIODevice::ReadOnly)) return std::nullopt;
-  return "file:" + QCryptographicHash::hash(mask.readAll(), QCryptographicHash::Sha256).toHex().left(16).toStdString();
-}
 
 // A queue run's parameters, taken on the GUI thread.
 struct RunRequest {
@@ -65,8 +55,8 @@ GenerationSettings generationSettings(const RunRequest& request) {
     settings.steps = diffusion.steps;
     settings.scheduler = diffusion.scheduler;  // empty: the model's own, as the generator paints
     settings.guidance_scale = diffusion.guidance_scale;
-    settings.model_sha256 = weightsFingerprint(diffusion.model);
-    settings.controlnet_sha256 = weightsFingerprint(diffusion.controlnet);
+    settings.model_sha256 = weights_fingerprint(diffusion.model);
+    settings.controlnet_sha256 = weights_fingerprint(diffusion.controlnet);
     for (const auto& lora : diffusion.loras) settings.loras.push_back(variant_lora(lora.path, lora.multiplier));
   }
   return settings;
@@ -81,16 +71,12 @@ QString runGeneration(const RunRequest& request, GenerationPanel::Counters& coun
   const auto cache = project.cache_dir();
   std::vector<VariantInputs> variants;
   const std::set<QString> wanted(request.productIds.begin(), request.productIds.end());
-  std::map<std::string, std::optional<std::string>> maskMethods;  // each product's mask is read once
   review_unreviewed_masks(project);      // before planning, so that doubtful masks are held back
   // Products never prepared get Prepare's mask and verdict (Cancel stops it between products). Its
   // progress is not shown in the variant counters: a total there enables Pause before the job exists.
   prepare_unprepared_products(project, {}, cancel);
   for (auto& inputs : plan_variants(project, generationSettings(request))) {
     if (!wanted.empty() && !wanted.contains(QString::fromStdString(inputs.product_id))) continue;
-    auto [method, first] = maskMethods.try_emplace(inputs.product_id);
-    if (first) method->second = productMaskMethod(cache, inputs.product_id);
-    if (method->second) inputs.mask.method = *method->second;
     variants.push_back(std::move(inputs));
   }
   SqliteJobQueue jobs(request.projectFile, request.jobName);
@@ -104,7 +90,7 @@ QString runGeneration(const RunRequest& request, GenerationPanel::Counters& coun
   options.threads = request.threads;
   // One generator paints one variant at a time; torch uses the cores within it.
   if (generator->uses_diffusion()) options.threads = 1;
-  GeneratorVariantRenderer renderer(*generator, cache, variant_products(project), [&counters](int64_t step, int64_t total) {
+  GeneratorVariantRenderer renderer(*generator, cache, [&counters](int64_t step, int64_t total) {
     counters.steps.store(total);
     counters.step.store(step);
   });

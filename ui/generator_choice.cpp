@@ -1,22 +1,9 @@
 #include "ui/generator_choice.h"
 
-#include <algorithm>
-#include <chrono>
 #include <stdexcept>
-#include <vector>
-
-#include "core/store/sha256.h"
 
 namespace backdrop::ui {
 namespace {
-
-namespace fs = std::filesystem;
-
-std::string fileIdentity(const fs::path& file, const fs::path& root) {
-  const auto modified = fs::last_write_time(file).time_since_epoch();
-  return fs::relative(file, root).generic_string() + "\t" + std::to_string(fs::file_size(file)) + "\t" +
-         std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(modified).count()) + "\n";
-}
 
 bool sameChoice(const GeneratorChoice& a, const GeneratorChoice& b) {
   const auto& x = a.settings;
@@ -59,20 +46,6 @@ std::shared_ptr<const backgrounds::BackgroundGenerator> OpenedGenerator::get(con
     choice_ = choice;
   }
   return generator_;
-}
-
-std::string weightsFingerprint(const fs::path& weights) {
-  std::error_code error;
-  if (!fs::exists(weights, error)) return {};
-  if (!fs::is_directory(weights)) return sha256_hex(fileIdentity(weights, weights.parent_path()));
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::recursive_directory_iterator(weights)) {
-    if (entry.is_regular_file()) files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  std::string identities;
-  for (const auto& file : files) identities += fileIdentity(file, weights);
-  return sha256_hex(identities);
 }
 
 }  // namespace backdrop::ui

@@ -37,9 +37,4 @@ class OpenedGenerator {
   std::shared_ptr<const backgrounds::BackgroundGenerator> generator_;
 };
 
-// Identifies the weights a variant was made with, for its cache key: SHA-256 over the names,
-// sizes and modification times of the weight files (hashing gigabytes of weights on every run
-// would take longer than some variants). Empty for a path that does not exist.
-std::string weightsFingerprint(const std::filesystem::path& weights);
-
 }  // namespace backdrop::ui

@@ -33,6 +33,8 @@ VariantInputs previewInputs(const StoredProduct& product, const Placement& place
   inputs.product_id = product.external_id;
   inputs.product_image_path = product.image_path;
   inputs.product_image_sha256 = product.image_sha256;
+  inputs.product_category = product.category;
+  inputs.product_title = product.title;
   inputs.prompt = entry.prompt;
   inputs.negative_prompt = entry.negative_prompt;
   inputs.colour = entry.colour;
@@ -124,7 +126,6 @@ bool PromptPreviewPanel::preview(const PromptEntry& entry) {
   const GeneratorChoice choice = generatorChoice(StudioSettings::load());
   const VariantInputs inputs = previewInputs(*product, placements.front(), entry, choice);
   const std::filesystem::path cache = session_.cacheDir().toStdString();
-  const VariantProduct facts{product->category, product->title};
   cancel_ = CancellationToken();
   const CancellationToken cancel = cancel_;
   rendering_ = true;
@@ -135,11 +136,11 @@ bool PromptPreviewPanel::preview(const PromptEntry& entry) {
   cancelButton_->setEnabled(true);
   steps_ = std::make_shared<Steps>();  // a fresh pair: a late step of the last preview cannot show
   if (choice.diffusion) stepTimer_->start();
-  work_.setFuture(QtConcurrent::run([inputs, cache, facts, choice, cancel, steps = steps_, opened = generator_]() -> Result {
+  work_.setFuture(QtConcurrent::run([inputs, cache, choice, cancel, steps = steps_, opened = generator_]() -> Result {
     try {
       // The studio backdrop or the diffusion models, painted as Generate paints them.
       const auto generator = opened->get(choice);
-      const auto variant = render_variant(*generator, inputs, cache, facts, {},
+      const auto variant = render_variant(*generator, inputs, cache, {},
                                           [&steps](int64_t step, int64_t total) {
                                             steps->total.store(total);
                                             steps->step.store(step);

@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/backgrounds/background_generator.h"
+
 namespace backdrop {
 class JobQueue;
 struct JobRunSummary;
@@ -35,8 +37,12 @@ struct JobRunCliOptions {
   std::string cache;  // empty: the project's cache folder
   int threads = 1;
   double lease_seconds = 60;
-  std::string renderer = "solid";
+  std::string renderer = "studio";  // studio, diffusion, or solid (the test renderer)
+  // The diffusion renderer's weights and device; its steps, scheduler and guidance must be the ones
+  // the variants were planned with (a task planned otherwise fails, saying so).
+  backgrounds::DiffusionSettings diffusion;
 };
+// --job --cache --threads --lease --renderer and the diffusion renderer's weights options.
 void add_job_run_options(CLI::App& command, JobRunCliOptions& options);
 // Runs the queue's job with a progress line on stderr; Ctrl-C releases the tasks in flight.
 backdrop::JobRunSummary run_job_from_cli(backdrop::JobQueue& queue, const std::filesystem::path& cache_dir,

@@ -9,7 +9,7 @@
 #include "app/cli/recipe_option.h"
 #include "app/cli/segmenter_options.h"
 #include "core/backgrounds/generation_recipe.h"
-#include "core/generation/jobs_collect.h"
+#include "core/generation/weights_fingerprint.h"
 #include "core/generation/jobs_plan.h"
 #include "core/generation/jobs_postgres_queue.h"
 #include "core/generation/jobs_runner.h"
@@ -17,6 +17,7 @@
 #include "core/imaging/placement.h"
 #include "core/preparation/saved_mask_review.h"
 #include "core/preparation/unprepared_products.h"
+#include "core/rendering/scored_job_queue.h"
 #include "core/store/catalog_import.h"
 #include "core/store/project.h"
 
@@ -78,7 +79,7 @@ struct JobsArguments {
   JobRunCliOptions run;
   int seeds = 1;
   int steps = backgrounds::kDefaultSteps;
-  std::string scheduler = "ddim";
+  std::string scheduler = backgrounds::kDefaultScheduler;
   double guidance = backgrounds::kDefaultGuidanceScale;
   RecipeOption recipe;
   bool submit_only = false;
@@ -86,13 +87,30 @@ struct JobsArguments {
   std::string queue_database() const { return database.empty() ? file.string() : database; }
 };
 
-void run_jobs(const JobsArguments& arguments, int& exit_code) {
-  auto project = Project::open(arguments.file);
+// What the planned variants' keys hold: the sampling parameters, and with the diffusion renderer
+// its weights (as the Studio's Generate plans them).
+GenerationSettings planned_settings(const JobsArguments& arguments) {
   GenerationSettings settings;
   settings.seeds = arguments.seeds;
   settings.steps = arguments.steps;
   settings.scheduler = arguments.scheduler;
   settings.guidance_scale = arguments.guidance;
+  if (arguments.run.renderer == "diffusion") {
+    const auto& diffusion = arguments.run.diffusion;
+    settings.model_sha256 = weights_fingerprint(diffusion.model);
+    settings.controlnet_sha256 = weights_fingerprint(diffusion.controlnet);
+    for (const auto& lora : diffusion.loras) settings.loras.push_back(variant_lora(lora.path, lora.multiplier));
+  }
+  return settings;
+}
+
+void run_jobs(JobsArguments arguments, int& exit_code) {
+  auto project = Project::open(arguments.file);
+  const auto settings = planned_settings(arguments);
+  // This process renders with the parameters it planned with.
+  arguments.run.diffusion.steps = arguments.steps;
+  arguments.run.diffusion.scheduler = arguments.scheduler;
+  arguments.run.diffusion.guidance_scale = arguments.guidance;
   print_saved_mask_review(review_unreviewed_masks(project));  // before planning, so they are held back
   print_products_prepared(prepare_unprepared_products(project));  // the same for products never prepared
   const auto queue = open_job_queue(arguments.queue_database(), arguments.run.job);
@@ -105,12 +123,16 @@ void run_jobs(const JobsArguments& arguments, int& exit_code) {
   }
   if (arguments.submit_only) return;
   const auto cache = arguments.run.cache.empty() ? project.cache_dir() : std::filesystem::path(arguments.run.cache);
-  const auto summary = run_job_from_cli(*queue, cache, arguments.run);
-  if (auto* shared = dynamic_cast<PostgresJobQueue*>(queue.get())) {
-    std::cout << "collected " << collect_results(*shared, project) << " results into " << arguments.file.string()
-              << "\n";
+  auto* shared = dynamic_cast<PostgresJobQueue*>(queue.get());
+  if (shared == nullptr) {
+    // In the project file: each result's score and automatic flag land as it is committed.
+    ScoredJobQueue scored(*queue, project, CacheStore(cache));
+    if (run_job_from_cli(scored, cache, arguments.run).failed > 0) exit_code = kExitPartialFailure;
+    return;
   }
-  if (summary.failed > 0) exit_code = kExitPartialFailure;
+  if (run_job_from_cli(*shared, cache, arguments.run).failed > 0) exit_code = kExitPartialFailure;
+  std::cout << "collected " << collect_scored_results(*shared, project, CacheStore(cache)) << " results into "
+            << arguments.file.string() << "\n";
 }
 
 void add_database_options(CLI::App& command, JobsArguments& arguments) {

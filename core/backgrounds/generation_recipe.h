@@ -14,8 +14,11 @@
 
 namespace backdrop::backgrounds {
 
+// The sampling defaults of every front-end (the Studio, `backdrop project jobs run`, `backdrop
+// worker`, the planned variants' keys).
 inline constexpr int kDefaultSteps = 20;
 inline constexpr double kDefaultGuidanceScale = 7.5;
+inline constexpr const char* kDefaultScheduler = "ddim";
 
 struct GenerationRecipe {
   std::string name;       // command-line name

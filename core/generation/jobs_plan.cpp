@@ -1,13 +1,40 @@
 #include "core/generation/jobs_plan.h"
 
+#include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
+#include "core/imaging/product_segmentation.h"
 #include "core/store/project.h"
+#include "core/store/sha256.h"
 
 namespace backdrop {
 namespace {
+
+// A hand-fixed or prepared mask is a pixel input: its content's hash goes into the variant key as
+// the mask method, so fixing one product's mask gives new variants for that product only, and
+// preparing an unchanged mask again reuses the cache. Each product's mask file is read once.
+class SavedMaskMethods {
+ public:
+  explicit SavedMaskMethods(std::filesystem::path cache_dir) : cache_dir_(std::move(cache_dir)) {}
+
+  // "file:" and the first 16 hex digits of the mask file's SHA-256; nothing without a mask file.
+  const std::optional<std::string>& of(const std::string& product) {
+    auto [found, first] = methods_.try_emplace(product);
+    if (first) {
+      const auto mask = imaging::product_mask_path(cache_dir_, product);
+      std::error_code missing;
+      if (std::filesystem::is_regular_file(mask, missing)) found->second = "file:" + sha256_file_hex(mask).substr(0, 16);
+    }
+    return found->second;
+  }
+
+ private:
+  std::filesystem::path cache_dir_;
+  std::map<std::string, std::optional<std::string>> methods_;
+};
 
 std::vector<PromptEntry> prompts_for(Project& project, const std::string& category, const GenerationSettings& settings,
                                      std::map<std::string, std::vector<PromptEntry>>& memo) {
@@ -32,6 +59,7 @@ std::vector<VariantInputs> plan_variants(Project& project, const GenerationSetti
   std::map<std::string, std::vector<PromptEntry>> prompts_by_category;
   std::set<std::string> held_back;
   for (const auto& mask : project.masks().held_back()) held_back.insert(mask.product);
+  SavedMaskMethods saved_masks(project.cache_dir());
   std::vector<VariantInputs> variants;
   for (const auto& product : project.products().list()) {
     if (held_back.contains(product.external_id)) continue;  // its mask needs attention
@@ -41,12 +69,15 @@ std::vector<VariantInputs> plan_variants(Project& project, const GenerationSetti
           auto inputs = make_variant_inputs();
           inputs.product_id = product.external_id;
           inputs.product_image_path = product.image_path;
+          inputs.product_category = product.category;
+          inputs.product_title = product.title;
           inputs.product_image_sha256 = product.image_sha256;
           if (prompt.id != 0) inputs.prompt_id = prompt.id;
           inputs.prompt = prompt.prompt;
           inputs.negative_prompt = prompt.negative_prompt;
           inputs.colour = prompt.colour;
           inputs.mask = settings.mask;
+          if (const auto& saved = saved_masks.of(product.external_id)) inputs.mask.method = *saved;
           inputs.placement = placement;
           inputs.seed = static_cast<uint64_t>(seed);
           inputs.steps = settings.steps;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/backgrounds/generation_recipe.h"
 #include "core/generation/variant_inputs.h"
 
 namespace backdrop {
@@ -15,9 +16,9 @@ class Project;
 
 struct GenerationSettings {
   int seeds = 1;
-  int steps = 20;
-  std::string scheduler = "ddim";
-  double guidance_scale = 7.5;
+  int steps = backgrounds::kDefaultSteps;
+  std::string scheduler = backgrounds::kDefaultScheduler;
+  double guidance_scale = backgrounds::kDefaultGuidanceScale;
   MaskSettings mask;
   std::string model_sha256;       // hashes of the weight files, part of every key
   std::string controlnet_sha256;

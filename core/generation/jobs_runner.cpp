@@ -89,6 +89,10 @@ class Run {
         queue_.fail(task, worker_, error.what());
         std::lock_guard lock(mutex_);
         ++summary_.failed;
+        if (summary_.failures.size() < JobRunSummary::kReportedFailures) {
+          summary_.failures.push_back(task.inputs.product_id + " on " + task.inputs.placement.name + ": " +
+                                      error.what());
+        }
         return;
       }
     }

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/common/cancellation.h"
 #include "core/generation/cache_store.h"
@@ -33,6 +34,10 @@ struct JobRunSummary {
   int64_t rendered = 0;  // images this run drew
   int64_t reused = 0;    // tasks whose image was already in the cache
   int64_t failed = 0;
+  // Why tasks failed, "<product> on <placement>: <reason>", for the first kReportedFailures of them
+  // (the queue keeps every task's error).
+  std::vector<std::string> failures;
+  static constexpr std::size_t kReportedFailures = 10;
   int64_t lost_leases = 0;  // results another worker committed first
   JobProgress progress;     // the job's state when the run ended
 };

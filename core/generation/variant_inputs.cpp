@@ -56,6 +56,8 @@ nlohmann::json to_json(const VariantInputs& inputs) {
   auto json = pixel_inputs_json(inputs);
   json["product_id"] = inputs.product_id;
   json["product_image_path"] = inputs.product_image_path;
+  json["product_category"] = inputs.product_category;
+  json["product_title"] = inputs.product_title;
   json["prompt_id"] = inputs.prompt_id ? nlohmann::json(*inputs.prompt_id) : nlohmann::json(nullptr);
   json["placement"]["name"] = inputs.placement.name;
   return json;
@@ -65,6 +67,9 @@ VariantInputs variant_inputs_from_json(const nlohmann::json& json) {
   VariantInputs inputs;
   inputs.product_id = json.at("product_id").get<std::string>();
   inputs.product_image_path = json.at("product_image_path").get<std::string>();
+  // Absent from tasks queued before they were carried.
+  inputs.product_category = json.value("product_category", std::string());
+  inputs.product_title = json.value("product_title", std::string());
   if (!json.at("prompt_id").is_null()) inputs.prompt_id = json.at("prompt_id").get<int64_t>();
   inputs.product_image_sha256 = json.at("product_image_sha256").get<std::string>();
   const auto& mask = json.at("mask");

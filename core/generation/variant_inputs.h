@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/backgrounds/generation_recipe.h"
 #include "core/store/placement_repository.h"
 
 namespace backdrop {
@@ -43,6 +44,10 @@ struct VariantInputs {
   std::string product_id;
   std::string product_image_path;
   std::optional<int64_t> prompt_id;
+  // What the prompt's placeholders and the layout rule use, carried with the task so that a worker
+  // without the project file renders as the Studio does.
+  std::string product_category;
+  std::string product_title;
 
   // Pixel inputs: all of them are part of the key.
   std::string product_image_sha256;
@@ -52,9 +57,9 @@ struct VariantInputs {
   std::string negative_prompt;
   std::string colour;  // "#rrggbb" or empty
   uint64_t seed = 0;
-  int steps = 20;
-  std::string scheduler = "ddim";
-  double guidance_scale = 7.5;
+  int steps = backgrounds::kDefaultSteps;
+  std::string scheduler = backgrounds::kDefaultScheduler;
+  double guidance_scale = backgrounds::kDefaultGuidanceScale;
   std::string model_sha256;
   std::string controlnet_sha256;
   std::vector<VariantLora> loras;  // in the order they are fused

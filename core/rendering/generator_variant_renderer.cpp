@@ -5,12 +5,10 @@
 namespace backdrop {
 
 GeneratorVariantRenderer::GeneratorVariantRenderer(const backgrounds::BackgroundGenerator& generator,
-                                                   std::filesystem::path cache_dir,
-                                                   std::map<std::string, VariantProduct> products, StepSink on_step,
+                                                   std::filesystem::path cache_dir, StepSink on_step,
                                                    imaging::LayoutRules rules)
     : generator_(generator),
       cache_dir_(std::move(cache_dir)),
-      products_(std::move(products)),
       on_step_(std::move(on_step)),
       rules_(std::move(rules)) {}
 
@@ -26,9 +24,7 @@ void GeneratorVariantRenderer::render(const VariantInputs& inputs, const std::fi
 
 RenderedVariant GeneratorVariantRenderer::render_one(const VariantInputs& inputs,
                                                      const CancellationToken& cancel) const {
-  const auto product = products_.find(inputs.product_id);
-  return render_variant(generator_, inputs, cache_dir_, product == products_.end() ? VariantProduct{} : product->second,
-                        rules_, on_step_, cancel);
+  return render_variant(generator_, inputs, cache_dir_, rules_, on_step_, cancel);
 }
 
 }  // namespace backdrop

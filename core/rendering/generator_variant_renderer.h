@@ -4,9 +4,7 @@
 // with its record (generator, prompt, artifact score ...), as `backdrop generate` writes its variants.
 
 #include <filesystem>
-#include <map>
 #include <mutex>
-#include <string>
 
 #include "core/backgrounds/background_generator.h"
 #include "core/generation/variant_renderer.h"
@@ -17,11 +15,10 @@ namespace backdrop {
 
 class GeneratorVariantRenderer : public VariantRenderer {
  public:
-  // `products`: product id -> category and title (variant_products()). `generator` must outlive
-  // the renderer. `on_step` sees the denoising steps of the variant being painted.
+  // `generator` must outlive the renderer. `on_step` sees the denoising steps of the variant being
+  // painted.
   GeneratorVariantRenderer(const backgrounds::BackgroundGenerator& generator, std::filesystem::path cache_dir,
-                           std::map<std::string, VariantProduct> products, StepSink on_step = {},
-                           imaging::LayoutRules rules = {});
+                           StepSink on_step = {}, imaging::LayoutRules rules = {});
   // A diffusion generator paints one variant at a time, whatever the worker threads; the studio
   // backdrop paints on every thread at once.
   void render(const VariantInputs& inputs, const std::filesystem::path& output,
@@ -32,7 +29,6 @@ class GeneratorVariantRenderer : public VariantRenderer {
 
   const backgrounds::BackgroundGenerator& generator_;
   std::filesystem::path cache_dir_;
-  std::map<std::string, VariantProduct> products_;
   StepSink on_step_;
   imaging::LayoutRules rules_;
   std::mutex generating_;

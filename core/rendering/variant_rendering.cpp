@@ -10,7 +10,6 @@
 #include "core/imaging/image_io.h"
 #include "core/imaging/plain_background_segmenter.h"
 #include "core/imaging/product_segmentation.h"
-#include "core/store/project.h"
 
 namespace backdrop {
 namespace {
@@ -61,14 +60,6 @@ backgrounds::VariantProvenance provenance(const backgrounds::BackgroundGenerator
 
 }  // namespace
 
-std::map<std::string, VariantProduct> variant_products(Project& project) {
-  std::map<std::string, VariantProduct> products;
-  for (const auto& product : project.products().list()) {
-    products[product.external_id] = {product.category, product.title};
-  }
-  return products;
-}
-
 imaging::PlacedProduct place_variant_product(const VariantInputs& inputs, const std::filesystem::path& cache_dir,
                                              const std::string& category, const imaging::LayoutRules& rules) {
   const auto image = imaging::load_image(inputs.product_image_path);
@@ -82,14 +73,13 @@ imaging::PlacedProduct place_variant_product(const VariantInputs& inputs, const 
 }
 
 RenderedVariant render_variant(const backgrounds::BackgroundGenerator& generator, const VariantInputs& inputs,
-                               const std::filesystem::path& cache_dir, const VariantProduct& product,
-                               const imaging::LayoutRules& rules, const StepSink& on_step,
+                               const std::filesystem::path& cache_dir, const imaging::LayoutRules& rules, const StepSink& on_step,
                                const CancellationToken& cancel) {
   cancel.throw_if_cancelled();
   require_planned_denoising(generator, inputs);
-  const auto placed = place_variant_product(inputs, cache_dir, product.category, rules);
+  const auto placed = place_variant_product(inputs, cache_dir, inputs.product_category, rules);
   const auto colour = variant_colour(inputs.colour);
-  const backgrounds::PromptValues values{product.title, product.category, colour ? colour->name : ""};
+  const backgrounds::PromptValues values{inputs.product_title, inputs.product_category, colour ? colour->name : ""};
   const backgrounds::BackgroundRequest request{&placed, backgrounds::fill_prompt(inputs.prompt, values),
                                                backgrounds::fill_prompt(inputs.negative_prompt, values), colour,
                                                inputs.seed};

@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <map>
 #include <string>
 
 #include <opencv2/core.hpp>
@@ -21,17 +20,6 @@
 #include "core/imaging/placement.h"
 
 namespace backdrop {
-
-class Project;
-
-// What the prompt's placeholders and the layout rule need to know about a product.
-struct VariantProduct {
-  std::string category;
-  std::string title;
-};
-
-// Every product of the project by its id.
-std::map<std::string, VariantProduct> variant_products(Project& project);
 
 // The variant's product cut out (by its hand-fixed or prepared mask when there is one) and placed
 // on the variant's canvas by the category's layout rule: what the generator paints a background
@@ -48,13 +36,13 @@ struct RenderedVariant {
 // (step, total) after every denoising step of the variant being rendered.
 using StepSink = std::function<void(int64_t, int64_t)>;
 
-// One variant painted by `generator`. Throws Cancelled (checked between denoising steps), ImageError
+// One variant painted by `generator`; the prompt's placeholders and the layout rule take the
+// product's category and title from `inputs`. Throws Cancelled (checked between denoising steps), ImageError
 // for a photo without a product, std::invalid_argument for a prompt with an unknown placeholder, a
 // malformed colour, or a diffusion generator whose steps, scheduler or guidance are not the ones the
 // variant was planned (and keyed) with.
 RenderedVariant render_variant(const backgrounds::BackgroundGenerator& generator, const VariantInputs& inputs,
-                               const std::filesystem::path& cache_dir, const VariantProduct& product,
-                               const imaging::LayoutRules& rules, const StepSink& on_step,
+                               const std::filesystem::path& cache_dir, const imaging::LayoutRules& rules, const StepSink& on_step,
                                const CancellationToken& cancel);
 
 }  // namespace backdrop

@@ -187,8 +187,10 @@ class DiffusionQueueTest : public QObject {
     inputs.product_id = product->external_id;
     inputs.product_image_path = product->image_path;
     inputs.placement = kSmallPlacement;
+    inputs.product_category = product->category;
+    inputs.product_title = product->title;
     const backdrop::backgrounds::StudioBackgroundGenerator studio;
-    const auto studioVariant = backdrop::render_variant(studio, inputs, cache, {product->category, product->title}, {}, {}, {});
+    const auto studioVariant = backdrop::render_variant(studio, inputs, cache, {}, {}, {});
     QVERIFY(preview->image().convertToFormat(QImage::Format_RGB888) !=
             backdrop::ui::toQImage(studioVariant.image).convertToFormat(QImage::Format_RGB888));
 

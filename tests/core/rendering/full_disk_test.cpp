@@ -30,11 +30,12 @@ class RendererFullDiskTest : public QObject {
     const CacheStore cache(disk.path() / "cache");
     auto inputs = make_variant_inputs();
     inputs.product_id = "p1";
+    inputs.product_category = "apparel";
     inputs.product_image_path = (test::product_data() / "apparel_01_yellow_windbreaker.jpg").string();
     inputs.placement.width = side;
     inputs.placement.height = side;
     const backgrounds::StudioBackgroundGenerator studio;
-    GeneratorVariantRenderer renderer(studio, cache.root(), {{"p1", {"apparel", "Windbreaker"}}});
+    GeneratorVariantRenderer renderer(studio, cache.root());
 
     const std::string previous_key(64, 'a');
     const auto first = cache.temporary_path(previous_key);

@@ -24,11 +24,11 @@ VariantInputs windbreaker(int width, int height) {
   inputs.placement.name = "banner";
   inputs.placement.width = width;
   inputs.placement.height = height;
+  inputs.product_category = "apparel";
+  inputs.product_title = "yellow windbreaker";
   inputs.prompt = "{product} on a {color} wall";
   return inputs;
 }
-
-const VariantProduct kWindbreaker{"apparel", "yellow windbreaker"};
 
 bool same_pixels(const cv::Mat& a, const cv::Mat& b) {
   return a.size() == b.size() && a.type() == b.type() && cv::norm(a, b, cv::NORM_INF) == 0;
@@ -53,8 +53,8 @@ class VariantRenderingTest : public QObject {
     const backgrounds::StudioBackgroundGenerator studio;
     auto inputs = windbreaker(200, 120);
     inputs.colour = "#336699";
-    const auto first = render_variant(studio, inputs, cache, kWindbreaker, {}, {}, {});
-    const auto again = render_variant(studio, inputs, cache, kWindbreaker, {}, {}, {});
+    const auto first = render_variant(studio, inputs, cache, {}, {}, {});
+    const auto again = render_variant(studio, inputs, cache, {}, {}, {});
     QCOMPARE(first.image.cols, 200);
     QCOMPARE(first.image.rows, 120);
     QVERIFY(same_pixels(first.image, again.image));
@@ -69,7 +69,7 @@ class VariantRenderingTest : public QObject {
     QCOMPARE(made.prompt, "yellow windbreaker on a " + made.colour_name + " wall");
     QCOMPARE(made.steps, 0);  // no denoising: the planned 20 steps do not describe a studio backdrop
 
-    GeneratorVariantRenderer renderer(studio, cache, {{"p1", kWindbreaker}});
+    GeneratorVariantRenderer renderer(studio, cache);
     const CacheStore store(cache / "images");
     const auto output = store.temporary_path(std::string(64, 'a'));
     renderer.render(inputs, output, {});
@@ -84,14 +84,14 @@ class VariantRenderingTest : public QObject {
     const auto cache = test::scratch_dir("core-rendering-seeds");
     const backgrounds::StudioBackgroundGenerator studio;
     auto inputs = windbreaker(96, 96);
-    const auto seed0 = render_variant(studio, inputs, cache, kWindbreaker, {}, {}, {}).image;
+    const auto seed0 = render_variant(studio, inputs, cache, {}, {}, {}).image;
     inputs.seed = 1;
-    const auto seed1 = render_variant(studio, inputs, cache, kWindbreaker, {}, {}, {}).image;
+    const auto seed1 = render_variant(studio, inputs, cache, {}, {}, {}).image;
     QVERIFY(!same_pixels(seed0, seed1));
     inputs.colour = "#e0c090";
-    const auto coloured1 = render_variant(studio, inputs, cache, kWindbreaker, {}, {}, {}).image;
+    const auto coloured1 = render_variant(studio, inputs, cache, {}, {}, {}).image;
     inputs.seed = 0;
-    const auto coloured0 = render_variant(studio, inputs, cache, kWindbreaker, {}, {}, {}).image;
+    const auto coloured0 = render_variant(studio, inputs, cache, {}, {}, {}).image;
     QVERIFY(same_pixels(coloured0, coloured1));
   }
 
@@ -100,7 +100,7 @@ class VariantRenderingTest : public QObject {
     const DiffusionLike generator;
     auto inputs = windbreaker(64, 64);  // planned with the defaults: 20 steps, ddim, 7.5
     try {
-      (void)render_variant(generator, inputs, cache, kWindbreaker, {}, {}, {});
+      (void)render_variant(generator, inputs, cache, {}, {}, {});
       QFAIL("rendered a variant planned with other denoising parameters");
     } catch (const std::invalid_argument& error) {
       const QString message = error.what();

@@ -1,0 +1,87 @@
+# `backdrop project jobs run` and `backdrop worker` paint real variants through core's renderer:
+# the studio backdrop by default (every variant with its PNG record, the seeds giving different
+# backdrops), Stable Diffusion on the tiny fixture models with --renderer diffusion, and a worker
+# whose steps differ from the planned ones fails those tasks, saying why.
+#   cmake -DBACKDROP=<exe> -DFIXTURES=<dir> -DPRODUCTS=<dir> -DWORK=<dir> -P jobs_renderers_cli.cmake
+
+if(DEFINED ENV{BACKDROP_FIXTURES})
+  set(FIXTURES "$ENV{BACKDROP_FIXTURES}")
+endif()
+if(DEFINED ENV{BACKDROP_PRODUCTS})
+  set(PRODUCTS "$ENV{BACKDROP_PRODUCTS}")
+endif()
+include("${CMAKE_CURRENT_LIST_DIR}/scratch_folder.cmake")
+make_scratch_folder(WORK "${WORK}")
+include("${CMAKE_CURRENT_LIST_DIR}/fixture_models.cmake")
+assemble_fixture_models("${FIXTURES}" "${WORK}")
+set(project "${WORK}/shop.backdrop")
+set(BACKDROP_SUBCOMMAND project)
+include("${CMAKE_CURRENT_LIST_DIR}/run_backdrop.cmake")
+
+# Two bags on the smallest placement only, so that diffusion on the CPU stays quick.
+file(MAKE_DIRECTORY "${WORK}/bags")
+file(GLOB bags "${PRODUCTS}/bags_0[12]_*.jpg")
+file(COPY ${bags} DESTINATION "${WORK}/bags")
+run_backdrop(0 ARGS create "${project}")
+run_backdrop(0 ARGS import "${project}" --images "${WORK}/bags")
+foreach(placement square landscape portrait story leaderboard skyscraper)
+  run_backdrop(0 ARGS placements remove "${project}" ${placement})
+endforeach()
+run_backdrop(0 ARGS placements add "${project}" thumb 96x80)
+run_backdrop(0 ARGS placements remove "${project}" medium-rectangle)
+
+# The variants of `job` in the cache: each PNG's record must match every pattern.
+function(expect_records job count)
+  file(GLOB_RECURSE images "${project}-cache/*.png")
+  set(found 0)
+  foreach(image IN LISTS images)
+    file(STRINGS "${image}" text REGEX "\"engine_version\"")  # the record: an uncompressed iTXt chunk
+    if(NOT text MATCHES "\"generator\":\"${job}\"")
+      continue()
+    endif()
+    math(EXPR found "${found} + 1")
+    foreach(pattern IN LISTS ARGN)
+      if(NOT text MATCHES "${pattern}")
+        message(FATAL_ERROR "${image}: its record does not match '${pattern}':\n${text}")
+      endif()
+    endforeach()
+  endforeach()
+  if(NOT found EQUAL count)
+    message(FATAL_ERROR "expected ${count} ${job} variants with a record in the cache, found ${found}")
+  endif()
+endfunction()
+
+run_backdrop(0 ARGS jobs run "${project}" --seeds 2
+  EXPECT "job catalogue: 4 new variants queued" "this run rendered 4, reused 0")
+expect_records(studio 4 "\"steps\":0" "\"placement\":\"thumb\"" "\"artifacts\":\\{\"edge_continuation\":")
+run_backdrop(0 ARGS status "${project}" EXPECT "variants: generated [0-9]+ flagged [0-9]+")
+string(REGEX MATCH "generated ([0-9]+) flagged ([0-9]+)" counts "${output}")
+math(EXPR reviewed "${CMAKE_MATCH_1} + ${CMAKE_MATCH_2}")
+if(NOT reviewed EQUAL 4)
+  message(FATAL_ERROR "expected the 4 studio variants in the project:\n${output}")
+endif()
+file(GLOB_RECURSE studio_images "${project}-cache/*.png")
+set(hashes "")
+foreach(image IN LISTS studio_images)
+  file(SHA256 "${image}" hash)
+  list(APPEND hashes "${hash}")
+endforeach()
+list(REMOVE_DUPLICATES hashes)
+list(LENGTH hashes distinct)
+if(distinct LESS 4)
+  message(FATAL_ERROR "the two seeds of each bag gave the same studio backdrop (${distinct} distinct images)")
+endif()
+
+set(diffusion --renderer diffusion --model "${model}" --controlnet "${controlnet}" --scheduler ddim)
+run_backdrop(0 ARGS jobs run "${project}" --job painted --steps 2 ${diffusion}
+  EXPECT "job painted: 2 new variants queued" "this run rendered 2")
+expect_records(diffusion 2 "\"steps\":2" "\"scheduler\":\"ddim\"" "\"guidance_scale\":7.5")
+
+# Planned with 3 steps, painted by a worker set to 2: the tasks fail with the reason.
+run_backdrop(0 ARGS jobs run "${project}" --job planned --steps 3 --submit-only ${diffusion}
+  EXPECT "job planned: 2 new variants queued")
+set(BACKDROP_SUBCOMMAND worker)
+run_backdrop(3 ARGS --db "${project}" --job planned --steps 2 ${diffusion}
+  EXPECT "planned with 3 steps, scheduler 'ddim', guidance 7.5, but this generator paints with 2 steps"
+         "2 failed")
+file(REMOVE_RECURSE "${WORK}")
