@@ -9,11 +9,11 @@
 #include "app/cli/recipe_option.h"
 #include "app/cli/segmenter_options.h"
 #include "core/backgrounds/generation_recipe.h"
-#include "core/generation/weights_fingerprint.h"
 #include "core/generation/jobs_plan.h"
 #include "core/generation/jobs_postgres_queue.h"
 #include "core/generation/jobs_runner.h"
 #include "core/generation/jobs_sqlite_queue.h"
+#include "core/generation/weights_fingerprint.h"
 #include "core/imaging/placement.h"
 #include "core/preparation/saved_mask_review.h"
 #include "core/preparation/unprepared_products.h"
@@ -105,6 +105,10 @@ GenerationSettings planned_settings(const JobsArguments& arguments) {
 }
 
 void run_jobs(JobsArguments arguments, int& exit_code) {
+  // Before anything is queued: variants planned without their weights would be keyed as others.
+  if (arguments.run.renderer == "diffusion" && arguments.run.diffusion.model.empty()) {
+    throw std::runtime_error("project jobs run: --renderer diffusion needs --model");
+  }
   auto project = Project::open(arguments.file);
   const auto settings = planned_settings(arguments);
   // This process renders with the parameters it planned with.

@@ -77,6 +77,13 @@ run_backdrop(0 ARGS jobs run "${project}" --job painted --steps 2 ${diffusion}
   EXPECT "job painted: 2 new variants queued" "this run rendered 2")
 expect_records(diffusion 2 "\"steps\":2" "\"scheduler\":\"ddim\"" "\"guidance_scale\":7.5")
 
+run_backdrop(1 ARGS jobs run "${project}" --job unplanned --renderer diffusion
+  EXPECT "--renderer diffusion needs --model")
+run_backdrop(0 ARGS status "${project}")
+if(output MATCHES "unplanned")
+  message(FATAL_ERROR "a diffusion run without --model queued variants:\n${output}")
+endif()
+
 # Planned with 3 steps, painted by a worker set to 2: the tasks fail with the reason.
 run_backdrop(0 ARGS jobs run "${project}" --job planned --steps 3 --submit-only ${diffusion}
   EXPECT "job planned: 2 new variants queued")
