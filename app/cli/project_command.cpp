@@ -177,7 +177,7 @@ void add_jobs_command(CLI::App& project, int& exit_code) {
     command->add_option("--job", arguments->run.job, "Job name")->capture_default_str();
     command->callback([arguments, state] {
       Project::open(arguments->file);  // a typo in the file name is an error, not a new job
-      const auto queue = open_job_queue(arguments->queue_database(), arguments->run.job);
+      const auto queue = open_existing_job_queue(arguments->queue_database(), arguments->run.job);
       queue->set_state(state);
       std::cout << "job " << arguments->run.job << ": " << to_string(state) << "\n";
     });

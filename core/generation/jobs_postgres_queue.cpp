@@ -44,6 +44,16 @@ PostgresJobQueue::PostgresJobQueue(const std::string& url, std::string job_name)
   job_id_ = connection_.execute("SELECT id FROM backdrop_jobs WHERE name = $1", {job_name_}, "find job").text(0, 0);
 }
 
+std::vector<std::string> PostgresJobQueue::job_names(const std::string& url) {
+  PostgresConnection connection(url);
+  const auto exists = connection.execute("SELECT to_regclass('backdrop_jobs') IS NOT NULL", {}, "find the job table");
+  if (exists.text(0, 0) != "t") return {};
+  const auto names = connection.execute("SELECT name FROM backdrop_jobs ORDER BY id", {}, "list jobs");
+  std::vector<std::string> result;
+  for (int row = 0; row < names.rows(); ++row) result.push_back(names.text(row, 0));
+  return result;
+}
+
 int64_t PostgresJobQueue::submit(const std::vector<VariantInputs>& variants) {
   std::lock_guard lock(mutex_);
   connection_.execute_script("BEGIN", "submit tasks");

@@ -15,6 +15,8 @@ class PostgresJobQueue : public JobQueue {
  public:
   // Creates the queue's tables when missing (safe when several workers start at once).
   PostgresJobQueue(const std::string& url, std::string job_name);
+  // The jobs in the queue at `url`, oldest first (none before the first job was queued).
+  static std::vector<std::string> job_names(const std::string& url);
 
   const std::string& job_name() const override { return job_name_; }
   int64_t submit(const std::vector<VariantInputs>& variants) override;

@@ -69,6 +69,13 @@ class JobQueue {
 // path of a project file.
 std::unique_ptr<JobQueue> open_job_queue(const std::string& database, const std::string& job_name);
 
+// The names of the jobs queued in `database` (a project file or a postgresql:// URL), oldest first.
+std::vector<std::string> job_names(const std::string& database);
+
+// Opens a job that must already exist: pausing or resuming a misspelt job must not create it.
+// Throws std::runtime_error naming the job, the database and the jobs there are.
+std::unique_ptr<JobQueue> open_existing_job_queue(const std::string& database, const std::string& job_name);
+
 std::string to_string(JobState state);
 
 }  // namespace backdrop

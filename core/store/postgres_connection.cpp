@@ -9,12 +9,6 @@
 namespace backdrop {
 namespace {
 
-// The URL as it may appear in messages: a password, when given, is replaced by "***".
-std::string without_password(const std::string& url) {
-  static const std::regex kPassword(R"(^(postgres(?:ql)?://[^:/@]*):[^@]*@)");
-  return std::regex_replace(url, kPassword, "$1:***@");
-}
-
 std::string trimmed_message(const char* message) {
   std::string text = message ? message : "";
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -22,6 +16,11 @@ std::string trimmed_message(const char* message) {
 }
 
 }  // namespace
+
+std::string without_password(const std::string& url) {
+  static const std::regex kPassword(R"(^(postgres(?:ql)?://[^:/@]*):[^@]*@)");
+  return std::regex_replace(url, kPassword, "$1:***@");
+}
 
 bool is_postgres_url(const std::string& text) {
   return text.rfind("postgresql://", 0) == 0 || text.rfind("postgres://", 0) == 0;

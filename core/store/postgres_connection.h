@@ -50,4 +50,7 @@ class PostgresConnection {
 
 bool is_postgres_url(const std::string& text);
 
+// The URL as it may appear in messages: a password, when given, is replaced by "***".
+std::string without_password(const std::string& url);
+
 }  // namespace backdrop

@@ -1,7 +1,8 @@
 # `backdrop project jobs run` and `backdrop worker` paint real variants through core's renderer:
 # the studio backdrop by default (every variant with its PNG record, the seeds giving different
 # backdrops), Stable Diffusion on the tiny fixture models with --renderer diffusion, and a worker
-# whose steps differ from the planned ones fails those tasks, saying why.
+# whose steps differ from the planned ones fails those tasks, saying why. Pausing a job that does
+# not exist is an error.
 #   cmake -DBACKDROP=<exe> -DFIXTURES=<dir> -DPRODUCTS=<dir> -DWORK=<dir> -P jobs_renderers_cli.cmake
 
 if(DEFINED ENV{BACKDROP_FIXTURES})
@@ -91,4 +92,14 @@ set(BACKDROP_SUBCOMMAND worker)
 run_backdrop(3 ARGS --db "${project}" --job planned --steps 2 ${diffusion}
   EXPECT "planned with 3 steps, scheduler 'ddim', guidance 7.5, but this generator paints with 2 steps"
          "2 failed")
+# Pause and resume name an existing job; a misspelt one is an error, not a new job.
+set(BACKDROP_SUBCOMMAND project)
+run_backdrop(0 ARGS jobs pause "${project}" --job painted EXPECT "^job painted: paused\n$")
+run_backdrop(0 ARGS jobs resume "${project}" --job painted EXPECT "^job painted: active\n$")
+run_backdrop(1 ARGS jobs pause "${project}" --job paintd
+  EXPECT "job 'paintd' does not exist in .*shop.backdrop \\(jobs: catalogue, painted, planned\\)")
+run_backdrop(0 ARGS status "${project}")
+if(output MATCHES "paintd")
+  message(FATAL_ERROR "pausing a misspelt job created it:\n${output}")
+endif()
 file(REMOVE_RECURSE "${WORK}")

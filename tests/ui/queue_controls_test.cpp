@@ -9,6 +9,7 @@
 #include <QSpinBox>
 #include <QTableWidget>
 
+#include "core/preparation/unprepared_products.h"
 #include "core/store/project.h"
 #include "studio_test_project.h"
 #include "support/test_data.h"
@@ -42,6 +43,9 @@ class QueueControlsTest : public QObject {
     MainWindow window;
     backdrop::test::openWithExampleCatalogue(window, backdrop::test::scratch_dir("studio-pause") / "queue.backdrop");
     if (QTest::currentTestFailed()) return;
+    // Prepared here, unhurried: the bounded wait below is for the job being queued, not for the
+    // masks of every product (seconds in a release build, over 20 s under ThreadSanitizer).
+    backdrop::prepare_unprepared_products(window.session().project());
     QVERIFY(window.showView("queue"));
     auto& generation = window.generation();
     // Enough variants (every product x 16 seeds) that the job is still running when Pause lands.
