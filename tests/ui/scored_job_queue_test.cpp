@@ -80,9 +80,9 @@ class ScoredProject {
     if (reviewedAs) project_.variants().review(id, {"person", "review", reviewedAs, std::nullopt, std::nullopt});
     const fs::path image = cache_.path_for(key);
     fs::create_directories(image.parent_path());
-    backdrop::backgrounds::VariantProvenance made;
+    backdrop::backgrounds::VariantProvenance made{};
     made.generator = "diffusion";
-    made.product_id = "p1";
+    made.product_id = std::string("p1");  // assigned from a char array, GCC 12 -O2 warns falsely (maybe-uninitialized)
     made.prompt = "a bag";
     made.artifacts = score;
     backdrop::backgrounds::write_variant_png(image, cv::Mat(240, 320, CV_8UC3, kBackdrop), made);
