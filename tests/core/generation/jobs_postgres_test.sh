@@ -63,4 +63,12 @@ sql "SELECT image_path FROM backdrop_job_tasks ORDER BY 1" >"$scratch/committed.
 diff -q "$scratch/committed.txt" "$scratch/files.txt" >/dev/null ||
   fail "cache files differ from committed results: $(diff "$scratch/committed.txt" "$scratch/files.txt" | head)"
 
+# Pausing names an existing job; a misspelt one is refused, naming the jobs there are.
+if message=$("$worker" pause "$url" catalogu 2>&1); then fail "pausing a job that does not exist succeeded"; fi
+[[ "$message" == *"job 'catalogu' does not exist in postgresql://"*"(jobs: catalogue)"* ]] ||
+  fail "unexpected refusal: $message"
+[ "$(sql "SELECT count(*) FROM backdrop_jobs")" -eq 1 ] || fail "pausing a misspelt job created it"
+"$worker" pause "$url" catalogue || fail "pausing the job failed"
+[ "$(sql "SELECT state FROM backdrop_jobs WHERE name = 'catalogue'")" = paused ] || fail "the job is not paused"
+
 echo "PASS: $variants variants committed exactly once by $committers workers; $renders renders; cache consistent"

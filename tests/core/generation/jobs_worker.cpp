@@ -3,6 +3,7 @@
 //
 //   core_generation_jobs_worker run <db> <cache> <job> <threads> <render_ms> <lease_ms> <render_log>
 //   core_generation_jobs_worker submit <db> <job> <count>     (synthetic variants, for PostgreSQL)
+//   core_generation_jobs_worker pause <db> <job>              (an existing job only)
 //
 // Every finished render appends its key to <render_log>, so tests can count how often each
 // variant was drawn.
@@ -79,8 +80,13 @@ int main(int argc, char** argv) {
       std::cout << open_job_queue(args[1], args[2])->submit(synthetic_variants(std::stoi(args[3]))) << "\n";
       return 0;
     }
+    if (args.size() == 3 && args[0] == "pause") {
+      open_existing_job_queue(args[1], args[2])->set_state(JobState::paused);
+      return 0;
+    }
     std::cerr << "usage: core_generation_jobs_worker run <db> <cache> <job> <threads> <render_ms> <lease_ms> <log>\n"
-                 "       core_generation_jobs_worker submit <db> <job> <count>\n";
+                 "       core_generation_jobs_worker submit <db> <job> <count>\n"
+                 "       core_generation_jobs_worker pause <db> <job>\n";
     return 2;
   } catch (const std::exception& error) {
     std::cerr << "core_generation_jobs_worker: " << error.what() << "\n";
