@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/store/product_repository.h"
 #include "core/store/sqlite_database.h"
 #include "core/store/store_error.h"
 
@@ -23,13 +24,12 @@ void EdgeSettingsRepository::save(const std::string& product, const EdgeThreshol
     throw StoreError(where + ": expected 0 <= low <= high, got low " + std::to_string(thresholds.low) + ", high " +
                      std::to_string(thresholds.high));
   }
-  Statement select(database_, "SELECT id FROM products WHERE external_id = ?");
-  select.bind_all(product);
-  if (!select.step()) throw StoreError(where + ": the product is not in the catalogue");
+  const auto row = ProductRepository(database_).row_id(product);
+  if (!row) throw StoreError(where + ": the product is not in the catalogue");
   Statement upsert(database_,
                    "INSERT INTO edge_settings (product_id, low, high) VALUES (?, ?, ?) "
                    "ON CONFLICT (product_id) DO UPDATE SET low = excluded.low, high = excluded.high");
-  upsert.bind_all(select.column_int64(0), thresholds.low, thresholds.high);
+  upsert.bind_all(*row, thresholds.low, thresholds.high);
   upsert.run();
 }
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/store/product_repository.h"
 #include "core/store/sqlite_database.h"
 #include "core/store/store_error.h"
 
@@ -50,11 +51,9 @@ MaskStatus mask_status_from_name(const std::string& name) {
 }
 
 int64_t MaskRepository::product_row(const std::string& product) {
-  Statement select(database_, "SELECT id FROM products WHERE external_id = ?");
-  select.bind_all(product);
-  if (!select.step())
-    throw StoreError(database_.file().string() + ": product '" + product + "' is not in the catalogue");
-  return select.column_int64(0);
+  const auto row = ProductRepository(database_).row_id(product);
+  if (!row) throw StoreError(database_.file().string() + ": product '" + product + "' is not in the catalogue");
+  return *row;
 }
 
 void MaskRepository::record_computed(const std::string& product, const std::string& method, double confidence,

@@ -71,6 +71,13 @@ std::optional<StoredProduct> ProductRepository::find(const std::string& external
   return read_product(select);
 }
 
+std::optional<int64_t> ProductRepository::row_id(const std::string& external_id) {
+  Statement select(database_, "SELECT id FROM products WHERE external_id = ?");
+  select.bind_all(external_id);
+  if (!select.step()) return std::nullopt;
+  return select.column_int64(0);
+}
+
 std::vector<StoredProduct> ProductRepository::list() {
   Statement select(database_, std::string(kSelectProduct) + "ORDER BY p.id");
   return read_all(select, read_product);

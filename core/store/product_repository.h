@@ -31,6 +31,8 @@ class ProductRepository {
   // Inserts or updates by external_id; the row id of an existing product never changes.
   UpsertOutcome upsert(const StoredProduct& product);
   std::optional<StoredProduct> find(const std::string& external_id);
+  // The product's row id, for tables that refer to it; nothing for a product not in the catalogue.
+  std::optional<int64_t> row_id(const std::string& external_id);
   std::vector<StoredProduct> list();
   int64_t count();
 
