@@ -20,10 +20,10 @@
 #include "core/generation/jobs_plan.h"
 #include "core/generation/jobs_runner.h"
 #include "core/generation/jobs_sqlite_queue.h"
-#include "core/generation/weights_fingerprint.h"
 #include "core/preparation/saved_mask_review.h"
 #include "core/preparation/unprepared_products.h"
 #include "core/rendering/generator_variant_renderer.h"
+#include "core/rendering/planned_settings.h"
 #include "core/rendering/scored_job_queue.h"
 #include "core/store/project.h"
 #include "ui/banner.h"
@@ -46,19 +46,11 @@ struct RunRequest {
   GeneratorChoice generator;
 };
 
+// Diffusion variants are other pixels than studio ones: the weights and steps enter their keys.
 GenerationSettings generationSettings(const RunRequest& request) {
+  if (request.generator.diffusion) return diffusion_generation_settings(request.generator.settings, request.seeds);
   GenerationSettings settings;
   settings.seeds = request.seeds;
-  if (request.generator.diffusion) {
-    // Diffusion variants are other pixels than studio ones: the weights and steps enter their keys.
-    const auto& diffusion = request.generator.settings;
-    settings.steps = diffusion.steps;
-    settings.scheduler = diffusion.scheduler;  // empty: the model's own, as the generator paints
-    settings.guidance_scale = diffusion.guidance_scale;
-    settings.model_sha256 = weights_fingerprint(diffusion.model);
-    settings.controlnet_sha256 = weights_fingerprint(diffusion.controlnet);
-    for (const auto& lora : diffusion.loras) settings.loras.push_back(variant_lora(lora.path, lora.multiplier));
-  }
   return settings;
 }
 

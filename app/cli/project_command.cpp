@@ -13,10 +13,10 @@
 #include "core/generation/jobs_postgres_queue.h"
 #include "core/generation/jobs_runner.h"
 #include "core/generation/jobs_sqlite_queue.h"
-#include "core/generation/weights_fingerprint.h"
 #include "core/imaging/placement.h"
 #include "core/preparation/saved_mask_review.h"
 #include "core/preparation/unprepared_products.h"
+#include "core/rendering/planned_settings.h"
 #include "core/rendering/scored_job_queue.h"
 #include "core/store/catalog_import.h"
 #include "core/store/project.h"
@@ -88,19 +88,16 @@ struct JobsArguments {
 };
 
 // What the planned variants' keys hold: the sampling parameters, and with the diffusion renderer
-// its weights (as the Studio's Generate plans them).
+// its weights (core plans them as the Studio's Generate does).
 GenerationSettings planned_settings(const JobsArguments& arguments) {
+  if (arguments.run.renderer == "diffusion") {
+    return diffusion_generation_settings(arguments.run.diffusion, arguments.seeds);
+  }
   GenerationSettings settings;
   settings.seeds = arguments.seeds;
   settings.steps = arguments.steps;
   settings.scheduler = arguments.scheduler;
   settings.guidance_scale = arguments.guidance;
-  if (arguments.run.renderer == "diffusion") {
-    const auto& diffusion = arguments.run.diffusion;
-    settings.model_sha256 = weights_fingerprint(diffusion.model);
-    settings.controlnet_sha256 = weights_fingerprint(diffusion.controlnet);
-    for (const auto& lora : diffusion.loras) settings.loras.push_back(variant_lora(lora.path, lora.multiplier));
-  }
   return settings;
 }
 
@@ -109,12 +106,12 @@ void run_jobs(JobsArguments arguments, int& exit_code) {
   if (arguments.run.renderer == "diffusion" && arguments.run.diffusion.model.empty()) {
     throw std::runtime_error("project jobs run: --renderer diffusion needs --model");
   }
-  auto project = Project::open(arguments.file);
-  const auto settings = planned_settings(arguments);
-  // This process renders with the parameters it planned with.
+  // This process plans and renders with the same parameters.
   arguments.run.diffusion.steps = arguments.steps;
   arguments.run.diffusion.scheduler = arguments.scheduler;
   arguments.run.diffusion.guidance_scale = arguments.guidance;
+  auto project = Project::open(arguments.file);
+  const auto settings = planned_settings(arguments);
   print_saved_mask_review(review_unreviewed_masks(project));  // before planning, so they are held back
   print_products_prepared(prepare_unprepared_products(project));  // the same for products never prepared
   const auto queue = open_job_queue(arguments.queue_database(), arguments.run.job);
