@@ -79,9 +79,7 @@ QString runGeneration(const RunRequest& request, GenerationPanel::Counters& coun
   counters.done.store(queued.done + queued.failed);
   counters.total.store(queued.total());
   JobRunOptions options;
-  options.threads = request.threads;
-  // One generator paints one variant at a time; torch uses the cores within it.
-  if (generator->uses_diffusion()) options.threads = 1;
+  options.threads = request.threads;  // the renderer bounds them (one for diffusion)
   GeneratorVariantRenderer renderer(*generator, cache, [&counters](int64_t step, int64_t total) {
     counters.steps.store(total);
     counters.step.store(step);

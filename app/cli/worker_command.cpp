@@ -70,8 +70,7 @@ JobRunSummary run_job_from_cli(JobQueue& queue, const std::filesystem::path& cac
   const CacheStore cache(cache_dir);
   const auto chosen = make_renderer(options, cache_dir);
   JobRunOptions run_options;
-  // One diffusion generator paints one variant at a time; torch uses the cores within it.
-  run_options.threads = options.renderer == "diffusion" ? 1 : options.threads;
+  run_options.threads = options.threads;  // the renderer bounds them (one for diffusion)
   run_options.lease = std::chrono::milliseconds(static_cast<int64_t>(options.lease_seconds * 1000));
   std::mutex output;
   const auto summary = [&] {

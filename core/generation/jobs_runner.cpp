@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <condition_variable>
 #include <exception>
@@ -27,7 +28,7 @@ class Run {
     std::thread heartbeat([this] { renew_leases(); });
     std::vector<std::thread> workers;
     try {
-      for (int i = 0; i < std::max(1, options_.threads); ++i) workers.emplace_back([this] { work(); });
+      for (int i = 0; i < worker_threads(); ++i) workers.emplace_back([this] { work(); });
     } catch (...) {  // no thread left for another worker: the started ones see failed() and stop
       std::lock_guard lock(mutex_);
       error_ = std::current_exception();
@@ -70,6 +71,12 @@ class Run {
       std::lock_guard lock(mutex_);
       if (!error_) error_ = std::current_exception();
     }
+  }
+
+  int worker_threads() const {
+    const int limit = renderer_.max_parallel_renders();
+    const int wanted = std::max(1, options_.threads);
+    return limit > 0 ? std::min(wanted, limit) : wanted;
   }
 
   void process(const JobTask& task) {

@@ -20,7 +20,7 @@
 namespace backdrop {
 
 struct JobRunOptions {
-  int threads = 1;
+  int threads = 1;  // at most the renderer's max_parallel_renders()
   std::chrono::milliseconds lease{60000};   // a dead worker's tasks return after this long
   std::chrono::milliseconds poll{200};      // wait between claims while others hold the last tasks
   std::string worker_id;                    // empty: "<host>:<pid>:<random>"

@@ -17,6 +17,9 @@ class VariantRenderer {
   // Called from several worker threads at once. Throws Cancelled when `cancel` fires.
   virtual void render(const VariantInputs& inputs, const std::filesystem::path& output,
                       const CancellationToken& cancel) = 0;
+  // How many variants it paints at once, 0 for any number: the job runner starts no more worker
+  // threads than that (a thread waiting for the renderer would hold a claimed task for nothing).
+  virtual int max_parallel_renders() const { return 0; }
 };
 
 // Fills the placement's canvas with the variant's colour (or one derived from the seed): the same

@@ -19,10 +19,12 @@ class GeneratorVariantRenderer : public VariantRenderer {
   // painted.
   GeneratorVariantRenderer(const backgrounds::BackgroundGenerator& generator, std::filesystem::path cache_dir,
                            StepSink on_step = {}, imaging::LayoutRules rules = {});
-  // A diffusion generator paints one variant at a time, whatever the worker threads; the studio
+  // A diffusion generator paints one variant at a time, whatever the caller's threads; the studio
   // backdrop paints on every thread at once.
   void render(const VariantInputs& inputs, const std::filesystem::path& output,
               const CancellationToken& cancel) override;
+  // One for diffusion (torch uses the cores within the variant), any number for the studio backdrop.
+  int max_parallel_renders() const override { return generator_.uses_diffusion() ? 1 : 0; }
 
  private:
   RenderedVariant render_one(const VariantInputs& inputs, const CancellationToken& cancel) const;

@@ -33,6 +33,27 @@ class HookedRenderer : public VariantRenderer {
   SolidColourRenderer inner_;
 };
 
+// Paints one variant at a time and records how many renders ever overlapped.
+class OneAtATimeRenderer : public VariantRenderer {
+ public:
+  void render(const VariantInputs& inputs, const std::filesystem::path& output,
+              const CancellationToken& cancel) override {
+    const int now = ++in_flight_;
+    int seen = most_.load();
+    while (now > seen && !most_.compare_exchange_weak(seen, now)) {
+    }
+    inner_.render(inputs, output, cancel);
+    --in_flight_;
+  }
+  int max_parallel_renders() const override { return 1; }
+  int most_in_flight() const { return most_.load(); }
+
+ private:
+  std::atomic<int> in_flight_{0};
+  std::atomic<int> most_{0};
+  SolidColourRenderer inner_{5ms};
+};
+
 struct JobSetup {
   std::filesystem::path project_file;
   CacheStore cache;
@@ -89,6 +110,16 @@ class JobsTest : public QObject {
       QVERIFY(variant.status == VariantStatus::generated);
     }
     QCOMPARE(test::cache_files(cache.root()).size(), std::size_t{20});
+  }
+
+  void theRunnerStartsNoMoreThreadsThanTheRendererPaintsAtOnce() {
+    auto [file, cache] = setup("generation-jobs-one-at-a-time", 6);
+    SqliteJobQueue queue(file, "catalogue");
+    queue.submit(test::plan_job(file, 2));
+    OneAtATimeRenderer renderer;
+    const auto summary = run_job(queue, renderer, cache, {4, 60s, 10ms, ""});
+    QCOMPARE(summary.rendered, int64_t{12});
+    QCOMPARE(renderer.most_in_flight(), 1);
   }
 
   void rerunningComputesOnlyWhatIsMissing() {
