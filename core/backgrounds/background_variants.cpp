@@ -1,20 +1,16 @@
 #include "core/backgrounds/background_variants.h"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
-#include <cstdlib>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "core/backgrounds/variant_png_record.h"
-#include "core/common/colour.h"
 #include "core/common/version.h"
 #include "core/imaging/colour_names.h"
-#include "core/imaging/colour_palette.h"
-#include "core/imaging/colour_space.h"
+#include "core/imaging/colour_spec.h"
 #include "core/imaging/contact_sheet.h"
 #include "core/imaging/image_io.h"
 #include "core/imaging/plain_background_segmenter.h"
@@ -25,13 +21,6 @@ namespace backdrop::backgrounds {
 namespace {
 
 namespace fs = std::filesystem;
-
-BackgroundColour colour_from_text(const std::string& text) {
-  const auto rgb = parse_colour(text);
-  if (!rgb) throw std::invalid_argument("colour '" + text + "': expected 'none', 'palette[:N]' or " + accepted_colours());
-  const cv::Vec3b bgr(rgb->b, rgb->g, rgb->r);
-  return {bgr, imaging::colour_name(imaging::lab_of(bgr))};
-}
 
 std::string colour_tag(const std::optional<BackgroundColour>& colour) {
   return colour ? imaging::hex_colour(colour->bgr).substr(1) : "plain";
@@ -80,12 +69,12 @@ class VariantRun {
     std::vector<std::optional<BackgroundColour>> colours;
     std::vector<std::string> colour_labels;  // by specification: a palette's colours differ per product
     for (const auto& spec : options_.colours) {
-      if (spec == "none") {
+      if (imaging::parse_colour_spec(spec).kind == imaging::ColourSpec::Kind::none) {
         colours.emplace_back(std::nullopt);
         colour_labels.emplace_back("no colour");
         continue;
       }
-      const bool palette = spec.rfind("palette", 0) == 0;
+      const bool palette = imaging::parse_colour_spec(spec).kind == imaging::ColourSpec::Kind::palette;
       int nth = 0;
       for (auto& colour : resolve_colours(spec, prepared.image.bgr, prepared.segmentation.mask)) {
         colour_labels.push_back(palette ? "palette " + std::to_string(++nth) : colour.name);
@@ -180,7 +169,7 @@ int64_t variants_per_product(const VariantOptions& options) {
   // Palette colours count as their number; an estimate for the progress total.
   int64_t colours = 0;
   for (const auto& spec : options.colours) {
-    colours += spec.rfind("palette:", 0) == 0 ? std::max(1, std::atoi(spec.c_str() + 8)) : 1;
+    colours += static_cast<int64_t>(imaging::parse_colour_spec(spec).count);
   }
   const int64_t prompts = options.prompts_per_product > 0 ? options.prompts_per_product : 1;
   return static_cast<int64_t>(options.placements.size()) * prompts * colours *
@@ -196,22 +185,9 @@ size_t VariantRunSummary::flagged() const {
 
 std::vector<BackgroundColour> resolve_colours(const std::string& spec, const cv::Mat& product_bgr,
                                               const cv::Mat& product_mask) {
-  if (spec.rfind("palette", 0) != 0) return {colour_from_text(spec)};
-  std::size_t count = 1;
-  if (spec.size() > 7) {
-    const auto digits = spec.substr(8);
-    const bool whole_number = !digits.empty() && digits.size() <= 3 &&
-                              std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); });
-    if (spec[7] != ':' || !whole_number) {
-      throw std::invalid_argument("colour '" + spec + "': expected palette:N, N a whole number");
-    }
-    count = std::stoul(digits);
-  }
-  const auto palette = imaging::extract_palette(product_bgr, product_mask);
   std::vector<BackgroundColour> colours;
-  for (const auto& suggestion : palette.backgrounds) {
-    if (colours.size() == count) break;
-    colours.push_back({suggestion.colour.bgr, suggestion.colour.name});
+  for (auto& colour : imaging::resolve_colour_spec(imaging::parse_colour_spec(spec), product_bgr, product_mask)) {
+    colours.push_back({colour.bgr, std::move(colour.name)});
   }
   return colours;
 }

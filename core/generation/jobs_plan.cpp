@@ -1,11 +1,13 @@
 #include "core/generation/jobs_plan.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
 #include <stdexcept>
 
+#include "core/generation/planned_colours.h"
 #include "core/imaging/product_segmentation.h"
 #include "core/store/project.h"
 #include "core/store/sha256.h"
@@ -47,15 +49,53 @@ std::vector<PromptEntry> prompts_for(Project& project, const std::string& catego
   return prompts;
 }
 
-}  // namespace
+// What every variant of the product shares: the product and the sampling settings.
+VariantInputs product_inputs(const StoredProduct& product, const GenerationSettings& settings) {
+  auto inputs = make_variant_inputs();
+  inputs.product_id = product.external_id;
+  inputs.product_image_path = product.image_path;
+  inputs.product_category = product.category;
+  inputs.product_title = product.title;
+  inputs.product_image_sha256 = product.image_sha256;
+  inputs.mask = settings.mask;
+  inputs.steps = settings.steps;
+  inputs.scheduler = settings.scheduler;
+  inputs.guidance_scale = settings.guidance_scale;
+  inputs.model_sha256 = settings.model_sha256;
+  inputs.controlnet_sha256 = settings.controlnet_sha256;
+  inputs.loras = settings.loras;
+  return inputs;
+}
 
-std::vector<VariantInputs> plan_variants(Project& project, const GenerationSettings& settings) {
-  const auto placements = project.placements().list();
+// The project's placements that the settings name, in the project's order; all when none is named.
+std::vector<Placement> chosen_placements(Project& project, const std::vector<std::string>& names) {
+  auto placements = project.placements().list();
   if (placements.empty()) {
     throw std::runtime_error(project.file().string() +
                              ": the project has no placements (add one with `backdrop "
                              "project placements add`)");
   }
+  if (names.empty()) return placements;
+  std::string known;
+  for (const auto& placement : placements) known += (known.empty() ? "" : ", ") + placement.name;
+  for (const auto& name : names) {
+    const auto found = std::find_if(placements.begin(), placements.end(),
+                                    [&name](const Placement& placement) { return placement.name == name; });
+    if (found == placements.end()) {
+      throw std::invalid_argument("placement '" + name + "' is not one of the project's (" + known + ")");
+    }
+  }
+  std::erase_if(placements, [&names](const Placement& placement) {
+    return std::find(names.begin(), names.end(), placement.name) == names.end();
+  });
+  return placements;
+}
+
+}  // namespace
+
+std::vector<VariantInputs> plan_variants(Project& project, const GenerationSettings& settings) {
+  const auto placements = chosen_placements(project, settings.placements);
+  PlannedColours colours(settings.colours, project.cache_dir());
   std::map<std::string, std::vector<PromptEntry>> prompts_by_category;
   std::set<std::string> held_back;
   for (const auto& mask : project.masks().held_back()) held_back.insert(mask.product);
@@ -63,30 +103,23 @@ std::vector<VariantInputs> plan_variants(Project& project, const GenerationSetti
   std::vector<VariantInputs> variants;
   for (const auto& product : project.products().list()) {
     if (held_back.contains(product.external_id)) continue;  // its mask needs attention
+    auto common = product_inputs(product, settings);
+    if (const auto& saved = saved_masks.of(product.external_id)) common.mask.method = *saved;
     for (const auto& prompt : prompts_for(project, product.category, settings, prompts_by_category)) {
+      const auto prompt_colours =
+          prompt.colour.empty() ? colours.for_product(product) : std::vector<std::string>{prompt.colour};
       for (const auto& placement : placements) {
-        for (int seed = 0; seed < settings.seeds; ++seed) {
-          auto inputs = make_variant_inputs();
-          inputs.product_id = product.external_id;
-          inputs.product_image_path = product.image_path;
-          inputs.product_category = product.category;
-          inputs.product_title = product.title;
-          inputs.product_image_sha256 = product.image_sha256;
-          if (prompt.id != 0) inputs.prompt_id = prompt.id;
-          inputs.prompt = prompt.prompt;
-          inputs.negative_prompt = prompt.negative_prompt;
-          inputs.colour = prompt.colour;
-          inputs.mask = settings.mask;
-          if (const auto& saved = saved_masks.of(product.external_id)) inputs.mask.method = *saved;
-          inputs.placement = placement;
-          inputs.seed = static_cast<uint64_t>(seed);
-          inputs.steps = settings.steps;
-          inputs.scheduler = settings.scheduler;
-          inputs.guidance_scale = settings.guidance_scale;
-          inputs.model_sha256 = settings.model_sha256;
-          inputs.controlnet_sha256 = settings.controlnet_sha256;
-          inputs.loras = settings.loras;
-          variants.push_back(std::move(inputs));
+        for (const auto& colour : prompt_colours) {
+          for (int seed = 0; seed < settings.seeds; ++seed) {
+            auto inputs = common;
+            if (prompt.id != 0) inputs.prompt_id = prompt.id;
+            inputs.prompt = prompt.prompt;
+            inputs.negative_prompt = prompt.negative_prompt;
+            inputs.placement = placement;
+            inputs.colour = colour;
+            inputs.seed = static_cast<uint64_t>(seed);
+            variants.push_back(std::move(inputs));
+          }
         }
       }
     }

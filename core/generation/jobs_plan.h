@@ -1,8 +1,10 @@
 #pragma once
 // Turns a project into a job's variant list: for every product, every prompt of its category's
-// newest approved prompt set (or the default prompt), every placement of the project and every
-// seed. Products whose mask needs attention are held back (project.masks().held_back() lists
-// them with their reasons) until a person accepts or repaints the mask.
+// newest approved prompt set (or the default prompt), every chosen placement of the project, every
+// chosen colour and every seed. A prompt that names its own colour is made in that colour only
+// (the designer chose it); the others in each of the chosen colours. Products whose mask needs
+// attention are held back (project.masks().held_back() lists them with their reasons) until a
+// person accepts or repaints the mask.
 
 #include <string>
 #include <vector>
@@ -16,6 +18,8 @@ class Project;
 
 struct GenerationSettings {
   int seeds = 1;
+  std::vector<std::string> placements;       // names of the project's placements; empty: all of them
+  std::vector<std::string> colours{"none"};  // "none", "palette[:N]", "#rrggbb" (imaging/colour_spec.h)
   int steps = backgrounds::kDefaultSteps;
   std::string scheduler = backgrounds::kDefaultScheduler;
   double guidance_scale = backgrounds::kDefaultGuidanceScale;
@@ -27,6 +31,8 @@ struct GenerationSettings {
   std::string default_negative_prompt = "text, watermark, blurry";
 };
 
+// Throws std::invalid_argument naming an unknown placement or a colour spec it cannot read, and
+// ImageError naming a product whose palette cannot be read.
 std::vector<VariantInputs> plan_variants(Project& project, const GenerationSettings& settings);
 
 }  // namespace backdrop

@@ -14,13 +14,13 @@ std::string factor(size_t count, const std::string& singular, const std::string&
 }  // namespace
 
 PlanSummary summarize_plan(const std::vector<VariantInputs>& plan) {
-  std::map<std::string, std::set<std::string>> prompts_by_product;
-  std::set<std::string> placements, colours;
+  std::map<std::string, std::set<std::string>> prompts_by_product, colours_by_product;
+  std::set<std::string> placements;
   std::set<uint64_t> seeds;
   for (const auto& variant : plan) {
     prompts_by_product[variant.product_id].insert(variant.prompt + '\n' + variant.negative_prompt);
     placements.insert(variant.placement.name);
-    colours.insert(variant.colour);
+    colours_by_product[variant.product_id].insert(variant.colour);  // a palette's differ per product
     seeds.insert(variant.seed);
   }
   PlanSummary summary;
@@ -30,7 +30,7 @@ PlanSummary summarize_plan(const std::vector<VariantInputs>& plan) {
     summary.max_prompts = std::max(summary.max_prompts, prompts.size());
   }
   summary.placements = placements.size();
-  summary.colours = colours.size();
+  for (const auto& [product, colours] : colours_by_product) summary.colours = std::max(summary.colours, colours.size());
   summary.seeds = seeds.size();
   summary.variants = plan.size();
   return summary;

@@ -16,7 +16,7 @@ struct PlanSummary {
   size_t min_prompts = 0;  // prompts per product: the fewest and the most over the products
   size_t max_prompts = 0;
   size_t placements = 0;
-  size_t colours = 0;  // "no colour" counts as one
+  size_t colours = 0;  // per product, the most ("no colour" counts as one; palette colours differ by product)
   size_t seeds = 0;
   size_t variants = 0;
 };
