@@ -230,7 +230,7 @@ bool PromptEditor::saveVersion() {
 }
 
 void PromptEditor::setSelectedApproval(int approval) {
-  session_.project().prompts().set_approval(selectedVersionId(), static_cast<Approval>(approval));
+  session_.project().prompts().set_approval(selectedVersionId(), static_cast<Approval>(approval), currentReviewer());
   const int row = versions_->currentRow();
   showVersions();
   versions_->setCurrentRow(row);

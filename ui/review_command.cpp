@@ -1,16 +1,13 @@
 #include "ui/review_command.h"
 
-#include <QProcessEnvironment>
-
+#include "core/common/login_name.h"
 #include "core/store/project.h"
 #include "ui/project_session.h"
 
 namespace backdrop::ui {
 
 std::string currentReviewer() {
-  const auto environment = QProcessEnvironment::systemEnvironment();
-  const QString user = environment.value("USER", environment.value("USERNAME", "reviewer"));
-  return user.toStdString();
+  return login_name();
 }
 
 ReviewCommand::ReviewCommand(ProjectSession& session, std::vector<int64_t> variantIds, std::string action,

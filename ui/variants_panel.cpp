@@ -32,11 +32,9 @@ constexpr int kMaxCompared = 4;
 
 QString stars(int count) { return count > 0 ? QString(count, QChar(0x2605)) : QString(); }
 
-// The worst automatic artifact score of a variant, or -1 when it was not scored.
+// The worst automatic artifact score of a variant, or -1 when it was not scored (sorted last).
 double artifactScore(const StoredVariant& variant) {
-  double worst = -1;
-  for (const auto& [name, score] : variant.artifact_scores) worst = std::max(worst, score);
-  return worst;
+  return variant.worst_artifact_score().value_or(-1);
 }
 
 QColor statusColour(VariantStatus status) {

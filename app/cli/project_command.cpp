@@ -13,6 +13,7 @@
 #include "core/generation/jobs_postgres_queue.h"
 #include "core/generation/jobs_runner.h"
 #include "core/generation/jobs_sqlite_queue.h"
+#include "core/generation/plan_summary.h"
 #include "core/imaging/placement.h"
 #include "core/preparation/saved_mask_review.h"
 #include "core/preparation/unprepared_products.h"
@@ -78,6 +79,8 @@ struct JobsArguments {
   std::string database;  // empty: the project file
   JobRunCliOptions run;
   int seeds = 1;
+  std::vector<std::string> placements;  // empty: all the project's
+  std::vector<std::string> colours{"none"};
   int steps = backgrounds::kDefaultSteps;
   std::string scheduler = backgrounds::kDefaultScheduler;
   double guidance = backgrounds::kDefaultGuidanceScale;
@@ -87,18 +90,15 @@ struct JobsArguments {
   std::string queue_database() const { return database.empty() ? file.string() : database; }
 };
 
-// What the planned variants' keys hold: the sampling parameters, and with the diffusion renderer
-// its weights (core plans them as the Studio's Generate does).
+// The Studio's Generate plans with the same function from the same choices.
 GenerationSettings planned_settings(const JobsArguments& arguments) {
-  if (arguments.run.renderer == "diffusion") {
-    return diffusion_generation_settings(arguments.run.diffusion, arguments.seeds);
-  }
-  GenerationSettings settings;
-  settings.seeds = arguments.seeds;
-  settings.steps = arguments.steps;
-  settings.scheduler = arguments.scheduler;
-  settings.guidance_scale = arguments.guidance;
-  return settings;
+  RunChoices choices;
+  choices.diffusion = arguments.run.renderer == "diffusion";
+  choices.diffusion_settings = arguments.run.diffusion;
+  choices.seeds = arguments.seeds;
+  choices.placements = arguments.placements;
+  choices.colours = arguments.colours;
+  return planned_generation_settings(choices);
 }
 
 void run_jobs(JobsArguments arguments, int& exit_code) {
@@ -115,7 +115,9 @@ void run_jobs(JobsArguments arguments, int& exit_code) {
   print_saved_mask_review(review_unreviewed_masks(project));  // before planning, so they are held back
   print_products_prepared(prepare_unprepared_products(project));  // the same for products never prepared
   const auto queue = open_job_queue(arguments.queue_database(), arguments.run.job);
-  const auto added = queue->submit(plan_variants(project, settings));
+  const auto plan = plan_variants(project, settings);
+  std::cout << "planned: " << describe_plan(summarize_plan(plan)) << "\n";
+  const auto added = queue->submit(plan);
   std::cout << "job " << arguments.run.job << ": " << added << " new variants queued\n";
   for (const auto& mask : project.masks().held_back()) {
     std::cout << "held back " << mask.product << ": mask needs attention";
@@ -151,6 +153,12 @@ void add_jobs_command(CLI::App& project, int& exit_code) {
   add_job_run_options(*run, run_arguments->run);
   run->add_option("--seeds", run_arguments->seeds, "Seeds per product, prompt and placement")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  run->add_option("--placements", run_arguments->placements,
+                  "The project's placements to generate for, comma-separated (default: all)")
+      ->delimiter(',');
+  run->add_option("--colours", run_arguments->colours, "Colours: none, palette[:N], #rrggbb, comma-separated")
+      ->delimiter(',')
       ->capture_default_str();
   run->add_option("--steps", run_arguments->steps, "Denoising steps")->capture_default_str();
   run->add_option("--scheduler", run_arguments->scheduler, "Scheduler")->capture_default_str();
@@ -334,6 +342,7 @@ void add_project_command(CLI::App& app, int& exit_code) {
   add_jobs_command(*project, exit_code);
   add_segmentation_command(*project);
   add_placements_command(*project);
+  add_project_review_commands(*project);
 }
 
 }  // namespace backdrop::cli

@@ -16,4 +16,13 @@ GenerationSettings diffusion_generation_settings(const backgrounds::DiffusionSet
   return settings;
 }
 
+GenerationSettings planned_generation_settings(const RunChoices& choices) {
+  GenerationSettings settings;
+  if (choices.diffusion) settings = diffusion_generation_settings(choices.diffusion_settings, choices.seeds);
+  settings.seeds = choices.seeds;
+  settings.placements = choices.placements;
+  settings.colours = choices.colours;
+  return settings;
+}
+
 }  // namespace backdrop

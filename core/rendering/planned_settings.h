@@ -1,12 +1,29 @@
 #pragma once
-// The settings variants are planned (and keyed) with when a diffusion generator will paint them.
-// The Studio's Generate and `backdrop project jobs run` both plan with it, so the same weights and
-// parameters give the same variant keys whichever front-end plans.
+// The settings variants are planned (and keyed) with. The Studio's Generate and `backdrop project
+// jobs run` both plan with them, so the same choices give the same variant keys whichever
+// front-end plans.
+
+#include <string>
+#include <vector>
 
 #include "core/backgrounds/background_generator.h"
 #include "core/generation/jobs_plan.h"
 
 namespace backdrop {
+
+// What a person chose for a run, as every front-end collects it.
+struct RunChoices {
+  bool diffusion = false;                             // Stable Diffusion paints (else the studio backdrop)
+  backgrounds::DiffusionSettings diffusion_settings;  // its weights and sampling, when `diffusion`
+  int seeds = 1;
+  std::vector<std::string> placements;       // the project's placements by name; empty: all
+  std::vector<std::string> colours{"none"};  // "none", "palette[:N]", "#rrggbb"
+};
+
+// The settings a run is planned with. The sampling parameters and weights enter the keys only for
+// diffusion: the studio backdrop ignores them, so its variants are keyed with the defaults whatever
+// a command line said. Throws as diffusion_generation_settings.
+GenerationSettings planned_generation_settings(const RunChoices& choices);
 
 // `diffusion`'s steps, scheduler and guidance, and the fingerprints of its weights and LoRAs
 // (they change pixels, so they are in every key). Throws StoreError naming an unreadable LoRA.

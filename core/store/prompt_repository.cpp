@@ -70,12 +70,15 @@ PromptSet PromptRepository::add_version(const std::string& category, const std::
   return load(set_id);
 }
 
-void PromptRepository::set_approval(int64_t prompt_set_id, Approval approval) {
+void PromptRepository::set_approval(int64_t prompt_set_id, Approval approval, const std::string& reviewer) {
+  Transaction transaction(database_);
+  const auto before = load(prompt_set_id).approval;  // fails for no such prompt set
   Statement update(database_, "UPDATE prompt_sets SET approval = ? WHERE id = ?");
   update.bind_all(to_string(approval), prompt_set_id).run();
-  if (database_.changes() == 0) {
-    database_.fail("set approval of prompt set " + std::to_string(prompt_set_id) + ": no such prompt set");
-  }
+  Statement log(database_,
+                "INSERT INTO prompt_set_log (prompt_set_id, reviewer, at, before, after) VALUES (?, ?, ?, ?, ?)");
+  log.bind_all(prompt_set_id, reviewer, utc_timestamp(), to_string(before), to_string(approval)).run();
+  transaction.commit();
 }
 
 PromptSet PromptRepository::load(int64_t prompt_set_id) {
@@ -90,6 +93,8 @@ PromptSet PromptRepository::load(int64_t prompt_set_id) {
                 select_set.column_text(3),
                 approval_from_string(select_set.column_text(4)),
                 select_set.column_text(5),
+                {},
+                {},
                 {}};
   Statement select_prompts(database_,
                            "SELECT id, prompt, negative_prompt, colour FROM prompts WHERE prompt_set_id = ? "
@@ -98,6 +103,15 @@ PromptSet PromptRepository::load(int64_t prompt_set_id) {
   while (select_prompts.step()) {
     set.prompts.push_back({select_prompts.column_int64(0), select_prompts.column_text(1),
                            select_prompts.column_text(2), select_prompts.column_text(3)});
+  }
+  if (set.approval != Approval::draft) {
+    Statement reviewed(database_,
+                       "SELECT reviewer, at FROM prompt_set_log WHERE prompt_set_id = ? ORDER BY id DESC LIMIT 1");
+    reviewed.bind_all(prompt_set_id);
+    if (reviewed.step()) {
+      set.reviewed_by = reviewed.column_text(0);
+      set.reviewed_at = reviewed.column_text(1);
+    }
   }
   return set;
 }

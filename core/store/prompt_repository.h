@@ -30,6 +30,8 @@ struct PromptSet {
   Approval approval = Approval::draft;
   std::string created_at;
   std::vector<PromptEntry> prompts;
+  std::string reviewed_by;  // who last approved or retired it, and when (UTC); empty for a draft
+  std::string reviewed_at;
 };
 
 class PromptRepository {
@@ -40,7 +42,8 @@ class PromptRepository {
   // must be "#rrggbb" or a colour name (core/common/colour.h) and are stored as "#rrggbb";
   // StoreError names the prompt otherwise, and nothing is stored.
   PromptSet add_version(const std::string& category, const std::string& author, const std::vector<PromptEntry>& prompts);
-  void set_approval(int64_t prompt_set_id, Approval approval);
+  // Records the reviewer and the time with the change, in the same transaction.
+  void set_approval(int64_t prompt_set_id, Approval approval, const std::string& reviewer);
   std::optional<PromptSet> latest_approved(const std::string& category);
   std::vector<PromptSet> versions(const std::string& category);
 

@@ -164,6 +164,24 @@ INSERT INTO edge_settings (product_id, low, high)
 DROP TABLE studio_edge_settings;
 )sql";
 
+// Version 6: who approved or retired a prompt set, and when. Append-only like the variants' review
+// log, so a set's history survives later changes of its state.
+const char* const kVersion6 = R"sql(
+CREATE TABLE prompt_set_log (
+  id INTEGER PRIMARY KEY,
+  prompt_set_id INTEGER NOT NULL REFERENCES prompt_sets(id),
+  reviewer TEXT NOT NULL,
+  at TEXT NOT NULL,
+  before TEXT NOT NULL,
+  after TEXT NOT NULL
+);
+CREATE INDEX prompt_set_log_by_set ON prompt_set_log(prompt_set_id);
+CREATE TRIGGER prompt_set_log_is_append_only_update BEFORE UPDATE ON prompt_set_log
+  BEGIN SELECT RAISE(ABORT, 'the prompt set log is append-only'); END;
+CREATE TRIGGER prompt_set_log_is_append_only_delete BEFORE DELETE ON prompt_set_log
+  BEGIN SELECT RAISE(ABORT, 'the prompt set log is append-only'); END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -173,6 +191,7 @@ const std::vector<Migration>& schema_migrations() {
       {3, "mask verdicts: method, confidence, reasons, needs-attention and who accepted", kVersion3},
       {4, "project settings: segmentation model, preset and confidence threshold", kVersion4},
       {5, "per-product edge thresholds, moved from the Studio's own table", kVersion5},
+      {6, "prompt set approvals: who and when", kVersion6},
   };
   return migrations;
 }

@@ -1,5 +1,7 @@
 #include "core/store/variant_repository.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/store/review_log.h"
@@ -38,6 +40,12 @@ nlohmann::json review_state(const StoredVariant& variant) {
 }
 
 }  // namespace
+
+std::optional<double> StoredVariant::worst_artifact_score() const {
+  std::optional<double> worst;
+  for (const auto& [name, score] : artifact_scores) worst = std::max(worst.value_or(score), score);
+  return worst;
+}
 
 std::string to_string(VariantStatus status) {
   switch (status) {

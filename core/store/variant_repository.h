@@ -29,6 +29,9 @@ struct StoredVariant {
   std::vector<std::string> flag_reasons;
   std::optional<int> stars;
   std::string created_at;
+
+  // The worst (highest) of its automatic artifact scores; nothing when it was not scored.
+  std::optional<double> worst_artifact_score() const;
 };
 
 // A review action; fields left empty are not changed.

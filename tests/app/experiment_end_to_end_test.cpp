@@ -56,7 +56,7 @@ void make_project(const fs::path& file) {
   project.placements().save({0, "square", 128, 128, 0.5, 0.5, 0.6});
   const auto set =
       project.prompts().add_version("bags", "test", {{0, "a marble counter", "", ""}, {0, "a park bench", "", ""}});
-  project.prompts().set_approval(set.id, Approval::approved);
+  project.prompts().set_approval(set.id, Approval::approved, "test");
   for (const auto* product : {"sku-1", "sku-2"}) {
     for (const auto& prompt : set.prompts) {
       test::add_fixture_variant(project, product, prompt.id, "square", VariantStatus::approved,

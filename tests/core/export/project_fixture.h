@@ -74,7 +74,7 @@ inline ExportFixture fill_export_project(Project& project) {
 
   const auto bags = project.prompts().add_version(
       "bags", "test", {{0, "a marble counter", "clutter", ""}, {0, "a park bench", "", ""}});
-  project.prompts().set_approval(bags.id, Approval::approved);
+  project.prompts().set_approval(bags.id, Approval::approved, "test");
   const auto draft = project.prompts().add_version("bags", "test", {{0, "a beach at dusk", "", ""}});
   const auto shoes = project.prompts().add_version("shoes", "test", {{0, "a running track", "", ""}});
   fixture.prompt_a = bags.prompts[0].id;

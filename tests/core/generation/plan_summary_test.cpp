@@ -49,7 +49,7 @@ class PlanSummaryTest : public QObject {
       project.placements().save({0, "square", 64, 64, 0.5, 0.5, 0.6});
       project.placements().save({0, "story", 36, 64, 0.5, 0.6, 0.5});
       const auto set = project.prompts().add_version("shoes", "ana", {{0, "marble", "", ""}, {0, "linen", "", ""}});
-      project.prompts().set_approval(set.id, Approval::approved);
+      project.prompts().set_approval(set.id, Approval::approved, "test");
     }
     const auto plan = test::plan_job(file, 2);
     const auto summary = summarize_plan(plan);

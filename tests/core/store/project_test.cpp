@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "core/store/bulk_approval.h"
 #include "core/store/project.h"
 #include "core/store/schema.h"
 #include "support/test_data.h"
@@ -160,16 +161,21 @@ class ProjectTest : public QObject {
     QCOMPARE(other.version, 1);
     QVERIFY(second.approval == Approval::draft);
     QVERIFY(!prompts.latest_approved("bags").has_value());
-    prompts.set_approval(first.id, Approval::approved);
+    QVERIFY(second.reviewed_by.empty());
+    prompts.set_approval(first.id, Approval::approved, "carla");
     QCOMPARE(prompts.latest_approved("bags")->version, 1);
-    prompts.set_approval(second.id, Approval::approved);
+    prompts.set_approval(second.id, Approval::approved, "dora");
     const auto latest = prompts.latest_approved("bags");
     QCOMPARE(latest->version, 2);
     QCOMPARE(latest->author, std::string("ben"));
+    QCOMPARE(latest->reviewed_by, std::string("dora"));  // who approved it, and when
+    QVERIFY(!latest->reviewed_at.empty());
+    prompts.set_approval(first.id, Approval::retired, "erik");
+    QCOMPARE(prompts.versions("bags").front().reviewed_by, std::string("erik"));
     QCOMPARE(latest->prompts.size(), std::size_t{2});
     QCOMPARE(latest->prompts[1].prompt, std::string("linen"));
     QCOMPARE(prompts.versions("bags").front().prompts[0].colour, std::string("#ffffff"));
-    QVERIFY_THROWS_EXCEPTION(StoreError, prompts.set_approval(9999, Approval::retired));
+    QVERIFY_THROWS_EXCEPTION(StoreError, prompts.set_approval(9999, Approval::retired, "erik"));
   }
 
   void promptColoursAreCheckedAndStoredAsHex() {
@@ -240,6 +246,34 @@ class ProjectTest : public QObject {
     QCOMPARE(exports.size(), std::size_t{1});
     QCOMPARE(exports[0].variant_count, int64_t{12});
     QVERIFY(!exports[0].created_at.empty());
+  }
+
+  // Headless approval: only variants nobody decided on, under the score bar, in the category;
+  // each approval is in the review log under the reviewer's name.
+  void unflaggedVariantsAreApprovedInBulk() {
+    const auto dir = test::scratch_dir("store-bulk-approval");
+    auto project = Project::create(dir / "shop.backdrop");
+    project.products().upsert(product("bag"));
+    project.products().upsert(product("shoe", "shoes"));
+    auto variants = project.variants();
+    const auto low = add_variant(project, "aa01", "bag");  // scored 0.25
+    const auto high = add_variant(project, "aa02", "bag");
+    variants.set_artifact_scores(high, {{"edge_continuation", 0.9}, {"object_expansion", 0.1}});
+    const auto flagged = add_variant(project, "aa03", "bag");
+    variants.review(flagged, {"auto", "flag", VariantStatus::flagged, std::vector<std::string>{"artifact"}, {}});
+    const auto shoe = add_variant(project, "aa04", "shoe");
+    QCOMPARE(*variants.find(high)->worst_artifact_score(), 0.9);
+
+    const auto in_bags = approve_unflagged_variants(project, {0.5, "bags"}, "dora");
+    QCOMPARE(in_bags, std::vector<int64_t>{low});
+    const auto rest = approve_unflagged_variants(project, {}, "erik");
+    QCOMPARE(rest, (std::vector<int64_t>{high, shoe}));
+    QVERIFY(variants.find(flagged)->status == VariantStatus::flagged);
+    const auto log = project.review_log().entries_for(low);
+    QCOMPARE(log.size(), size_t{1});
+    QCOMPARE(log.front().reviewer, std::string("dora"));
+    QCOMPARE(log.front().action, std::string("approve"));
+    QVERIFY(approve_unflagged_variants(project, {}, "erik").empty());  // nothing left to approve
   }
 
   void placementsAreReplacedByName() {
