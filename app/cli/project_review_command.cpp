@@ -1,6 +1,7 @@
-// `backdrop project prompts import|list|approve` and `backdrop project variants approve`: the
-// review steps of a catalogue-scale run without the Studio. Every approval is recorded under the
-// reviewer's name (--reviewer, default the login name), as the Studio records its own.
+// `backdrop project prompts import|list|approve`, `backdrop project variants approve` and
+// `backdrop project artifact-check`: the review steps of a catalogue-scale run without the Studio.
+// Every approval is recorded under the reviewer's name (--reviewer, default the login name), as the
+// Studio records its own.
 
 #include <iomanip>
 #include <iostream>
@@ -8,6 +9,7 @@
 #include "app/cli/commands.h"
 #include "core/common/login_name.h"
 #include "core/rendering/library_prompt_sets.h"
+#include "core/rendering/project_artifact_thresholds.h"
 #include "core/store/bulk_approval.h"
 #include "core/store/project.h"
 
@@ -148,6 +150,31 @@ void add_variants_approve(CLI::App& variants) {
   });
 }
 
+// `project artifact-check FILE [--max-...]`: shows the thresholds, after storing the ones given.
+void add_artifact_check(CLI::App& project) {
+  struct Arguments {
+    std::filesystem::path file;
+    std::optional<double> object_expansion, edge_continuation;
+  };
+  auto arguments = std::make_shared<Arguments>();
+  auto* command = project.add_subcommand(
+      "artifact-check", "Show or set the artifact scores above which collected variants are flagged for review");
+  command->add_option("file", arguments->file, "Project file")->required()->check(CLI::ExistingFile);
+  command->add_option("--max-object-expansion", arguments->object_expansion,
+                      "Flag when the object grew by more than this fraction of the product");
+  command->add_option("--max-edge-continuation", arguments->edge_continuation,
+                      "Flag when edges continue the product's outline more than this");
+  command->callback([arguments] {
+    auto project = Project::open(arguments->file);
+    auto thresholds = load_artifact_thresholds(project);
+    if (arguments->object_expansion) thresholds.object_expansion = *arguments->object_expansion;
+    if (arguments->edge_continuation) thresholds.edge_continuation = *arguments->edge_continuation;
+    if (arguments->object_expansion || arguments->edge_continuation) save_artifact_thresholds(project, thresholds);
+    std::cout << "flag a variant when object expansion > " << thresholds.object_expansion << " or edge continuation > "
+              << thresholds.edge_continuation << "\n";
+  });
+}
+
 }  // namespace
 
 void add_project_review_commands(CLI::App& project) {
@@ -159,6 +186,7 @@ void add_project_review_commands(CLI::App& project) {
   auto* variants = project.add_subcommand("variants", "Review generated variants without the Studio");
   variants->require_subcommand(1);
   add_variants_approve(*variants);
+  add_artifact_check(project);
 }
 
 }  // namespace backdrop::cli

@@ -75,18 +75,21 @@ ArtifactScore score_artifacts(const cv::Mat& generated_bgr, const cv::Mat& produ
     score.object_expansion = object_expansion(segmentation.mask, product_mask);
   }
   score.edge_continuation = edge_continuation(generated_bgr, product_mask, options);
+  apply_thresholds(score, options.thresholds);
+  return score;
+}
 
+void apply_thresholds(ArtifactScore& score, const ArtifactThresholds& thresholds) {
   std::ostringstream reason;
-  if (score.object_expansion && *score.object_expansion > options.thresholds.object_expansion) {
+  if (score.object_expansion && *score.object_expansion > thresholds.object_expansion) {
     reason << "the object grew by " << static_cast<int>(*score.object_expansion * 100 + 0.5) << " %";
   }
-  if (score.edge_continuation > options.thresholds.edge_continuation) {
+  if (score.edge_continuation > thresholds.edge_continuation) {
     if (!reason.str().empty()) reason << "; ";
     reason << "edges continue the product's outline (" << score.edge_continuation << ")";
   }
   score.reason = reason.str();
   score.flagged = !score.reason.empty();
-  return score;
 }
 
 }  // namespace backdrop::backgrounds

@@ -55,4 +55,8 @@ double edge_continuation(const cv::Mat& generated_bgr, const cv::Mat& product_ma
 ArtifactScore score_artifacts(const cv::Mat& generated_bgr, const cv::Mat& product_mask,
                               const imaging::Segmenter& segmenter, const ArtifactScoreOptions& options = {});
 
+// Decides `flagged` and `reason` from the scores: a project may flag with its own thresholds what
+// a renderer scored with the defaults.
+void apply_thresholds(ArtifactScore& score, const ArtifactThresholds& thresholds);
+
 }  // namespace backdrop::backgrounds

@@ -32,19 +32,6 @@ void read_value(Project& project, const std::map<std::string, std::string>& stor
   }
 }
 
-double parse_number(const std::string& text) {
-  size_t used = 0;
-  const double value = std::stod(text, &used);
-  if (used != text.size()) throw std::invalid_argument("not a number");
-  return value;
-}
-
-std::string number_text(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.15g", value);  // every value typed by a person reads back the same
-  return text;
-}
-
 }  // namespace
 
 SegmenterSettings load_segmenter_settings(Project& project) {
@@ -54,7 +41,7 @@ SegmenterSettings load_segmenter_settings(Project& project) {
   read_value(project, stored, kPreset,
              [&](const std::string& text) { settings.preset = imaging::preset_from_name(text); });
   read_value(project, stored, kSize, [&](const std::string& text) {
-    const double size = parse_number(text);
+    const double size = parse_setting_number(text);
     if (size != static_cast<int>(size)) throw std::invalid_argument("not a whole number");
     settings.custom.size = static_cast<int>(size);
   });
@@ -63,7 +50,7 @@ SegmenterSettings load_segmenter_settings(Project& project) {
   read_value(project, stored, kStd,
              [&](const std::string& text) { settings.custom.std = imaging::parse_channel_values(kStd, text); });
   read_value(project, stored, kThreshold,
-             [&](const std::string& text) { settings.confidence_threshold = parse_number(text); });
+             [&](const std::string& text) { settings.confidence_threshold = parse_setting_number(text); });
   try {
     imaging::validate(settings);
   } catch (const std::exception& error) {
@@ -81,7 +68,7 @@ void save_segmenter_settings(Project& project, const SegmenterSettings& settings
   stored.set(kSize, std::to_string(settings.custom.size));
   stored.set(kMean, imaging::channel_values_text(settings.custom.mean));
   stored.set(kStd, imaging::channel_values_text(settings.custom.std));
-  stored.set(kThreshold, number_text(settings.confidence_threshold));
+  stored.set(kThreshold, setting_number_text(settings.confidence_threshold));
   transaction.commit();
 }
 

@@ -2,8 +2,23 @@
 
 #include "core/backgrounds/variant_png_record.h"
 #include "core/generation/jobs_collect.h"
+#include "core/rendering/project_artifact_thresholds.h"
 
 namespace backdrop {
+namespace {
+
+// The project's verdict on the recorded scores, with its own thresholds.
+bool flagged_by_project(Project& project, const std::map<std::string, double>& scores) {
+  backgrounds::ArtifactScore score;
+  if (const auto found = scores.find("object_expansion"); found != scores.end()) score.object_expansion = found->second;
+  if (const auto found = scores.find("edge_continuation"); found != scores.end()) {
+    score.edge_continuation = found->second;
+  }
+  backgrounds::apply_thresholds(score, load_artifact_thresholds(project));
+  return score.flagged;
+}
+
+}  // namespace
 
 ScoredJobQueue::ScoredJobQueue(JobQueue& queue, Project& project, CacheStore cache)
     : queue_(queue), project_(project), cache_(std::move(cache)) {}
@@ -23,7 +38,7 @@ void record_artifact_scores(Project& project, const std::string& variant_key, co
   if (!variant) return;
   variants.set_artifact_scores(variant->id, record->artifact_scores);
   // Only a variant nobody has reviewed yet: a person's decision (a cleared flag too) stands.
-  if (record->flagged && project.review_log().entries_for(variant->id).empty()) {
+  if (flagged_by_project(project, record->artifact_scores) && project.review_log().entries_for(variant->id).empty()) {
     ReviewChange flag;
     flag.reviewer = kAutoReviewer;
     flag.action = "flag";

@@ -2,8 +2,8 @@
 // A job queue that, when a task's result is committed, copies the artifact score recorded in the
 // variant's image (backgrounds::write_variant_png) into the project's variant row, so the variants view shows
 // and sorts it as results arrive. Cached images that are reused carry their score with them.
-// A variant whose score core judged over its thresholds (the record's verdict) is flagged for
-// review by reviewer "auto", so the grid shows it flagged and it never ships; a variant with any
+// A variant whose scores are over the project's thresholds (project_artifact_thresholds.h) is
+// flagged for review by reviewer "auto", so the grid shows it flagged and it never ships; a variant with any
 // review already (a person's, or an earlier automatic flag) keeps it. Everything else is the wrapped queue's.
 
 #include <filesystem>
@@ -24,7 +24,7 @@ inline constexpr const char* kAutoReviewer = "auto";
 inline constexpr const char* kAutoFlagReason = "product extended";
 
 // Copies the artifact scores recorded in the variant's PNG into the project's variant row, and flags
-// the variant (reviewer "auto") when its record says it is over the thresholds and nobody has
+// the variant (reviewer "auto") when its scores are over the project's thresholds and nobody has
 // reviewed it yet. Nothing when the project has no such variant or the PNG no record. Throws
 // ImageError naming the PNG for a damaged record.
 void record_artifact_scores(Project& project, const std::string& variant_key, const std::filesystem::path& png);

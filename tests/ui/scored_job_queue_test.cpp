@@ -9,11 +9,12 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/backgrounds/artifact_score.h"
+#include "core/backgrounds/variant_png_record.h"
 #include "core/imaging/plain_background_segmenter.h"
+#include "core/rendering/project_artifact_thresholds.h"
+#include "core/rendering/scored_job_queue.h"
 #include "core/store/project.h"
 #include "support/test_data.h"
-#include "core/backgrounds/variant_png_record.h"
-#include "core/rendering/scored_job_queue.h"
 #include "ui/variants_panel.h"
 
 using backdrop::JobTask;
@@ -134,6 +135,38 @@ class ScoredJobQueueTest : public QObject {
     QVERIFY(variant->flag_reasons.empty());
     QCOMPARE(variant->artifact_scores.at("edge_continuation"), score.edge_continuation);
     QVERIFY(scored.project().review_log().entries_for(id).empty());
+  }
+
+  // The project's own thresholds decide, not the renderer's defaults: loosened, the same score
+  // passes; tightened, a clean one is flagged. A threshold stored by hand that is no number is
+  // an error naming the key.
+  void theProjectsThresholdsDecide() {
+    const auto extended = scoreOf(true);
+    ScoredProject scored("scored-queue-thresholds");
+    backdrop::backgrounds::ArtifactThresholds loose;
+    loose.object_expansion = *extended.object_expansion + 0.01;
+    loose.edge_continuation = extended.edge_continuation + 0.01;
+    backdrop::save_artifact_thresholds(scored.project(), loose);
+    QCOMPARE(backdrop::load_artifact_thresholds(scored.project()).edge_continuation, loose.edge_continuation);
+    const int64_t passed = scored.commit("extended-but-loose", extended);
+    QCOMPARE(scored.project().variants().find(passed)->status, VariantStatus::generated);
+
+    backdrop::backgrounds::ArtifactThresholds strict;
+    strict.object_expansion = 0;
+    strict.edge_continuation = 0;
+    backdrop::save_artifact_thresholds(scored.project(), strict);
+    const int64_t caught = scored.commit("clean-but-strict", scoreOf(false));
+    QCOMPARE(scored.project().variants().find(caught)->status, VariantStatus::flagged);
+
+    strict.edge_continuation = -1;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, backdrop::save_artifact_thresholds(scored.project(), strict));
+    scored.project().settings().set("artifacts.edge_continuation", "0.5x");
+    try {
+      backdrop::load_artifact_thresholds(scored.project());
+      QFAIL("a malformed threshold was read");
+    } catch (const backdrop::StoreError& error) {
+      QVERIFY2(std::string(error.what()).find("artifacts.edge_continuation '0.5x'") != std::string::npos, error.what());
+    }
   }
 
   void aPersonsReviewStands() {
