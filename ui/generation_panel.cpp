@@ -6,7 +6,6 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSpinBox>
 #include <QStringList>
 #include <QTableWidget>
 #include <QThread>
@@ -17,17 +16,10 @@
 #include <optional>
 #include <set>
 
-#include "core/generation/jobs_plan.h"
-#include "core/generation/jobs_runner.h"
 #include "core/generation/jobs_sqlite_queue.h"
-#include "core/preparation/saved_mask_review.h"
-#include "core/preparation/unprepared_products.h"
-#include "core/rendering/generator_variant_renderer.h"
-#include "core/rendering/planned_settings.h"
-#include "core/rendering/scored_job_queue.h"
-#include "core/store/project.h"
 #include "ui/banner.h"
-#include "ui/generator_choice.h"
+#include "ui/generation_choices.h"
+#include "ui/generation_run.h"
 #include "ui/project_session.h"
 #include "ui/studio_settings.h"
 
@@ -36,85 +28,12 @@ namespace {
 
 constexpr int64_t kUnitsPerVariant = 100;
 
-// A queue run's parameters, taken on the GUI thread.
-struct RunRequest {
-  std::string projectFile;
-  std::string jobName;
-  QStringList productIds;
-  int seeds = 1;
-  int threads = 1;
-  GeneratorChoice generator;
-};
-
-// Diffusion variants are other pixels than studio ones: the weights and steps enter their keys.
-GenerationSettings generationSettings(const RunRequest& request) {
-  if (request.generator.diffusion) return diffusion_generation_settings(request.generator.settings, request.seeds);
-  GenerationSettings settings;
-  settings.seeds = request.seeds;
-  return settings;
-}
-
-// Runs on a worker thread with its own connections to the project file. The diffusion models are
-// opened here, once per run, before anything is queued: weights that cannot be loaded fail the run
-// with the reason and leave the project as it was.
-QString runGeneration(const RunRequest& request, GenerationPanel::Counters& counters, const CancellationToken& cancel) {
-  const auto generator = openGenerator(request.generator);  // the studio backdrop or the diffusion models
-  auto project = Project::open(request.projectFile);
-  const auto cache = project.cache_dir();
-  std::vector<VariantInputs> variants;
-  const std::set<QString> wanted(request.productIds.begin(), request.productIds.end());
-  review_unreviewed_masks(project);      // before planning, so that doubtful masks are held back
-  // Products never prepared get Prepare's mask and verdict (Cancel stops it between products). Its
-  // progress is not shown in the variant counters: a total there enables Pause before the job exists.
-  prepare_unprepared_products(project, {}, cancel);
-  for (auto& inputs : plan_variants(project, generationSettings(request))) {
-    if (!wanted.empty() && !wanted.contains(QString::fromStdString(inputs.product_id))) continue;
-    variants.push_back(std::move(inputs));
-  }
-  SqliteJobQueue jobs(request.projectFile, request.jobName);
-  ScoredJobQueue queue(jobs, project, CacheStore(cache));
-  queue.submit(variants);
-  queue.set_state(JobState::active);
-  const auto queued = queue.progress();  // the runner reports after its first variant; show the job now
-  counters.done.store(queued.done + queued.failed);
-  counters.total.store(queued.total());
-  JobRunOptions options;
-  options.threads = request.threads;  // the renderer bounds them (one for diffusion)
-  GeneratorVariantRenderer renderer(*generator, cache, [&counters](int64_t step, int64_t total) {
-    counters.steps.store(total);
-    counters.step.store(step);
-  });
-  const auto summary = run_job(queue, renderer, CacheStore(cache), options,
-                               [&counters](const Progress& progress) {
-                                 counters.done.store(progress.done);
-                                 counters.total.store(progress.total);
-                               },
-                               cancel);
-  counters.done.store(summary.progress.done + summary.progress.failed);
-  counters.total.store(summary.progress.total());
-  QString text = QObject::tr("%1: %2 rendered, %3 reused, %4 failed")
-                     .arg(QString::fromStdString(to_string(summary.outcome)))
-                     .arg(summary.rendered)
-                     .arg(summary.reused)
-                     .arg(summary.failed);
-  QStringList heldBack;  // planning leaves them out until a person accepts or repaints the mask
-  for (const auto& mask : project.masks().held_back()) {
-    const auto id = QString::fromStdString(mask.product);
-    if (wanted.empty() || wanted.contains(id)) heldBack << id;
-  }
-  if (!heldBack.isEmpty()) text += QObject::tr("; held back, mask needs attention: %1").arg(heldBack.join(", "));
-  return text;
-}
-
 }  // namespace
 
 GenerationPanel::GenerationPanel(ProjectSession& session, QWidget* parent) : QWidget(parent), session_(session) {
   setObjectName("generationPanel");
   banner_ = makeBanner("noWeightsBanner");
-  seeds_ = new QSpinBox;
-  seeds_->setObjectName("seedCount");
-  seeds_->setRange(1, 16);
-  seeds_->setValue(1);
+  choices_ = new GenerationChoices(session_);
   startButton_ = new QPushButton(tr("Generate for Selection"));
   startButton_->setObjectName("startGeneration");
   pauseButton_ = new QPushButton(tr("Pause"));
@@ -145,17 +64,21 @@ GenerationPanel::GenerationPanel(ProjectSession& session, QWidget* parent) : QWi
   connect(timer_, &QTimer::timeout, this, &GenerationPanel::poll);
   connect(&watcher_, &QFutureWatcher<QString>::finished, this, &GenerationPanel::onFinished);
 
+  connect(choices_, &GenerationChoices::validityChanged, this,
+          [this](bool plannable) { startButton_->setEnabled(plannable && !isRunning()); });
+
   auto* controls = new QHBoxLayout;
-  controls->addWidget(new QLabel(tr("Seeds per prompt")));
-  controls->addWidget(seeds_);
   controls->addStretch();
   controls->addWidget(startButton_);
   controls->addWidget(pauseButton_);
   controls->addWidget(cancelButton_);
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(banner_);
-  layout->addWidget(new QLabel(tr("Each product of the selection is generated with every prompt of its category's "
-                                  "approved prompt set (or the default prompt), every colour and every placement.")));
+  layout->addWidget(
+      new QLabel(tr("Each product of the selection is generated with every prompt of its category's "
+                    "approved prompt set (or the default prompt), in every chosen placement and "
+                    "colour.")));
+  layout->addWidget(choices_);
   layout->addLayout(controls);
   layout->addWidget(overall_);
   layout->addWidget(eta_);
@@ -176,17 +99,28 @@ void GenerationPanel::refreshBanner() {
   banner_->setVisible(!weights);
 }
 
+void GenerationPanel::setSelection(const QStringList& productIds) {
+  choices_->setProducts(productIds);
+}
+
 bool GenerationPanel::start(const QStringList& productIds) {
   if (isRunning() || !session_.isOpen()) return false;
+  RunRequest choices;  // kept for the job: a resume plans the same variants
+  QString why;
+  if (!choices_->fillRequest(choices, why)) {
+    eta_->setText(why);
+    return false;
+  }
+  choices.productIds = productIds;
+  jobChoices_ = std::move(choices);
   jobName_ = QStringLiteral("studio-%1").arg(QDateTime::currentDateTimeUtc().toString("yyyyMMdd-hhmmsszzz"));
-  productIds_ = productIds;
   addJobRow();
   launch();
   return true;
 }
 
 void GenerationPanel::addJobRow() {
-  const QStringList& productIds = productIds_;
+  const QStringList& productIds = jobChoices_.productIds;
   const int row = jobs_->rowCount();
   jobs_->insertRow(row);
   jobs_->setItem(row, 0, new QTableWidgetItem(tr("%1 (%2)").arg(jobName_).arg(
@@ -201,15 +135,13 @@ void GenerationPanel::launch() {
   paused_ = false;
   pauseButton_->setText(tr("Pause"));
   cancel_ = CancellationToken();
-  counters_ = std::make_shared<Counters>();
+  counters_ = std::make_shared<GenerationCounters>();
   lastDone_ = 0;
   elapsed_.start();
   const StudioSettings settings = StudioSettings::load();
-  RunRequest request;
+  RunRequest request = jobChoices_;
   request.projectFile = session_.file().toStdString();
   request.jobName = jobName_.toStdString();
-  request.productIds = productIds_;
-  request.seeds = seeds_->value();
   request.threads = settings.threads > 0 ? settings.threads : std::max(1, QThread::idealThreadCount());
   request.generator = generatorChoice(settings);
   auto counters = counters_;

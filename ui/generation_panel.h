@@ -9,40 +9,35 @@
 
 #include <QElapsedTimer>
 #include <QWidget>
-#include <atomic>
 #include <memory>
 
 #include "core/common/cancellation.h"
+#include "ui/generation_run.h"
 #include "ui/scoped_future_watcher.h"
 
 class QLabel;
 class QProgressBar;
 class QPushButton;
-class QSpinBox;
 class QTableWidget;
 class QTimer;
 
 namespace backdrop::ui {
 
+class GenerationChoices;
 class ProjectSession;
 
 class GenerationPanel : public QWidget {
   Q_OBJECT
 
  public:
-  // Written by the worker, read by the GUI's poll.
-  struct Counters {
-    std::atomic<int64_t> done{0};   // variants
-    std::atomic<int64_t> total{0};
-    std::atomic<int64_t> step{0};   // denoising steps of the variant being painted (diffusion)
-    std::atomic<int64_t> steps{0};
-  };
-
   explicit GenerationPanel(ProjectSession& session, QWidget* parent = nullptr);
   ~GenerationPanel() override;
 
-  // Starts a job for these products (all products when empty); false when one is running.
+  // Starts a job for these products (all products when empty); false when one is running or the
+  // choices plan nothing (the panel says why).
   bool start(const QStringList& productIds);
+  // The products the variant count is shown for: the catalogue's selection.
+  void setSelection(const QStringList& productIds);
   void togglePause();
   void cancel();
   bool isRunning() const { return watcher_.isRunning(); }
@@ -61,7 +56,7 @@ class GenerationPanel : public QWidget {
 
   ProjectSession& session_;
   QLabel* banner_ = nullptr;
-  QSpinBox* seeds_ = nullptr;
+  GenerationChoices* choices_ = nullptr;
   QPushButton* startButton_ = nullptr;
   QPushButton* pauseButton_ = nullptr;
   QPushButton* cancelButton_ = nullptr;
@@ -70,10 +65,10 @@ class GenerationPanel : public QWidget {
   QTableWidget* jobs_ = nullptr;
   QTimer* timer_ = nullptr;
   ScopedFutureWatcher<QString> watcher_;
-  std::shared_ptr<Counters> counters_;
+  std::shared_ptr<GenerationCounters> counters_;
   CancellationToken cancel_;
   QString jobName_;
-  QStringList productIds_;
+  RunRequest jobChoices_;  // the running job's products, placements, colours and seeds
   QElapsedTimer elapsed_;
   int64_t lastDone_ = 0;
   bool paused_ = false;

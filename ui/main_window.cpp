@@ -120,6 +120,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
           [this] { catalogue_->updateStatuses(productStatuses(*session_)); });
   connect(generation_, &GenerationPanel::startRequested, this,
           [this] { generation_->start(catalogue_->selectedProductIds()); });
+  connect(catalogue_, &CataloguePanel::currentProductChanged, this,
+          [this] { generation_->setSelection(catalogue_->selectedProductIds()); });
   connect(generation_, &GenerationPanel::jobFinished, this,
           [this](const QString& summary) { statusBar()->showMessage(tr("Generation %1").arg(summary)); });
 

@@ -1,0 +1,95 @@
+#include "ui/generation_run.h"
+
+#include <QObject>
+#include <set>
+
+#include "core/generation/jobs_plan.h"
+#include "core/generation/jobs_runner.h"
+#include "core/generation/jobs_sqlite_queue.h"
+#include "core/preparation/saved_mask_review.h"
+#include "core/preparation/unprepared_products.h"
+#include "core/rendering/generator_variant_renderer.h"
+#include "core/rendering/scored_job_queue.h"
+#include "core/store/project.h"
+
+namespace backdrop::ui {
+namespace {
+
+QString summaryText(const JobRunSummary& summary, Project& project, const QStringList& wanted) {
+  return QObject::tr("%1: %2 rendered, %3 reused, %4 failed")
+             .arg(QString::fromStdString(to_string(summary.outcome)))
+             .arg(summary.rendered)
+             .arg(summary.reused)
+             .arg(summary.failed) +
+         heldBackNote(project, wanted);
+}
+
+}  // namespace
+
+QString heldBackNote(Project& project, const QStringList& productIds) {
+  QStringList heldBack;  // planning leaves them out until a person accepts or repaints the mask
+  for (const auto& mask : project.masks().held_back()) {
+    const auto id = QString::fromStdString(mask.product);
+    if (productIds.isEmpty() || productIds.contains(id)) heldBack << id;
+  }
+  return heldBack.isEmpty() ? QString() : QObject::tr("; held back, mask needs attention: %1").arg(heldBack.join(", "));
+}
+
+RunChoices runChoices(const RunRequest& request) {
+  RunChoices choices;
+  choices.diffusion = request.generator.diffusion;
+  choices.diffusion_settings = request.generator.settings;
+  choices.seeds = request.seeds;
+  choices.placements = request.placements;
+  choices.colours = request.colours;
+  return choices;
+}
+
+std::vector<VariantInputs> planRun(Project& project, const RunRequest& request) {
+  const std::set<QString> wanted(request.productIds.begin(), request.productIds.end());
+  std::vector<VariantInputs> variants;
+  for (auto& inputs : plan_variants(project, planned_generation_settings(runChoices(request)))) {
+    if (!wanted.empty() && !wanted.contains(QString::fromStdString(inputs.product_id))) continue;
+    variants.push_back(std::move(inputs));
+  }
+  return variants;
+}
+
+// Runs on a worker thread with its own connections to the project file. The diffusion models are
+// opened here, once per run, before anything is queued: weights that cannot be loaded fail the run
+// with the reason and leave the project as it was.
+QString runGeneration(const RunRequest& request, GenerationCounters& counters, const CancellationToken& cancel) {
+  const auto generator = openGenerator(request.generator);  // the studio backdrop or the diffusion models
+  auto project = Project::open(request.projectFile);
+  const auto cache = project.cache_dir();
+  review_unreviewed_masks(project);  // before planning, so that doubtful masks are held back
+  // Products never prepared get Prepare's mask and verdict (Cancel stops it between products). Its
+  // progress is not shown in the variant counters: a total there enables Pause before the job exists.
+  prepare_unprepared_products(project, {}, cancel);
+  const auto variants = planRun(project, request);
+  SqliteJobQueue jobs(request.projectFile, request.jobName);
+  ScoredJobQueue queue(jobs, project, CacheStore(cache));
+  queue.submit(variants);
+  queue.set_state(JobState::active);
+  const auto queued = queue.progress();  // the runner reports after its first variant; show the job now
+  counters.done.store(queued.done + queued.failed);
+  counters.total.store(queued.total());
+  JobRunOptions options;
+  options.threads = request.threads;  // the renderer bounds them (one for diffusion)
+  GeneratorVariantRenderer renderer(*generator, cache, [&counters](int64_t step, int64_t total) {
+    counters.steps.store(total);
+    counters.step.store(step);
+  });
+  const auto summary = run_job(
+      queue, renderer, CacheStore(cache), options,
+      [&counters](const Progress& progress) {
+        counters.done.store(progress.done);
+        counters.total.store(progress.total);
+      },
+      cancel);
+  counters.done.store(summary.progress.done + summary.progress.failed);
+  counters.total.store(summary.progress.total());
+  return summaryText(summary, project, request.productIds);
+}
+
+}  // namespace backdrop::ui

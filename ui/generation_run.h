@@ -1,0 +1,56 @@
+#pragma once
+// One run of the Studio's Generate, off the GUI thread: plan the chosen variants through core
+// (the same call `backdrop project jobs run` makes), queue them in the project file and render
+// them with core's job runner, reporting counts to the panel through atomics.
+
+#include <QString>
+#include <QStringList>
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "core/common/cancellation.h"
+#include "core/generation/variant_inputs.h"
+#include "core/rendering/planned_settings.h"
+#include "ui/generator_choice.h"
+
+namespace backdrop {
+class Project;
+}
+
+namespace backdrop::ui {
+
+// A run's parameters, taken on the GUI thread.
+struct RunRequest {
+  std::string projectFile;
+  std::string jobName;
+  QStringList productIds;  // empty: every product
+  int seeds = 1;
+  int threads = 1;
+  std::vector<std::string> placements;  // empty: all the project's
+  std::vector<std::string> colours{"none"};
+  GeneratorChoice generator;
+};
+
+// Written by the run, read by the panel's poll.
+struct GenerationCounters {
+  std::atomic<int64_t> done{0};  // variants
+  std::atomic<int64_t> total{0};
+  std::atomic<int64_t> step{0};  // denoising steps of the variant being painted (diffusion)
+  std::atomic<int64_t> steps{0};
+};
+
+// The choices core plans with (planned_settings.h), from the request.
+RunChoices runChoices(const RunRequest& request);
+
+// The variants the request plans: core's plan of the project, kept to the requested products.
+std::vector<VariantInputs> planRun(Project& project, const RunRequest& request);
+
+// "; held back, mask needs attention: p1, p2" for those of the products (all when empty) that
+// planning leaves out; empty when none is.
+QString heldBackNote(Project& project, const QStringList& productIds);
+
+// Plans, queues and renders; returns the summary line the panel shows. Throws what core throws.
+QString runGeneration(const RunRequest& request, GenerationCounters& counters, const CancellationToken& cancel);
+
+}  // namespace backdrop::ui
