@@ -15,6 +15,8 @@ packages=(
   libboost-math-dev
   # project store: PostgreSQL client for shared job queues, the server for its test, SHA-256
   libpq-dev postgresql libssl-dev
+  # the acceptance tests read the project file and call backdrop-serve as users do
+  sqlite3 curl
   # desktop application
   qt6-base-dev qt6-svg-dev libqt6sql6-sqlite libqt6svg6 libqcustomplot-dev libgl-dev
   # push to production: bundle archives, manifest schema validation, the HTTP server and its load test

@@ -19,7 +19,7 @@ cleanup() {
   rm -rf "$scratch"
 }
 trap cleanup EXIT
-source "$(dirname "$0")/local_postgres.sh"
+source "$(dirname "$0")/../../support/local_postgres.sh"
 start_local_postgres "$scratch" || exit $?
 url=$PG_URL
 pg_bin=$PG_BIN
