@@ -66,7 +66,12 @@ class DiffusionBackgroundGenerator : public BackgroundGenerator {
   GeneratedBackground generate(const BackgroundRequest& request, const StepCallback& on_step) const override {
     const auto start = Clock::now();
     const auto& placed = *request.placed;
-    const auto canvas = make_background_canvas(placed, request.colour, settings_.reduction);
+    auto reduction = settings_.reduction;
+    if (request.edge_thresholds) {
+      reduction.edges.low_threshold = request.edge_thresholds->first;
+      reduction.edges.high_threshold = request.edge_thresholds->second;
+    }
+    const auto canvas = make_background_canvas(placed, request.colour, reduction);
     const auto size = working_size(canvas.canvas.size(), settings_.max_side);
 
     models::InpaintInputs inputs;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -25,6 +26,9 @@ struct BackgroundRequest {
   std::string negative_prompt;
   std::optional<BackgroundColour> colour;
   uint64_t seed = 0;
+  // The product's Canny thresholds (low, high) for the ControlNet's edge map, as tuned in the
+  // Studio's edge view; unset: chosen from the product's median (imaging/edge_map.h).
+  std::optional<std::pair<double, double>> edge_thresholds;
 };
 
 // Seconds spent in each stage of one variant.

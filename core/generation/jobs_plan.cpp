@@ -105,6 +105,9 @@ std::vector<VariantInputs> plan_variants(Project& project, const GenerationSetti
     if (held_back.contains(product.external_id)) continue;  // its mask needs attention
     auto common = product_inputs(product, settings);
     if (const auto& saved = saved_masks.of(product.external_id)) common.mask.method = *saved;
+    if (const auto edges = project.edge_settings().find(product.external_id)) {
+      common.edge_thresholds = std::pair{edges->low, edges->high};
+    }
     for (const auto& prompt : prompts_for(project, product.category, settings, prompts_by_category)) {
       const auto prompt_colours =
           prompt.colour.empty() ? colours.for_product(product) : std::vector<std::string>{prompt.colour};

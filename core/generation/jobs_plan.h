@@ -2,7 +2,8 @@
 // Turns a project into a job's variant list: for every product, every prompt of its category's
 // newest approved prompt set (or the default prompt), every chosen placement of the project, every
 // chosen colour and every seed. A prompt that names its own colour is made in that colour only
-// (the designer chose it); the others in each of the chosen colours. Products whose mask needs
+// (the designer chose it); the others in each of the chosen colours. A product's edge thresholds
+// tuned in the Studio go with its variants. Products whose mask needs
 // attention are held back (project.masks().held_back() lists them with their reasons) until a
 // person accepts or repaints the mask.
 

@@ -37,6 +37,7 @@ nlohmann::json pixel_inputs_json(const VariantInputs& inputs) {
   for (const auto& lora : inputs.loras) {
     json["loras"].push_back({{"sha256", lora.sha256}, {"multiplier", lora.multiplier}});
   }
+  if (inputs.edge_thresholds) json["edge_thresholds"] = {inputs.edge_thresholds->first, inputs.edge_thresholds->second};
   return json;
 }
 
@@ -92,6 +93,10 @@ VariantInputs variant_inputs_from_json(const nlohmann::json& json) {
   inputs.guidance_scale = json.at("guidance_scale").get<double>();
   inputs.model_sha256 = json.at("model_sha256").get<std::string>();
   inputs.controlnet_sha256 = json.at("controlnet_sha256").get<std::string>();
+  if (json.contains("edge_thresholds")) {
+    const auto& thresholds = json.at("edge_thresholds");
+    inputs.edge_thresholds = {thresholds.at(0).get<double>(), thresholds.at(1).get<double>()};
+  }
   for (const auto& lora : json.value("loras", nlohmann::json::array())) {
     inputs.loras.push_back({lora.at("sha256").get<std::string>(), lora.at("multiplier").get<double>()});
   }

@@ -3,16 +3,18 @@
 //
 // The key is SHA-256 over a canonical serialisation of exactly the inputs that change pixels:
 // product image bytes (by hash), mask settings, placement geometry, prompt, negative prompt,
-// colour, seed, steps, scheduler, guidance, model and ControlNet file hashes, the LoRAs' content
-// hashes and multipliers (absent from the key material when there are none, so that the keys of
-// variants made without LoRAs stay what they were) and the engine version. Names and row ids
+// colour, the product's tuned edge thresholds, seed, steps, scheduler, guidance, model and
+// ControlNet file hashes, the LoRAs' content hashes and multipliers (LoRAs and thresholds are
+// absent from the key material when there are none, so that the keys of variants made without
+// them stay what they were) and the engine version. Names and row ids
 // (product id, placement name, prompt id) are provenance only: renaming a placement must not
 // invalidate a cache. Two runs that would draw the same pixels share a key.
 
 #include <cstdint>
-#include <optional>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -56,6 +58,9 @@ struct VariantInputs {
   std::string prompt;
   std::string negative_prompt;
   std::string colour;  // "#rrggbb" or empty
+  // The product's tuned Canny thresholds (low, high) for the edge map; unset: automatic. In the
+  // key only when set, so a product nobody tuned keeps its keys.
+  std::optional<std::pair<double, double>> edge_thresholds;
   uint64_t seed = 0;
   int steps = backgrounds::kDefaultSteps;
   std::string scheduler = backgrounds::kDefaultScheduler;

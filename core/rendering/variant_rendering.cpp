@@ -80,9 +80,12 @@ RenderedVariant render_variant(const backgrounds::BackgroundGenerator& generator
   const auto placed = place_variant_product(inputs, cache_dir, inputs.product_category, rules);
   const auto colour = variant_colour(inputs.colour);
   const backgrounds::PromptValues values{inputs.product_title, inputs.product_category, colour ? colour->name : ""};
-  const backgrounds::BackgroundRequest request{&placed, backgrounds::fill_prompt(inputs.prompt, values),
-                                               backgrounds::fill_prompt(inputs.negative_prompt, values), colour,
-                                               inputs.seed};
+  const backgrounds::BackgroundRequest request{&placed,
+                                               backgrounds::fill_prompt(inputs.prompt, values),
+                                               backgrounds::fill_prompt(inputs.negative_prompt, values),
+                                               colour,
+                                               inputs.seed,
+                                               inputs.edge_thresholds};
   cancel.throw_if_cancelled();
   // Thrown from the step callback, Cancelled stops the denoising loop after the step in progress.
   const auto generated = generator.generate(request, [&](int64_t step, int64_t total) {

@@ -34,19 +34,47 @@ class VariantKeyTest : public QObject {
  private slots:
   void everyPixelInputChangesTheKey() {
     const std::vector<std::function<void(VariantInputs&)>> changes{
-        [](auto& v) { v.product_image_sha256 = "ab"; },  [](auto& v) { v.mask.method = "threshold"; },
-        [](auto& v) { v.mask.threshold = 0.6; },          [](auto& v) { v.mask.dilate_px = 2; },
-        [](auto& v) { v.mask.feather_px = 3; },           [](auto& v) { v.placement.width = 768; },
-        [](auto& v) { v.placement.height = 768; },        [](auto& v) { v.placement.x = 0.4; },
-        [](auto& v) { v.placement.y = 0.4; },             [](auto& v) { v.placement.scale = 0.5; },
-        [](auto& v) { v.prompt = "wood"; },               [](auto& v) { v.negative_prompt = ""; },
-        [](auto& v) { v.colour = "#000000"; },            [](auto& v) { v.seed = 43; },
-        [](auto& v) { v.steps = 21; },                    [](auto& v) { v.scheduler = "euler"; },
-        [](auto& v) { v.guidance_scale = 7.0; },          [](auto& v) { v.model_sha256 = "mn"; },
-        [](auto& v) { v.controlnet_sha256 = "cd"; },      [](auto& v) { v.engine_version = "9.9.9"; },
-        [](auto& v) { v.loras = {{"l1", 1.0}}; },         [](auto& v) { v.loras = {{"l1", 0.6}}; },
-        [](auto& v) { v.loras = {{"l2", 1.0}}; },         [](auto& v) { v.loras = {{"l1", 1.0}, {"l2", 1.0}}; },
-        [](auto& v) { v.loras = {{"l2", 1.0}, {"l1", 1.0}}; },
+        [](auto& v) { v.product_image_sha256 = "ab"; },
+        [](auto& v) { v.mask.method = "threshold"; },
+        [](auto& v) { v.mask.threshold = 0.6; },
+        [](auto& v) { v.mask.dilate_px = 2; },
+        [](auto& v) { v.mask.feather_px = 3; },
+        [](auto& v) { v.placement.width = 768; },
+        [](auto& v) { v.placement.height = 768; },
+        [](auto& v) { v.placement.x = 0.4; },
+        [](auto& v) { v.placement.y = 0.4; },
+        [](auto& v) { v.placement.scale = 0.5; },
+        [](auto& v) { v.prompt = "wood"; },
+        [](auto& v) { v.negative_prompt = ""; },
+        [](auto& v) { v.colour = "#000000"; },
+        [](auto& v) { v.seed = 43; },
+        [](auto& v) { v.steps = 21; },
+        [](auto& v) { v.scheduler = "euler"; },
+        [](auto& v) { v.guidance_scale = 7.0; },
+        [](auto& v) { v.model_sha256 = "mn"; },
+        [](auto& v) { v.controlnet_sha256 = "cd"; },
+        [](auto& v) { v.engine_version = "9.9.9"; },
+        [](auto& v) {
+          v.loras = {{"l1", 1.0}};
+        },
+        [](auto& v) {
+          v.loras = {{"l1", 0.6}};
+        },
+        [](auto& v) {
+          v.loras = {{"l2", 1.0}};
+        },
+        [](auto& v) {
+          v.loras = {{"l1", 1.0}, {"l2", 1.0}};
+        },
+        [](auto& v) {
+          v.loras = {{"l2", 1.0}, {"l1", 1.0}};
+        },
+        [](auto& v) {
+          v.edge_thresholds = std::pair{30.0, 90.0};
+        },
+        [](auto& v) {
+          v.edge_thresholds = std::pair{30.0, 100.0};
+        },
     };
     std::set<std::string> keys{variant_key(example())};
     for (const auto& change : changes) {
@@ -86,6 +114,14 @@ class VariantKeyTest : public QObject {
             std::string::npos);
   }
 
+  // A product nobody tuned keeps its keys; tuned thresholds are in the material.
+  void untunedEdgesLeaveTheMaterialAsItWas() {
+    QVERIFY(variant_key_material(example()).find("edge_thresholds") == std::string::npos);
+    auto inputs = example();
+    inputs.edge_thresholds = std::pair{30.5, 90.0};
+    QVERIFY(variant_key_material(inputs).find("\"edge_thresholds\":[30.5,90.0]") != std::string::npos);
+  }
+
   void aLoraIsKeyedByItsContent() {
     const auto folder = QDir::temp().filePath(QString("backdrop_variant_lora_%1").arg(QCoreApplication::applicationPid()));
     QVERIFY(QDir().mkpath(folder));
@@ -107,9 +143,11 @@ class VariantKeyTest : public QObject {
   void jsonRoundTripKeepsEverything() {
     auto inputs = example();
     inputs.loras = {{"l1", 0.6}, {"l2", 1.0}};
+    inputs.edge_thresholds = std::pair{30.0, 90.0};
     const auto back = variant_inputs_from_json(nlohmann::json::parse(to_json(inputs).dump()));
     QCOMPARE(variant_key(back), variant_key(inputs));
     QVERIFY(back.loras == inputs.loras);
+    QVERIFY(back.edge_thresholds == inputs.edge_thresholds);
     QCOMPARE(back.product_id, inputs.product_id);
     QCOMPARE(back.product_image_path, inputs.product_image_path);
     QCOMPARE(*back.prompt_id, int64_t{3});

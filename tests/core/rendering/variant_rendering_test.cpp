@@ -42,6 +42,17 @@ class DiffusionLike : public backgrounds::StudioBackgroundGenerator {
   backgrounds::DenoisingParameters denoising() const override { return {4, "lcm", 1.0}; }
 };
 
+// Paints the studio backdrop and remembers the edge thresholds it was asked to draw the edge map with.
+class EdgeRecorder : public backgrounds::StudioBackgroundGenerator {
+ public:
+  backgrounds::GeneratedBackground generate(const backgrounds::BackgroundRequest& request,
+                                            const backgrounds::StepCallback& on_step) const override {
+    edges = request.edge_thresholds;
+    return StudioBackgroundGenerator::generate(request, on_step);
+  }
+  mutable std::optional<std::pair<double, double>> edges;
+};
+
 }  // namespace
 
 class VariantRenderingTest : public QObject {
@@ -93,6 +104,19 @@ class VariantRenderingTest : public QObject {
     inputs.seed = 0;
     const auto coloured0 = render_variant(studio, inputs, cache, {}, {}, {}).image;
     QVERIFY(same_pixels(coloured0, coloured1));
+  }
+
+  // The product's tuned thresholds reach the generator (the diffusion one draws ControlNet's edge
+  // map with them); untuned, the generator chooses.
+  void theTunedEdgeThresholdsReachTheGenerator() {
+    const auto cache = test::scratch_dir("core-rendering-edges");
+    const EdgeRecorder recorder;
+    auto inputs = windbreaker(120, 80);
+    render_variant(recorder, inputs, cache, {}, {}, {});
+    QVERIFY(!recorder.edges);
+    inputs.edge_thresholds = std::pair{35.0, 110.0};
+    render_variant(recorder, inputs, cache, {}, {}, {});
+    QVERIFY(recorder.edges == std::pair(35.0, 110.0));
   }
 
   void aDiffusionGeneratorRefusesOtherPlannedDenoising() {

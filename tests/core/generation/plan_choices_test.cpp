@@ -1,6 +1,6 @@
-// Planning's placements and colours: the chosen placements only, "none" / "palette:N" / "#rrggbb"
-// per product (a palette read from each product's own photo), a prompt's own colour kept, and
-// clear errors for a placement or colour the project cannot plan.
+// Planning's choices: the chosen placements only, "none" / "palette:N" / "#rrggbb" per product (a
+// palette read from each product's own photo), a prompt's own colour kept, each product's tuned edge
+// thresholds, and clear errors for a placement or colour the project cannot plan.
 
 #include <QtTest>
 #include <fstream>
@@ -54,7 +54,7 @@ std::set<std::string> colours_of(const std::vector<VariantInputs>& plan, const s
 
 }  // namespace
 
-class PlannedColoursTest : public QObject {
+class PlanChoicesTest : public QObject {
   Q_OBJECT
 
  private slots:
@@ -105,6 +105,20 @@ class PlannedColoursTest : public QObject {
     QCOMPARE(colours_by_prompt["linen"], (std::set<std::string>{"", "#3a5f8c"}));
   }
 
+  // Thresholds tuned in the Studio's edge view are keyed with that product's variants only.
+  void tunedEdgeThresholdsArePlanned() {
+    const auto dir = test::scratch_dir("planned-edges");
+    auto project = Project::open(make_project(dir));
+    project.edge_settings().save("red", {35, 110});
+    for (const auto& variant : plan_variants(project, {})) {
+      if (variant.product_id == "red") {
+        QVERIFY(variant.edge_thresholds == std::pair(35.0, 110.0));
+      } else {
+        QVERIFY(!variant.edge_thresholds);
+      }
+    }
+  }
+
   void unknownPlacementsAndColoursAreRefused() {
     const auto dir = test::scratch_dir("planned-colours-errors");
     auto project = Project::open(make_project(dir));
@@ -132,5 +146,5 @@ class PlannedColoursTest : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(PlannedColoursTest)
-#include "planned_colours_test.moc"
+QTEST_GUILESS_MAIN(PlanChoicesTest)
+#include "plan_choices_test.moc"
