@@ -3,6 +3,7 @@
 // share the queue, and a killed worker's tasks return to the others when its leases expire.
 // Every renderer but the test one paints through core's render_variant(), as the Studio does.
 
+#include <iomanip>
 #include <iostream>
 #include <mutex>
 
@@ -90,6 +91,14 @@ JobRunSummary run_job_from_cli(JobQueue& queue, const std::filesystem::path& cac
             << summary.rendered << ", reused " << summary.reused << " from the cache, " << summary.failed
             << " failed; job " << p.done << "/" << p.total() << " done, " << p.failed << " failed, " << p.pending
             << " pending, " << p.claimed << " in flight\n";
+  const int64_t handled = summary.rendered + summary.reused + summary.failed + summary.lost_leases;
+  if (handled > 0) {
+    const auto per_variant_ms = [handled](double seconds) { return seconds * 1000 / static_cast<double>(handled); };
+    std::cout << "per variant: rendering " << std::fixed << std::setprecision(1)
+              << per_variant_ms(summary.render_seconds) << " ms, queue bookkeeping "
+              << per_variant_ms(summary.queue_seconds) << " ms (" << handled << " variants)\n"
+              << std::defaultfloat;
+  }
   return summary;
 }
 

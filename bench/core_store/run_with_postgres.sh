@@ -5,7 +5,7 @@ set -euo pipefail
 bench=$1
 shift
 scratch=$(mktemp -d -t backdrop-pg-bench.XXXXXX)
-source "$(dirname "$0")/../../tests/core/generation/local_postgres.sh"
+source "$(dirname "$0")/../../tests/support/local_postgres.sh"
 trap 'stop_local_postgres; rm -rf "$scratch"' EXIT
 start_local_postgres "$scratch" || exit $?
 "$bench" --postgres "$PG_URL" "$@"

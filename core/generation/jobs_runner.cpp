@@ -16,6 +16,8 @@
 namespace backdrop {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 class Run {
  public:
   Run(JobQueue& queue, VariantRenderer& renderer, const CacheStore& cache, const JobRunOptions& options,
@@ -56,7 +58,9 @@ class Run {
   void work() {
     try {
       while (!cancel_.cancelled() && !failed()) {
+        const auto claiming = Clock::now();
         auto task = queue_.claim(worker_, options_.lease);
+        add_time(summary_.queue_seconds, claiming);
         if (task) {
           process(*task);
           report_progress(false);
@@ -83,9 +87,11 @@ class Run {
     bool rendered = false;
     if (!cache_.contains(task.variant_key)) {
       const auto temporary = cache_.temporary_path(task.variant_key);
+      const auto rendering = Clock::now();
       try {
         renderer_.render(task.inputs, temporary, cancel_);
         cache_.publish(temporary, task.variant_key);
+        add_time(summary_.render_seconds, rendering);
         rendered = true;
       } catch (const Cancelled&) {
         std::filesystem::remove(temporary);
@@ -103,9 +109,11 @@ class Run {
         return;
       }
     }
+    const auto committing = Clock::now();
     const JobResult result{CacheStore::relative_path(task.variant_key),
                            sha256_file_hex(cache_.path_for(task.variant_key))};
     const bool committed = queue_.complete(task, worker_, result);
+    add_time(summary_.queue_seconds, committing);
     std::lock_guard lock(mutex_);
     if (!committed) {
       ++summary_.lost_leases;
@@ -146,6 +154,12 @@ class Run {
   bool failed() {
     std::lock_guard lock(mutex_);
     return error_ != nullptr;
+  }
+
+  void add_time(double& total, Clock::time_point since) {
+    const double seconds = std::chrono::duration<double>(Clock::now() - since).count();
+    std::lock_guard lock(mutex_);
+    total += seconds;
   }
 
   JobQueue& queue_;
