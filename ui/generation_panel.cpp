@@ -12,9 +12,6 @@
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent>
-#include <map>
-#include <optional>
-#include <set>
 
 #include "core/generation/jobs_sqlite_queue.h"
 #include "ui/banner.h"
@@ -219,7 +216,9 @@ void GenerationPanel::onFinished() {
   const QString summary = watcher_.result();
   updateJobRow(counters_->done.load() * kUnitsPerVariant, counters_->total.load() * kUnitsPerVariant, summary);
   eta_->setText(summary);
-  startButton_->setEnabled(true);
+  RunRequest choices;
+  QString why;
+  startButton_->setEnabled(choices_->fillRequest(choices, why));  // the choices may have changed meanwhile
   pauseButton_->setEnabled(paused_);
   cancelButton_->setEnabled(false);
   emit session_.variantsChanged();
