@@ -1,7 +1,8 @@
 #include "core/generation/content_hash_file.h"
 
+#include <sys/stat.h>
+
 #include <charconv>
-#include <chrono>
 #include <fstream>
 #include <string_view>
 #include <utility>
@@ -49,13 +50,13 @@ std::optional<std::pair<std::string, ContentHash>> parse_line(std::string_view l
 
 }  // namespace
 
+// One stat() for both, in Unix time (std::filesystem's clock counts from another epoch).
 std::optional<FileStamp> file_stamp(const fs::path& file) {
-  std::error_code error;
-  const auto size = fs::file_size(file, error);
-  if (error) return std::nullopt;
-  const auto modified = fs::last_write_time(file, error);
-  if (error) return std::nullopt;
-  return FileStamp{size, std::chrono::duration_cast<std::chrono::nanoseconds>(modified.time_since_epoch()).count()};
+  struct stat status {};
+  if (::stat(file.c_str(), &status) != 0 || !S_ISREG(status.st_mode)) return std::nullopt;
+  constexpr std::int64_t kNanosecondsPerSecond = 1'000'000'000;
+  return FileStamp{static_cast<std::uintmax_t>(status.st_size),
+                   std::int64_t{status.st_mtim.tv_sec} * kNanosecondsPerSecond + status.st_mtim.tv_nsec};
 }
 
 ContentHashes read_content_hashes(const fs::path& file) {

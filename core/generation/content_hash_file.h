@@ -15,11 +15,11 @@ namespace backdrop {
 // What identifies one version of a file without reading it.
 struct FileStamp {
   std::uintmax_t size = 0;
-  std::int64_t modified_ns = 0;
+  std::int64_t modified_ns = 0;  // since the Unix epoch
   auto operator<=>(const FileStamp&) const = default;
 };
 
-// The stamp of the file now; empty when it cannot be read (gone, not permitted).
+// The stamp of the regular file now; empty when there is none (gone, not permitted, a folder).
 std::optional<FileStamp> file_stamp(const std::filesystem::path& file);
 
 struct ContentHash {

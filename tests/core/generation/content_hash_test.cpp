@@ -88,6 +88,10 @@ class ContentHashTest : public QObject {
     const auto saved = read_content_hashes(fs::path(std::getenv("BACKDROP_CACHE_DIR")) / "content-hashes.tsv");
     QVERIFY(saved.contains(canonical_name(dir / "lora.safetensors")));
     QCOMPARE(saved.at(canonical_name(dir / "lora.safetensors")).sha256, sha256_hex("lora"));
+    // In Unix time, as `stat` shows it, not std::filesystem's own clock.
+    const auto written = std::chrono::nanoseconds(saved.at(canonical_name(dir / "lora.safetensors")).stamp.modified_ns);
+    const auto age = std::chrono::system_clock::now().time_since_epoch() - written;
+    QVERIFY(age >= std::chrono::seconds(-5) && age < std::chrono::minutes(10));
   }
 
   // A fresh cache on the same file stands for the next process: it returns the hash it finds there
