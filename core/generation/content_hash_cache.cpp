@@ -43,7 +43,8 @@ std::string ContentHashCache::sha256(const fs::path& file) {
   const auto [path, stamp] = identify(file);
   if (auto known = in_memory(path, stamp)) return *known;
   const std::lock_guard hashing(hashing_);
-  // Another thread may have hashed it while this one waited, or another process since we looked.
+  // Another thread may have hashed it while this one waited, or another process since this cache
+  // last read its file.
   if (auto known = in_memory(path, stamp)) return *known;
   if (auto known = on_disk(path, stamp)) return *known;
   auto sha256 = sha256_file_hex(path);

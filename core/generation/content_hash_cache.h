@@ -5,7 +5,8 @@
 // worker`, tomorrow's Studio) reads gigabytes of weights again. Like make and rsync, it trusts the
 // stamp: a file rewritten with the same size and modification time keeps its old hash.
 //
-// Any number of threads may ask at once; a file is hashed by one of them while the others wait.
+// Any number of threads may ask at once. Files are read one at a time (reading is bound by the
+// disk anyway), so a thread asking for a file another thread is reading waits for its hash.
 // Several processes share the cache file: each rewrites it whole through a rename, so a reader
 // never sees a torn file, and at worst an entry another process wrote at the same moment is lost
 // (and hashed again). A cache file that is missing, unreadable or damaged, or a cache folder that
