@@ -32,7 +32,25 @@ function(backdrop_add_test)
 
   add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME} WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
   set_tests_properties(${ARG_NAME} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+  backdrop_use_test_user_cache(${ARG_NAME})
   if("gui" IN_LIST ARG_LABELS)
     set_property(TEST ${ARG_NAME} APPEND PROPERTY ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
   endif()
+endfunction()
+
+# backdrop_use_test_user_cache(<test>...)
+#
+# Points the tests' user cache folder (core/common/user_cache_dir.h: content hashes of weight files)
+# at one folder in the build tree instead of the user's ~/.cache/backdrop, so that tests never write
+# into the home folder. The tests' processes share it as a user's processes share theirs. Every
+# backdrop_add_test() test gets it; a folder with plain add_test() calls ends with
+#   get_property(tests DIRECTORY PROPERTY TESTS)
+#   backdrop_use_test_user_cache(${tests})
+function(backdrop_use_test_user_cache)
+  foreach(test IN LISTS ARGN)
+    get_test_property(${test} ENVIRONMENT environment)
+    if(NOT environment MATCHES "BACKDROP_CACHE_DIR=")
+      set_property(TEST ${test} APPEND PROPERTY ENVIRONMENT "BACKDROP_CACHE_DIR=${PROJECT_BINARY_DIR}/test-user-cache")
+    endif()
+  endforeach()
 endfunction()

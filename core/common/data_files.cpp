@@ -1,16 +1,9 @@
 #include "core/common/data_files.h"
 
-#include <cstdlib>
+#include "core/common/environment_path.h"
 
 namespace backdrop {
 namespace {
-
-std::optional<std::filesystem::path> environment_path(const char* variable) {
-  if (variable == nullptr) return std::nullopt;
-  const char* value = std::getenv(variable);
-  if (value == nullptr || *value == '\0') return std::nullopt;
-  return std::filesystem::path(value);
-}
 
 // The installed share/backdrop folder beside the running program's bin/ folder. /proc/self/exe
 // resolves symbolic links, so a link to the program elsewhere still finds the real installation.

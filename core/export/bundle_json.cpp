@@ -1,11 +1,11 @@
 #include "core/export/bundle_json.h"
 
-#include <algorithm>
 #include <cmath>
 #include <set>
 
 #include "core/common/json_where.h"
 #include "core/export/bundle_paths.h"
+#include "core/store/sha256.h"
 
 namespace backdrop::exporting {
 namespace {
@@ -117,11 +117,6 @@ void experiment_from_json(const json& json_category, const std::string& origin, 
 }
 
 }  // namespace
-
-bool is_sha256_hex(const std::string& text) {
-  return text.size() == 64 &&
-         std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
 
 json manifest_to_json(const BundleManifest& manifest) {
   auto files = json::array();

@@ -23,7 +23,4 @@ CategoryBundle category_from_json(const nlohmann::json& json, const std::string&
 nlohmann::json policy_to_json(const PolicySettings& policy);
 PolicySettings policy_from_json(const nlohmann::json& json, const std::string& origin);
 
-// Whether `text` is 64 lowercase hex digits.
-bool is_sha256_hex(const std::string& text);
-
 }  // namespace backdrop::exporting

@@ -1,6 +1,7 @@
 #include "core/generation/variant_inputs.h"
 
 #include "core/common/version.h"
+#include "core/generation/content_hash_cache.h"
 #include "core/store/sha256.h"
 
 namespace backdrop {
@@ -44,7 +45,7 @@ nlohmann::json pixel_inputs_json(const VariantInputs& inputs) {
 }  // namespace
 
 VariantLora variant_lora(const std::filesystem::path& file, double multiplier) {
-  return {sha256_file_hex(file), multiplier};
+  return {file_content_sha256(file), multiplier};
 }
 
 VariantInputs make_variant_inputs() {

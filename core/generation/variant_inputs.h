@@ -38,7 +38,8 @@ struct VariantLora {
   bool operator==(const VariantLora&) const = default;
 };
 
-// Hashes the file's content (throws StoreError naming an unreadable file).
+// The file's content hash, through the content hash cache (throws StoreError naming an unreadable
+// file).
 VariantLora variant_lora(const std::filesystem::path& file, double multiplier);
 
 struct VariantInputs {

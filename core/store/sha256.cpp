@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <memory>
@@ -62,6 +63,11 @@ std::string sha256_file_hex(const std::filesystem::path& file) {
   }
   if (in.bad()) throw StoreError(file.string() + ": hash file: read error");
   return hash.hex();
+}
+
+bool is_sha256_hex(std::string_view text) {
+  return text.size() == 64 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 }  // namespace backdrop

@@ -10,5 +10,7 @@ namespace backdrop {
 std::string sha256_hex(std::string_view bytes);
 // Streams the file; throws StoreError naming it when it cannot be read.
 std::string sha256_file_hex(const std::filesystem::path& file);
+// Whether `text` is 64 lowercase hex digits, as the two functions above write.
+bool is_sha256_hex(std::string_view text);
 
 }  // namespace backdrop

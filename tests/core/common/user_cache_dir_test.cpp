@@ -1,0 +1,42 @@
+#include <QtTest>
+
+#include <cstdlib>
+
+#include "core/common/user_cache_dir.h"
+
+using backdrop::user_cache_dir;
+
+// The cache folder's lookup order: $BACKDROP_CACHE_DIR, $XDG_CACHE_HOME/backdrop, $HOME/.cache/backdrop.
+class UserCacheDirTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void init() {
+    ::setenv("BACKDROP_CACHE_DIR", "/backdrop-cache", 1);
+    ::setenv("XDG_CACHE_HOME", "/xdg-cache", 1);
+    ::setenv("HOME", "/home/someone", 1);
+  }
+
+  void backdropsOwnVariableComesFirst() { QCOMPARE(user_cache_dir()->string(), "/backdrop-cache"); }
+
+  void thenTheXdgFolder() {
+    ::setenv("BACKDROP_CACHE_DIR", "", 1);  // empty counts as unset
+    QCOMPARE(user_cache_dir()->string(), "/xdg-cache/backdrop");
+  }
+
+  void thenTheHomeFolder() {
+    ::unsetenv("BACKDROP_CACHE_DIR");
+    ::unsetenv("XDG_CACHE_HOME");
+    QCOMPARE(user_cache_dir()->string(), "/home/someone/.cache/backdrop");
+  }
+
+  void noneWithoutAnyVariable() {
+    ::unsetenv("BACKDROP_CACHE_DIR");
+    ::unsetenv("XDG_CACHE_HOME");
+    ::unsetenv("HOME");
+    QVERIFY(!user_cache_dir());
+  }
+};
+
+QTEST_APPLESS_MAIN(UserCacheDirTest)
+#include "user_cache_dir_test.moc"
