@@ -26,7 +26,8 @@ struct RunChoices {
 GenerationSettings planned_generation_settings(const RunChoices& choices);
 
 // `diffusion`'s steps, scheduler and guidance, and the fingerprints of its weights and LoRAs
-// (they change pixels, so they are in every key). Throws StoreError naming an unreadable LoRA.
+// (they change pixels, so they are in every key). Throws StoreError naming an unreadable weight or
+// LoRA file.
 GenerationSettings diffusion_generation_settings(const backgrounds::DiffusionSettings& diffusion, int seeds);
 
 }  // namespace backdrop
