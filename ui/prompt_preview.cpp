@@ -26,25 +26,19 @@ constexpr int kPreviewSize = 320;
 // The variant the queue would make for this prompt on this product: its first placement, seed 0.
 // The variant Generate would make of the prompt on the project's first placement, with the chosen
 // generator's denoising parameters.
-VariantInputs previewInputs(const StoredProduct& product, const Placement& placement, const PromptEntry& entry,
-                            const GeneratorChoice& choice) {
-  const GenerationSettings defaults;
-  auto inputs = make_variant_inputs();
-  inputs.product_id = product.external_id;
-  inputs.product_image_path = product.image_path;
-  inputs.product_image_sha256 = product.image_sha256;
-  inputs.product_category = product.category;
-  inputs.product_title = product.title;
+VariantInputs previewInputs(Project& project, const StoredProduct& product, const Placement& placement,
+                            const PromptEntry& entry, const GeneratorChoice& choice) {
+  GenerationSettings settings;
+  if (choice.diffusion) {
+    settings.steps = choice.settings.steps;
+    settings.scheduler = choice.settings.scheduler;
+    settings.guidance_scale = choice.settings.guidance_scale;
+  }
+  auto inputs = product_variant_inputs(project, product, settings);
   inputs.prompt = entry.prompt;
   inputs.negative_prompt = entry.negative_prompt;
   inputs.colour = entry.colour;
-  inputs.mask = defaults.mask;
   inputs.placement = placement;
-  if (choice.diffusion) {
-    inputs.steps = choice.settings.steps;
-    inputs.scheduler = choice.settings.scheduler;
-    inputs.guidance_scale = choice.settings.guidance_scale;
-  }
   return inputs;
 }
 
@@ -124,7 +118,7 @@ bool PromptPreviewPanel::preview(const PromptEntry& entry) {
     return false;
   }
   const GeneratorChoice choice = generatorChoice(StudioSettings::load());
-  const VariantInputs inputs = previewInputs(*product, placements.front(), entry, choice);
+  const VariantInputs inputs = previewInputs(session_.project(), *product, placements.front(), entry, choice);
   const std::filesystem::path cache = session_.cacheDir().toStdString();
   cancel_ = CancellationToken();
   const CancellationToken cancel = cancel_;

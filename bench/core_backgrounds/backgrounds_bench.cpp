@@ -132,8 +132,11 @@ int main(int argc, char** argv) {
       const double cpu_start = process_cpu_seconds();
       const double load_start = one_minute_load();
       const auto placed = placed_product(size);
-      BackgroundRequest request{&placed, "a glass bottle on a marble table, soft studio light", "blurry, deformed",
-                                std::nullopt, 1};
+      BackgroundRequest request;
+      request.placed = &placed;
+      request.prompt = "a glass bottle on a marble table, soft studio light";
+      request.negative_prompt = "blurry, deformed";
+      request.seed = 1;
       const auto generated = generator->generate(request, {});
       const auto score_start = std::chrono::steady_clock::now();
       score_artifacts(generated.generated, placed.mask, segmenter);

@@ -127,8 +127,13 @@ class VariantRun {
                              const std::optional<BackgroundColour>& colour, uint64_t seed, const fs::path& dir,
                              cv::Mat& thumbnail) {
     const PromptValues values{product.title, product.category, colour ? colour->name : ""};
-    BackgroundRequest request{&placed, fill_prompt(prompt.prompt, values), fill_prompt(prompt.negative_prompt, values),
-                              colour, seed};
+    // No edge thresholds: a catalogue folder has no tuned ones, so each product's median chooses.
+    BackgroundRequest request;
+    request.placed = &placed;
+    request.prompt = fill_prompt(prompt.prompt, values);
+    request.negative_prompt = fill_prompt(prompt.negative_prompt, values);
+    request.colour = colour;
+    request.seed = seed;
     const auto generated = generator_.generate(request, on_step_);
 
     VariantRecord record;

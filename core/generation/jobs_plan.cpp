@@ -49,24 +49,6 @@ std::vector<PromptEntry> prompts_for(Project& project, const std::string& catego
   return prompts;
 }
 
-// What every variant of the product shares: the product and the sampling settings.
-VariantInputs product_inputs(const StoredProduct& product, const GenerationSettings& settings) {
-  auto inputs = make_variant_inputs();
-  inputs.product_id = product.external_id;
-  inputs.product_image_path = product.image_path;
-  inputs.product_category = product.category;
-  inputs.product_title = product.title;
-  inputs.product_image_sha256 = product.image_sha256;
-  inputs.mask = settings.mask;
-  inputs.steps = settings.steps;
-  inputs.scheduler = settings.scheduler;
-  inputs.guidance_scale = settings.guidance_scale;
-  inputs.model_sha256 = settings.model_sha256;
-  inputs.controlnet_sha256 = settings.controlnet_sha256;
-  inputs.loras = settings.loras;
-  return inputs;
-}
-
 // The project's placements that the settings name, in the project's order; all when none is named.
 std::vector<Placement> chosen_placements(Project& project, const std::vector<std::string>& names) {
   auto placements = project.placements().list();
@@ -93,6 +75,27 @@ std::vector<Placement> chosen_placements(Project& project, const std::vector<std
 
 }  // namespace
 
+VariantInputs product_variant_inputs(Project& project, const StoredProduct& product,
+                                     const GenerationSettings& settings) {
+  auto inputs = make_variant_inputs();
+  inputs.product_id = product.external_id;
+  inputs.product_image_path = product.image_path;
+  inputs.product_category = product.category;
+  inputs.product_title = product.title;
+  inputs.product_image_sha256 = product.image_sha256;
+  inputs.mask = settings.mask;
+  inputs.steps = settings.steps;
+  inputs.scheduler = settings.scheduler;
+  inputs.guidance_scale = settings.guidance_scale;
+  inputs.model_sha256 = settings.model_sha256;
+  inputs.controlnet_sha256 = settings.controlnet_sha256;
+  inputs.loras = settings.loras;
+  if (const auto edges = project.edge_settings().find(product.external_id)) {
+    inputs.edge_thresholds = std::pair{edges->low, edges->high};
+  }
+  return inputs;
+}
+
 std::vector<VariantInputs> plan_variants(Project& project, const GenerationSettings& settings) {
   const auto placements = chosen_placements(project, settings.placements);
   PlannedColours colours(settings.colours, project.cache_dir());
@@ -103,11 +106,8 @@ std::vector<VariantInputs> plan_variants(Project& project, const GenerationSetti
   std::vector<VariantInputs> variants;
   for (const auto& product : project.products().list()) {
     if (held_back.contains(product.external_id)) continue;  // its mask needs attention
-    auto common = product_inputs(product, settings);
+    auto common = product_variant_inputs(project, product, settings);
     if (const auto& saved = saved_masks.of(product.external_id)) common.mask.method = *saved;
-    if (const auto edges = project.edge_settings().find(product.external_id)) {
-      common.edge_thresholds = std::pair{edges->low, edges->high};
-    }
     for (const auto& prompt : prompts_for(project, product.category, settings, prompts_by_category)) {
       const auto prompt_colours =
           prompt.colour.empty() ? colours.for_product(product) : std::vector<std::string>{prompt.colour};

@@ -16,6 +16,7 @@
 namespace backdrop {
 
 class Project;
+struct StoredProduct;
 
 struct GenerationSettings {
   int seeds = 1;
@@ -31,6 +32,11 @@ struct GenerationSettings {
   std::string default_prompt = "product photo on a clean studio backdrop, soft light";
   std::string default_negative_prompt = "text, watermark, blurry";
 };
+
+// What every variant of the product shares: the product, its tuned edge thresholds and the
+// sampling settings (the prompt preview starts from it too).
+VariantInputs product_variant_inputs(Project& project, const StoredProduct& product,
+                                     const GenerationSettings& settings);
 
 // Throws std::invalid_argument naming an unknown placement or a colour spec it cannot read, and
 // ImageError naming a product whose palette cannot be read.
