@@ -26,7 +26,7 @@ export CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_fil
 
 # The threaded tests: serving, the job runner, and the Studio tests whose panels run work on the
 # thread pool (every ui_ test opens panels that own futures).
-readonly TSAN_TESTS='^(core_serving_|app_serve_|core_generation_jobs|ui_)'
+readonly TSAN_TESTS='^(core_serving_|app_serve_|core_generation_jobs|core_generation_content_hash|ui_)'
 # Executables those tests start besides themselves.
 readonly TSAN_EXTRA_TARGETS=(backdrop backdrop-serve backdrop-studio core_generation_jobs_worker)
 
