@@ -24,8 +24,8 @@ readonly SUPPRESSIONS="$ROOT/tests/sanitizers"
 export CCACHE_BASEDIR="$ROOT"
 export CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_file_ctime"
 
-# The threaded tests: serving, the job runner, and the Studio tests whose panels run work on the
-# thread pool (every ui_ test opens panels that own futures).
+# The threaded tests: serving, the job runner, the content hash cache, and the Studio tests whose
+# panels run work on the thread pool (every ui_ test opens panels that own futures).
 readonly TSAN_TESTS='^(core_serving_|app_serve_|core_generation_jobs|core_generation_content_hash|ui_)'
 # Executables those tests start besides themselves.
 readonly TSAN_EXTRA_TARGETS=(backdrop backdrop-serve backdrop-studio core_generation_jobs_worker)

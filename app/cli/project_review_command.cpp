@@ -3,7 +3,7 @@
 // Every approval is recorded under the reviewer's name (--reviewer, default the login name), as the
 // Studio records its own.
 
-#include <iomanip>
+#include <algorithm>
 #include <iostream>
 
 #include "app/cli/commands.h"
