@@ -126,6 +126,11 @@ void PromptEditor::showVersions() {
                                          .arg(set.prompts.size())
                                          .arg(QString::fromStdString(set.author)));
     item->setData(Qt::UserRole, static_cast<qlonglong>(set.id));
+    if (!set.reviewed_by.empty()) {  // who approved or retired it, and when
+      item->setToolTip(tr("%1 by %2 at %3")
+                           .arg(QString::fromStdString(to_string(set.approval)),
+                                QString::fromStdString(set.reviewed_by), QString::fromStdString(set.reviewed_at)));
+    }
     if (set.approval == Approval::approved) item->setForeground(QColor(30, 130, 60));
     if (set.approval == Approval::retired) item->setForeground(QColor(140, 140, 140));
     versions_->addItem(item);

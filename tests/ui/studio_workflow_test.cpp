@@ -16,6 +16,7 @@
 #include <QTableWidget>
 #include <QUndoStack>
 
+#include "core/common/login_name.h"
 #include "core/imaging/product_segmentation.h"
 #include "core/store/project.h"
 #include "support/test_data.h"
@@ -127,7 +128,13 @@ class StudioWorkflowTest : public QObject {
     table->item(1, 2)->setText("#f0e0d0");
     QTest::mouseClick(window.findChild<QPushButton*>("savePromptVersion"), Qt::LeftButton);
     QTest::mouseClick(window.findChild<QPushButton*>("approvePromptVersion"), Qt::LeftButton);
-    QVERIFY(window.session().project().prompts().latest_approved(category.toStdString()).has_value());
+    const auto approvedSet = window.session().project().prompts().latest_approved(category.toStdString());
+    QVERIFY(approvedSet.has_value());
+    // Recorded with who approved it (the login name, as the CLI's default) and shown with the version.
+    QCOMPARE(approvedSet->reviewed_by, backdrop::login_name());
+    const QString approvedBy = window.findChild<QListWidget*>("promptVersions")->item(0)->toolTip();
+    QVERIFY2(approvedBy.startsWith(QString("approved by %1 at ").arg(QString::fromStdString(backdrop::login_name()))),
+             qPrintable(approvedBy));
 
     // Generate for the product: one variant per approved prompt and project placement (the seven
     // ad placements a new project starts with), appearing in the variants grid.
