@@ -1,7 +1,6 @@
 #include "ui/generation_run.h"
 
 #include <QObject>
-#include <set>
 
 #include "core/generation/jobs_plan.h"
 #include "core/generation/jobs_runner.h"
@@ -40,19 +39,14 @@ RunChoices runChoices(const RunRequest& request) {
   choices.diffusion = request.generator.diffusion;
   choices.diffusion_settings = request.generator.settings;
   choices.seeds = request.seeds;
+  for (const auto& id : request.productIds) choices.products.push_back(id.toStdString());
   choices.placements = request.placements;
   choices.colours = request.colours;
   return choices;
 }
 
 std::vector<VariantInputs> planRun(Project& project, const RunRequest& request) {
-  const std::set<QString> wanted(request.productIds.begin(), request.productIds.end());
-  std::vector<VariantInputs> variants;
-  for (auto& inputs : plan_variants(project, planned_generation_settings(runChoices(request)))) {
-    if (!wanted.empty() && !wanted.contains(QString::fromStdString(inputs.product_id))) continue;
-    variants.push_back(std::move(inputs));
-  }
-  return variants;
+  return plan_variants(project, planned_generation_settings(runChoices(request)));
 }
 
 // Runs on a worker thread with its own connections to the project file. The diffusion models are

@@ -43,7 +43,7 @@ struct GenerationCounters {
 // The choices core plans with (planned_settings.h), from the request.
 RunChoices runChoices(const RunRequest& request);
 
-// The variants the request plans: core's plan of the project, kept to the requested products.
+// The variants the request plans: core's plan of the requested products.
 std::vector<VariantInputs> planRun(Project& project, const RunRequest& request);
 
 // "; held back, mask needs attention: p1, p2" for those of the products (all when empty) that

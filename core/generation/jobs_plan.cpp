@@ -104,7 +104,10 @@ std::vector<VariantInputs> plan_variants(Project& project, const GenerationSetti
   for (const auto& mask : project.masks().held_back()) held_back.insert(mask.product);
   SavedMaskMethods saved_masks(project.cache_dir());
   std::vector<VariantInputs> variants;
+  const std::set<std::string> chosen(settings.products.begin(), settings.products.end());
   for (const auto& product : project.products().list()) {
+    // Before any per-product work: a palette reads the product's photo.
+    if (!chosen.empty() && !chosen.contains(product.external_id)) continue;
     if (held_back.contains(product.external_id)) continue;  // its mask needs attention
     auto common = product_variant_inputs(project, product, settings);
     if (const auto& saved = saved_masks.of(product.external_id)) common.mask.method = *saved;

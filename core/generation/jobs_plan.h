@@ -3,9 +3,9 @@
 // newest approved prompt set (or the default prompt), every chosen placement of the project, every
 // chosen colour and every seed. A prompt that names its own colour is made in that colour only
 // (the designer chose it); the others in each of the chosen colours. A product's edge thresholds
-// tuned in the Studio go with its variants. Products whose mask needs
-// attention are held back (project.masks().held_back() lists them with their reasons) until a
-// person accepts or repaints the mask.
+// tuned in the Studio go with its variants. Products whose mask needs attention are held back
+// (project.masks().held_back() lists them with their reasons) until a person accepts or repaints
+// the mask.
 
 #include <string>
 #include <vector>
@@ -20,6 +20,7 @@ struct StoredProduct;
 
 struct GenerationSettings {
   int seeds = 1;
+  std::vector<std::string> products;         // the products' external ids; empty: every product
   std::vector<std::string> placements;       // names of the project's placements; empty: all of them
   std::vector<std::string> colours{"none"};  // "none", "palette[:N]", "#rrggbb" (imaging/colour_spec.h)
   int steps = backgrounds::kDefaultSteps;

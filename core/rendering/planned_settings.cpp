@@ -20,6 +20,7 @@ GenerationSettings planned_generation_settings(const RunChoices& choices) {
   GenerationSettings settings;
   if (choices.diffusion) settings = diffusion_generation_settings(choices.diffusion_settings, choices.seeds);
   settings.seeds = choices.seeds;
+  settings.products = choices.products;
   settings.placements = choices.placements;
   settings.colours = choices.colours;
   return settings;

@@ -16,6 +16,7 @@ struct RunChoices {
   bool diffusion = false;                             // Stable Diffusion paints (else the studio backdrop)
   backgrounds::DiffusionSettings diffusion_settings;  // its weights and sampling, when `diffusion`
   int seeds = 1;
+  std::vector<std::string> products;         // external ids; empty: every product
   std::vector<std::string> placements;       // the project's placements by name; empty: all
   std::vector<std::string> colours{"none"};  // "none", "palette[:N]", "#rrggbb"
 };

@@ -105,6 +105,20 @@ class PlanChoicesTest : public QObject {
     QCOMPARE(colours_by_prompt["linen"], (std::set<std::string>{"", "#3a5f8c"}));
   }
 
+  // Only the chosen products are planned, and only their photos are read (a palette needs them):
+  // another product's missing photo does not matter.
+  void onlyTheChosenProductsArePlanned() {
+    const auto dir = test::scratch_dir("planned-products");
+    auto project = Project::open(make_project(dir));
+    std::filesystem::remove(dir / "blue.png");
+    GenerationSettings settings;
+    settings.products = {"red"};
+    settings.colours = {"palette:1"};
+    const auto plan = plan_variants(project, settings);
+    QCOMPARE(plan.size(), size_t{3});  // one prompt x three placements x one colour
+    for (const auto& variant : plan) QCOMPARE(variant.product_id, std::string("red"));
+  }
+
   // Thresholds tuned in the Studio's edge view are keyed with that product's variants only.
   void tunedEdgeThresholdsArePlanned() {
     const auto dir = test::scratch_dir("planned-edges");
