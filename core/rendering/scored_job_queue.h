@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/backgrounds/artifact_score.h"
 #include "core/generation/cache_store.h"
 #include "core/generation/jobs_queue.h"
 #include "core/store/project.h"
@@ -24,10 +25,11 @@ inline constexpr const char* kAutoReviewer = "auto";
 inline constexpr const char* kAutoFlagReason = "product extended";
 
 // Copies the artifact scores recorded in the variant's PNG into the project's variant row, and flags
-// the variant (reviewer "auto") when its scores are over the project's thresholds and nobody has
-// reviewed it yet. Nothing when the project has no such variant or the PNG no record. Throws
-// ImageError naming the PNG for a damaged record.
-void record_artifact_scores(Project& project, const std::string& variant_key, const std::filesystem::path& png);
+// the variant (reviewer "auto") when its scores are over `thresholds` (the project's,
+// load_artifact_thresholds) and nobody has reviewed it yet. Nothing when the project has no such
+// variant or the PNG no record. Throws ImageError naming the PNG for a damaged record.
+void record_artifact_scores(Project& project, const std::string& variant_key, const std::filesystem::path& png,
+                            const backgrounds::ArtifactThresholds& thresholds);
 
 // collect_results() with each added result's scores and automatic flag recorded as well, read from
 // the workers' shared `cache`: review after a run on many machines sees the same scores and flags as
