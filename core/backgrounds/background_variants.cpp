@@ -68,17 +68,18 @@ class VariantRun {
                         imaging::ContactSheetRow& row, const std::function<void()>& variant_done) {
     std::vector<std::optional<BackgroundColour>> colours;
     std::vector<std::string> colour_labels;  // by specification: a palette's colours differ per product
-    for (const auto& spec : options_.colours) {
-      if (imaging::parse_colour_spec(spec).kind == imaging::ColourSpec::Kind::none) {
+    for (const auto& text : options_.colours) {
+      const auto spec = imaging::parse_colour_spec(text);
+      if (spec.kind == imaging::ColourSpec::Kind::none) {
         colours.emplace_back(std::nullopt);
         colour_labels.emplace_back("no colour");
         continue;
       }
-      const bool palette = imaging::parse_colour_spec(spec).kind == imaging::ColourSpec::Kind::palette;
       int nth = 0;
-      for (auto& colour : resolve_colours(spec, prepared.image.bgr, prepared.segmentation.mask)) {
+      for (auto& colour : imaging::resolve_colour_spec(spec, prepared.image.bgr, prepared.segmentation.mask)) {
+        const bool palette = spec.kind == imaging::ColourSpec::Kind::palette;
         colour_labels.push_back(palette ? "palette " + std::to_string(++nth) : colour.name);
-        colours.emplace_back(std::move(colour));
+        colours.emplace_back(BackgroundColour{colour.bgr, std::move(colour.name)});
       }
     }
     auto templates = options_.prompts.for_category(product.category);

@@ -49,17 +49,6 @@ ColourSpec parse_colour_spec(const std::string& text) {
   return spec;
 }
 
-std::vector<ColourSpec> parse_colour_specs(const std::string& list) {
-  std::vector<ColourSpec> specs;
-  size_t start = 0;
-  while (start <= list.size()) {
-    const auto comma = std::min(list.find(',', start), list.size());
-    specs.push_back(parse_colour_spec(list.substr(start, comma - start)));
-    start = comma + 1;
-  }
-  return specs;
-}
-
 std::vector<SpecifiedColour> resolve_colour_spec(const ColourSpec& spec, const cv::Mat& product_bgr,
                                                  const cv::Mat& product_mask) {
   switch (spec.kind) {

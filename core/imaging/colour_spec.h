@@ -29,9 +29,6 @@ struct SpecifiedColour {
 // Throws std::invalid_argument naming the text when it is none of the forms above.
 ColourSpec parse_colour_spec(const std::string& text);
 
-// Every entry of a comma-separated list ("none,palette:1,#3a5f8c"), blanks around entries ignored.
-std::vector<ColourSpec> parse_colour_specs(const std::string& list);
-
 // The colours a spec gives for a product: none for "none", the fixed colour, or the first N
 // background suggestions of the product's palette (`product_bgr` CV_8UC3 and its mask CV_8UC1 are
 // read only for a palette spec; ImageError when the mask is empty).
