@@ -20,6 +20,7 @@ struct ReviewArguments {
   std::filesystem::path file;
   std::filesystem::path library;  // empty: the installed prompt library
   std::vector<std::string> categories;
+  std::optional<std::string> category;  // variants approve: one category
   int version = 0;  // 0: the newest
   std::string reviewer = login_name();
   bool unflagged = false;
@@ -131,19 +132,19 @@ void add_variants_approve(CLI::App& variants) {
                  "Approve every variant nobody reviewed that the artifact check did not flag")
       ->required();
   approve->add_option("--max-score", arguments->max_score, "Only those whose worst artifact score is at most this");
-  approve->add_option("--category", arguments->categories, "Only this category's products")->expected(1);
+  approve->add_option("--category", arguments->category, "Only this category's products");
   add_reviewer_option(*approve, *arguments);
   approve->callback([arguments] {
     auto project = Project::open(arguments->file);
     BulkApprovalFilter filter;
     filter.max_score = arguments->max_score;
-    if (!arguments->categories.empty()) {
+    if (arguments->category) {
       const auto known = project.products().categories();
-      const auto& category = arguments->categories.front();
-      if (std::find(known.begin(), known.end(), category) == known.end()) {
-        throw std::runtime_error("category '" + category + "' has no products in " + arguments->file.string());
+      if (std::find(known.begin(), known.end(), *arguments->category) == known.end()) {
+        throw std::runtime_error("category '" + *arguments->category + "' has no products in " +
+                                 arguments->file.string());
       }
-      filter.category = category;
+      filter.category = arguments->category;
     }
     const auto approved = approve_unflagged_variants(project, filter, arguments->reviewer);
     std::cout << "approved " << approved.size() << " variants as " << arguments->reviewer << "\n";

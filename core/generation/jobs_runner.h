@@ -40,8 +40,8 @@ struct JobRunSummary {
   static constexpr std::size_t kReportedFailures = 10;
   int64_t lost_leases = 0;  // results another worker committed first
   JobProgress progress;     // the job's state when the run ended
-  // Seconds summed over this run's threads: in the queue (claiming, committing, failing, releasing,
-  // and hashing the result) and in the renderer. Per variant, the queue's is what sharing a queue
+  // Seconds summed over this run's threads: in the queue (claiming, and committing with the hash of
+  // the result) and in the renderer. Per variant, the queue's is what sharing a queue
   // costs; the renderer's is the work.
   double queue_seconds = 0;
   double render_seconds = 0;

@@ -12,22 +12,22 @@ class UserCacheDirTest : public QObject {
 
  private slots:
   void init() {
-    ::setenv("BACKDROP_CACHE_DIR", "/backdrop-cache", 1);
-    ::setenv("XDG_CACHE_HOME", "/xdg-cache", 1);
-    ::setenv("HOME", "/home/someone", 1);
+    ::setenv("BACKDROP_CACHE_DIR", "test-backdrop-cache", 1);
+    ::setenv("XDG_CACHE_HOME", "test-xdg-cache", 1);
+    ::setenv("HOME", "test-home", 1);
   }
 
-  void backdropsOwnVariableComesFirst() { QCOMPARE(user_cache_dir()->string(), "/backdrop-cache"); }
+  void backdropsOwnVariableComesFirst() { QCOMPARE(user_cache_dir()->string(), "test-backdrop-cache"); }
 
   void thenTheXdgFolder() {
     ::setenv("BACKDROP_CACHE_DIR", "", 1);  // empty counts as unset
-    QCOMPARE(user_cache_dir()->string(), "/xdg-cache/backdrop");
+    QCOMPARE(user_cache_dir()->string(), "test-xdg-cache/backdrop");
   }
 
   void thenTheHomeFolder() {
     ::unsetenv("BACKDROP_CACHE_DIR");
     ::unsetenv("XDG_CACHE_HOME");
-    QCOMPARE(user_cache_dir()->string(), "/home/someone/.cache/backdrop");
+    QCOMPARE(user_cache_dir()->string(), "test-home/.cache/backdrop");
   }
 
   void noneWithoutAnyVariable() {
