@@ -46,7 +46,7 @@ QSlider* makeSlider(const QString& name, int minimum, int maximum, int value) {
 // The placements a product is shown on: the project's, or the standard ad sizes.
 std::vector<imaging::Placement> placementsOf(Project& project) {
   std::vector<imaging::Placement> placements;
-  for (const auto& stored : project.placements().list()) placements.push_back({stored.name, stored.width, stored.height});
+  for (const auto& stored : project.placements().list()) placements.push_back(layout_placement(stored));
   return placements.empty() ? imaging::default_placements() : placements;
 }
 
@@ -404,7 +404,6 @@ void ProductPanel::renderLayouts() {
   }
   if (bgr_.empty() || cv::countNonZero(mask_) == 0) return;
   const auto placements = placementsOf(session_.project());
-  const auto rules = imaging::LayoutRules{};
   const cv::Mat bgr = bgr_, mask = mask_.clone();
   const std::string category = category_.toStdString();
   const QString id = productId_;
@@ -427,6 +426,13 @@ void ProductPanel::renderLayouts() {
   });
   watcher->setFuture(QtConcurrent::run([=] {
     QList<QPair<QString, QImage>> previews;
+    // The rules generation plans with (read here, off the GUI thread).
+    imaging::LayoutRules rules;
+    try {
+      rules = imaging::installed_layout_rules();
+    } catch (const std::exception&) {
+      // Unreadable rules stop generation with their file's name; the preview shows the defaults.
+    }
     const auto segmentation = imaging::segment_from_alpha(mask);
     for (const auto& placement : placements) {
       try {

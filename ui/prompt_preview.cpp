@@ -134,12 +134,13 @@ bool PromptPreviewPanel::preview(const PromptEntry& entry) {
     try {
       // The studio backdrop or the diffusion models, painted as Generate paints them.
       const auto generator = opened->get(choice);
-      const auto variant = render_variant(*generator, inputs, cache, {},
-                                          [&steps](int64_t step, int64_t total) {
-                                            steps->total.store(total);
-                                            steps->step.store(step);
-                                          },
-                                          cancel);
+      const auto variant = render_variant(
+          *generator, inputs, cache,
+          [&steps](int64_t step, int64_t total) {
+            steps->total.store(total);
+            steps->step.store(step);
+          },
+          cancel);
       return {toQImage(variant.image), {}};
     } catch (const std::exception& error) {
       return {{}, QString::fromStdString(error.what())};

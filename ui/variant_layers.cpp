@@ -43,17 +43,16 @@ const QImage& VariantLayers::layer(CompareLayer which) const {
   }
 }
 
-VariantLayers load_variant_layers(const StoredVariant& variant, const std::filesystem::path& cache_dir,
-                                  const std::string& category, const std::optional<EdgeThresholds>& thresholds) {
+VariantLayers load_variant_layers(const StoredVariant& variant, const std::filesystem::path& cache_dir) {
   VariantLayers layers;
   layers.output = QImage(QString::fromStdString((cache_dir / variant.image_path).string()));
   try {
     const auto inputs = variant_inputs_from_json(nlohmann::json::parse(variant.inputs_json));
-    const auto placed = place_variant_product(inputs, cache_dir, category, {});
+    const auto placed = place_variant_product(inputs, cache_dir);
     imaging::EdgeMapOptions options;
-    if (thresholds) {
-      options.low_threshold = thresholds->low;
-      options.high_threshold = thresholds->high;
+    if (inputs.edge_thresholds) {
+      options.low_threshold = inputs.edge_thresholds->first;
+      options.high_threshold = inputs.edge_thresholds->second;
     }
     layers.edges = toQImage(imaging::edge_map(placed.product, placed.mask, options));
     layers.mask = tintMask(layers.output.isNull() ? toQImage(placed.product) : layers.output, placed.mask);

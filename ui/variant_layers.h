@@ -1,15 +1,12 @@
 #pragma once
 // What the compare view can show of a variant: the generated output, the product mask placed on
 // the variant's canvas (tinted over the output), or the ControlNet edge map the generator is
-// conditioned on (Canny edges of the placed product, with the product's saved thresholds).
+// conditioned on (Canny edges of the placed product, with the thresholds the variant was planned with).
 // Computed on worker threads: loading and placing the photo takes a moment.
 
 #include <QImage>
 #include <QString>
 #include <filesystem>
-#include <optional>
-
-#include "core/store/edge_settings_repository.h"
 
 namespace backdrop {
 struct StoredVariant;
@@ -28,9 +25,8 @@ struct VariantLayers {
   const QImage& layer(CompareLayer which) const;
 };
 
-// `category` picks the layout rule; `thresholds` are the product's saved Canny thresholds (none:
-// automatic, as the generator does).
-VariantLayers load_variant_layers(const StoredVariant& variant, const std::filesystem::path& cache_dir,
-                                  const std::string& category, const std::optional<EdgeThresholds>& thresholds);
+// The variant's product placed as it was rendered (its planned inputs), and its edge map drawn with
+// the thresholds it was planned with (none: automatic, as the generator does).
+VariantLayers load_variant_layers(const StoredVariant& variant, const std::filesystem::path& cache_dir);
 
 }  // namespace backdrop::ui

@@ -249,8 +249,6 @@ void VariantsPanel::updateCompare() {
   struct Wanted {
     QString caption;
     StoredVariant variant;
-    std::string category;
-    std::optional<EdgeThresholds> thresholds;
   };
   QList<Wanted> wanted;
   auto& project = session_.project();
@@ -258,18 +256,14 @@ void VariantsPanel::updateCompare() {
     if (wanted.size() == kMaxCompared) break;
     const auto variant = project.variants().find(index.data(kVariantIdRole).toLongLong());
     if (!variant) continue;
-    const auto product = project.products().find(variant->product_external_id);
     wanted.append({index.data(Qt::DisplayRole).toString().section('\n', 0, 0) + " · " +
                        QString::fromStdString(variant->product_external_id),
-                   *variant, product ? product->category : std::string(),
-                   project.edge_settings().find(variant->product_external_id)});
+                   *variant});
   }
   const std::filesystem::path cache = session_.cacheDir().toStdString();
   compareWork_.setFuture(QtConcurrent::run([wanted, cache] {
     QList<ComparePane> panes;
-    for (const auto& [caption, variant, category, thresholds] : wanted) {
-      panes.append({caption, load_variant_layers(variant, cache, category, thresholds)});
-    }
+    for (const auto& [caption, variant] : wanted) panes.append({caption, load_variant_layers(variant, cache)});
     return panes;
   }));
 }

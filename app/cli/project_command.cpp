@@ -4,6 +4,8 @@
 
 #include <iostream>
 #include <map>
+#include <optional>
+#include <sstream>
 
 #include "app/cli/commands.h"
 #include "app/cli/recipe_option.h"
@@ -224,9 +226,17 @@ void add_segmentation_command(CLI::App& project) {
   });
 }
 
+// "square 1080x1080 x=rule y=0.4 scale=0.5": "rule" where the category's layout rule decides.
 void print_placement(const Placement& placement) {
-  std::cout << placement.name << " " << placement.width << "x" << placement.height << " x=" << placement.x
-            << " y=" << placement.y << " scale=" << placement.scale << "\n";
+  const auto part = [](const std::optional<double>& value) {
+    if (!value) return std::string("rule");
+    std::ostringstream text;
+    text << *value;
+    return text.str();
+  };
+  const auto& position = placement.position;
+  std::cout << placement.name << " " << placement.width << "x" << placement.height << " x=" << part(position.x)
+            << " y=" << part(position.y) << " scale=" << part(position.scale) << "\n";
 }
 
 // `backdrop project placements list|add|remove FILE ...`: the ad placements the project generates for.
@@ -236,6 +246,7 @@ void add_placements_command(CLI::App& project) {
     std::string name;
     std::string size;  // WxH
     Placement placement;
+    double x = 0, y = 0, scale = 0;  // the position's parts, where given
   };
   auto* placements = project.add_subcommand("placements", "List, add or remove the project's ad placements");
   placements->require_subcommand(1);
@@ -252,12 +263,19 @@ void add_placements_command(CLI::App& project) {
   add->add_option("file", add_arguments->file, "Project file")->required()->check(CLI::ExistingFile);
   add->add_option("name", add_arguments->placement.name, "Placement name, e.g. square")->required();
   add->add_option("size", add_arguments->size, "Canvas size WxH, or a default placement's name")->required();
-  add->add_option("--x", add_arguments->placement.x, "Product centre, fraction of the width")->capture_default_str();
-  add->add_option("--y", add_arguments->placement.y, "Product centre, fraction of the height")->capture_default_str();
-  add->add_option("--scale", add_arguments->placement.scale, "Product height, fraction of the canvas height")
-      ->capture_default_str();
-  add->callback([add_arguments] {
+  const auto* x =
+      add->add_option("--x", add_arguments->x,
+                      "Centre of the product, share of the canvas width (default: the category's layout rule)");
+  const auto* y = add->add_option("--y", add_arguments->y,
+                                  "Centre of the product, share of the canvas height (default: the layout rule)");
+  const auto* scale =
+      add->add_option("--scale", add_arguments->scale,
+                      "Share of the canvas the product fills on its limiting side, (0, 1] (default: the layout rule)");
+  add->callback([add_arguments, x, y, scale] {
     auto placement = add_arguments->placement;
+    if (x->count() > 0) placement.position.x = add_arguments->x;
+    if (y->count() > 0) placement.position.y = add_arguments->y;
+    if (scale->count() > 0) placement.position.scale = add_arguments->scale;
     const auto canvas = imaging::parse_placements(add_arguments->size);
     if (canvas.size() != 1) throw std::runtime_error("size '" + add_arguments->size + "': expected one WxH");
     placement.width = canvas.front().width;

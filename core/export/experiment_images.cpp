@@ -19,11 +19,6 @@ namespace {
 
 using experiment::GroupKind;
 
-imaging::LayoutRules layout_rules() {
-  const auto file = imaging::find_default_layout_rules();
-  return file ? imaging::load_layout_rules(*file) : imaging::LayoutRules{};
-}
-
 // The catalogue photo of `product`; a relative path is taken from the project file's folder.
 imaging::LoadedImage product_photo(Project& project, const std::string& product) {
   const auto stored = project.products().find(product);
@@ -51,7 +46,7 @@ imaging::Segmentation cut_out(Project& project, const std::string& product, cons
 ProductImages baseline_images(Project& project, const experiment::ExperimentGroup& group, const CategoryPlan& plan,
                               const BundleOptions& options, const CanvasSizes& canvases, BundleWriter& writer,
                               const CancellationToken& cancel, uint64_t& image_bytes) {
-  const auto rules = layout_rules();
+  const auto rules = imaging::installed_layout_rules();
   const auto& rule = rules.for_category(plan.category);
   const auto key = std::string(experiment::kind_name(group.kind));
   const auto extension = options.image_format == "jpeg" ? "jpg" : "webp";

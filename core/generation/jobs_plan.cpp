@@ -83,6 +83,8 @@ VariantInputs product_variant_inputs(Project& project, const StoredProduct& prod
   inputs.product_category = product.category;
   inputs.product_title = product.title;
   inputs.product_image_sha256 = product.image_sha256;
+  inputs.layout =
+      (settings.layout ? *settings.layout : imaging::installed_layout_rules()).for_category(product.category);
   inputs.mask = settings.mask;
   inputs.steps = settings.steps;
   inputs.scheduler = settings.scheduler;
@@ -96,7 +98,9 @@ VariantInputs product_variant_inputs(Project& project, const StoredProduct& prod
   return inputs;
 }
 
-std::vector<VariantInputs> plan_variants(Project& project, const GenerationSettings& settings) {
+std::vector<VariantInputs> plan_variants(Project& project, const GenerationSettings& chosen_settings) {
+  auto settings = chosen_settings;
+  if (!settings.layout) settings.layout = imaging::installed_layout_rules();  // read once for the plan
   const auto placements = chosen_placements(project, settings.placements);
   PlannedColours colours(settings.colours, project.cache_dir());
   std::map<std::string, std::vector<PromptEntry>> prompts_by_category;

@@ -7,11 +7,13 @@
 // (project.masks().held_back() lists them with their reasons) until a person accepts or repaints
 // the mask.
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/backgrounds/generation_recipe.h"
 #include "core/generation/variant_inputs.h"
+#include "core/imaging/layout_rules.h"
 
 namespace backdrop {
 
@@ -30,17 +32,19 @@ struct GenerationSettings {
   std::string model_sha256;       // hashes of the weight files, part of every key
   std::string controlnet_sha256;
   std::vector<VariantLora> loras;  // the LoRAs fused into the weights, part of every key
+  // Where products sit on the canvases; unset: the installed rules (imaging::installed_layout_rules()).
+  std::optional<imaging::LayoutRules> layout;
   std::string default_prompt = "product photo on a clean studio backdrop, soft light";
   std::string default_negative_prompt = "text, watermark, blurry";
 };
 
-// What every variant of the product shares: the product, its tuned edge thresholds and the
-// sampling settings (the prompt preview starts from it too).
+// What every variant of the product shares: the product, its category's layout rule, its tuned edge
+// thresholds and the sampling settings (the prompt preview starts from it too).
 VariantInputs product_variant_inputs(Project& project, const StoredProduct& product,
                                      const GenerationSettings& settings);
 
 // Throws std::invalid_argument naming an unknown placement or a colour spec it cannot read, and
-// ImageError naming a product whose palette cannot be read.
+// ImageError naming a product whose palette cannot be read or a layout rules file.
 std::vector<VariantInputs> plan_variants(Project& project, const GenerationSettings& settings);
 
 }  // namespace backdrop

@@ -18,6 +18,16 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The cache stores pixels under the task's key; the key must describe the inputs rendered. A task
+// planned by a Backdrop whose key format differs (its inputs now mean other pixels) is refused.
+void require_key_of_inputs(const JobTask& task) {
+  if (variant_key(task.inputs) != task.variant_key) {
+    throw std::runtime_error("task " + task.variant_key.substr(0, 12) +
+                             " was planned by another version of Backdrop (its key does not match its inputs); "
+                             "plan the job again");
+  }
+}
+
 class Run {
  public:
   Run(JobQueue& queue, VariantRenderer& renderer, const CacheStore& cache, const JobRunOptions& options,
@@ -89,6 +99,7 @@ class Run {
       const auto temporary = cache_.temporary_path(task.variant_key);
       const auto rendering = Clock::now();
       try {
+        require_key_of_inputs(task);
         renderer_.render(task.inputs, temporary, cancel_);
         cache_.publish(temporary, task.variant_key);
         add_time(summary_.render_seconds, rendering);

@@ -7,24 +7,39 @@
 namespace backdrop {
 namespace {
 
-// Bump when the meaning of a field changes, so that old cache entries stop matching.
-constexpr const char* kKeyFormat = "backdrop-variant-key-v1\n";
+// Bump when the meaning of a field changes, so that old cache entries stop matching. v2: a
+// placement's x, y and scale place the product (v1 keyed them, but renderers ignored them).
+constexpr const char* kKeyFormat = "backdrop-variant-key-v2\n";
 
 nlohmann::json mask_json(const MaskSettings& mask) {
   return {{"method", mask.method}, {"threshold", mask.threshold}, {"dilate_px", mask.dilate_px},
           {"feather_px", mask.feather_px}};
 }
 
+// The canvas and the parts of the product's position the placement sets itself (the layout rule's
+// are implied by the product's category, which the rule reads).
 nlohmann::json placement_geometry_json(const Placement& placement) {
-  return {{"width", placement.width}, {"height", placement.height}, {"x", placement.x},
-          {"y", placement.y},         {"scale", placement.scale}};
+  nlohmann::json json = {{"width", placement.width}, {"height", placement.height}};
+  const auto& position = placement.position;
+  if (position.x) json["x"] = *position.x;
+  if (position.y) json["y"] = *position.y;
+  if (position.scale) json["scale"] = *position.scale;
+  return json;
+}
+
+std::optional<double> optional_number(const nlohmann::json& object, const char* key) {
+  if (!object.contains(key) || object.at(key).is_null()) return std::nullopt;
+  return object.at(key).get<double>();
 }
 
 // nlohmann::json objects keep their keys sorted, so dump() of this is canonical.
 nlohmann::json pixel_inputs_json(const VariantInputs& inputs) {
   nlohmann::json json = {{"product_image_sha256", inputs.product_image_sha256},
+                         {"product_category", inputs.product_category},
+                         {"product_title", inputs.product_title},
                          {"mask", mask_json(inputs.mask)},
                          {"placement", placement_geometry_json(inputs.placement)},
+                         {"layout", imaging::to_json(inputs.layout)},
                          {"prompt", inputs.prompt},
                          {"negative_prompt", inputs.negative_prompt},
                          {"colour", inputs.colour},
@@ -58,8 +73,6 @@ nlohmann::json to_json(const VariantInputs& inputs) {
   auto json = pixel_inputs_json(inputs);
   json["product_id"] = inputs.product_id;
   json["product_image_path"] = inputs.product_image_path;
-  json["product_category"] = inputs.product_category;
-  json["product_title"] = inputs.product_title;
   json["prompt_id"] = inputs.prompt_id ? nlohmann::json(*inputs.prompt_id) : nlohmann::json(nullptr);
   json["placement"]["name"] = inputs.placement.name;
   return json;
@@ -78,13 +91,15 @@ VariantInputs variant_inputs_from_json(const nlohmann::json& json) {
   inputs.mask = {mask.at("method").get<std::string>(), mask.at("threshold").get<double>(),
                  mask.at("dilate_px").get<int>(), mask.at("feather_px").get<int>()};
   const auto& placement = json.at("placement");
-  inputs.placement = {0,
-                      placement.at("name").get<std::string>(),
-                      placement.at("width").get<int>(),
-                      placement.at("height").get<int>(),
-                      placement.at("x").get<double>(),
-                      placement.at("y").get<double>(),
-                      placement.at("scale").get<double>()};
+  inputs.placement = {0, placement.at("name").get<std::string>(), placement.at("width").get<int>(),
+                      placement.at("height").get<int>()};
+  // Inputs written before variants carried their layout rule (key format v1) were placed by the
+  // built-in rule, and their x, y and scale were ignored: read them as they were rendered.
+  if (json.contains("layout")) {
+    inputs.layout = imaging::layout_rule_from_json(json.at("layout"), "variant inputs: layout");
+    inputs.placement.position = {optional_number(placement, "x"), optional_number(placement, "y"),
+                                 optional_number(placement, "scale")};
+  }
   inputs.prompt = json.at("prompt").get<std::string>();
   inputs.negative_prompt = json.at("negative_prompt").get<std::string>();
   inputs.colour = json.at("colour").get<std::string>();

@@ -2,13 +2,14 @@
 // Everything that goes into one generated variant, and its content-addressed key.
 //
 // The key is SHA-256 over a canonical serialisation of exactly the inputs that change pixels:
-// product image bytes (by hash), mask settings, placement geometry, prompt, negative prompt,
-// colour, the product's tuned edge thresholds, seed, steps, scheduler, guidance, model and
-// ControlNet file hashes, the LoRAs' content hashes and multipliers (LoRAs and thresholds are
-// absent from the key material when there are none, so that the keys of variants made without
-// them stay what they were) and the engine version. Names and row ids
-// (product id, placement name, prompt id) are provenance only: renaming a placement must not
-// invalidate a cache. Two runs that would draw the same pixels share a key.
+// product image bytes (by hash), the product's category and title (the prompt's placeholders),
+// mask settings, the placement's canvas and the product position it sets, the category's layout
+// rule (which places the product where the placement does not), prompt, negative prompt, colour,
+// the product's tuned edge thresholds, seed, steps, scheduler, guidance, model and ControlNet file
+// hashes, the LoRAs' content hashes and multipliers (LoRAs, thresholds and a position are absent
+// from the key material when there are none) and the engine version. Names and row ids (product
+// id, placement name, prompt id) are provenance only: renaming a placement must not invalidate a
+// cache. Two runs that would draw the same pixels share a key.
 
 #include <cstdint>
 #include <filesystem>
@@ -20,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/backgrounds/generation_recipe.h"
+#include "core/imaging/layout_rules.h"
 #include "core/store/placement_repository.h"
 
 namespace backdrop {
@@ -47,15 +49,18 @@ struct VariantInputs {
   std::string product_id;
   std::string product_image_path;
   std::optional<int64_t> prompt_id;
-  // What the prompt's placeholders and the layout rule use, carried with the task so that a worker
-  // without the project file renders as the Studio does.
-  std::string product_category;
-  std::string product_title;
 
   // Pixel inputs: all of them are part of the key.
+  // What the prompt's placeholders fill in, carried with the task so that a worker without the
+  // project file renders as the Studio does.
+  std::string product_category;
+  std::string product_title;
   std::string product_image_sha256;
   MaskSettings mask;
   Placement placement;  // its id and name are provenance
+  // The category's layout rule, resolved when the variant is planned, so that every machine places
+  // the product as the planning installation's rules say (and editing the rules changes the key).
+  imaging::LayoutRule layout;
   std::string prompt;
   std::string negative_prompt;
   std::string colour;  // "#rrggbb" or empty
@@ -77,7 +82,8 @@ VariantInputs make_variant_inputs();
 
 // Complete serialisation (provenance included), as stored with jobs and variants.
 nlohmann::json to_json(const VariantInputs& inputs);
-// Throws nlohmann::json::exception when a field is missing or has the wrong type.
+// Throws nlohmann::json::exception when a field is missing or has the wrong type, ImageError for a
+// layout rule out of range.
 VariantInputs variant_inputs_from_json(const nlohmann::json& json);
 
 // The canonical byte string the key hashes: a versioned prefix and compact JSON with sorted keys

@@ -82,4 +82,21 @@ std::optional<std::filesystem::path> find_default_layout_rules() {
   return find_data_file("layouts/default.json", "BACKDROP_LAYOUTS");
 }
 
+LayoutRules installed_layout_rules() {
+  const auto file = find_default_layout_rules();
+  return file ? load_layout_rules(*file) : LayoutRules{};
+}
+
+json to_json(const LayoutRule& rule) {
+  return {{"fill", rule.fill},
+          {"anchor", rule.anchor == Anchor::Floor ? "floor" : "center"},
+          {"floor_line", rule.floor_line},
+          {"margin", rule.margin},
+          {"max_upscale", rule.max_upscale}};
+}
+
+LayoutRule layout_rule_from_json(const json& object, const std::string& where) {
+  return parse_rule(object, {}, where);
+}
+
 }  // namespace backdrop::imaging

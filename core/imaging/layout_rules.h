@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace backdrop::imaging {
 
 enum class Anchor { Center, Floor };
@@ -17,6 +19,8 @@ struct LayoutRule {
   double floor_line = 0.85;    // Floor anchor: product bottom at this share of the canvas height
   double margin = 0.06;        // share of each canvas side kept free
   double max_upscale = 2.0;    // enlargement beyond this is refused with a warning
+
+  bool operator==(const LayoutRule&) const = default;
 };
 
 struct LayoutRules {
@@ -36,5 +40,14 @@ LayoutRules load_layout_rules(const std::filesystem::path& path);
 // folder (core/common/data_files.h: $BACKDROP_DATA_DIR or share/backdrop beside the program's bin/).
 // Empty when none exists.
 std::optional<std::filesystem::path> find_default_layout_rules();
+
+// The installed rules (find_default_layout_rules()), or the built-in defaults when none are
+// installed. Throws ImageError naming the file when it cannot be read.
+LayoutRules installed_layout_rules();
+
+// One rule with every field, as a planned variant carries it; layout_rule_from_json reads it back
+// (fields it lacks keep the defaults) and throws ImageError naming `where` and the key.
+nlohmann::json to_json(const LayoutRule& rule);
+LayoutRule layout_rule_from_json(const nlohmann::json& object, const std::string& where);
 
 }  // namespace backdrop::imaging

@@ -22,20 +22,46 @@ std::string trim(const std::string& text) {
   return first == std::string::npos ? "" : text.substr(first, last - first + 1);
 }
 
-// The largest scale that fits the product's box into the usable canvas at the rule's fill.
+// The scale that makes the product's box fill the placement's share of the canvas on its limiting
+// side, or else the largest that fits it into the usable canvas at the rule's fill.
 double fitting_scale(const cv::Size& box, const Placement& placement, const LayoutRule& rule) {
+  if (placement.position.scale) {
+    return *placement.position.scale * std::min(static_cast<double>(placement.width) / box.width,
+                                                static_cast<double>(placement.height) / box.height);
+  }
   const double usable_width = placement.width * (1 - 2 * rule.margin);
   const double usable_height = placement.height * (1 - 2 * rule.margin);
   return rule.fill * std::min(usable_width / box.width, usable_height / box.height);
 }
 
-// Top-left of the scaled box on the canvas.
-cv::Point2d box_origin(const cv::Size2d& scaled, const Placement& placement, const LayoutRule& rule) {
+// Top-left of the scaled box on the canvas by the rule's anchor.
+cv::Point2d anchored_origin(const cv::Size2d& scaled, const Placement& placement, const LayoutRule& rule) {
   const double x = (placement.width - scaled.width) / 2;
   if (rule.anchor == Anchor::Center) return {x, (placement.height - scaled.height) / 2};
   // Floor: the bottom stands on the floor line, unless that pushes the top into the margin.
   const double top = placement.height * rule.floor_line - scaled.height;
   return {x, std::max(top, placement.height * rule.margin)};
+}
+
+// The origin along one side that keeps a box of `length` on a canvas of `side` (when it fits).
+double kept_on_canvas(double origin, double length, int side) {
+  return std::clamp(origin, 0.0, std::max(0.0, side - length));
+}
+
+// Top-left of the scaled box: the placement's centre where it sets one, else the rule's anchor;
+// moved inward when the box would leave the canvas (the product is never cut off).
+cv::Point2d box_origin(const cv::Size2d& scaled, const Placement& placement, const LayoutRule& rule,
+                       std::vector<std::string>& warnings) {
+  cv::Point2d origin = anchored_origin(scaled, placement, rule);
+  const auto& position = placement.position;
+  if (position.x) origin.x = *position.x * placement.width - scaled.width / 2;
+  if (position.y) origin.y = *position.y * placement.height - scaled.height / 2;
+  const cv::Point2d kept(kept_on_canvas(origin.x, scaled.width, placement.width),
+                         kept_on_canvas(origin.y, scaled.height, placement.height));
+  if (std::abs(kept.x - origin.x) > 0.5 || std::abs(kept.y - origin.y) > 0.5) {
+    warnings.push_back(placement.id + ": the product's position would cut it off the canvas; moved inward");
+  }
+  return kept;
 }
 
 cv::Mat resample(const cv::Mat& source, const cv::Size& size, double scale) {
@@ -88,6 +114,9 @@ PlacedProduct place_product(const cv::Mat& image, const Segmentation& segmentati
   CV_Assert(image.type() == CV_8UC3 && segmentation.mask.size() == image.size());
   const cv::Rect box = cv::boundingRect(segmentation.mask);
   if (box.empty()) throw ImageError("cannot place the product: its mask is empty");
+  if (const auto problem = position_problem(placement.position)) {
+    throw ImageError("placement '" + placement.id + "': " + *problem);
+  }
 
   PlacedProduct placed;
   placed.placement = placement;
@@ -108,7 +137,8 @@ PlacedProduct place_product(const cv::Mat& image, const Segmentation& segmentati
                         cv::Rect(0, 0, image.cols, image.rows);
   const cv::Size scaled_size(std::max(1, static_cast<int>(std::lround(crop.width * scale))),
                              std::max(1, static_cast<int>(std::lround(crop.height * scale))));
-  const cv::Point2d origin = box_origin(cv::Size2d(box.width * scale, box.height * scale), placement, rule);
+  const cv::Point2d origin =
+      box_origin(cv::Size2d(box.width * scale, box.height * scale), placement, rule, placed.warnings);
   // Whole-pixel offset: the resampled pixels land on the canvas unshifted.
   const cv::Point crop_origin(static_cast<int>(std::lround(origin.x - (box.x - crop.x) * scale)),
                               static_cast<int>(std::lround(origin.y - (box.y - crop.y) * scale)));

@@ -1,7 +1,8 @@
 #pragma once
 // Ad placements (canvas sizes) and positioning a segmented product on one: scaled by area
 // averaging (down) or Lanczos (up), never beyond the rule's upscale limit, and placed by the
-// category's layout rule. The product's pixels are only resampled, never otherwise changed.
+// category's layout rule unless the placement sets its own position. The product's pixels are only
+// resampled, never otherwise changed, and the whole product stays on the canvas.
 
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/imaging/layout_rules.h"
+#include "core/imaging/product_position.h"
 #include "core/imaging/segmentation.h"
 
 namespace backdrop::imaging {
@@ -17,6 +19,7 @@ struct Placement {
   std::string id;
   int width = 0;
   int height = 0;
+  ProductPosition position{};  // unset parts: the layout rule's ({} spares {id, w, h} a warning)
 };
 
 // 1080x1080, 1200x628, 1080x1350, 1080x1920, 300x250, 728x90, 160x600.
@@ -43,8 +46,10 @@ struct PlacedProduct {
   std::vector<std::string> warnings;  // e.g. the upscale limit was reached
 };
 
-// Places `image` (CV_8UC3) cut out by `segmentation` on `placement` following `rule`.
-// Throws ImageError when the segmentation has no product pixels.
+// Places `image` (CV_8UC3) cut out by `segmentation` on `placement` following `rule`, where the
+// placement's position does not say otherwise. A position that would push part of the product off
+// the canvas is moved inward, with a warning. Throws ImageError when the segmentation has no product
+// pixels or the position is out of range.
 PlacedProduct place_product(const cv::Mat& image, const Segmentation& segmentation, const Placement& placement,
                             const LayoutRule& rule);
 

@@ -5,12 +5,8 @@
 namespace backdrop {
 
 GeneratorVariantRenderer::GeneratorVariantRenderer(const backgrounds::BackgroundGenerator& generator,
-                                                   std::filesystem::path cache_dir, StepSink on_step,
-                                                   imaging::LayoutRules rules)
-    : generator_(generator),
-      cache_dir_(std::move(cache_dir)),
-      on_step_(std::move(on_step)),
-      rules_(std::move(rules)) {}
+                                                   std::filesystem::path cache_dir, StepSink on_step)
+    : generator_(generator), cache_dir_(std::move(cache_dir)), on_step_(std::move(on_step)) {}
 
 void GeneratorVariantRenderer::render(const VariantInputs& inputs, const std::filesystem::path& output,
                                       const CancellationToken& cancel) {
@@ -24,7 +20,7 @@ void GeneratorVariantRenderer::render(const VariantInputs& inputs, const std::fi
 
 RenderedVariant GeneratorVariantRenderer::render_one(const VariantInputs& inputs,
                                                      const CancellationToken& cancel) const {
-  return render_variant(generator_, inputs, cache_dir_, rules_, on_step_, cancel);
+  return render_variant(generator_, inputs, cache_dir_, on_step_, cancel);
 }
 
 }  // namespace backdrop

@@ -8,7 +8,6 @@
 
 #include "core/backgrounds/background_generator.h"
 #include "core/generation/variant_renderer.h"
-#include "core/imaging/layout_rules.h"
 #include "core/rendering/variant_rendering.h"
 
 namespace backdrop {
@@ -18,7 +17,7 @@ class GeneratorVariantRenderer : public VariantRenderer {
   // `generator` must outlive the renderer. `on_step` sees the denoising steps of the variant being
   // painted.
   GeneratorVariantRenderer(const backgrounds::BackgroundGenerator& generator, std::filesystem::path cache_dir,
-                           StepSink on_step = {}, imaging::LayoutRules rules = {});
+                           StepSink on_step = {});
   // A diffusion generator paints one variant at a time, whatever the caller's threads; the studio
   // backdrop paints on every thread at once.
   void render(const VariantInputs& inputs, const std::filesystem::path& output,
@@ -32,7 +31,6 @@ class GeneratorVariantRenderer : public VariantRenderer {
   const backgrounds::BackgroundGenerator& generator_;
   std::filesystem::path cache_dir_;
   StepSink on_step_;
-  imaging::LayoutRules rules_;
   std::mutex generating_;
 };
 

@@ -1,11 +1,15 @@
 #include "core/rendering/variant_rendering.h"
 
+#include <chrono>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
-#include "core/backgrounds/background_variants.h"
+#include "core/backgrounds/artifact_score.h"
 #include "core/backgrounds/prompt_library.h"
+#include "core/generation/content_hash_cache.h"
+#include "core/imaging/colour_spec.h"
 #include "core/imaging/image_error.h"
 #include "core/imaging/image_io.h"
 #include "core/imaging/plain_background_segmenter.h"
@@ -14,10 +18,51 @@
 namespace backdrop {
 namespace {
 
+namespace fs = std::filesystem;
+
 std::optional<backgrounds::BackgroundColour> variant_colour(const std::string& colour) {
   if (colour.empty()) return std::nullopt;
   // A "#rrggbb" colour resolves on its own; the product's palette is not needed for it.
-  return backgrounds::resolve_colours(colour, cv::Mat(), cv::Mat()).front();
+  auto resolved = imaging::resolve_colour_spec(imaging::parse_colour_spec(colour), cv::Mat(), cv::Mat()).front();
+  return backgrounds::BackgroundColour{resolved.bgr, std::move(resolved.name)};
+}
+
+// The key holds the photo's content hash (planning always sets it): a photo replaced since would
+// put other pixels under the key.
+void require_planned_photo(const VariantInputs& inputs) {
+  if (inputs.product_image_sha256.empty()) return;  // inputs made by hand, not planned
+  if (file_content_sha256(inputs.product_image_path) != inputs.product_image_sha256) {
+    throw imaging::ImageError(inputs.product_image_path + ": the photo of " + inputs.product_id +
+                              " has changed since the variant was planned; plan the job again");
+  }
+}
+
+// The saved mask's hash the variant was planned with ("file:" and the start of its SHA-256), or
+// nothing when it was planned without one (the automatic segmentation).
+std::optional<std::string> planned_mask_hash(const MaskSettings& mask) {
+  constexpr std::string_view prefix = "file:";
+  if (!mask.method.starts_with(prefix)) return std::nullopt;
+  return mask.method.substr(prefix.size());
+}
+
+// The product cut out as planned: by the saved mask whose hash the key holds, or automatically
+// (a mask saved after planning is not what the key describes).
+imaging::Segmentation planned_segmentation(const VariantInputs& inputs, const imaging::LoadedImage& image,
+                                           const fs::path& cache_dir) {
+  const auto planned = planned_mask_hash(inputs.mask);
+  if (!planned) return imaging::segment_with_saved_mask(image, fs::path());
+  const auto file = imaging::product_mask_path(cache_dir, inputs.product_id);
+  std::error_code missing;
+  if (!fs::is_regular_file(file, missing)) {
+    throw imaging::ImageError(file.string() + ": no such file, but the variants of " + inputs.product_id +
+                              " were planned with its saved mask (a worker on another machine needs the "
+                              "project's cache folder)");
+  }
+  if (!file_content_sha256(file).starts_with(*planned)) {
+    throw imaging::ImageError(file.string() + ": the mask of " + inputs.product_id +
+                              " has changed since the variant was planned; plan the job again");
+  }
+  return imaging::segment_with_saved_mask(image, file);
 }
 
 std::string describe(const backgrounds::DenoisingParameters& p) {
@@ -60,24 +105,19 @@ backgrounds::VariantProvenance provenance(const backgrounds::BackgroundGenerator
 
 }  // namespace
 
-imaging::PlacedProduct place_variant_product(const VariantInputs& inputs, const std::filesystem::path& cache_dir,
-                                             const std::string& category, const imaging::LayoutRules& rules) {
+imaging::PlacedProduct place_variant_product(const VariantInputs& inputs, const std::filesystem::path& cache_dir) {
+  require_planned_photo(inputs);
   const auto image = imaging::load_image(inputs.product_image_path);
-  const auto segmentation =
-      imaging::segment_with_saved_mask(image, imaging::product_mask_path(cache_dir, inputs.product_id));
+  const auto segmentation = planned_segmentation(inputs, image, cache_dir);
   if (segmentation.mask.empty()) {
     throw imaging::ImageError(inputs.product_image_path + ": no product mask (" + segmentation.note + ")");
   }
-  const imaging::Placement placement{inputs.placement.name, inputs.placement.width, inputs.placement.height};
-  return imaging::place_product(image.bgr, segmentation, placement, rules.for_category(category));
+  return imaging::place_product(image.bgr, segmentation, layout_placement(inputs.placement), inputs.layout);
 }
 
-RenderedVariant render_variant(const backgrounds::BackgroundGenerator& generator, const VariantInputs& inputs,
-                               const std::filesystem::path& cache_dir, const imaging::LayoutRules& rules, const StepSink& on_step,
-                               const CancellationToken& cancel) {
-  cancel.throw_if_cancelled();
-  require_planned_denoising(generator, inputs);
-  const auto placed = place_variant_product(inputs, cache_dir, inputs.product_category, rules);
+RenderedVariant paint_variant(const backgrounds::BackgroundGenerator& generator, const VariantInputs& inputs,
+                              const imaging::PlacedProduct& placed, const StepSink& on_step,
+                              const CancellationToken& cancel) {
   const auto colour = variant_colour(inputs.colour);
   const backgrounds::PromptValues values{inputs.product_title, inputs.product_category, colour ? colour->name : ""};
   const backgrounds::BackgroundRequest request{&placed,
@@ -92,10 +132,21 @@ RenderedVariant render_variant(const backgrounds::BackgroundGenerator& generator
     if (on_step) on_step(step, total);
     cancel.throw_if_cancelled();
   });
-  RenderedVariant rendered{generated.composited, provenance(generator, inputs, request)};
+  RenderedVariant rendered{generated.composited, generated.generated, provenance(generator, inputs, request),
+                           generated.times};
+  const auto scoring = std::chrono::steady_clock::now();
   const imaging::PlainBackgroundSegmenter segmenter;
   rendered.made.artifacts = backgrounds::score_artifacts(generated.generated, placed.mask, segmenter);
+  rendered.times.scoring = std::chrono::duration<double>(std::chrono::steady_clock::now() - scoring).count();
   return rendered;
+}
+
+RenderedVariant render_variant(const backgrounds::BackgroundGenerator& generator, const VariantInputs& inputs,
+                               const std::filesystem::path& cache_dir, const StepSink& on_step,
+                               const CancellationToken& cancel) {
+  cancel.throw_if_cancelled();
+  require_planned_denoising(generator, inputs);
+  return paint_variant(generator, inputs, place_variant_product(inputs, cache_dir), on_step, cancel);
 }
 
 }  // namespace backdrop

@@ -9,14 +9,17 @@ namespace {
 
 constexpr const char* kSelect = "SELECT id, name, width, height, x, y, scale FROM placements ";
 
+std::optional<double> optional_double(const Statement& row, int column) {
+  if (row.is_null(column)) return std::nullopt;
+  return row.column_double(column);
+}
+
 Placement read_placement(const Statement& row) {
   return {row.column_int64(0),
           row.column_text(1),
           static_cast<int>(row.column_int64(2)),
           static_cast<int>(row.column_int64(3)),
-          row.column_double(4),
-          row.column_double(5),
-          row.column_double(6)};
+          {optional_double(row, 4), optional_double(row, 5), optional_double(row, 6)}};
 }
 
 void check_placement(const Placement& placement) {
@@ -28,12 +31,14 @@ void check_placement(const Placement& placement) {
     fail("size " + std::to_string(placement.width) + "x" + std::to_string(placement.height) +
          ": canvases must be at least 16x16 pixels");
   }
-  if (placement.x < 0 || placement.x > 1) fail("x " + std::to_string(placement.x) + " is outside 0..1");
-  if (placement.y < 0 || placement.y > 1) fail("y " + std::to_string(placement.y) + " is outside 0..1");
-  if (placement.scale <= 0 || placement.scale > 1) fail("scale " + std::to_string(placement.scale) + " is outside (0, 1]");
+  if (const auto problem = imaging::position_problem(placement.position)) fail(*problem);
 }
 
 }  // namespace
+
+imaging::Placement layout_placement(const Placement& placement) {
+  return {placement.name, placement.width, placement.height, placement.position};
+}
 
 int64_t PlacementRepository::save(const Placement& placement) {
   check_placement(placement);
@@ -41,7 +46,8 @@ int64_t PlacementRepository::save(const Placement& placement) {
                    "INSERT INTO placements (name, width, height, x, y, scale) VALUES (?, ?, ?, ?, ?, ?) "
                    "ON CONFLICT (name) DO UPDATE SET width = excluded.width, height = excluded.height, "
                    "x = excluded.x, y = excluded.y, scale = excluded.scale");
-  upsert.bind_all(placement.name, placement.width, placement.height, placement.x, placement.y, placement.scale);
+  const auto& position = placement.position;
+  upsert.bind_all(placement.name, placement.width, placement.height, position.x, position.y, position.scale);
   upsert.run();
   return find(placement.name)->id;
 }

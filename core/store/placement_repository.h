@@ -6,19 +6,26 @@
 #include <string>
 #include <vector>
 
+#include "core/imaging/product_position.h"
+
 namespace backdrop {
+namespace imaging {
+struct Placement;
+}
 
 class Database;
 
 struct Placement {
   int64_t id = 0;
   std::string name;
-  int width = 512;   // canvas size in pixels
+  int width = 512;  // canvas size in pixels
   int height = 512;
-  double x = 0.5;    // product centre, as a fraction of the canvas
-  double y = 0.5;
-  double scale = 0.6;  // product height as a fraction of the canvas height
+  // The product's centre and size on this placement; unset parts follow the category's layout rule.
+  imaging::ProductPosition position{};
 };
+
+// The placement as imaging puts a product on it (its name is imaging's id).
+imaging::Placement layout_placement(const Placement& placement);
 
 class PlacementRepository {
  public:

@@ -182,6 +182,26 @@ CREATE TRIGGER prompt_set_log_is_append_only_delete BEFORE DELETE ON prompt_set_
   BEGIN SELECT RAISE(ABORT, 'the prompt set log is append-only'); END;
 )sql";
 
+// Version 7: a placement's product position becomes optional. Until now every renderer placed the
+// product by the category's layout rule and ignored x, y and scale; now a value set is honoured and
+// NULL means the rule's. The seeded 0.5 / 0.5 / 0.6 (also what `placements add` defaulted to) turn
+// into NULL, so existing projects keep their pixels; other values were asked for and now apply.
+const char* const kVersion7 = R"sql(
+CREATE TABLE placements_v7 (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  width INTEGER NOT NULL CHECK (width > 0),
+  height INTEGER NOT NULL CHECK (height > 0),
+  x REAL CHECK (x BETWEEN 0 AND 1),
+  y REAL CHECK (y BETWEEN 0 AND 1),
+  scale REAL CHECK (scale > 0 AND scale <= 1)
+);
+INSERT INTO placements_v7 (id, name, width, height, x, y, scale)
+  SELECT id, name, width, height, NULLIF(x, 0.5), NULLIF(y, 0.5), NULLIF(scale, 0.6) FROM placements;
+DROP TABLE placements;
+ALTER TABLE placements_v7 RENAME TO placements;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -192,6 +212,7 @@ const std::vector<Migration>& schema_migrations() {
       {4, "project settings: segmentation model, preset and confidence threshold", kVersion4},
       {5, "per-product edge thresholds, moved from the Studio's own table", kVersion5},
       {6, "prompt set approvals: who and when", kVersion6},
+      {7, "a placement's product position is optional: unset follows the layout rule", kVersion7},
   };
   return migrations;
 }

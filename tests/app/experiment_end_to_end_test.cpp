@@ -53,7 +53,7 @@ void make_project(const fs::path& file) {
   for (const auto& [id, photo] :
        {std::pair{"sku-1", "bags_01_navy_duffel.jpg"}, {"sku-2", "bags_02_gray_backpack.jpg"}})
     project.products().upsert({0, id, "bags", id, (test::product_data() / photo).string(), "", 0});
-  project.placements().save({0, "square", 128, 128, 0.5, 0.5, 0.6});
+  project.placements().save({0, "square", 128, 128});
   const auto set =
       project.prompts().add_version("bags", "test", {{0, "a marble counter", "", ""}, {0, "a park bench", "", ""}});
   project.prompts().set_approval(set.id, Approval::approved, "test");

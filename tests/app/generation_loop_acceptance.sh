@@ -120,9 +120,11 @@ while IFS='|' read -r image placement colour; do
   done
 done < <(project_sql "SELECT image_path, json_extract(inputs_json, '$.placement.name'), json_extract(inputs_json, '$.colour') FROM variants")
 
-# The Studio's Generate plans the same keys for the same choices.
+# The Studio's Generate plans the same keys for the same choices. The tool is not installed beside
+# the Studio, so it is told where the installed data (the layout rules planning reads) is, as the
+# Studio finds it beside its program.
 project_sql "SELECT variant_key FROM variants ORDER BY 1" >"$scratch/cli-keys.txt"
-"$studio_plan_keys" "$project" "$placements" "$colours" "$model" "$controlnet" 2 ddim >"$scratch/studio-keys.txt"
+BACKDROP_DATA_DIR="$(dirname "$backdrop")/../share/backdrop" "$studio_plan_keys" "$project" "$placements" "$colours" "$model" "$controlnet" 2 ddim >"$scratch/studio-keys.txt"
 diff -q "$scratch/cli-keys.txt" "$scratch/studio-keys.txt" >/dev/null ||
   fail "the Studio plans other keys: $(diff "$scratch/cli-keys.txt" "$scratch/studio-keys.txt" | head -5)"
 

@@ -1,5 +1,6 @@
 # `backdrop project placements list|add|remove` on a fresh project: the seven seeded ad
-# placements, an added and a replaced one, and the errors naming the bad value.
+# placements (the category's layout rule places the product: "rule"), an added one with its own
+# product position and a replaced one, and the errors naming the bad value.
 #   cmake -DBACKDROP=<exe> -DWORK=<dir> -P placements_cli.cmake
 
 include("${CMAKE_CURRENT_LIST_DIR}/scratch_folder.cmake")
@@ -11,12 +12,12 @@ include("${CMAKE_CURRENT_LIST_DIR}/run_backdrop.cmake")
 
 run_backdrop(0 ARGS create "${project}")
 run_backdrop(0 ARGS placements list "${project}"
-  EXPECT "^square 1080x1080 x=0.5 y=0.5 scale=0.6\nlandscape 1200x628 " "\nportrait 1080x1350 " "\nstory 1080x1920 "
-         "\nmedium-rectangle 300x250 " "\nleaderboard 728x90 " "\nskyscraper 160x600 x=0.5 y=0.5 scale=0.6\n$")
+  EXPECT "^square 1080x1080 x=rule y=rule scale=rule\nlandscape 1200x628 " "\nportrait 1080x1350 " "\nstory 1080x1920 "
+         "\nmedium-rectangle 300x250 " "\nleaderboard 728x90 " "\nskyscraper 160x600 x=rule y=rule scale=rule\n$")
 
 run_backdrop(0 ARGS placements add "${project}" banner 970x250 --x 0.3 --scale 0.8
-  EXPECT "^banner 970x250 x=0.3 y=0.5 scale=0.8\n$")
-run_backdrop(0 ARGS placements add "${project}" banner 970x300 EXPECT "^banner 970x300 x=0.5 y=0.5 scale=0.6\n$")
+  EXPECT "^banner 970x250 x=0.3 y=rule scale=0.8\n$")
+run_backdrop(0 ARGS placements add "${project}" banner 970x300 EXPECT "^banner 970x300 x=rule y=rule scale=rule\n$")
 run_backdrop(0 ARGS placements remove "${project}" story EXPECT "^removed story\n$")
 run_backdrop(0 ARGS placements list "${project}")
 string(REGEX MATCHALL "[^\n]+\n" lines "${output}")

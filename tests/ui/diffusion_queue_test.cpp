@@ -43,7 +43,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // A small canvas keeps the fixture models quick.
-const backdrop::Placement kSmallPlacement{0, "thumb", 96, 96, 0.5, 0.5, 0.6};
+const backdrop::Placement kSmallPlacement{0, "thumb", 96, 96};
 
 void saveWeights(const fs::path& checkpoint, const fs::path& controlnet, int steps = 3) {
   StudioSettings settings;
@@ -130,7 +130,7 @@ class DiffusionQueueTest : public QObject {
     QCOMPARE(inputs.steps, 3);
 
     const auto product = project.products().find(productId.toStdString());
-    const auto placed = backdrop::place_variant_product(inputs, project.cache_dir(), product->category, {});
+    const auto placed = backdrop::place_variant_product(inputs, project.cache_dir());
     const cv::Mat painted = cv::imread(image.string(), cv::IMREAD_COLOR);
     QCOMPARE(painted.cols, kSmallPlacement.width);
     QCOMPARE(painted.rows, kSmallPlacement.height);
@@ -190,7 +190,7 @@ class DiffusionQueueTest : public QObject {
     inputs.product_category = product->category;
     inputs.product_title = product->title;
     const backdrop::backgrounds::StudioBackgroundGenerator studio;
-    const auto studioVariant = backdrop::render_variant(studio, inputs, cache, {}, {}, {});
+    const auto studioVariant = backdrop::render_variant(studio, inputs, cache, {}, {});
     QVERIFY(preview->image().convertToFormat(QImage::Format_RGB888) !=
             backdrop::ui::toQImage(studioVariant.image).convertToFormat(QImage::Format_RGB888));
 

@@ -34,8 +34,8 @@ class GenerationChoicesTest : public QObject {
     auto& project = window.session().project();
     backdrop::prepare_unprepared_products(project);
     // Small canvases under the ad placements' names, so the studio backdrop paints quickly.
-    project.placements().save({0, "square", 96, 96, 0.5, 0.5, 0.6});
-    project.placements().save({0, "story", 54, 96, 0.5, 0.6, 0.5});
+    project.placements().save({0, "square", 96, 96});
+    project.placements().save({0, "story", 54, 96});
     QVERIFY(window.showView("queue"));  // the tab shows the project's placements as they are now
 
     for (const auto& placement : project.placements().list()) {

@@ -66,8 +66,8 @@ inline ExportFixture fill_export_project(Project& project) {
        {std::pair{"sku-1", "bags"}, {"sku-2", "bags"}, {"sku-3", "shoes"}, {"sku-4", "bags"}}) {
     project.products().upsert({0, id, category, std::string("Product ") + id, "", "", 0});
   }
-  project.placements().save({0, "square", 512, 512, 0.5, 0.5, 0.6});
-  project.placements().save({0, "wide", 768, 432, 0.3, 0.5, 0.7});
+  project.placements().save({0, "square", 512, 512});
+  project.placements().save({0, "wide", 768, 432});
   for (const auto& placement : project.placements().list()) {  // the other seeded ad placements
     if (placement.name != "square" && placement.name != "wide") project.placements().remove(placement.name);
   }

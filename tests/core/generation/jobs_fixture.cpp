@@ -13,7 +13,7 @@ std::filesystem::path make_job_project(const std::filesystem::path& folder, int 
   const auto file = folder / "p.backdrop";
   auto project = Project::create(file);
   // One small placement instead of the seeded ad placements: the jobs tests count variants per product.
-  project.placements().save({0, "tiny", 32, 32, 0.5, 0.5, 0.6});
+  project.placements().save({0, "tiny", 32, 32});
   for (const auto& placement : project.placements().list()) {
     if (placement.name != "tiny") project.placements().remove(placement.name);
   }

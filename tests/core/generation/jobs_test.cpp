@@ -213,6 +213,28 @@ class JobsTest : public QObject {
     QCOMPARE(queue.retry_failed(), int64_t{4});
     QCOMPARE(run_job(queue, renderer, cache, {2, 60s, 10ms, ""}).progress.done, int64_t{8});
   }
+
+  // A task whose key does not describe its inputs (planned by a Backdrop whose inputs meant other
+  // pixels) fails with the reason instead of caching pixels under a key that says otherwise.
+  void aTaskWhoseKeyIsNotItsInputsIsRefused() {
+    auto [file, cache] = setup("generation-jobs-stale-key", 2);
+    SqliteJobQueue queue(file, "job");
+    queue.submit(test::plan_job(file, 1));
+    {
+      auto project = Project::open(file);
+      project.database().exec(
+          "UPDATE job_tasks SET variant_key = 'ffff' || substr(variant_key, 5) WHERE id = "
+          "(SELECT min(id) FROM job_tasks)",
+          "a stale key");
+    }
+    HookedRenderer renderer([](const VariantInputs&, int) {});
+    const auto summary = run_job(queue, renderer, cache, {1, 60s, 10ms, ""});
+    QCOMPARE(summary.failed, int64_t{1});
+    QCOMPARE(renderer.count_.load(), 1);  // the other task was rendered, the stale one never
+    QCOMPARE(summary.failures.size(), std::size_t{1});
+    QVERIFY2(summary.failures.front().find("planned by another version of Backdrop") != std::string::npos,
+             summary.failures.front().c_str());
+  }
 };
 
 QTEST_APPLESS_MAIN(JobsTest)

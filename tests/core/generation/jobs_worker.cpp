@@ -48,7 +48,7 @@ std::vector<VariantInputs> synthetic_variants(int count) {
     auto inputs = make_variant_inputs();
     inputs.product_id = "p" + std::to_string(i);
     inputs.product_image_sha256 = "image-" + std::to_string(i);
-    inputs.placement = {0, "centre", 32, 32, 0.5, 0.5, 0.6};
+    inputs.placement = {0, "centre", 32, 32};
     inputs.prompt = "studio backdrop";
     inputs.seed = static_cast<uint64_t>(i);
     variants.push_back(inputs);

@@ -28,9 +28,9 @@ void write_product(const std::filesystem::path& file, const cv::Scalar& bgr) {
 
 std::filesystem::path make_project(const std::filesystem::path& dir) {
   auto project = Project::create(dir / "p.backdrop");
-  project.placements().save({0, "square", 64, 64, 0.5, 0.5, 0.6});
-  project.placements().save({0, "story", 36, 64, 0.5, 0.6, 0.5});
-  project.placements().save({0, "landscape", 64, 34, 0.5, 0.5, 0.6});
+  project.placements().save({0, "square", 64, 64});
+  project.placements().save({0, "story", 36, 64});
+  project.placements().save({0, "landscape", 64, 34});
   for (const auto& placement : project.placements().list()) {
     if (placement.name != "square" && placement.name != "story" && placement.name != "landscape") {
       project.placements().remove(placement.name);
@@ -124,7 +124,9 @@ class PlanChoicesTest : public QObject {
     const auto dir = test::scratch_dir("planned-edges");
     auto project = Project::open(make_project(dir));
     project.edge_settings().save("red", {35, 110});
-    for (const auto& variant : plan_variants(project, {})) {
+    const GenerationSettings settings;
+    const auto variants = plan_variants(project, settings);
+    for (const auto& variant : variants) {
       if (variant.product_id == "red") {
         QVERIFY(variant.edge_thresholds == std::pair(35.0, 110.0));
       } else {

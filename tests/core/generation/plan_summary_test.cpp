@@ -46,8 +46,8 @@ class PlanSummaryTest : public QObject {
     const auto file = test::make_job_project(dir, 4);
     {
       auto project = Project::open(file);
-      project.placements().save({0, "square", 64, 64, 0.5, 0.5, 0.6});
-      project.placements().save({0, "story", 36, 64, 0.5, 0.6, 0.5});
+      project.placements().save({0, "square", 64, 64});
+      project.placements().save({0, "story", 36, 64});
       const auto set = project.prompts().add_version("shoes", "ana", {{0, "marble", "", ""}, {0, "linen", "", ""}});
       project.prompts().set_approval(set.id, Approval::approved, "test");
     }

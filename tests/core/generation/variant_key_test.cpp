@@ -16,7 +16,7 @@ VariantInputs example() {
   inputs.product_image_path = "/images/p1.jpg";
   inputs.prompt_id = 3;
   inputs.product_image_sha256 = "aa";
-  inputs.placement = {0, "centre", 512, 512, 0.5, 0.5, 0.6};
+  inputs.placement = {0, "centre", 512, 512};
   inputs.prompt = "marble";
   inputs.negative_prompt = "text";
   inputs.colour = "#ffeedd";
@@ -41,9 +41,9 @@ class VariantKeyTest : public QObject {
         [](auto& v) { v.mask.feather_px = 3; },
         [](auto& v) { v.placement.width = 768; },
         [](auto& v) { v.placement.height = 768; },
-        [](auto& v) { v.placement.x = 0.4; },
-        [](auto& v) { v.placement.y = 0.4; },
-        [](auto& v) { v.placement.scale = 0.5; },
+        [](auto& v) { v.placement.position.x = 0.4; },
+        [](auto& v) { v.placement.position.y = 0.4; },
+        [](auto& v) { v.placement.position.scale = 0.5; },
         [](auto& v) { v.prompt = "wood"; },
         [](auto& v) { v.negative_prompt = ""; },
         [](auto& v) { v.colour = "#000000"; },
@@ -99,7 +99,7 @@ class VariantKeyTest : public QObject {
     const auto key = variant_key(example());
     QCOMPARE(key.size(), std::size_t{64});
     const auto material = variant_key_material(example());
-    QVERIFY(material.rfind("backdrop-variant-key-v1\n", 0) == 0);
+    QVERIFY(material.rfind("backdrop-variant-key-v2\n", 0) == 0);
     // Sorted keys: "colour" comes before "controlnet_sha256", which comes before "engine_version".
     QVERIFY(material.find("\"colour\"") < material.find("\"controlnet_sha256\""));
     QVERIFY(material.find(std::string("\"engine_version\":\"") + kEngineVersion + "\"") != std::string::npos);
@@ -120,6 +120,21 @@ class VariantKeyTest : public QObject {
     auto inputs = example();
     inputs.edge_thresholds = std::pair{30.5, 90.0};
     QVERIFY(variant_key_material(inputs).find("\"edge_thresholds\":[30.5,90.0]") != std::string::npos);
+  }
+
+  // A placement that leaves the product to the layout rule has no position in the material; one
+  // that sets part of it has that part.
+  void onlyAPlacementsOwnPositionIsInTheMaterial() {
+    const auto material = variant_key_material(example());
+    QVERIFY(material.find("\"placement\":{\"height\":512,\"width\":512}") != std::string::npos);
+    auto inputs = example();
+    inputs.placement.position.scale = 0.4;
+    QVERIFY(variant_key_material(inputs).find("\"placement\":{\"height\":512,\"scale\":0.4,\"width\":512}") !=
+            std::string::npos);
+    inputs.placement.position = {0.25, 0.75, std::nullopt};
+    const auto stored = variant_inputs_from_json(to_json(inputs));
+    QCOMPARE(stored.placement.position, inputs.placement.position);
+    QCOMPARE(variant_key(stored), variant_key(inputs));
   }
 
   void aLoraIsKeyedByItsContent() {

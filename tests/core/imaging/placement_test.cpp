@@ -133,6 +133,51 @@ class PlacementTest : public QObject {
     QVERIFY(placed.warnings[0].find("limited to 2.0x") != std::string::npos);
   }
 
+  // A placement's own position: the scale fills that share of the canvas on the product's limiting
+  // side (no margin), and the centre lands where x and y say.
+  void aPlacementsPositionOverridesTheRule() {
+    const auto photo = textured_product();  // a 200x300 box
+    LayoutRule rule;
+    rule.anchor = Anchor::Floor;
+    Placement placement{"left", 600, 600, {0.25, std::nullopt, 0.5}};
+    const auto placed = place_product(photo.bgr, photo.segmentation, placement, rule);
+    QCOMPARE(placed.transform.scale, 1.0);  // 0.5 * 600 / 300
+    const cv::Rect box = placed.transform.canvas_box;
+    QCOMPARE(box.size(), cv::Size(200, 300));
+    QCOMPARE(box.x + box.width / 2, 150);  // x = 0.25
+    // y unset: the floor rule's bottom line (0.85 of 600) still holds.
+    QVERIFY(std::abs(box.y + box.height - 0.85 * 600) <= 1.5);
+    QVERIFY(placed.warnings.empty());
+
+    placement.position = {std::nullopt, 0.4, std::nullopt};  // only y: the rule's fill and centring
+    const auto rule_sized = place_product(photo.bgr, photo.segmentation, placement, LayoutRule{});
+    const auto by_rule = place_product(photo.bgr, photo.segmentation, {"left", 600, 600}, LayoutRule{});
+    QCOMPARE(rule_sized.transform.scale, by_rule.transform.scale);
+    QCOMPARE(rule_sized.transform.canvas_box.x, by_rule.transform.canvas_box.x);
+    QVERIFY(std::abs(rule_sized.transform.canvas_box.y + rule_sized.transform.canvas_box.height / 2.0 - 240) <= 1.5);
+    QVERIFY(rule_sized.warnings.empty());
+  }
+
+  // A centre too near an edge would cut the product off: it is moved inward, whole, with a warning.
+  void aPositionNeverCutsTheProductOff() {
+    const auto photo = textured_product();
+    const Placement corner{"corner", 600, 600, {1.0, 0.0, 0.5}};
+    const auto placed = place_product(photo.bgr, photo.segmentation, corner, LayoutRule{});
+    const cv::Rect box = placed.transform.canvas_box;
+    QCOMPARE(box.size(), cv::Size(200, 300));
+    QCOMPARE(box.x + box.width, 600);
+    QCOMPARE(box.y, 0);
+    QCOMPARE(placed.warnings.size(), std::size_t{1});
+    QVERIFY(placed.warnings[0].find("corner: the product's position would cut it off") != std::string::npos);
+    try {
+      place_product(photo.bgr, photo.segmentation, {"big", 600, 600, {std::nullopt, std::nullopt, 1.5}}, LayoutRule{});
+      QFAIL("a scale above 1 was accepted");
+    } catch (const ImageError& error) {
+      QVERIFY2(std::string(error.what()).find("placement 'big': scale 1.5 is outside (0, 1]") != std::string::npos,
+               error.what());
+    }
+  }
+
   void emptyMaskIsAnError() {
     const auto photo = textured_product();
     const auto empty = segment_from_alpha(cv::Mat::zeros(500, 400, CV_8UC1));

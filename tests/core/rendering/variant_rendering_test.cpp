@@ -1,7 +1,9 @@
 // render_variant(), what the Studio's Generate, `backdrop project jobs run` and `backdrop worker`
 // render with: the same inputs give the same pixels; the record says how the variant was made; the
 // studio backdrop's seed picks its tone when no colour is given; a diffusion generator refuses a
-// variant planned with other denoising parameters (its key would hold pixels it does not describe).
+// variant planned with other denoising parameters (its key would hold pixels it does not describe),
+// and a worker refuses a photo or a mask other than the one planned; the placement's position and
+// the layout rule carried with the variant place the product.
 
 #include <QtTest>
 
@@ -9,8 +11,12 @@
 
 #include "core/backgrounds/variant_png_record.h"
 #include "core/generation/cache_store.h"
+#include "core/imaging/image_error.h"
+#include "core/imaging/image_io.h"
+#include "core/imaging/product_segmentation.h"
 #include "core/rendering/generator_variant_renderer.h"
 #include "core/rendering/variant_rendering.h"
+#include "core/store/sha256.h"
 #include "support/test_data.h"
 
 using namespace backdrop;
@@ -28,6 +34,16 @@ VariantInputs windbreaker(int width, int height) {
   inputs.product_title = "yellow windbreaker";
   inputs.prompt = "{product} on a {color} wall";
   return inputs;
+}
+
+template <typename Call>
+void expect_refusal(Call&& call, const char* expected) {
+  try {
+    call();
+    QFAIL("expected an ImageError");
+  } catch (const imaging::ImageError& error) {
+    QVERIFY2(std::string(error.what()).find(expected) != std::string::npos, error.what());
+  }
 }
 
 bool same_pixels(const cv::Mat& a, const cv::Mat& b) {
@@ -64,8 +80,8 @@ class VariantRenderingTest : public QObject {
     const backgrounds::StudioBackgroundGenerator studio;
     auto inputs = windbreaker(200, 120);
     inputs.colour = "#336699";
-    const auto first = render_variant(studio, inputs, cache, {}, {}, {});
-    const auto again = render_variant(studio, inputs, cache, {}, {}, {});
+    const auto first = render_variant(studio, inputs, cache, {}, {});
+    const auto again = render_variant(studio, inputs, cache, {}, {});
     QCOMPARE(first.image.cols, 200);
     QCOMPARE(first.image.rows, 120);
     QVERIFY(same_pixels(first.image, again.image));
@@ -95,14 +111,14 @@ class VariantRenderingTest : public QObject {
     const auto cache = test::scratch_dir("core-rendering-seeds");
     const backgrounds::StudioBackgroundGenerator studio;
     auto inputs = windbreaker(96, 96);
-    const auto seed0 = render_variant(studio, inputs, cache, {}, {}, {}).image;
+    const auto seed0 = render_variant(studio, inputs, cache, {}, {}).image;
     inputs.seed = 1;
-    const auto seed1 = render_variant(studio, inputs, cache, {}, {}, {}).image;
+    const auto seed1 = render_variant(studio, inputs, cache, {}, {}).image;
     QVERIFY(!same_pixels(seed0, seed1));
     inputs.colour = "#e0c090";
-    const auto coloured1 = render_variant(studio, inputs, cache, {}, {}, {}).image;
+    const auto coloured1 = render_variant(studio, inputs, cache, {}, {}).image;
     inputs.seed = 0;
-    const auto coloured0 = render_variant(studio, inputs, cache, {}, {}, {}).image;
+    const auto coloured0 = render_variant(studio, inputs, cache, {}, {}).image;
     QVERIFY(same_pixels(coloured0, coloured1));
   }
 
@@ -112,11 +128,60 @@ class VariantRenderingTest : public QObject {
     const auto cache = test::scratch_dir("core-rendering-edges");
     const EdgeRecorder recorder;
     auto inputs = windbreaker(120, 80);
-    render_variant(recorder, inputs, cache, {}, {}, {});
+    render_variant(recorder, inputs, cache, {}, {});
     QVERIFY(!recorder.edges);
     inputs.edge_thresholds = std::pair{35.0, 110.0};
-    render_variant(recorder, inputs, cache, {}, {}, {});
+    render_variant(recorder, inputs, cache, {}, {});
     QVERIFY(recorder.edges == std::pair(35.0, 110.0));
+  }
+
+  // The placement's own position and the layout rule the variant carries place the product.
+  void thePlacementsPositionAndTheCarriedRulePlaceTheProduct() {
+    const auto cache = test::scratch_dir("core-rendering-position");
+    auto inputs = windbreaker(300, 300);
+    const auto by_rule = place_variant_product(inputs, cache).transform.canvas_box;
+    inputs.layout.anchor = imaging::Anchor::Floor;
+    inputs.layout.floor_line = 0.9;
+    const auto on_floor = place_variant_product(inputs, cache).transform.canvas_box;
+    QCOMPARE(on_floor.size(), by_rule.size());
+    QVERIFY(std::abs(on_floor.y + on_floor.height - 270) <= 2);
+    inputs.placement.position = {0.3, std::nullopt, 0.4};
+    const auto placed = place_variant_product(inputs, cache).transform.canvas_box;
+    QVERIFY2(std::abs(std::max(placed.width, placed.height) - 120) <= 2, "scale 0.4 of 300 on the limiting side");
+    QVERIFY(std::abs(placed.x + placed.width / 2.0 - 90) <= 2);
+    QVERIFY(std::abs(placed.y + placed.height - 270) <= 2);  // y unset: still on the floor line
+  }
+
+  // The key holds the photo's hash and the saved mask's: a worker whose files differ refuses the
+  // variant rather than cache other pixels under its key.
+  void aPhotoOrMaskOtherThanPlannedIsRefused() {
+    const auto cache = test::scratch_dir("core-rendering-planned-files");
+    const backgrounds::StudioBackgroundGenerator studio;
+    auto inputs = windbreaker(96, 96);
+    inputs.product_image_sha256 = sha256_file_hex(inputs.product_image_path);
+    (void)render_variant(studio, inputs, cache, {}, {});
+    inputs.product_image_sha256 = std::string(64, '0');
+    expect_refusal([&] { (void)render_variant(studio, inputs, cache, {}, {}); },
+                   "has changed since the variant was planned");
+    inputs.product_image_sha256.clear();
+
+    const auto mask_file = imaging::product_mask_path(cache, "p1");
+    const auto photo = imaging::load_image(inputs.product_image_path);
+    inputs.mask.method = "file:0123456789abcdef";
+    expect_refusal([&] { (void)place_variant_product(inputs, cache); }, "no such file");
+
+    // A hand-drawn mask: a rectangle in the photo's top-left quarter.
+    cv::Mat mask = cv::Mat::zeros(photo.bgr.size(), CV_8UC1);
+    mask(cv::Rect(0, 0, photo.bgr.cols / 2, photo.bgr.rows / 4)).setTo(255);
+    std::filesystem::create_directories(mask_file.parent_path());
+    imaging::write_image(mask_file, mask);
+    expect_refusal([&] { (void)place_variant_product(inputs, cache); }, "has changed since the variant was planned");
+    inputs.mask.method = "file:" + sha256_file_hex(mask_file).substr(0, 16);
+    const auto drawn = place_variant_product(inputs, cache).transform.source_box;
+    QCOMPARE(drawn, cv::Rect(0, 0, photo.bgr.cols / 2, photo.bgr.rows / 4));
+    // Planned without a saved mask: the automatic cut, whatever file appeared since.
+    inputs.mask.method = "alpha";
+    QVERIFY(place_variant_product(inputs, cache).transform.source_box != drawn);
   }
 
   void aDiffusionGeneratorRefusesOtherPlannedDenoising() {
@@ -124,7 +189,7 @@ class VariantRenderingTest : public QObject {
     const DiffusionLike generator;
     auto inputs = windbreaker(64, 64);  // planned with the defaults: 20 steps, ddim, 7.5
     try {
-      (void)render_variant(generator, inputs, cache, {}, {}, {});
+      (void)render_variant(generator, inputs, cache, {}, {});
       QFAIL("rendered a variant planned with other denoising parameters");
     } catch (const std::invalid_argument& error) {
       const QString message = error.what();

@@ -93,6 +93,42 @@ class MigrationsTest : public QObject {
     QCOMPARE(project.edge_settings().find("p1")->low, 40.0);  // the refused saves changed nothing
   }
 
+  // Version 7: every renderer ignored a placement's x, y and scale until now. The seeded values
+  // become "the layout rule's" (the pixels stay as they were); values set on purpose are kept.
+  void placementPositionsBecomeOptional() {
+    const auto file = test::scratch_dir("store-migrations-placements") / "v6.backdrop";
+    {
+      Database database(file, Database::Mode::create_new);
+      migrate_schema(database, 6);
+      database.exec(
+          "INSERT INTO placements (name, width, height, x, y, scale) VALUES ('square', 1080, 1080, 0.5, 0.5, 0.6), "
+          "('banner', 728, 90, 0.3, 0.5, 0.6), ('tall', 160, 600, 0.5, 0.7, 0.4)",
+          "placements at version 6");
+    }
+    auto project = Project::open(file);
+    const auto square = project.placements().find("square");
+    QVERIFY(square && square->position.empty());
+    QCOMPARE(square->width, 1080);
+    const auto banner = project.placements().find("banner")->position;
+    QCOMPARE(banner, (imaging::ProductPosition{0.3, std::nullopt, std::nullopt}));
+    const auto tall = project.placements().find("tall")->position;
+    QCOMPARE(tall, (imaging::ProductPosition{std::nullopt, 0.7, 0.4}));
+    // The table still refuses what the repository refuses.
+    QVERIFY_THROWS_EXCEPTION(
+        StoreError, project.database().exec("UPDATE placements SET scale = 1.5 WHERE name = 'tall'", "too large"));
+    Placement wide{0, "wide", 1200, 628, {std::nullopt, std::nullopt, 1.2}};
+    try {
+      project.placements().save(wide);
+      QFAIL("a scale above 1 was saved");
+    } catch (const StoreError& error) {
+      QVERIFY2(std::string(error.what()).find("'wide': scale 1.2 is outside (0, 1]") != std::string::npos,
+               error.what());
+    }
+    wide.position.scale = 0.5;
+    project.placements().save(wide);
+    QCOMPARE(project.placements().find("wide")->position.scale, std::optional<double>(0.5));
+  }
+
   void aFailedStepLeavesTheFileUnchanged() {
     const auto dir = test::scratch_dir("store-migrations-failed");
     const auto file = dir / "v1.backdrop";

@@ -1,5 +1,6 @@
 #include <QtTest>
 
+#include <cmath>
 #include <fstream>
 
 #include "core/store/bulk_approval.h"
@@ -279,11 +280,12 @@ class ProjectTest : public QObject {
   void placementsAreReplacedByName() {
     const auto dir = test::scratch_dir("store-placements");
     auto project = Project::create(dir / "p.backdrop");
-    const auto id = project.placements().save({0, "left", 768, 512, 0.3, 0.5, 0.7});
-    QCOMPARE(project.placements().save({0, "left", 768, 512, 0.25, 0.5, 0.7}), id);
-    QCOMPARE(project.placements().find("left")->x, 0.25);
-    QVERIFY_THROWS_EXCEPTION(StoreError, project.placements().save({0, "bad", 0, 512, 0.5, 0.5, 0.5}));
-    QVERIFY_THROWS_EXCEPTION(StoreError, project.placements().save({0, "bad", 512, 512, 1.5, 0.5, 0.5}));
+    const auto id = project.placements().save({0, "left", 768, 512, {0.3, 0.5, 0.7}});
+    QCOMPARE(project.placements().save({0, "left", 768, 512, {0.25, std::nullopt, 0.7}}), id);
+    QCOMPARE(project.placements().find("left")->position, (imaging::ProductPosition{0.25, std::nullopt, 0.7}));
+    QVERIFY_THROWS_EXCEPTION(StoreError, project.placements().save({0, "bad", 0, 512}));
+    QVERIFY_THROWS_EXCEPTION(StoreError, project.placements().save({0, "bad", 512, 512, {1.5, 0.5, 0.5}}));
+    QVERIFY_THROWS_EXCEPTION(StoreError, project.placements().save({0, "bad", 512, 512, {0.5, std::nan(""), 0.5}}));
     QVERIFY_THROWS_EXCEPTION(StoreError, project.placements().remove("no-such-placement"));
   }
 
@@ -295,6 +297,7 @@ class ProjectTest : public QObject {
     QCOMPARE(seeded.front().name, std::string("square"));
     QCOMPARE(seeded.front().width, 1080);
     QCOMPARE(project.placements().find("story")->height, 1920);
+    QVERIFY(project.placements().find("story")->position.empty());  // the layout rule places the product
     project.placements().remove("story");
     QCOMPARE(project.placements().list().size(), size_t{6});
     QVERIFY(!project.placements().find("story"));
