@@ -16,10 +16,10 @@
 #include "app/cli/recipe_option.h"
 #include "app/cli/segmenter_options.h"
 #include "app/cli/terminal_progress.h"
-#include "core/backgrounds/background_variants.h"
 #include "core/catalog/catalog.h"
 #include "core/imaging/layout_rules.h"
 #include "core/imaging/segmenter_factory.h"
+#include "core/rendering/catalog_variants.h"
 #include "core/store/project.h"
 #include "models/schedulers/scheduler_factory.h"
 

@@ -1,18 +1,25 @@
 // The variant run end to end, with the studio generator and with the tiny diffusion fixture models
 // (assembled into a diffusers folder): every variant is written with its record and score, and the
-// product's pixels inside its eroded mask are the original ones in every variant.
+// product's pixels inside its eroded mask are the original ones in every variant, and the same
+// products planned in a project and rendered as the queue renders them give the same pixels.
 
 #include <QtTest>
 
+#include <algorithm>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "core/backgrounds/background_variants.h"
+#include "core/generation/jobs_plan.h"
+#include "core/imaging/colour_spec.h"
 #include "core/imaging/compositing.h"
 #include "core/imaging/png_text.h"
+#include "core/rendering/catalog_variants.h"
+#include "core/rendering/variant_rendering.h"
+#include "core/store/project.h"
+#include "core/store/sha256.h"
 #include "support/fixture_diffusers_folder.h"
 #include "support/test_data.h"
 
@@ -73,7 +80,7 @@ void check_product_pixels_kept(const VariantRunSummary& summary) {
 
 }  // namespace
 
-class BackgroundVariantsTest : public QObject {
+class CatalogVariantsTest : public QObject {
   Q_OBJECT
 
  private slots:
@@ -83,8 +90,8 @@ class BackgroundVariantsTest : public QObject {
     const auto options = small_run(dir / "out");
     const StudioBackgroundGenerator studio;
     std::vector<int64_t> done;
-    const auto summary = generate_background_variants(products, options, studio,
-                                                      [&](const Progress& p) { done.push_back(p.done); });
+    const auto summary =
+        generate_background_variants(products, options, studio, [&](const Progress& p) { done.push_back(p.done); });
     // 2 products x 2 placements x 1 prompt x 3 colours x 2 seeds.
     QVERIFY2(summary.failed_products.empty(),
              summary.failed_products.empty() ? "" : summary.failed_products.front().second.c_str());
@@ -135,24 +142,77 @@ class BackgroundVariantsTest : public QObject {
     for (const auto& variant : summary.variants) {
       QVERIFY(variant.times.denoising > 0);
       QVERIFY(variant.times.decoding > 0);
-      const cv::Mat generated = cv::imread(
-          (variant.file.parent_path() / (variant.file.stem().string() + ".generated.png")).string());
+      const cv::Mat generated =
+          cv::imread((variant.file.parent_path() / (variant.file.stem().string() + ".generated.png")).string());
       QCOMPARE(generated.size(), cv::imread(variant.file.string()).size());
+    }
+  }
+
+  // One engine: a catalogue folder through `backdrop generate`'s run and the same products planned
+  // in a project and rendered as the queue renders them give the same pixels, palette colours
+  // included.
+  void aCatalogueFolderAndAProjectGiveTheSamePixels() {
+    const auto dir = test::scratch_dir("rendering-same-engine");
+    const auto products = small_catalogue(dir);
+    auto options = small_run(dir / "out");
+    options.placements = imaging::parse_placements("wide=96x64");
+    options.colours = {"none", "palette:1"};
+    options.seeds = {0};
+    DiffusionSettings settings;
+    settings.model = test::fixture_diffusers_folder(dir / "model");
+    settings.controlnet = test::fixture_controlnet_folder(settings.model);
+    settings.steps = 2;
+    const auto generator = make_diffusion_generator(settings);
+    const auto summary = generate_background_variants(products, options, *generator);
+    QCOMPARE(summary.variants.size(), std::size_t{4});
+
+    auto project = Project::create(dir / "p.backdrop");
+    for (const auto& product : products) {
+      project.products().upsert(
+          {0, product.id, product.category, product.title, product.image.string(), sha256_file_hex(product.image), 0});
+      const auto& first = options.prompts.for_category(product.category).front();
+      const auto set =
+          project.prompts().add_version(product.category, "designer", {{0, first.prompt, first.negative_prompt, ""}});
+      project.prompts().set_approval(set.id, Approval::approved, "merchandiser");
+    }
+    project.placements().save({0, "wide", 96, 64});
+    GenerationSettings plan;
+    plan.placements = {"wide"};
+    plan.colours = options.colours;
+    plan.layout = options.layout;
+    const auto denoising = generator->denoising();
+    plan.steps = denoising.steps;
+    plan.scheduler = denoising.scheduler;
+    plan.guidance_scale = denoising.guidance_scale;
+    const auto planned = plan_variants(project, plan);
+    QCOMPARE(planned.size(), std::size_t{4});
+    for (const auto& inputs : planned) {
+      const auto queued = render_variant(*generator, inputs, project.cache_dir(), {}, {});
+      const auto same = std::find_if(summary.variants.begin(), summary.variants.end(), [&](const VariantRecord& v) {
+        return v.product_id == inputs.product_id && v.colour == inputs.colour;
+      });
+      QVERIFY2(same != summary.variants.end(), (inputs.product_id + " in " + inputs.colour).c_str());
+      QCOMPARE(queued.made.prompt, same->prompt);
+      const cv::Mat from_folder = cv::imread(same->file.string(), cv::IMREAD_COLOR);
+      QVERIFY2(cv::norm(queued.image, from_folder, cv::NORM_INF) == 0, same->file.string().c_str());
     }
   }
 
   void badColoursAreRefused() {
     const cv::Mat image(10, 10, CV_8UC3, cv::Scalar(0, 0, 255));
     const cv::Mat mask(10, 10, CV_8UC1, cv::Scalar(255));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, resolve_colours("#12345", image, mask));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, resolve_colours("palette:", image, mask));
-    const auto colours = resolve_colours("#ff0000", image, mask);
+    const auto resolve = [&](const std::string& text) {
+      return imaging::resolve_colour_spec(imaging::parse_colour_spec(text), image, mask);
+    };
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, resolve("#12345"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, resolve("palette:"));
+    const auto colours = resolve("#ff0000");
     QCOMPARE(colours.size(), std::size_t{1});
     QCOMPARE(colours[0].bgr, cv::Vec3b(0, 0, 255));
     QVERIFY(!colours[0].name.empty());
-    QCOMPARE(resolve_colours("palette:2", image, mask).size(), std::size_t{2});
+    QCOMPARE(resolve("palette:2").size(), std::size_t{2});
   }
 };
 
-QTEST_APPLESS_MAIN(BackgroundVariantsTest)
-#include "background_variants_test.moc"
+QTEST_APPLESS_MAIN(CatalogVariantsTest)
+#include "catalog_variants_test.moc"

@@ -1,34 +1,34 @@
-#include "core/backgrounds/background_variants.h"
+#include "core/rendering/catalog_variants.h"
 
 #include <algorithm>
-#include <chrono>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "core/backgrounds/variant_png_record.h"
-#include "core/common/version.h"
 #include "core/imaging/colour_names.h"
 #include "core/imaging/colour_spec.h"
 #include "core/imaging/contact_sheet.h"
 #include "core/imaging/image_io.h"
 #include "core/imaging/plain_background_segmenter.h"
-#include "core/imaging/png_text.h"
 #include "core/imaging/product_segmentation.h"
+#include "core/rendering/variant_rendering.h"
 
-namespace backdrop::backgrounds {
+namespace backdrop {
 namespace {
 
 namespace fs = std::filesystem;
+using backgrounds::PromptTemplate;
 
-std::string colour_tag(const std::optional<BackgroundColour>& colour) {
-  return colour ? imaging::hex_colour(colour->bgr).substr(1) : "plain";
+// A file name part: the colour's hex digits, or "plain" without a colour.
+std::string colour_tag(const std::string& colour) {
+  return colour.empty() ? "plain" : colour.substr(1);
 }
 
 // variants.json's entry: the PNG's record, the file and the stage times.
 nlohmann::json record_json(const VariantRecord& v) {
-  auto json = to_json(static_cast<const VariantProvenance&>(v));
+  auto json = to_json(static_cast<const backgrounds::VariantProvenance&>(v));
   json["file"] = v.file.string();
   json["seconds"] = {{"preparation", v.times.preparation},
                      {"encoding", v.times.encoding},
@@ -59,47 +59,57 @@ PreparedProduct prepare(const Product& product, const VariantOptions& options,
   return prepared;
 }
 
+// A colour a product's variants are made in: "#rrggbb" (empty: none) and its contact sheet label.
+struct ColourChoice {
+  std::string hex;
+  std::string label;  // by specification: a palette's colours differ per product
+};
+
+std::vector<ColourChoice> colour_choices(const VariantOptions& options, const PreparedProduct& prepared) {
+  std::vector<ColourChoice> choices;
+  for (const auto& text : options.colours) {
+    const auto spec = imaging::parse_colour_spec(text);
+    if (spec.kind == imaging::ColourSpec::Kind::none) {
+      choices.push_back({"", "no colour"});
+      continue;
+    }
+    int nth = 0;
+    for (const auto& colour : imaging::resolve_colour_spec(spec, prepared.image.bgr, prepared.segmentation.mask)) {
+      const bool palette = spec.kind == imaging::ColourSpec::Kind::palette;
+      choices.push_back({imaging::hex_colour(colour.bgr), palette ? "palette " + std::to_string(++nth) : colour.name});
+    }
+  }
+  return choices;
+}
+
 class VariantRun {
  public:
-  VariantRun(const VariantOptions& options, const BackgroundGenerator& generator, const StepCallback& on_step)
-      : options_(options), generator_(generator), on_step_(on_step) {}
+  VariantRun(const VariantOptions& options, const backgrounds::BackgroundGenerator& generator,
+             const backgrounds::StepCallback& on_step, const CancellationToken& cancellation)
+      : options_(options), generator_(generator), on_step_(on_step), cancellation_(cancellation) {}
 
   void product_variants(const Product& product, const PreparedProduct& prepared, VariantRunSummary& summary,
                         imaging::ContactSheetRow& row, const std::function<void()>& variant_done) {
-    std::vector<std::optional<BackgroundColour>> colours;
-    std::vector<std::string> colour_labels;  // by specification: a palette's colours differ per product
-    for (const auto& text : options_.colours) {
-      const auto spec = imaging::parse_colour_spec(text);
-      if (spec.kind == imaging::ColourSpec::Kind::none) {
-        colours.emplace_back(std::nullopt);
-        colour_labels.emplace_back("no colour");
-        continue;
-      }
-      int nth = 0;
-      for (auto& colour : imaging::resolve_colour_spec(spec, prepared.image.bgr, prepared.segmentation.mask)) {
-        const bool palette = spec.kind == imaging::ColourSpec::Kind::palette;
-        colour_labels.push_back(palette ? "palette " + std::to_string(++nth) : colour.name);
-        colours.emplace_back(BackgroundColour{colour.bgr, std::move(colour.name)});
-      }
-    }
+    const auto colours = colour_choices(options_, prepared);
     auto templates = options_.prompts.for_category(product.category);
     if (options_.prompts_per_product > 0 && templates.size() > static_cast<std::size_t>(options_.prompts_per_product)) {
       templates.resize(static_cast<std::size_t>(options_.prompts_per_product));
     }
     std::vector<std::string> titles;
     for (const auto& placement : options_.placements) {
-      const auto placed = imaging::place_product(prepared.image.bgr, prepared.segmentation, placement,
-                                                 options_.layout.for_category(product.category));
+      const auto& rule = options_.layout.for_category(product.category);
+      const auto placed = imaging::place_product(prepared.image.bgr, prepared.segmentation, placement, rule);
       const fs::path dir = options_.out_dir / product.id / placement.id;
       imaging::write_image(dir / "product.png", placed.product);
       imaging::write_image(dir / "mask.png", placed.mask);
       for (std::size_t p = 0; p < templates.size(); ++p) {
-        for (std::size_t c = 0; c < colours.size(); ++c) {
+        for (const auto& colour : colours) {
           for (const auto seed : options_.seeds) {
+            auto inputs = variant_inputs(product, placement, rule, templates[p], colour.hex, seed);
             cv::Mat thumbnail;
-            auto record = make_variant(product, placed, templates[p], colours[c], seed, dir, thumbnail);
+            auto record = make_variant(inputs, placed, templates[p].id, dir, thumbnail);
             row.placements.push_back(std::move(thumbnail));
-            titles.push_back(column_title(placement.id, templates.size() > 1 ? p + 1 : 0, colour_labels[c], seed));
+            titles.push_back(column_title(placement.id, templates.size() > 1 ? p + 1 : 0, colour.label, seed));
             summary.variants.push_back(std::move(record));
             variant_done();
           }
@@ -123,52 +133,47 @@ class VariantRun {
     return title;
   }
 
-  // Writes the variant's images and returns its record; `thumbnail` gets the contact sheet's cell.
-  VariantRecord make_variant(const Product& product, const imaging::PlacedProduct& placed, const PromptTemplate& prompt,
-                             const std::optional<BackgroundColour>& colour, uint64_t seed, const fs::path& dir,
-                             cv::Mat& thumbnail) {
-    const PromptValues values{product.title, product.category, colour ? colour->name : ""};
-    // No edge thresholds: a catalogue folder has no tuned ones, so each product's median chooses.
-    BackgroundRequest request;
-    request.placed = &placed;
-    request.prompt = fill_prompt(prompt.prompt, values);
-    request.negative_prompt = fill_prompt(prompt.negative_prompt, values);
-    request.colour = colour;
-    request.seed = seed;
-    const auto generated = generator_.generate(request, on_step_);
+  // What paint_variant() needs of a catalogue folder's variant. No edge thresholds: a catalogue
+  // folder has no tuned ones, so each product's median chooses.
+  VariantInputs variant_inputs(const Product& product, const imaging::Placement& placement,
+                               const imaging::LayoutRule& rule, const PromptTemplate& prompt, const std::string& colour,
+                               uint64_t seed) const {
+    auto inputs = make_variant_inputs();
+    inputs.product_id = product.id;
+    inputs.product_image_path = product.image.string();
+    inputs.product_category = product.category;
+    inputs.product_title = product.title;
+    inputs.placement = {0, placement.id, placement.width, placement.height, placement.position};
+    inputs.layout = rule;
+    inputs.prompt = prompt.prompt;
+    inputs.negative_prompt = prompt.negative_prompt;
+    inputs.colour = colour;
+    inputs.seed = seed;
+    return inputs;
+  }
 
+  // Paints the variant, writes its images and returns its record; `thumbnail` gets the contact
+  // sheet's cell.
+  VariantRecord make_variant(const VariantInputs& inputs, const imaging::PlacedProduct& placed,
+                             const std::string& prompt_id, const fs::path& dir, cv::Mat& thumbnail) {
+    auto painted = paint_variant(generator_, inputs, placed, on_step_, cancellation_);
     VariantRecord record;
-    record.generator = generator_.name();
-    record.product_id = product.id;
-    record.placement = placed.placement.id;
-    record.prompt_id = prompt.id;
-    record.prompt = request.prompt;
-    record.negative_prompt = request.negative_prompt;
-    record.colour = colour ? imaging::hex_colour(colour->bgr) : "";
-    record.colour_name = colour ? colour->name : "";
-    record.seed = seed;
-    const auto denoising = generator_.denoising();
-    record.steps = denoising.steps;
-    record.scheduler = denoising.scheduler;
-    record.guidance_scale = denoising.guidance_scale;
-    record.times = generated.times;
-    const auto scoring_start = std::chrono::steady_clock::now();
-    record.artifacts = score_artifacts(generated.generated, placed.mask, segmenter_, options_.scoring);
-    record.times.scoring = std::chrono::duration<double>(std::chrono::steady_clock::now() - scoring_start).count();
-
-    const auto stem = prompt.id + "-" + colour_tag(colour) + "-s" + std::to_string(seed);
+    static_cast<backgrounds::VariantProvenance&>(record) = std::move(painted.made);
+    record.prompt_id = prompt_id;  // the prompt library's id (a project's prompts have row ids)
+    record.times = painted.times;
+    const auto stem = prompt_id + "-" + colour_tag(inputs.colour) + "-s" + std::to_string(inputs.seed);
     record.file = dir / (stem + ".png");
-    write_variant_png(record.file, generated.composited, record);
-    imaging::write_image(dir / (stem + ".generated.png"), generated.generated);
-    thumbnail = imaging::contact_sheet_thumbnail(generated.composited);
+    backgrounds::write_variant_png(record.file, painted.image, record);
+    imaging::write_image(dir / (stem + ".generated.png"), painted.generated);
+    thumbnail = imaging::contact_sheet_thumbnail(painted.image);
     return record;
   }
 
   const VariantOptions& options_;
-  const BackgroundGenerator& generator_;
-  const StepCallback& on_step_;
+  const backgrounds::BackgroundGenerator& generator_;
+  const backgrounds::StepCallback& on_step_;
+  const CancellationToken& cancellation_;
   std::vector<std::string> column_titles_;
-  imaging::PlainBackgroundSegmenter segmenter_;
 };
 
 int64_t variants_per_product(const VariantOptions& options) {
@@ -185,28 +190,20 @@ int64_t variants_per_product(const VariantOptions& options) {
 }  // namespace
 
 size_t VariantRunSummary::flagged() const {
-  return static_cast<size_t>(std::count_if(variants.begin(), variants.end(),
-                                           [](const VariantRecord& v) { return v.artifacts.flagged; }));
-}
-
-std::vector<BackgroundColour> resolve_colours(const std::string& spec, const cv::Mat& product_bgr,
-                                              const cv::Mat& product_mask) {
-  std::vector<BackgroundColour> colours;
-  for (auto& colour : imaging::resolve_colour_spec(imaging::parse_colour_spec(spec), product_bgr, product_mask)) {
-    colours.push_back({colour.bgr, std::move(colour.name)});
-  }
-  return colours;
+  return static_cast<size_t>(
+      std::count_if(variants.begin(), variants.end(), [](const VariantRecord& v) { return v.artifacts.flagged; }));
 }
 
 VariantRunSummary generate_background_variants(const std::vector<Product>& products, const VariantOptions& options,
-                                               const BackgroundGenerator& generator, const ProgressSink& progress,
-                                               const StepCallback& on_step, const CancellationToken& cancellation) {
+                                               const backgrounds::BackgroundGenerator& generator,
+                                               const ProgressSink& progress, const backgrounds::StepCallback& on_step,
+                                               const CancellationToken& cancellation) {
   if (options.placements.empty()) throw std::invalid_argument("generate: no placements");
   if (options.seeds.empty()) throw std::invalid_argument("generate: no seeds");
   VariantRunSummary summary;
   summary.generator = generator.name();
   const imaging::PlainBackgroundSegmenter plain;
-  VariantRun run(options, generator, on_step);
+  VariantRun run(options, generator, on_step, cancellation);
   std::vector<imaging::ContactSheetRow> rows;
   Progress state{0, static_cast<int64_t>(products.size()) * variants_per_product(options), "generating"};
   for (const auto& product : products) {
@@ -249,4 +246,4 @@ VariantRunSummary generate_background_variants(const std::vector<Product>& produ
   return summary;
 }
 
-}  // namespace backdrop::backgrounds
+}  // namespace backdrop

@@ -1,8 +1,9 @@
 #pragma once
-// `backdrop generate` as an engine function: for every product of a catalogue, cut it out, place
-// it on every placement and make its background variants = prompt x colour x seed x placement,
-// each scored for artifacts (before paste-back) and written with its record; then a contact
-// sheet and variants.json. A product that fails is reported and the run goes on.
+// `backdrop generate` as an engine function: for every product of a catalogue folder, cut it out,
+// place it on every placement and make its background variants = prompt x colour x seed x
+// placement, each painted and scored by paint_variant() (as a project's queued variants are) and
+// written with its record; then a contact sheet and variants.json. A product that fails is
+// reported and the run goes on.
 //
 // Output layout:  DIR/<product>/<placement>/product.png, mask.png        (the placed product)
 //                 DIR/<product>/<placement>/<prompt>-<colour>-s<seed>.png (the variant, with its
@@ -14,7 +15,6 @@
 #include <string>
 #include <vector>
 
-#include "core/backgrounds/artifact_score.h"
 #include "core/backgrounds/background_generator.h"
 #include "core/backgrounds/prompt_library.h"
 #include "core/backgrounds/variant_png_record.h"
@@ -25,13 +25,13 @@
 #include "core/imaging/placement.h"
 #include "core/imaging/segmentation.h"
 
-namespace backdrop::backgrounds {
+namespace backdrop {
 
 struct VariantOptions {
   std::filesystem::path out_dir;
   std::vector<imaging::Placement> placements;
   imaging::LayoutRules layout;
-  PromptLibrary prompts;
+  backgrounds::PromptLibrary prompts;
   int prompts_per_product = 0;  // > 0: only the category's first N templates
   // Each: "none" (no colour), "palette" / "palette:N" (the product's first N background
   // suggestions), or a brand colour "#rrggbb".
@@ -40,13 +40,12 @@ struct VariantOptions {
   const imaging::Segmenter* learned = nullptr;  // optional, for photos without a plain background
   // A product whose mask is below it needs attention and gets no variants (the failure says why).
   double confidence_threshold = imaging::kDefaultConfidenceThreshold;
-  ArtifactScoreOptions scoring;
 };
 
 // A variant of the run: how it was made (its PNG's record), where it is and how long it took.
-struct VariantRecord : VariantProvenance {
+struct VariantRecord : backgrounds::VariantProvenance {
   std::filesystem::path file;
-  StageTimes times;
+  backgrounds::StageTimes times;
 };
 
 struct VariantRunSummary {
@@ -58,15 +57,12 @@ struct VariantRunSummary {
   size_t flagged() const;
 };
 
-// The colours one colour specification gives for a product. Throws std::invalid_argument.
-std::vector<BackgroundColour> resolve_colours(const std::string& spec, const cv::Mat& product_bgr,
-                                              const cv::Mat& product_mask);
-
 // Progress counts variants; `on_step` sees the denoising steps of the current variant.
 // Throws Cancelled when cancelled (between variants).
 VariantRunSummary generate_background_variants(const std::vector<Product>& products, const VariantOptions& options,
-                                               const BackgroundGenerator& generator, const ProgressSink& progress = {},
-                                               const StepCallback& on_step = {},
+                                               const backgrounds::BackgroundGenerator& generator,
+                                               const ProgressSink& progress = {},
+                                               const backgrounds::StepCallback& on_step = {},
                                                const CancellationToken& cancellation = {});
 
-}  // namespace backdrop::backgrounds
+}  // namespace backdrop
