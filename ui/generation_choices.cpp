@@ -121,15 +121,16 @@ std::vector<std::string> GenerationChoices::checkedPlacements() const {
 }
 
 bool GenerationChoices::fillRequest(RunRequest& request, QString& why) const {
-  request.placements = checkedPlacements();
-  request.colours = colourList(colours_->text());
-  request.seeds = seeds_->value();
-  if (request.placements.empty()) {
+  auto& choices = request.choices;
+  choices.placements = checkedPlacements();
+  choices.colours = colourList(colours_->text());
+  choices.seeds = seeds_->value();
+  if (choices.placements.empty()) {
     why = tr("Choose at least one placement.");
     return false;
   }
   try {
-    for (const auto& colour : request.colours) imaging::parse_colour_spec(colour);
+    for (const auto& colour : choices.colours) imaging::parse_colour_spec(colour);
   } catch (const std::invalid_argument& error) {
     why = QString::fromStdString(error.what());
     return false;
@@ -149,7 +150,7 @@ void GenerationChoices::count() {
   }
   RunRequest request;
   request.projectFile = session_.file().toStdString();
-  request.productIds = productIds_;
+  for (const auto& id : productIds_) request.choices.products.push_back(id.toStdString());
   QString why;
   const bool plannable = fillRequest(request, why);
   emit validityChanged(plannable);
@@ -162,7 +163,8 @@ void GenerationChoices::count() {
     try {
       auto project = Project::open(request.projectFile);  // this thread's own connection
       const auto plan = planRun(project, request);
-      return QString::fromStdString(describe_plan(summarize_plan(plan))) + heldBackNote(project, request.productIds);
+      return QString::fromStdString(describe_plan(summarize_plan(plan))) +
+             heldBackNote(project, request.choices.products);
     } catch (const std::exception& error) {
       return tr("Cannot plan: %1").arg(QString::fromStdString(error.what()));
     }

@@ -102,14 +102,14 @@ void GenerationPanel::setSelection(const QStringList& productIds) {
 
 bool GenerationPanel::start(const QStringList& productIds) {
   if (isRunning() || !session_.isOpen()) return false;
-  RunRequest choices;  // kept for the job: a resume plans the same variants
+  RunRequest request;  // kept for the job: a resume plans the same variants
   QString why;
-  if (!choices_->fillRequest(choices, why)) {
+  if (!choices_->fillRequest(request, why)) {
     eta_->setText(why);
     return false;
   }
-  choices.productIds = productIds;
-  jobChoices_ = std::move(choices);
+  for (const auto& id : productIds) request.choices.products.push_back(id.toStdString());
+  jobChoices_ = std::move(request);
   jobName_ = QStringLiteral("studio-%1").arg(QDateTime::currentDateTimeUtc().toString("yyyyMMdd-hhmmsszzz"));
   addJobRow();
   launch();
@@ -117,11 +117,12 @@ bool GenerationPanel::start(const QStringList& productIds) {
 }
 
 void GenerationPanel::addJobRow() {
-  const QStringList& productIds = jobChoices_.productIds;
+  const auto products = static_cast<int>(jobChoices_.choices.products.size());
   const int row = jobs_->rowCount();
   jobs_->insertRow(row);
-  jobs_->setItem(row, 0, new QTableWidgetItem(tr("%1 (%2)").arg(jobName_).arg(
-                             productIds.isEmpty() ? tr("all products") : tr("%n product(s)", nullptr, productIds.size()))));
+  jobs_->setItem(row, 0,
+                 new QTableWidgetItem(tr("%1 (%2)").arg(jobName_).arg(
+                     products == 0 ? tr("all products") : tr("%n product(s)", nullptr, products))));
   auto* bar = new QProgressBar;
   bar->setObjectName("jobProgress");
   jobs_->setCellWidget(row, 1, bar);
@@ -140,7 +141,7 @@ void GenerationPanel::launch() {
   request.projectFile = session_.file().toStdString();
   request.jobName = jobName_.toStdString();
   request.threads = settings.threads > 0 ? settings.threads : std::max(1, QThread::idealThreadCount());
-  request.generator = generatorChoice(settings);
+  request.choices.generator = generatorChoice(settings);
   auto counters = counters_;
   const CancellationToken cancel = cancel_;
   // `counters` is shared, so the worker's counters outlive a restarted panel state.

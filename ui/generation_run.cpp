@@ -1,6 +1,7 @@
 #include "ui/generation_run.h"
 
 #include <QObject>
+#include <algorithm>
 
 #include "core/generation/jobs_plan.h"
 #include "core/generation/jobs_runner.h"
@@ -14,7 +15,7 @@
 namespace backdrop::ui {
 namespace {
 
-QString summaryText(const JobRunSummary& summary, Project& project, const QStringList& wanted) {
+QString summaryText(const JobRunSummary& summary, Project& project, const std::vector<std::string>& wanted) {
   return QObject::tr("%1: %2 rendered, %3 reused, %4 failed")
              .arg(QString::fromStdString(to_string(summary.outcome)))
              .arg(summary.rendered)
@@ -25,35 +26,25 @@ QString summaryText(const JobRunSummary& summary, Project& project, const QStrin
 
 }  // namespace
 
-QString heldBackNote(Project& project, const QStringList& productIds) {
+QString heldBackNote(Project& project, const std::vector<std::string>& productIds) {
   QStringList heldBack;  // planning leaves them out until a person accepts or repaints the mask
   for (const auto& mask : project.masks().held_back()) {
-    const auto id = QString::fromStdString(mask.product);
-    if (productIds.isEmpty() || productIds.contains(id)) heldBack << id;
+    if (productIds.empty() || std::find(productIds.begin(), productIds.end(), mask.product) != productIds.end()) {
+      heldBack << QString::fromStdString(mask.product);
+    }
   }
   return heldBack.isEmpty() ? QString() : QObject::tr("; held back, mask needs attention: %1").arg(heldBack.join(", "));
 }
 
-RunChoices runChoices(const RunRequest& request) {
-  RunChoices choices;
-  choices.diffusion = request.generator.diffusion;
-  choices.diffusion_settings = request.generator.settings;
-  choices.seeds = request.seeds;
-  for (const auto& id : request.productIds) choices.products.push_back(id.toStdString());
-  choices.placements = request.placements;
-  choices.colours = request.colours;
-  return choices;
-}
-
 std::vector<VariantInputs> planRun(Project& project, const RunRequest& request) {
-  return plan_variants(project, planned_generation_settings(runChoices(request)));
+  return plan_variants(project, planned_generation_settings(request.choices));
 }
 
 // Runs on a worker thread with its own connections to the project file. The diffusion models are
 // opened here, once per run, before anything is queued: weights that cannot be loaded fail the run
 // with the reason and leave the project as it was.
 QString runGeneration(const RunRequest& request, GenerationCounters& counters, const CancellationToken& cancel) {
-  const auto generator = openGenerator(request.generator);  // the studio backdrop or the diffusion models
+  const auto generator = openGenerator(request.choices.generator);  // the studio backdrop or the diffusion models
   auto project = Project::open(request.projectFile);
   const auto cache = project.cache_dir();
   review_unreviewed_masks(project);  // before planning, so that doubtful masks are held back
@@ -83,7 +74,7 @@ QString runGeneration(const RunRequest& request, GenerationCounters& counters, c
       cancel);
   counters.done.store(summary.progress.done + summary.progress.failed);
   counters.total.store(summary.progress.total());
-  return summaryText(summary, project, request.productIds);
+  return summaryText(summary, project, request.choices.products);
 }
 
 }  // namespace backdrop::ui

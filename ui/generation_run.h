@@ -20,16 +20,12 @@ class Project;
 
 namespace backdrop::ui {
 
-// A run's parameters, taken on the GUI thread.
+// A run's parameters, taken on the GUI thread: core's choices, and where and how it runs.
 struct RunRequest {
   std::string projectFile;
   std::string jobName;
-  QStringList productIds;  // empty: every product
-  int seeds = 1;
   int threads = 1;
-  std::vector<std::string> placements;  // empty: all the project's
-  std::vector<std::string> colours{"none"};
-  GeneratorChoice generator;
+  RunChoices choices;
 };
 
 // Written by the run, read by the panel's poll.
@@ -40,15 +36,12 @@ struct GenerationCounters {
   std::atomic<int64_t> steps{0};
 };
 
-// The choices core plans with (planned_settings.h), from the request.
-RunChoices runChoices(const RunRequest& request);
-
 // The variants the request plans: core's plan of the requested products.
 std::vector<VariantInputs> planRun(Project& project, const RunRequest& request);
 
 // "; held back, mask needs attention: p1, p2" for those of the products (all when empty) that
 // planning leaves out; empty when none is.
-QString heldBackNote(Project& project, const QStringList& productIds);
+QString heldBackNote(Project& project, const std::vector<std::string>& productIds);
 
 // Plans, queues and renders; returns the summary line the panel shows. Throws what core throws.
 QString runGeneration(const RunRequest& request, GenerationCounters& counters, const CancellationToken& cancel);

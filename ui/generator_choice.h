@@ -8,14 +8,10 @@
 #include <string>
 
 #include "core/backgrounds/background_generator.h"
+#include "core/rendering/planned_settings.h"
 #include "ui/studio_settings.h"
 
 namespace backdrop::ui {
-
-struct GeneratorChoice {
-  bool diffusion = false;
-  backgrounds::DiffusionSettings settings;  // used when `diffusion`
-};
 
 GeneratorChoice generatorChoice(const StudioSettings& settings);
 

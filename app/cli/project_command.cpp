@@ -95,8 +95,7 @@ struct JobsArguments {
 // The Studio's Generate plans with the same function from the same choices.
 GenerationSettings planned_settings(const JobsArguments& arguments) {
   RunChoices choices;
-  choices.diffusion = arguments.run.renderer == "diffusion";
-  choices.diffusion_settings = arguments.run.diffusion;
+  choices.generator = {arguments.run.renderer == "diffusion", arguments.run.diffusion};
   choices.seeds = arguments.seeds;
   choices.placements = arguments.placements;
   choices.colours = arguments.colours;

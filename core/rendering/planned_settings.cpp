@@ -18,7 +18,9 @@ GenerationSettings diffusion_generation_settings(const backgrounds::DiffusionSet
 
 GenerationSettings planned_generation_settings(const RunChoices& choices) {
   GenerationSettings settings;
-  if (choices.diffusion) settings = diffusion_generation_settings(choices.diffusion_settings, choices.seeds);
+  if (choices.generator.diffusion) {
+    settings = diffusion_generation_settings(choices.generator.settings, choices.seeds);
+  }
   settings.seeds = choices.seeds;
   settings.products = choices.products;
   settings.placements = choices.placements;

@@ -11,10 +11,15 @@
 
 namespace backdrop {
 
+// Who paints: Stable Diffusion with the ControlNet, or the studio backdrop.
+struct GeneratorChoice {
+  bool diffusion = false;
+  backgrounds::DiffusionSettings settings;  // its weights and sampling, when `diffusion`
+};
+
 // What a person chose for a run, as every front-end collects it.
 struct RunChoices {
-  bool diffusion = false;                             // Stable Diffusion paints (else the studio backdrop)
-  backgrounds::DiffusionSettings diffusion_settings;  // its weights and sampling, when `diffusion`
+  GeneratorChoice generator;
   int seeds = 1;
   std::vector<std::string> products;         // external ids; empty: every product
   std::vector<std::string> placements;       // the project's placements by name; empty: all

@@ -30,14 +30,15 @@ int main(int argc, char** argv) {
   }
   try {
     ui::RunRequest request;
-    request.placements = list(argv[2]);
-    request.colours = list(argv[3]);
+    auto& choices = request.choices;
+    choices.placements = list(argv[2]);
+    choices.colours = list(argv[3]);
     if (argc == 8) {
-      request.generator.diffusion = true;
-      request.generator.settings.model = argv[4];
-      request.generator.settings.controlnet = argv[5];
-      request.generator.settings.steps = std::stoi(argv[6]);
-      request.generator.settings.scheduler = argv[7];
+      choices.generator.diffusion = true;
+      choices.generator.settings.model = argv[4];
+      choices.generator.settings.controlnet = argv[5];
+      choices.generator.settings.steps = std::stoi(argv[6]);
+      choices.generator.settings.scheduler = argv[7];
     }
     auto project = Project::open(argv[1]);
     std::vector<std::string> keys;
