@@ -56,6 +56,15 @@ VariantOptions small_run(const fs::path& out) {
   return options;
 }
 
+// Stable Diffusion with the ControlNet on the fixture models, assembled under `dir`.
+std::unique_ptr<BackgroundGenerator> fixture_generator(const fs::path& dir, int steps) {
+  DiffusionSettings settings;
+  settings.model = test::fixture_diffusers_folder(dir / "model");
+  settings.controlnet = test::fixture_controlnet_folder(settings.model);
+  settings.steps = steps;
+  return make_diffusion_generator(settings);
+}
+
 // Every variant keeps the placed product's pixels inside the mask eroded by the feather width.
 void check_product_pixels_kept(const VariantRunSummary& summary) {
   const auto kernel = cv::getStructuringElement(
@@ -123,11 +132,7 @@ class CatalogVariantsTest : public QObject {
     auto options = small_run(dir / "out");
     options.colours = {"none", "#3a5f8c"};
     options.seeds = {5};
-    DiffusionSettings settings;
-    settings.model = test::fixture_diffusers_folder(dir / "model");
-    settings.controlnet = test::fixture_controlnet_folder(settings.model);
-    settings.steps = 4;
-    const auto generator = make_diffusion_generator(settings);
+    const auto generator = fixture_generator(dir, 4);
     QVERIFY(generator->uses_diffusion());
     int64_t steps = 0;
     const auto summary =
@@ -158,11 +163,7 @@ class CatalogVariantsTest : public QObject {
     options.placements = imaging::parse_placements("wide=96x64");
     options.colours = {"none", "palette:1"};
     options.seeds = {0};
-    DiffusionSettings settings;
-    settings.model = test::fixture_diffusers_folder(dir / "model");
-    settings.controlnet = test::fixture_controlnet_folder(settings.model);
-    settings.steps = 2;
-    const auto generator = make_diffusion_generator(settings);
+    const auto generator = fixture_generator(dir, 2);
     const auto summary = generate_background_variants(products, options, *generator);
     QCOMPARE(summary.variants.size(), std::size_t{4});
 
