@@ -16,8 +16,8 @@ nlohmann::json mask_json(const MaskSettings& mask) {
           {"feather_px", mask.feather_px}};
 }
 
-// The canvas and the parts of the product's position the placement sets itself (the layout rule's
-// are implied by the product's category, which the rule reads).
+// The canvas and the parts of the product's position the placement sets itself (the layout rule,
+// keyed beside it, places the product where the placement does not).
 nlohmann::json placement_geometry_json(const Placement& placement) {
   nlohmann::json json = {{"width", placement.width}, {"height", placement.height}};
   const auto& position = placement.position;
