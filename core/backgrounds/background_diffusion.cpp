@@ -62,6 +62,7 @@ class DiffusionBackgroundGenerator : public BackgroundGenerator {
   DenoisingParameters denoising() const override {
     return {settings_.steps, settings_.scheduler, settings_.guidance_scale};
   }
+  std::vector<models::LoraSpec> loras() const override { return settings_.loras; }
 
   GeneratedBackground generate(const BackgroundRequest& request, const StepCallback& on_step) const override {
     const auto start = Clock::now();

@@ -63,6 +63,8 @@ class BackgroundGenerator {
   virtual std::string name() const = 0;  // "diffusion" or "studio"
   virtual bool uses_diffusion() const = 0;
   virtual DenoisingParameters denoising() const { return {}; }
+  // The LoRAs fused into its weights, in order; none for a generator without diffusion.
+  virtual std::vector<models::LoraSpec> loras() const { return {}; }
   // Throws backdrop's Cancelled-like exceptions from the engine when cancelled.
   virtual GeneratedBackground generate(const BackgroundRequest& request, const StepCallback& on_step) const = 0;
 };

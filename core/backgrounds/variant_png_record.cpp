@@ -9,7 +9,10 @@
 
 namespace backdrop::backgrounds {
 
-nlohmann::json to_json(const VariantProvenance& made) {
+namespace {
+
+// Every field but the optional ones.
+nlohmann::json required_fields(const VariantProvenance& made) {
   const auto& score = made.artifacts;
   const nlohmann::json artifacts{
       {"edge_continuation", score.edge_continuation},
@@ -29,6 +32,16 @@ nlohmann::json to_json(const VariantProvenance& made) {
           {"scheduler", made.scheduler},
           {"guidance_scale", made.guidance_scale},
           {"artifacts", artifacts}};
+}
+
+}  // namespace
+
+nlohmann::json to_json(const VariantProvenance& made) {
+  auto record = required_fields(made);
+  for (const auto& lora : made.loras) {
+    record["loras"].push_back({{"file", lora.file}, {"sha256", lora.sha256}, {"multiplier", lora.multiplier}});
+  }
+  return record;
 }
 
 void write_variant_png(const std::filesystem::path& path, const cv::Mat& image, const VariantProvenance& made) {

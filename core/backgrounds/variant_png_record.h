@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 #include <opencv2/core.hpp>
@@ -21,6 +22,13 @@ namespace backdrop::backgrounds {
 
 // The PNG text key of a variant's record.
 inline constexpr const char* kVariantRecordKey = "backdrop:variant";
+
+// A LoRA fused into the weights that painted a variant.
+struct RecordedLora {
+  std::string file;  // its file name
+  std::string sha256;
+  double multiplier = 1.0;
+};
 
 // How a variant was made, as its record states it: enough to make it again.
 struct VariantProvenance {
@@ -36,6 +44,7 @@ struct VariantProvenance {
   int steps = 0;  // the denoising parameters; 0, empty and 0 for a generator without diffusion
   std::string scheduler;
   double guidance_scale = 0;
+  std::vector<RecordedLora> loras;  // in the record only when there are some
   ArtifactScore artifacts;
 };
 

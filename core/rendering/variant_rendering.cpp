@@ -71,8 +71,24 @@ std::string describe(const backgrounds::DenoisingParameters& p) {
   return text.str();
 }
 
-// A diffusion variant's key holds the denoising parameters it was planned with; painting it with
-// others would cache different pixels under that key.
+std::string describe(const std::vector<VariantLora>& loras) {
+  if (loras.empty()) return "no LoRA";
+  std::ostringstream text;
+  for (const auto& lora : loras) {
+    text << (&lora == &loras.front() ? "LoRAs " : ", ") << lora.sha256.substr(0, 12) << ":" << lora.multiplier;
+  }
+  return text.str();
+}
+
+// The generator's LoRAs as keys hold them: content hashes (through the hash cache) and multipliers.
+std::vector<VariantLora> generator_loras(const backgrounds::BackgroundGenerator& generator) {
+  std::vector<VariantLora> loras;
+  for (const auto& spec : generator.loras()) loras.push_back(variant_lora(spec.path, spec.multiplier));
+  return loras;
+}
+
+// A diffusion variant's key holds the denoising parameters and the LoRAs it was planned with;
+// painting it with others would cache different pixels under that key.
 void require_planned_denoising(const backgrounds::BackgroundGenerator& generator, const VariantInputs& inputs) {
   if (!generator.uses_diffusion()) return;
   const backgrounds::DenoisingParameters planned{inputs.steps, inputs.scheduler, inputs.guidance_scale};
@@ -81,6 +97,20 @@ void require_planned_denoising(const backgrounds::BackgroundGenerator& generator
     throw std::invalid_argument("variant of " + inputs.product_id + " was planned with " + describe(planned) +
                                 ", but this generator paints with " + describe(painting));
   }
+  const auto fused = generator_loras(generator);
+  if (fused != inputs.loras) {
+    throw std::invalid_argument("variant of " + inputs.product_id + " was planned with " + describe(inputs.loras) +
+                                ", but this generator fuses " + describe(fused));
+  }
+}
+
+// The record's LoRAs: each file's name, content hash and multiplier.
+std::vector<backgrounds::RecordedLora> recorded_loras(const backgrounds::BackgroundGenerator& generator) {
+  std::vector<backgrounds::RecordedLora> loras;
+  for (const auto& spec : generator.loras()) {
+    loras.push_back({spec.path.filename().string(), file_content_sha256(spec.path), spec.multiplier});
+  }
+  return loras;
 }
 
 backgrounds::VariantProvenance provenance(const backgrounds::BackgroundGenerator& generator,
@@ -100,6 +130,7 @@ backgrounds::VariantProvenance provenance(const backgrounds::BackgroundGenerator
   made.steps = denoising.steps;
   made.scheduler = denoising.scheduler;
   made.guidance_scale = denoising.guidance_scale;
+  made.loras = recorded_loras(generator);
   return made;
 }
 

@@ -1,8 +1,8 @@
 # `backdrop project jobs run` and `backdrop worker` paint real variants through core's renderer:
 # the studio backdrop by default (every variant with its PNG record, the seeds giving different
 # backdrops), Stable Diffusion on the tiny fixture models with --renderer diffusion, and a worker
-# whose steps differ from the planned ones fails those tasks, saying why. Pausing a job that does
-# not exist is an error.
+# whose steps or LoRAs differ from the planned ones fails those tasks, saying why; a LoRA's variants
+# name it in their records. Pausing a job that does not exist is an error.
 #   cmake -DBACKDROP=<exe> -DFIXTURES=<dir> -DPRODUCTS=<dir> -DWORK=<dir> -P jobs_renderers_cli.cmake
 
 if(DEFINED ENV{BACKDROP_FIXTURES})
@@ -92,12 +92,35 @@ set(BACKDROP_SUBCOMMAND worker)
 run_backdrop(3 ARGS --db "${project}" --job planned --steps 2 ${diffusion}
   EXPECT "planned with 3 steps, scheduler 'ddim', guidance 7.5, but this generator paints with 2 steps"
          "2 failed")
+# A LoRA is planned with its variants: their records name it, and a worker that fuses none refuses
+# the variants not yet in the cache, saying why.
+set(lora "${FIXTURES}/lora_kohya.safetensors")
+set(BACKDROP_SUBCOMMAND project)
+run_backdrop(0 ARGS jobs run "${project}" --job styled --steps 2 ${diffusion} --lora "${lora}:0.6"
+  EXPECT "job styled: 2 new variants queued" "this run rendered 2")
+file(GLOB_RECURSE images "${project}-cache/*.png")
+set(styled 0)
+foreach(image IN LISTS images)
+  file(STRINGS "${image}" text REGEX "\"engine_version\"")
+  if(text MATCHES "\"loras\":\\[\\{\"file\":\"lora_kohya.safetensors\",\"multiplier\":0.6,\"sha256\":\"[0-9a-f]+\"\\}\\]")
+    math(EXPR styled "${styled} + 1")
+  endif()
+endforeach()
+if(NOT styled EQUAL 2)
+  message(FATAL_ERROR "expected 2 variant records naming the LoRA, found ${styled}")
+endif()
+run_backdrop(0 ARGS jobs run "${project}" --job unstyled --seeds 2 --steps 2 --submit-only ${diffusion} --lora "${lora}:0.6"
+  EXPECT "job unstyled: 4 new variants queued")
+set(BACKDROP_SUBCOMMAND worker)
+run_backdrop(3 ARGS --db "${project}" --job unstyled --steps 2 ${diffusion}
+  EXPECT "was planned with LoRAs [0-9a-f]+:0.6, but this generator fuses no LoRA" "2 failed")
+
 # Pause and resume name an existing job; a misspelt one is an error, not a new job.
 set(BACKDROP_SUBCOMMAND project)
 run_backdrop(0 ARGS jobs pause "${project}" --job painted EXPECT "^job painted: paused\n$")
 run_backdrop(0 ARGS jobs resume "${project}" --job painted EXPECT "^job painted: active\n$")
 run_backdrop(1 ARGS jobs pause "${project}" --job paintd
-  EXPECT "job 'paintd' does not exist in .*shop.backdrop \\(jobs: catalogue, painted, planned\\)")
+  EXPECT "job 'paintd' does not exist in .*shop.backdrop \\(jobs: catalogue, painted, planned, styled, unstyled\\)")
 run_backdrop(0 ARGS status "${project}")
 if(output MATCHES "paintd")
   message(FATAL_ERROR "pausing a misspelt job created it:\n${output}")

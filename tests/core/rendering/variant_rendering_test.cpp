@@ -7,6 +7,10 @@
 
 #include <QtTest>
 
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
 #include <opencv2/core.hpp>
 
 #include "core/backgrounds/variant_png_record.h"
@@ -56,6 +60,16 @@ class DiffusionLike : public backgrounds::StudioBackgroundGenerator {
   std::string name() const override { return "diffusion"; }
   bool uses_diffusion() const override { return true; }
   backgrounds::DenoisingParameters denoising() const override { return {4, "lcm", 1.0}; }
+};
+
+// Claims diffusion with a LoRA fused; paints the studio backdrop.
+class LoraDiffusion : public DiffusionLike {
+ public:
+  explicit LoraDiffusion(std::filesystem::path lora) : lora_(std::move(lora)) {}
+  std::vector<models::LoraSpec> loras() const override { return {{lora_, 0.8}}; }
+
+ private:
+  std::filesystem::path lora_;
 };
 
 // Paints the studio backdrop and remembers the edge thresholds it was asked to draw the edge map with.
@@ -182,6 +196,36 @@ class VariantRenderingTest : public QObject {
     // Planned without a saved mask: the automatic cut, whatever file appeared since.
     inputs.mask.method = "alpha";
     QVERIFY(place_variant_product(inputs, cache).transform.source_box != drawn);
+  }
+
+  // The LoRAs are in the key: a worker fusing others refuses the variant; the record names them.
+  void theLorasArePlannedAndRecorded() {
+    const auto cache = test::scratch_dir("core-rendering-loras");
+    const auto file = cache / "style.safetensors";
+    std::ofstream(file) << "lora weights";
+    const LoraDiffusion generator(file);
+    auto inputs = windbreaker(64, 64);
+    inputs.steps = 4;
+    inputs.scheduler = "lcm";
+    inputs.guidance_scale = 1.0;
+    try {
+      (void)render_variant(generator, inputs, cache, {}, {});
+      QFAIL("rendered a variant planned without the LoRA the generator fuses");
+    } catch (const std::invalid_argument& error) {
+      const QString message = error.what();
+      QVERIFY2(message.contains("planned with no LoRA") && message.contains("fuses LoRAs") && message.contains(":0.8"),
+               error.what());
+    }
+    inputs.loras = {variant_lora(file, 0.8)};
+    const auto made = render_variant(generator, inputs, cache, {}, {}).made;
+    QCOMPARE(made.loras.size(), std::size_t{1});
+    QCOMPARE(made.loras[0].file, std::string("style.safetensors"));
+    QCOMPARE(made.loras[0].sha256, sha256_file_hex(file));
+    QCOMPARE(made.loras[0].multiplier, 0.8);
+    QCOMPARE(backgrounds::to_json(made).at("loras").at(0).at("file").get<std::string>(),
+             std::string("style.safetensors"));
+    const backgrounds::StudioBackgroundGenerator studio;
+    QVERIFY(!backgrounds::to_json(render_variant(studio, inputs, cache, {}, {}).made).contains("loras"));
   }
 
   void aDiffusionGeneratorRefusesOtherPlannedDenoising() {
