@@ -3,9 +3,9 @@
 # throw-away local PostgreSQL server, the real executables end to end. A catalogue of PRODUCTS
 # product photos (copies of ../shared/data/products, each made unique by a JPEG comment segment,
 # so every product has its own variant keys) x the project's 7 ad placements; each worker
-# count paints the same plan into its own empty cache. Prints, per worker count: variants/s, the
-# workers' rendering and queue bookkeeping per variant (from their own timing), wall and CPU time,
-# and the load average.
+# count paints the same plan into its own cache folder (holding only the prepared masks). Prints,
+# per worker count: variants/s, the workers' rendering and queue bookkeeping per variant (from
+# their own timing), wall and CPU time, and the load average.
 #
 #   bench/core_generation/studio_workers_bench.sh <build>/app/backdrop [PRODUCTS=500] [WORKER COUNTS="1 4"]
 set -euo pipefail
@@ -39,6 +39,9 @@ echo
 printf '%-8s %-9s %-12s %-15s %-16s %-8s %-22s %s\n' workers variants variants/s render-ms/var queue-ms/var wall-s "cpu-s(user+sys)" load
 for workers in $worker_counts; do
   cache=$scratch/cache-$workers
+  # The workers read the prepared masks from their cache folder, as workers sharing the project's
+  # cache folder do; the images they paint start from nothing.
+  mkdir -p "$cache" && cp -r "$project-cache/masks" "$cache/"
   load_before=$(cut -d' ' -f1-3 /proc/loadavg)
   cpu_before=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
   start=$(date +%s.%N)
