@@ -1,13 +1,13 @@
 #include "ui/review_command.h"
 
-#include "core/common/login_name.h"
 #include "core/store/project.h"
 #include "ui/project_session.h"
+#include "ui/studio_settings.h"
 
 namespace backdrop::ui {
 
 std::string currentReviewer() {
-  return login_name();
+  return StudioSettings::load().reviewer();
 }
 
 ReviewCommand::ReviewCommand(ProjectSession& session, std::vector<int64_t> variantIds, std::string action,

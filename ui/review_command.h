@@ -40,7 +40,8 @@ class ReviewCommand : public QUndoCommand {
   std::vector<ReviewState> after_;
 };
 
-// The reviewer recorded in the log: the login name.
+// The reviewer recorded with reviews, mask decisions and prompt approvals: Settings' "Your name",
+// else the login name.
 std::string currentReviewer();
 
 }  // namespace backdrop::ui

@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "core/common/login_name.h"
 #include "core/preparation/project_segmentation.h"
 
 namespace backdrop::ui {
@@ -62,6 +63,9 @@ SettingsDialog::SettingsDialog(QWidget* parent, Project* project) : QDialog(pare
   connect(recipe_, &QComboBox::activated, this, [this] {
     steps_->setValue(backgrounds::find_generation_recipe(recipe_->currentData().toString().toStdString()).steps);
   });
+  yourName_ = new QLineEdit(current.yourName);
+  yourName_->setObjectName("yourName");
+  yourName_->setPlaceholderText(QString::fromStdString(login_name()));  // what is recorded when empty
   createSegmentationFields(current);
   problems_ = new QLabel;
   problems_->setObjectName("settingsProblems");
@@ -70,6 +74,7 @@ SettingsDialog::SettingsDialog(QWidget* parent, Project* project) : QDialog(pare
   problems_->setText(segmentationProblem);
 
   auto* form = new QFormLayout;
+  form->addRow(tr("Your name (recorded with reviews and approvals)"), yourName_);
   auto row = [&](const QString& label, QLineEdit* field, bool folder) {
     auto* browse = new QPushButton(tr("Browse…"));
     connect(browse, &QPushButton::clicked, this, [this, field, folder] {
@@ -166,6 +171,7 @@ StudioSettings SettingsDialog::settings() const {
   s.recipe = recipe_->currentData().toString();
   s.steps = steps_->value();
   s.outputFolder = output_->text().trimmed();
+  s.yourName = yourName_->text().trimmed();
   return s;
 }
 

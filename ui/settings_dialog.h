@@ -47,6 +47,7 @@ class SettingsDialog : public QDialog {
   QComboBox* recipe_ = nullptr;
   QSpinBox* steps_ = nullptr;
   QLineEdit* output_ = nullptr;
+  QLineEdit* yourName_ = nullptr;
   QLabel* problems_ = nullptr;
 };
 

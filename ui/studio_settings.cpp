@@ -8,6 +8,7 @@
 #include <QSettings>
 #include <QThread>
 
+#include "core/common/login_name.h"
 #include "core/preparation/project_segmentation.h"
 
 namespace backdrop::ui {
@@ -36,6 +37,7 @@ StudioSettings StudioSettings::load() {
   if (std::find(names.begin(), names.end(), recipe) != names.end()) s.recipe = QString::fromStdString(recipe);
   s.steps = settings.value("engine/steps", s.steps).toInt();
   s.outputFolder = settings.value("output/folder").toString();
+  s.yourName = settings.value("identity/name").toString();
   return s;
 }
 
@@ -54,6 +56,12 @@ void StudioSettings::save() const {
   settings.setValue("engine/recipe", recipe);
   settings.setValue("engine/steps", steps);
   settings.setValue("output/folder", outputFolder);
+  settings.setValue("identity/name", yourName.trimmed());
+}
+
+std::string StudioSettings::reviewer() const {
+  const QString name = yourName.trimmed();
+  return name.isEmpty() ? login_name() : name.toStdString();
 }
 
 QStringList StudioSettings::problems() const {

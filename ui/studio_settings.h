@@ -7,6 +7,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <string>
 
 #include "core/backgrounds/generation_recipe.h"
 #include "core/imaging/segmenter_settings.h"
@@ -31,11 +32,15 @@ struct StudioSettings {
   QString recipe = "standard";  // a sampling recipe of core (scheduler, guidance; its steps preset `steps`)
   int steps = backgrounds::kDefaultSteps;  // denoising steps of a diffusion variant
   QString outputFolder;
+  QString yourName;  // recorded with every review and approval; empty: the login name
 
   static StudioSettings load();
   void save() const;
   // Clear, user-facing messages; empty when the settings can be saved.
   QStringList problems() const;
+  // Who reviews and approves in this Studio: `yourName`, else the login name (as the CLI's
+  // --reviewer defaults to).
+  std::string reviewer() const;
   // Diffusion needs both weights; without them the studio makes studio-backdrop variants.
   bool hasDiffusionWeights() const;
   // The segmentation choices as core takes them; throws ImageError for malformed values.

@@ -9,8 +9,10 @@
 #include <QLineEdit>
 #include <QTemporaryDir>
 
+#include "core/common/login_name.h"
 #include "ui/bandit_panel.h"
 #include "ui/generator_choice.h"
+#include "ui/review_command.h"
 #include "ui/settings_dialog.h"
 #include "ui/studio_settings.h"
 
@@ -51,6 +53,23 @@ class SettingsAndStatsTest : public QObject {
     QVERIFY(dialog.trySave());
     QCOMPARE(StudioSettings::load().device, QString("cuda:0"));
     QCOMPARE(StudioSettings::load().outputFolder, dir.path());
+  }
+
+  // "Your name" is who reviews and approvals are recorded under; empty, the login name (the
+  // field's placeholder says so).
+  void yourNameIsTheReviewer() {
+    backdrop::ui::SettingsDialog dialog;
+    dialog.findChild<QLineEdit*>("outputFolder")->clear();
+    auto* name = dialog.findChild<QLineEdit*>("yourName");
+    QCOMPARE(name->placeholderText(), QString::fromStdString(backdrop::login_name()));
+    name->setText("  Ana Lima ");
+    QVERIFY(dialog.trySave());
+    QCOMPARE(StudioSettings::load().yourName, QString("Ana Lima"));
+    QCOMPARE(backdrop::ui::currentReviewer(), std::string("Ana Lima"));
+    auto settings = StudioSettings::load();
+    settings.yourName.clear();
+    settings.save();
+    QCOMPARE(backdrop::ui::currentReviewer(), backdrop::login_name());
   }
 
   void segmentationSettingsRoundTripAndAreChecked() {
