@@ -5,6 +5,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableWidget>
@@ -20,6 +21,10 @@ namespace backdrop::ui {
 namespace {
 
 enum Column { kPrompt, kNegative, kColour, kColumns };
+
+QString promptCount(const PromptSet& set) {
+  return set.prompts.size() == 1 ? QObject::tr("1 prompt") : QObject::tr("%1 prompts").arg(set.prompts.size());
+}
 
 QPushButton* button(const QString& text, const QString& name) {
   auto* b = new QPushButton(text);
@@ -63,7 +68,7 @@ PromptEditor::PromptEditor(ProjectSession& session, QWidget* parent) : QWidget(p
   connect(up, &QPushButton::clicked, this, [this] { movePrompt(-1); });
   connect(down, &QPushButton::clicked, this, [this] { movePrompt(1); });
   connect(save, &QPushButton::clicked, this, &PromptEditor::saveVersion);
-  connect(approve, &QPushButton::clicked, this, &PromptEditor::approveSelectedVersion);
+  connect(approve, &QPushButton::clicked, this, &PromptEditor::confirmApproval);
   connect(retire, &QPushButton::clicked, this, &PromptEditor::retireSelectedVersion);
   connect(category_, &QComboBox::currentIndexChanged, this, &PromptEditor::showVersions);
   connect(versions_, &QListWidget::currentRowChanged, this, &PromptEditor::showSelectedVersion);
@@ -166,6 +171,15 @@ int64_t PromptEditor::selectedVersionId() const {
   return item ? item->data(Qt::UserRole).toLongLong() : 0;
 }
 
+std::optional<PromptSet> PromptEditor::selectedVersion() const {
+  const int64_t id = selectedVersionId();
+  if (id == 0) return std::nullopt;
+  for (auto& set : session_.project().prompts().versions(category_->currentText().toStdString())) {
+    if (set.id == id) return std::move(set);
+  }
+  return std::nullopt;
+}
+
 void PromptEditor::addPrompt() {
   const int row = prompts_->rowCount();
   prompts_->insertRow(row);
@@ -245,7 +259,27 @@ void PromptEditor::setSelectedApproval(int approval) {
 bool PromptEditor::approveSelectedVersion() {
   if (selectedVersionId() == 0) return false;
   setSelectedApproval(static_cast<int>(Approval::approved));
+  const auto set = selectedVersion();
+  if (!set) return false;
+  status_->setText(
+      tr("Approved version %1 for %2 as %3: new generation for %2 uses its %4.")
+          .arg(set->version)
+          .arg(QString::fromStdString(set->category), QString::fromStdString(set->reviewed_by), promptCount(*set)));
   return true;
+}
+
+bool PromptEditor::confirmApproval() {
+  const auto set = selectedVersion();
+  if (!set) return false;
+  QMessageBox ask(
+      QMessageBox::Question, tr("Approve Prompt Set"),
+      tr("Approve version %1 of %2 (%3)? New generation for %2 will use it. The approval is recorded "
+         "under %4.")
+          .arg(set->version)
+          .arg(QString::fromStdString(set->category), promptCount(*set), QString::fromStdString(currentReviewer())),
+      QMessageBox::Yes | QMessageBox::Cancel, this);
+  ask.setObjectName("approveConfirmation");
+  return ask.exec() == QMessageBox::Yes && approveSelectedVersion();
 }
 
 bool PromptEditor::retireSelectedVersion() {

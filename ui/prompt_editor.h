@@ -31,6 +31,9 @@ class PromptEditor : public QWidget {
   // The buttons' actions, public for keyboard users' menus and tests.
   bool saveVersion();
   bool approveSelectedVersion();
+  // The Approve button: asks first, naming the version, its category and prompts and who the
+  // approval is recorded under; approves on Yes.
+  bool confirmApproval();
   bool retireSelectedVersion();
   void addPrompt();
   void duplicatePrompt();
@@ -44,6 +47,7 @@ class PromptEditor : public QWidget {
   void showVersions();
   void showSelectedVersion();
   int64_t selectedVersionId() const;
+  std::optional<PromptSet> selectedVersion() const;
   PromptEntry entryAt(int row) const;  // the table's row as edited
   void setSelectedApproval(int approval);
 

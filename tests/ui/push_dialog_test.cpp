@@ -70,6 +70,7 @@ class PushDialogTest : public QObject {
     QTest::mouseClick(window.findChild<QPushButton*>("addPrompt"), Qt::LeftButton);
     window.findChild<QTableWidget*>("promptTable")->item(1, 0)->setText("{product} on warm linen, morning light");
     QTest::mouseClick(window.findChild<QPushButton*>("savePromptVersion"), Qt::LeftButton);
+    backdrop::test::answerNextMessageBox(QMessageBox::Yes);  // Approve asks first
     QTest::mouseClick(window.findChild<QPushButton*>("approvePromptVersion"), Qt::LeftButton);
     QSignalSpy generated(&window.generation(), &backdrop::ui::GenerationPanel::jobFinished);
     QVERIFY(window.generation().start(chosen));

@@ -4,7 +4,13 @@
 
 #include <QtTest>
 
+#include <QAbstractButton>
+#include <QApplication>
+#include <QMessageBox>
+#include <QTimer>
+
 #include <filesystem>
+#include <memory>
 
 #include "support/test_data.h"
 #include "core/store/project.h"
@@ -14,6 +20,26 @@
 namespace backdrop::test {
 
 inline QString qpath(const std::filesystem::path& path) { return QString::fromStdString(path.string()); }
+
+// Answers the next message box that opens (within 10 s) with `answer`, as a person would click it:
+// for actions that ask before they act. Call it just before the action; the returned text is the
+// box's question once it has been answered.
+inline std::shared_ptr<QString> answerNextMessageBox(QMessageBox::StandardButton answer) {
+  auto asked = std::make_shared<QString>();
+  auto* poll = new QTimer;
+  QObject::connect(poll, &QTimer::timeout, [poll, answer, asked, ticks = 0]() mutable {
+    auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+    if (box != nullptr && box->isVisible()) {
+      *asked = box->text();
+      box->button(answer)->click();
+    } else if (++ticks < 1000) {
+      return;
+    }
+    poll->deleteLater();
+  });
+  poll->start(10);
+  return asked;
+}
 
 // Fails the calling test (check QTest::currentTestFailed()) when a step does not work.
 inline void openWithExampleCatalogue(ui::MainWindow& window, const std::filesystem::path& projectFile) {

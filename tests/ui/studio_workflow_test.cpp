@@ -19,6 +19,7 @@
 #include "core/common/login_name.h"
 #include "core/imaging/product_segmentation.h"
 #include "core/store/project.h"
+#include "studio_test_project.h"
 #include "support/test_data.h"
 #include "ui/catalogue_panel.h"
 #include "ui/generation_panel.h"
@@ -127,7 +128,17 @@ class StudioWorkflowTest : public QObject {
     table->item(0, 2)->setText("#dfe8f0");
     table->item(1, 2)->setText("#f0e0d0");
     QTest::mouseClick(window.findChild<QPushButton*>("savePromptVersion"), Qt::LeftButton);
+    // Approve asks first, naming the version, the category and who approves; Cancel changes nothing.
+    auto asked = backdrop::test::answerNextMessageBox(QMessageBox::Cancel);
     QTest::mouseClick(window.findChild<QPushButton*>("approvePromptVersion"), Qt::LeftButton);
+    QVERIFY2(asked->contains(QString("Approve version 1 of %1 (2 prompts)").arg(category)), qPrintable(*asked));
+    QVERIFY(asked->contains(QString::fromStdString(backdrop::login_name())));
+    QVERIFY(!window.session().project().prompts().latest_approved(category.toStdString()));
+    backdrop::test::answerNextMessageBox(QMessageBox::Yes);
+    QTest::mouseClick(window.findChild<QPushButton*>("approvePromptVersion"), Qt::LeftButton);
+    QVERIFY(window.findChild<QLabel*>("promptStatus")
+                ->text()
+                .startsWith(QString("Approved version 1 for %1 as ").arg(category)));
     const auto approvedSet = window.session().project().prompts().latest_approved(category.toStdString());
     QVERIFY(approvedSet.has_value());
     // Recorded with who approved it (the login name, as the CLI's default) and shown with the version.
