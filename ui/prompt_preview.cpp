@@ -23,9 +23,8 @@ namespace {
 
 constexpr int kPreviewSize = 320;
 
-// The variant the queue would make for this prompt on this product: its first placement, seed 0.
-// The variant Generate would make of the prompt on the project's first placement, with the chosen
-// generator's denoising parameters.
+// The variant Generate would make of the prompt on the product (seed 0) on the project's first
+// placement, with the chosen generator's denoising parameters.
 VariantInputs previewInputs(Project& project, const StoredProduct& product, const Placement& placement,
                             const PromptEntry& entry, const GeneratorChoice& choice) {
   GenerationSettings settings;

@@ -3,40 +3,15 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <optional>
 #include <set>
 #include <stdexcept>
 
 #include "core/generation/planned_colours.h"
 #include "core/imaging/product_segmentation.h"
 #include "core/store/project.h"
-#include "core/store/sha256.h"
 
 namespace backdrop {
 namespace {
-
-// A hand-fixed or prepared mask is a pixel input: its content's hash goes into the variant key as
-// the mask method, so fixing one product's mask gives new variants for that product only, and
-// preparing an unchanged mask again reuses the cache. Each product's mask file is read once.
-class SavedMaskMethods {
- public:
-  explicit SavedMaskMethods(std::filesystem::path cache_dir) : cache_dir_(std::move(cache_dir)) {}
-
-  // "file:" and the first 16 hex digits of the mask file's SHA-256; nothing without a mask file.
-  const std::optional<std::string>& of(const std::string& product) {
-    auto [found, first] = methods_.try_emplace(product);
-    if (first) {
-      const auto mask = imaging::product_mask_path(cache_dir_, product);
-      std::error_code missing;
-      if (std::filesystem::is_regular_file(mask, missing)) found->second = "file:" + sha256_file_hex(mask).substr(0, 16);
-    }
-    return found->second;
-  }
-
- private:
-  std::filesystem::path cache_dir_;
-  std::map<std::string, std::optional<std::string>> methods_;
-};
 
 std::vector<PromptEntry> prompts_for(Project& project, const std::string& category, const GenerationSettings& settings,
                                      std::map<std::string, std::vector<PromptEntry>>& memo) {
@@ -92,6 +67,9 @@ VariantInputs product_variant_inputs(Project& project, const StoredProduct& prod
   inputs.model_sha256 = settings.model_sha256;
   inputs.controlnet_sha256 = settings.controlnet_sha256;
   inputs.loras = settings.loras;
+  const auto mask = imaging::product_mask_path(project.cache_dir(), product.external_id);
+  std::error_code missing;
+  if (std::filesystem::is_regular_file(mask, missing)) inputs.mask.method = saved_mask_method(mask);
   if (const auto edges = project.edge_settings().find(product.external_id)) {
     inputs.edge_thresholds = std::pair{edges->low, edges->high};
   }
@@ -106,15 +84,13 @@ std::vector<VariantInputs> plan_variants(Project& project, const GenerationSetti
   std::map<std::string, std::vector<PromptEntry>> prompts_by_category;
   std::set<std::string> held_back;
   for (const auto& mask : project.masks().held_back()) held_back.insert(mask.product);
-  SavedMaskMethods saved_masks(project.cache_dir());
   std::vector<VariantInputs> variants;
   const std::set<std::string> chosen(settings.products.begin(), settings.products.end());
   for (const auto& product : project.products().list()) {
     // Before any per-product work: a palette reads the product's photo.
     if (!chosen.empty() && !chosen.contains(product.external_id)) continue;
     if (held_back.contains(product.external_id)) continue;  // its mask needs attention
-    auto common = product_variant_inputs(project, product, settings);
-    if (const auto& saved = saved_masks.of(product.external_id)) common.mask.method = *saved;
+    const auto common = product_variant_inputs(project, product, settings);
     for (const auto& prompt : prompts_for(project, product.category, settings, prompts_by_category)) {
       const auto prompt_colours =
           prompt.colour.empty() ? colours.for_product(product) : std::vector<std::string>{prompt.colour};

@@ -38,8 +38,9 @@ struct GenerationSettings {
   std::string default_negative_prompt = "text, watermark, blurry";
 };
 
-// What every variant of the product shares: the product, its category's layout rule, its tuned edge
-// thresholds and the sampling settings (the prompt preview starts from it too).
+// What every variant of the product shares: the product, its saved mask (saved_mask_method()), its
+// category's layout rule, its tuned edge thresholds and the sampling settings (the prompt preview
+// starts from it too, so it cuts the product out as Generate does).
 VariantInputs product_variant_inputs(Project& project, const StoredProduct& product,
                                      const GenerationSettings& settings);
 

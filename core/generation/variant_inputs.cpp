@@ -11,6 +11,8 @@ namespace {
 // placement's x, y and scale place the product (v1 keyed them, but renderers ignored them).
 constexpr const char* kKeyFormat = "backdrop-variant-key-v2\n";
 
+constexpr std::string_view kSavedMaskPrefix = "file:";
+
 nlohmann::json mask_json(const MaskSettings& mask) {
   return {{"method", mask.method}, {"threshold", mask.threshold}, {"dilate_px", mask.dilate_px},
           {"feather_px", mask.feather_px}};
@@ -58,6 +60,14 @@ nlohmann::json pixel_inputs_json(const VariantInputs& inputs) {
 }
 
 }  // namespace
+
+std::string saved_mask_method(const std::filesystem::path& mask_file) {
+  return std::string(kSavedMaskPrefix) + file_content_sha256(mask_file).substr(0, 16);
+}
+
+bool planned_with_saved_mask(const MaskSettings& mask) {
+  return mask.method.starts_with(kSavedMaskPrefix);
+}
 
 VariantLora variant_lora(const std::filesystem::path& file, double multiplier) {
   return {file_content_sha256(file), multiplier};

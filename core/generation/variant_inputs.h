@@ -27,11 +27,19 @@
 namespace backdrop {
 
 struct MaskSettings {
-  std::string method = "alpha";  // how the product is cut out: "alpha", "threshold" ...
+  std::string method = "alpha";  // how the product is cut out: "alpha", "threshold" ... or a saved mask
   double threshold = 0.5;
   int dilate_px = 0;
   int feather_px = 0;
 };
+
+// A hand-fixed or prepared mask is a pixel input: the method of a product cut out by its saved mask
+// file is "file:" and the first 16 hex digits of the file's content hash (through the content hash
+// cache), so fixing one product's mask gives new keys for that product only, and preparing an
+// unchanged mask again keeps them. Throws StoreError naming a file that cannot be read.
+std::string saved_mask_method(const std::filesystem::path& mask_file);
+// Whether the product was planned to be cut out by its saved mask file (saved_mask_method()).
+bool planned_with_saved_mask(const MaskSettings& mask);
 
 // A LoRA fused into the weights: the SHA-256 of its file's content and its multiplier.
 struct VariantLora {

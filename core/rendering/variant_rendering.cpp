@@ -4,7 +4,6 @@
 #include <optional>
 #include <sstream>
 #include <stdexcept>
-#include <string_view>
 
 #include "core/backgrounds/artifact_score.h"
 #include "core/backgrounds/prompt_library.h"
@@ -37,20 +36,11 @@ void require_planned_photo(const VariantInputs& inputs) {
   }
 }
 
-// The saved mask's hash the variant was planned with ("file:" and the start of its SHA-256), or
-// nothing when it was planned without one (the automatic segmentation).
-std::optional<std::string> planned_mask_hash(const MaskSettings& mask) {
-  constexpr std::string_view prefix = "file:";
-  if (!mask.method.starts_with(prefix)) return std::nullopt;
-  return mask.method.substr(prefix.size());
-}
-
 // The product cut out as planned: by the saved mask whose hash the key holds, or automatically
 // (a mask saved after planning is not what the key describes).
 imaging::Segmentation planned_segmentation(const VariantInputs& inputs, const imaging::LoadedImage& image,
                                            const fs::path& cache_dir) {
-  const auto planned = planned_mask_hash(inputs.mask);
-  if (!planned) return imaging::segment_with_saved_mask(image, fs::path());
+  if (!planned_with_saved_mask(inputs.mask)) return imaging::segment_with_saved_mask(image, fs::path());
   const auto file = imaging::product_mask_path(cache_dir, inputs.product_id);
   std::error_code missing;
   if (!fs::is_regular_file(file, missing)) {
@@ -58,7 +48,7 @@ imaging::Segmentation planned_segmentation(const VariantInputs& inputs, const im
                               " were planned with its saved mask (a worker on another machine needs the "
                               "project's cache folder)");
   }
-  if (!file_content_sha256(file).starts_with(*planned)) {
+  if (saved_mask_method(file) != inputs.mask.method) {
     throw imaging::ImageError(file.string() + ": the mask of " + inputs.product_id +
                               " has changed since the variant was planned; plan the job again");
   }

@@ -11,8 +11,10 @@
 
 #include "core/generation/jobs_plan.h"
 #include "core/generation/plan_summary.h"
+#include "core/imaging/product_segmentation.h"
 #include "core/store/catalog_import.h"
 #include "core/store/project.h"
+#include "core/store/sha256.h"
 #include "support/test_data.h"
 
 using namespace backdrop;
@@ -133,6 +135,27 @@ class PlanChoicesTest : public QObject {
         QVERIFY(!variant.edge_thresholds);
       }
     }
+  }
+
+  // A product's saved mask is keyed by its content: its variants (and the prompt preview's, which
+  // starts from product_variant_inputs) are cut out by it; products without one are cut out
+  // automatically.
+  void aSavedMaskIsPlannedByItsContent() {
+    const auto dir = test::scratch_dir("planned-saved-mask");
+    auto project = Project::open(make_project(dir));
+    const auto mask = imaging::product_mask_path(project.cache_dir(), "red");
+    std::filesystem::create_directories(mask.parent_path());
+    cv::Mat drawn(120, 100, CV_8UC1, cv::Scalar(0));
+    cv::rectangle(drawn, {25, 20}, {75, 100}, cv::Scalar(255), cv::FILLED);
+    QVERIFY(cv::imwrite(mask.string(), drawn));
+    const std::string method = "file:" + sha256_file_hex(mask).substr(0, 16);
+    QCOMPARE(saved_mask_method(mask), method);
+    const GenerationSettings settings;
+    for (const auto& variant : plan_variants(project, settings)) {
+      QCOMPARE(variant.mask.method, variant.product_id == "red" ? method : std::string("alpha"));
+      QCOMPARE(planned_with_saved_mask(variant.mask), variant.product_id == "red");
+    }
+    QCOMPARE(product_variant_inputs(project, *project.products().find("red"), settings).mask.method, method);
   }
 
   void unknownPlacementsAndColoursAreRefused() {
