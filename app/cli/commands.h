@@ -25,6 +25,7 @@ void add_prepare_command(CLI::App& app, int& exit_code);
 void add_bandit_command(CLI::App& app, int& exit_code);
 void add_project_command(CLI::App& app, int& exit_code);  // project_command.cpp
 void add_project_review_commands(CLI::App& project);      // project_review_command.cpp: prompts, variants
+void add_project_priors_command(CLI::App& project);       // project_priors_command.cpp
 void add_worker_command(CLI::App& app, int& exit_code);   // worker_command.cpp
 void add_txt2img_command(CLI::App& app, int& exit_code);  // txt2img_command.cpp
 void add_generate_command(CLI::App& app, int& exit_code);  // generate_command.cpp

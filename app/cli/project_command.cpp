@@ -360,6 +360,7 @@ void add_project_command(CLI::App& app, int& exit_code) {
   add_segmentation_command(*project);
   add_placements_command(*project);
   add_project_review_commands(*project);
+  add_project_priors_command(*project);
 }
 
 }  // namespace backdrop::cli

@@ -19,6 +19,7 @@ struct Impression {
   std::size_t file;
   int64_t line;
   std::string decision;
+  std::string arm_id;
   int arm, position;
   double propensity;
   bool clicked = false;
@@ -58,7 +59,10 @@ std::string parse_impression(const nlohmann::json& event, Impression& impression
   if (!(propensity > 0.0 && propensity <= 1.0)) return "impression without a 'propensity' in (0, 1]";
   const auto position = index_field(event, "position", 0, kMaxSlotIndex);
   if (!position) return "'position' is not a slot index in [0, " + std::to_string(kMaxSlotIndex) + "]";
+  const auto arm_id = event.find("arm_id");
+  if (arm_id != event.end() && !arm_id->is_string()) return "'arm_id' is not a string";
   impression.decision = event["decision"].get<std::string>();
+  if (arm_id != event.end()) impression.arm_id = arm_id->get<std::string>();
   impression.arm = *arm;
   impression.position = *position;
   impression.propensity = propensity;
@@ -112,7 +116,7 @@ struct IssueSink {
 void read_event(const nlohmann::json& event, int64_t line, Collected& collected, const IssueSink& skip) {
   const std::string kind = event.value("event", "");
   if (kind == "impression") {
-    Impression impression{skip.file, line, "", 0, 0, 0.0, false, {}};
+    Impression impression{skip.file, line, "", "", 0, 0, 0.0, false, {}};
     if (auto error = parse_impression(event, impression); !error.empty()) {
       const auto decision = event.find("decision");
       if (decision != event.end() && decision->is_string()) {
@@ -257,6 +261,7 @@ ImpressionLog load_impression_logs(const std::vector<std::filesystem::path>& fil
     feedback.n_arms = std::max(feedback.n_arms, impression.arm + 1);
     feedback.len_list = std::max(feedback.len_list, impression.position + 1);
     log.decision.push_back(impression.decision);
+    log.arm_id.push_back(impression.arm_id);
     ++row;
   }
   feedback.context.conservativeResize(row, log.schema.dimension());

@@ -1,7 +1,7 @@
 #pragma once
 // Backdrop's own impression/click log: JSON lines written by the serving side, one event per line.
 //
-//   {"event": "impression", "decision": "d-17", "arm": 3, "position": 0, "propensity": 0.25,
+//   {"event": "impression", "decision": "d-17", "arm": 3, "arm_id": "p12", "position": 0, "propensity": 0.25,
 //    "features": {"user": {"segment": "new"}, "product": {"price": 12.5}, "placement": {"page": "home"}}}
 //   {"event": "click", "decision": "d-17", "position": 0}
 //
@@ -50,6 +50,9 @@ struct ImpressionLog {
   LoggedFeedback feedback;
   FeatureSchema schema;
   std::vector<std::string> decision;  // decision id of each round
+  // The arm's stable id of each round ("p12" for a prompt; "" when the line had none): an arm's
+  // index is its position in the bundle that served it, the id names it across bundles.
+  std::vector<std::string> arm_id;
   // Bad lines, by file and line; with several files each message starts with "<file>: ".
   std::vector<LogIssue> skipped;
   int64_t clicks = 0;                            // rounds with a click (the sum of feedback.reward)

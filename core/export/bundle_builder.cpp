@@ -27,6 +27,7 @@ CategoryBundle write_category_images(Project& project, const CategoryPlan& plan,
   category.category = plan.category;
   category.arms = plan.arms;
   category.priors = plan.priors;
+  category.priors_source = plan.priors_source;
   category.policy = options.policy;
   const auto extension = options.image_format == "jpeg" ? "jpg" : "webp";
   CanvasSizes canvases;

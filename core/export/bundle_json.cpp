@@ -208,6 +208,7 @@ json category_to_json(const CategoryBundle& category) {
                    {"images", category.images},
                    {"priors", bandit::priors_to_json(category.priors)},
                    {"policy", policy_to_json(category.policy)}};
+  if (!category.priors_source.empty()) document["priors_source"] = category.priors_source;
   if (category.experiment) {
     document["experiment"] = experiment::experiment_to_json(*category.experiment);
     document["group_images"] = category.group_images;
@@ -236,6 +237,10 @@ CategoryBundle category_from_json(const json& json_category, const std::string& 
     category.priors = bandit::priors_from_json(require(json_category, "priors", where), origin + ": priors");
   } catch (const bandit::PriorsError& error) {
     throw BundleError(error.what());
+  }
+  if (const auto source = json_category.find("priors_source"); source != json_category.end()) {
+    if (!source->is_string()) where.key("priors_source").fail("expected a string");
+    category.priors_source = source->get<std::string>();
   }
   if (category.priors.arms.size() != category.arms.size()) {
     where.key("priors").fail(std::to_string(category.priors.arms.size()) + " arms, the category has " +

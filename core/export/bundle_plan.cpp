@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/export/category_logs.h"
 #include "core/generation/variant_inputs.h"
 #include "core/store/project.h"
 
@@ -31,7 +32,7 @@ std::optional<std::string> placement_of(const StoredVariant& variant) {
   }
 }
 
-// The category's bandit record when its priors fit the arms (same ids in any order, or the same
+// The category's newest priors version when it fits the arms (same ids in any order, or the same
 // count, taken in order); otherwise uninformed priors over `schema`.
 std::pair<bandit::BanditPriors, std::string> choose_priors(Project& project, const std::string& category,
                                                            const std::vector<BundleArm>& arms,
@@ -41,11 +42,11 @@ std::pair<bandit::BanditPriors, std::string> choose_priors(Project& project, con
     for (std::size_t k = 0; k < arms.size(); ++k) priors.arms[k].id = arms[k].id;
     return std::pair{std::move(priors), "uninformed (" + why + ")"};
   };
-  const auto record = project.bandits().load(category);
-  if (!record) return uninformed("no bandit state named '" + category + "' in the project");
+  const auto version = project.priors().latest(category);
+  if (!version) return uninformed("no priors for '" + category + "' in the project");
   bandit::BanditPriors stored;
   try {
-    stored = bandit::priors_from_json(nlohmann::json::parse(record->priors_json), "bandit '" + category + "'");
+    stored = bandit::priors_from_json(nlohmann::json::parse(version->priors_json), "priors of '" + category + "'");
   } catch (const std::exception& error) {
     return uninformed(std::string("the project's priors do not load: ") + error.what());
   }
@@ -64,7 +65,7 @@ std::pair<bandit::BanditPriors, std::string> choose_priors(Project& project, con
     chosen.arms = stored.arms;  // ids of another naming ("0", "1" ...): the set's order
     for (std::size_t k = 0; k < arms.size(); ++k) chosen.arms[k].id = arms[k].id;
   }
-  return {std::move(chosen), "project"};
+  return {std::move(chosen), describe(*version)};
 }
 
 // The products' categories, read once.
@@ -87,6 +88,14 @@ struct Slot {
   auto operator<=>(const Slot&) const = default;
 };
 
+std::vector<BundleArm> arms_of(const PromptSet& set) {
+  std::vector<BundleArm> arms;
+  for (const auto& prompt : set.prompts) {
+    arms.push_back({arm_id_of(prompt.id), prompt.id, prompt.prompt, prompt.negative_prompt});
+  }
+  return arms;
+}
+
 // The categories whose newest approved prompt set gives the arms; the others go to
 // plan.categories_left_out.
 std::map<std::string, CategoryPlan> categories_with_approved_sets(Project& project, const Catalogue& catalogue,
@@ -102,9 +111,7 @@ std::map<std::string, CategoryPlan> categories_with_approved_sets(Project& proje
     category.category = name;
     category.prompt_set_id = set->id;
     category.prompt_set_version = set->version;
-    for (const auto& prompt : set->prompts) {
-      category.arms.push_back({arm_id_of(prompt.id), prompt.id, prompt.prompt, prompt.negative_prompt});
-    }
+    category.arms = arms_of(*set);
   }
   return categories;
 }
@@ -191,6 +198,23 @@ int64_t BundlePlan::image_count() const {
 
 std::string arm_id_of(int64_t prompt_id) {
   return "p" + std::to_string(prompt_id);
+}
+
+std::vector<BundleArm> approved_arms(Project& project, const std::string& category) {
+  const auto set = project.prompts().latest_approved(category);
+  return set ? arms_of(*set) : std::vector<BundleArm>{};
+}
+
+bandit::FeatureSchema category_feature_schema(Project& project, const std::string& category) {
+  if (const auto version = project.priors().latest(category)) {
+    try {
+      return bandit::priors_from_json(nlohmann::json::parse(version->priors_json), "priors of '" + category + "'")
+          .schema;
+    } catch (const std::exception&) {
+      // Push ships uninformed priors over the default schema then (choose_priors says why).
+    }
+  }
+  return default_feature_schema(placement_names(project, project.variants().list()));
 }
 
 BundlePlan plan_bundle(Project& project, const BundleOptions& options) {

@@ -66,7 +66,7 @@ struct CategoryPlan {
   int64_t products_shipped = 0;
   int64_t products_left_out = 0;                     // products of the category without any image that ships
   bandit::BanditPriors priors;                       // arm ids set to the arms'
-  std::string priors_source;                         // "project" or "uninformed (<why>)"
+  std::string priors_source;                         // describe(PriorsVersion) or "uninformed (<why>)"
   std::optional<experiment::Experiment> experiment;  // the category's, from BundleOptions::experiments
 };
 
@@ -98,5 +98,12 @@ BundlePlan plan_bundle(Project& project, const BundleOptions& options);
 
 // "p<prompt id>": the arm id of a prompt, stable across bundles.
 std::string arm_id_of(int64_t prompt_id);
+
+// The arms a category ships: the prompts of its newest approved prompt set; empty when it has none.
+std::vector<BundleArm> approved_arms(Project& project, const std::string& category);
+
+// The features a category's contexts are encoded with: its newest priors' schema, else the default
+// schema over the project's placements (what push ships when no --schema is given).
+bandit::FeatureSchema category_feature_schema(Project& project, const std::string& category);
 
 }  // namespace backdrop::exporting

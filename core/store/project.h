@@ -1,7 +1,7 @@
 #pragma once
 // A Backdrop project: one SQLite file (*.backdrop) holding the catalogue, prompts, variants and
-// their review, bandit states, exports, generation jobs, mask verdicts, edge thresholds and the project's settings.
-// Images live beside it in the cache folder (`<file>-cache/`), addressed by their variant keys.
+// their review, versioned bandit priors, exports, generation jobs, mask verdicts, edge thresholds and the project's
+// settings. Images live beside it in the cache folder (`<file>-cache/`), addressed by their variant keys.
 //
 //   auto project = Project::create("shop.backdrop");
 //   project.products().upsert(...);
@@ -10,11 +10,11 @@
 #include <filesystem>
 #include <memory>
 
-#include "core/store/bandit_repository.h"
 #include "core/store/edge_settings_repository.h"
 #include "core/store/export_repository.h"
 #include "core/store/mask_repository.h"
 #include "core/store/placement_repository.h"
+#include "core/store/priors_repository.h"
 #include "core/store/product_repository.h"
 #include "core/store/project_settings.h"
 #include "core/store/prompt_repository.h"
@@ -45,7 +45,7 @@ class Project {
   PromptRepository prompts() { return PromptRepository(*database_); }
   VariantRepository variants() { return VariantRepository(*database_); }
   ReviewLog review_log() { return ReviewLog(*database_); }
-  BanditRepository bandits() { return BanditRepository(*database_); }
+  PriorsRepository priors() { return PriorsRepository(*database_); }
   ExportRepository exports() { return ExportRepository(*database_); }
   MaskRepository masks() { return MaskRepository(*database_); }
   ProjectSettings settings() { return ProjectSettings(*database_); }

@@ -202,6 +202,29 @@ DROP TABLE placements;
 ALTER TABLE placements_v7 RENAME TO placements;
 )sql";
 
+// Version 8: bandit priors become versions per category, learnt from imported click logs with how
+// many impressions and clicks, which logs, by whom and when (push ships the newest). The one
+// unversioned state per name is carried over as each category's version 1.
+const char* const kVersion8 = R"sql(
+CREATE TABLE category_priors (
+  id INTEGER PRIMARY KEY,
+  category TEXT NOT NULL,
+  version INTEGER NOT NULL CHECK (version > 0),
+  priors_json TEXT NOT NULL,
+  impressions INTEGER NOT NULL CHECK (impressions >= 0),
+  clicks INTEGER NOT NULL CHECK (clicks >= 0 AND clicks <= impressions),
+  logs_json TEXT NOT NULL DEFAULT '[]',
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (category, version)
+);
+INSERT INTO category_priors (category, version, priors_json, impressions, clicks, logs_json, created_by, created_at)
+  SELECT name, 1, priors_json, 0, 0, '[]', 'an earlier version of Backdrop', updated_at FROM bandit_states;
+DROP TABLE bandit_states;
+CREATE TRIGGER category_priors_are_kept_update BEFORE UPDATE ON category_priors
+  BEGIN SELECT RAISE(ABORT, 'priors versions are never changed'); END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -213,6 +236,7 @@ const std::vector<Migration>& schema_migrations() {
       {5, "per-product edge thresholds, moved from the Studio's own table", kVersion5},
       {6, "prompt set approvals: who and when", kVersion6},
       {7, "a placement's product position is optional: unset follows the layout rule", kVersion7},
+      {8, "bandit priors are versioned per category, with the logs they were learnt from", kVersion8},
   };
   return migrations;
 }

@@ -155,7 +155,8 @@ class ServeEndToEndTest : public QObject {
 
     // Push the trained priors: the server switches and, with no online state carried over (the
     // priors changed), its greedy choice for mobile users is B from the first decision on.
-    project.bandits().save({"bags", "linucb", bandit::priors_to_json(trained).dump(), {}, ""});
+    project.priors().add(
+        {"bags", bandit::priors_to_json(trained).dump(), log.feedback.size(), log.clicks, {"bags.jsonl"}, "test"});
     Server second_server(target, dir / "logs-2");
     QVERIFY(second_server.wait_for_version(first.version));
     const auto second = exporting::publish(project, bundle_options(), target);

@@ -7,6 +7,7 @@
 
 #include "bundle_fixture.h"
 #include "core/export/bundle_builder.h"
+#include "core/export/bundle_reader.h"
 #include "project_fixture.h"
 #include "support/test_data.h"
 
@@ -80,7 +81,9 @@ class BundleSchemaTest : public QObject {
         QVERIFY2(problem.empty(), problem.c_str());
       }
     }
-    QCOMPARE(result.plan.categories[0].priors_source, std::string("project"));
+    QVERIFY(result.plan.categories[0].priors_source.starts_with("version 1: "));
+    const auto shipped = load_bundle(result.folder).categories.at("bags");
+    QCOMPARE(shipped.priors_source, result.plan.categories[0].priors_source);
   }
 
   void brokenManifestsFail() {

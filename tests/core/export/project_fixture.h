@@ -114,7 +114,7 @@ inline void save_bags_priors(Project& project, int arms) {
       {bandit::one_hot_feature("device", bandit::FeatureSource::user, {"desktop", "mobile"}, false)});
   auto priors = bandit::uninformed_priors(schema, arms);
   for (auto& arm : priors.arms) arm.linear.b.setConstant(0.25);
-  project.bandits().save({"bags", "linucb", bandit::priors_to_json(priors).dump(), {}, ""});
+  project.priors().add({"bags", bandit::priors_to_json(priors).dump(), 0, 0, {}, "test"});
 }
 
 }  // namespace backdrop::test

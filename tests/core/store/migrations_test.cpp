@@ -129,6 +129,27 @@ class MigrationsTest : public QObject {
     QCOMPARE(project.placements().find("wide")->position.scale, std::optional<double>(0.5));
   }
 
+  // Version 8: the one bandit state per name becomes its category's priors version 1.
+  void banditStatesBecomePriorsVersions() {
+    const auto file = test::scratch_dir("store-migrations-priors") / "v7.backdrop";
+    {
+      Database database(file, Database::Mode::create_new);
+      migrate_schema(database, 7);
+      database.exec(
+          "INSERT INTO bandit_states (name, policy, priors_json, updated_at) VALUES "
+          "('bags', 'linucb', '{\"arms\":[]}', '2026-11-30T10:00:00Z')",
+          "a bandit state at version 7");
+    }
+    auto project = Project::open(file);
+    const auto bags = project.priors().latest("bags");
+    QVERIFY(bags.has_value());
+    QCOMPARE(bags->version, 1);
+    QCOMPARE(bags->priors_json, std::string(R"({"arms":[]})"));
+    QCOMPARE(bags->created_at, std::string("2026-11-30T10:00:00Z"));
+    QCOMPARE(bags->impressions, int64_t{0});
+    QCOMPARE(project.priors().add({"bags", "{}", 5, 1, {}, "ana"}).version, 2);
+  }
+
   void aFailedStepLeavesTheFileUnchanged() {
     const auto dir = test::scratch_dir("store-migrations-failed");
     const auto file = dir / "v1.backdrop";

@@ -229,18 +229,30 @@ class ProjectTest : public QObject {
     QCOMPARE(variants.count_by_status().at(VariantStatus::approved), int64_t{1});
   }
 
-  void banditStatesAndExportsRoundTrip() {
-    const auto dir = test::scratch_dir("store-bandits");
+  void priorsVersionsAndExportsRoundTrip() {
+    const auto dir = test::scratch_dir("store-priors");
     auto project = Project::create(dir / "p.backdrop");
-    const std::vector<uint8_t> state{0, 1, 2, 255, 0, 7};
-    project.bandits().save({"bags/home", "thompson-beta", R"({"alpha":1,"beta":1})", state, ""});
-    project.bandits().save({"bags/home", "thompson-beta", R"({"alpha":2,"beta":1})", state, ""});
-    const auto loaded = project.bandits().load("bags/home");
-    QVERIFY(loaded.has_value());
-    QCOMPARE(loaded->state, state);
-    QCOMPARE(loaded->priors_json, std::string(R"({"alpha":2,"beta":1})"));
-    QCOMPARE(project.bandits().names().size(), std::size_t{1});
-    QVERIFY(!project.bandits().load("other").has_value());
+    QVERIFY(!project.priors().latest("bags").has_value());
+    const auto first = project.priors().add({"bags", R"({"a":1})", 1200, 84, {"bags.jsonl"}, "ana"});
+    QCOMPARE(first.version, 1);
+    QCOMPARE(first.created_by, std::string("ana"));
+    QVERIFY(!first.created_at.empty());
+    project.priors().add({"shoes", R"({"s":1})", 10, 1, {}, "ana"});
+    const auto second = project.priors().add({"bags", R"({"a":2})", 2400, 170, {"a.jsonl", "b.jsonl"}, "rui"});
+    QCOMPARE(second.version, 2);
+    const auto latest = project.priors().latest("bags");
+    QVERIFY(latest.has_value());
+    QCOMPARE(latest->priors_json, std::string(R"({"a":2})"));
+    QCOMPARE(latest->impressions, int64_t{2400});
+    QCOMPARE(latest->clicks, int64_t{170});
+    QCOMPARE(latest->logs, (std::vector<std::string>{"a.jsonl", "b.jsonl"}));
+    QCOMPARE(project.priors().versions("bags").size(), std::size_t{2});
+    QCOMPARE(project.priors().versions("bags")[0].priors_json, std::string(R"({"a":1})"));
+    QVERIFY(!project.priors().latest("other").has_value());
+    // A version is history: never rewritten, and clicks never exceed impressions.
+    QVERIFY_THROWS_EXCEPTION(StoreError,
+                             project.database().exec("UPDATE category_priors SET clicks = 0", "rewrite priors"));
+    QVERIFY_THROWS_EXCEPTION(StoreError, project.priors().add({"bags", "{}", 10, 11, {}, "ana"}));
 
     project.exports().record({0, "", "out/bundle", "zip", 12, "deadbeef", "0.1.0"});
     const auto exports = project.exports().list();
