@@ -16,6 +16,7 @@
 #include <cstdio>
 
 #include "core/engine/engine_info.h"
+#include "ui/bandit_evaluation_view.h"
 #include "ui/bandit_panel.h"
 #include "ui/catalogue_panel.h"
 #include "ui/experiments_panel.h"
@@ -80,10 +81,11 @@ class StartupScript : public QObject {
       connect(push, &backdrop::ui::PushDialog::planReady, this, [this, push] { grabSoon(push); }, Qt::SingleShotConnection);
       return;
     }
-    auto& bandit = window_.bandit();
-    if (bandit.isEvaluating()) {  // the evaluation view: its results are what the picture is for
-      connect(&bandit, &backdrop::ui::BanditPanel::evaluationFinished, this, [this] { grabSoon(&window_); },
-              Qt::SingleShotConnection);
+    auto& evaluation = window_.bandit().evaluation();
+    if (evaluation.isEvaluating()) {  // the evaluation view: its results are what the picture is for
+      connect(
+          &evaluation, &backdrop::ui::BanditEvaluationView::finished, this, [this] { grabSoon(&window_); },
+          Qt::SingleShotConnection);
       return;
     }
     grabSoon(&window_);

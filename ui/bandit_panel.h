@@ -1,19 +1,21 @@
 #pragma once
-// The bandit dashboard: per category, the arms (the prompts of its approved set) with their
-// click-through rates and 95% intervals, cumulative reward and regret over time, and each arm's
-// share of impressions — from an imported production click log (Backdrop's JSON-lines impression
-// log) or, until one is imported, from core's simulator playing LinUCB; and the offline evaluation
-// of candidate policies (replay, IPW, DR with bootstrap 95% intervals) on that log or the
-// simulator's. Work runs on workers; the evaluation can be cancelled.
+// The Bandit tab: per category, the arms are the prompts of its approved set. The user imports
+// click logs (backdrop-serve's .jsonl, or an OBD .csv); each arm then shows its impressions,
+// clicks, CTR with a 95% interval and share of impressions, labelled with its prompt; "Update
+// Priors from These Logs" stores them as the category's next priors version, which push ships. A
+// "What-if Simulation" (synthetic users, labelled as such) plays LinUCB over the same arms; the
+// Offline Evaluation tab judges LinUCB on the imported logs (BanditEvaluationView). Reading and
+// simulating run on workers; the project is only touched on the GUI thread.
 
-#include <QVector>
+#include <QStringList>
 #include <QWidget>
 
-#include "core/common/cancellation.h"
-#include "ui/bandit_evaluation.h"
+#include <memory>
+
+#include "core/export/category_logs.h"
+#include "ui/bandit_curves.h"
 #include "ui/scoped_future_watcher.h"
 
-class QCPBars;
 class QComboBox;
 class QCustomPlot;
 class QLabel;
@@ -23,16 +25,8 @@ class QTableWidget;
 
 namespace backdrop::ui {
 
+class BanditEvaluationView;
 class ProjectSession;
-
-struct BanditCurves {
-  QString source;  // what the numbers come from
-  QStringList arms;
-  QVector<double> ctr, low, high;   // per arm
-  QVector<double> shares;           // per arm, sums to 1
-  QVector<double> rounds, reward, regret;  // cumulative; regret empty for logs
-  QString error;
-};
 
 class BanditPanel : public QWidget {
   Q_OBJECT
@@ -41,48 +35,46 @@ class BanditPanel : public QWidget {
   explicit BanditPanel(ProjectSession& session, QWidget* parent = nullptr);
   ~BanditPanel() override;
   void reload();
-  bool importClickLog(const QString& file);
+  QString category() const;
+  void setCategory(const QString& category);
+  // Reads the files against the current category's approved prompts (on a worker); false when the
+  // category has none or a read is running.
+  bool importClickLogs(const QStringList& files);
+  bool hasLogs() const { return logs_ != nullptr; }
+  // Asks, then stores the priors learnt from the imported logs as the category's next version.
+  bool updatePriors();
+  bool simulate();  // the what-if simulation over the current category's arms
   bool isBusy() const { return watcher_.isRunning(); }
-
-  // Evaluates every candidate policy on the imported click log (or the simulator's log).
-  bool evaluatePolicies();
-  void cancelEvaluation();
-  bool isEvaluating() const { return evaluating_; }
+  BanditEvaluationView& evaluation() { return *evaluation_; }
   void showEvaluationTab();
 
  signals:
-  void updated();
-  void evaluationFinished(const QString& status);  // "evaluated …", "cancelled" or the error
+  void updated();                           // new numbers are shown
+  void priorsUpdated(const QString& text);  // "Stored priors version 2 of bags: …"
 
  private:
-  void simulate();
-  void showCurves();
-  QStringList armNames() const;
   QWidget* buildArmsTab();
-  QWidget* buildEvaluationTab();
-  void showEvaluation();
+  QLayout* buildControls();
+  void categoryChanged();
+  void showCurves();
+  void showArmsTable(const BanditCurves& curves);
+  void showPriors();
+  void setStatus(const QString& text);
 
   ProjectSession& session_;
   QComboBox* category_ = nullptr;
   QLabel* source_ = nullptr;
+  QLabel* priors_ = nullptr;
+  QPushButton* updatePriors_ = nullptr;
+  QTableWidget* armsTable_ = nullptr;
   QCustomPlot* ctrPlot_ = nullptr;
   QCustomPlot* curvePlot_ = nullptr;
   QCustomPlot* sharePlot_ = nullptr;
-  ScopedFutureWatcher<BanditCurves> watcher_;
-  QString clickLog_;  // the imported log; empty: simulated
-
   QTabWidget* tabs_ = nullptr;
-  QPushButton* evaluateButton_ = nullptr;
-  QPushButton* cancelEvaluationButton_ = nullptr;
-  QLabel* evaluationStatus_ = nullptr;
-  QCustomPlot* evaluationPlot_ = nullptr;
-  QTableWidget* evaluationTable_ = nullptr;
-  ScopedFutureWatcher<PolicyEvaluationReport> evaluation_;
-  CancellationToken cancelEvaluation_;
-  bool evaluating_ = false;  // from the start until its result is shown
+  BanditEvaluationView* evaluation_ = nullptr;
+  ScopedFutureWatcher<BanditCurves> watcher_;
+  QStringList files_;  // the imported logs, read again for another category
+  std::shared_ptr<const exporting::CategoryLogs> logs_;
 };
-
-// Wilson score interval for `clicks` out of `shows` at 95%.
-std::pair<double, double> wilsonInterval(double clicks, double shows);
 
 }  // namespace backdrop::ui

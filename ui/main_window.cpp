@@ -16,12 +16,14 @@
 #include <QtConcurrent>
 
 #include "core/engine/engine_info.h"
-#include "core/imaging/segmenter_factory.h"
 #include "core/imaging/product_segmentation.h"
+#include "core/imaging/segmenter_factory.h"
 #include "core/preparation/saved_mask_review.h"
 #include "core/preparation/unprepared_products.h"
+#include "core/rendering/library_prompt_sets.h"
 #include "core/store/catalog_import.h"
 #include "core/store/project.h"
+#include "ui/bandit_evaluation_view.h"
 #include "ui/bandit_panel.h"
 #include "ui/catalogue_panel.h"
 #include "ui/compare_view.h"
@@ -124,6 +126,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
           [this] { generation_->setSelection(catalogue_->selectedProductIds()); });
   connect(generation_, &GenerationPanel::jobFinished, this,
           [this](const QString& summary) { statusBar()->showMessage(tr("Generation %1").arg(summary)); });
+  connect(bandit_, &BanditPanel::priorsUpdated, this, [this](const QString& text) { statusBar()->showMessage(text); });
 
   const auto engine = engine_info();
   const QString threads = engine.threads == 1 ? tr("1 thread") : tr("%1 threads").arg(engine.threads);
@@ -304,6 +307,7 @@ bool MainWindow::importCatalogue(const QString& source, const CatalogColumns& co
     busy_ = false;
     const WorkResult result = watcher->result();
     emit session_->productsChanged();
+    emit session_->promptsChanged();  // categories new to the project have library drafts now
     statusBar()->showMessage(result.summary);
     if (!result.issues.isEmpty()) showImportReport(result.summary, result.issues);
     emit importFinished(result.summary);
@@ -313,6 +317,7 @@ bool MainWindow::importCatalogue(const QString& source, const CatalogColumns& co
       auto project = Project::open(file);
       const auto report = folder ? import_image_folder(project, source.toStdString(), folderCategory.toStdString())
                                  : import_catalog_csv(project, source.toStdString(), columns);
+      const auto drafts = add_library_drafts_for_new_categories(project, kLibraryAuthor);
       WorkResult result;
       result.summary = tr("Imported %1: %2 added, %3 updated, %4 unchanged, %5 rows skipped")
                            .arg(QFileInfo(source).fileName())
@@ -320,6 +325,10 @@ bool MainWindow::importCatalogue(const QString& source, const CatalogColumns& co
                            .arg(report.updated)
                            .arg(report.unchanged)
                            .arg(report.issues.size());
+      QStringList drafted;
+      for (const auto& draft : drafts) drafted << QString::fromStdString(draft.category);
+      if (!drafted.isEmpty())
+        result.summary += tr("; prompt sets drafted from the library for %1").arg(drafted.join(", "));
       for (const auto& issue : report.issues) {
         result.issues << (issue.line > 0 ? tr("line %1: %2").arg(issue.line).arg(QString::fromStdString(issue.message))
                                          : QString::fromStdString(issue.message));
@@ -396,10 +405,10 @@ bool MainWindow::showView(const QString& name) {
     return true;
   }
   if (name == "push") return showPushDialog() != nullptr;
-  if (name == "evaluation") {  // the bandit dashboard's offline evaluation, started
+  if (name == "evaluation") {  // the bandit dashboard's offline evaluation, started when logs are imported
     tabs_->setCurrentWidget(bandit_);
     bandit_->showEvaluationTab();
-    bandit_->evaluatePolicies();
+    bandit_->evaluation().evaluate();
     return true;
   }
   const int index = kViews.indexOf(name);

@@ -19,6 +19,7 @@
 #include "core/imaging/placement.h"
 #include "core/preparation/saved_mask_review.h"
 #include "core/preparation/unprepared_products.h"
+#include "core/rendering/library_prompt_sets.h"
 #include "core/rendering/planned_settings.h"
 #include "core/rendering/scored_job_queue.h"
 #include "core/store/catalog_import.h"
@@ -48,6 +49,13 @@ void print_report(const ImportReport& report) {
             << " unchanged, " << report.issues.size() << " skipped\n";
   for (const auto& issue : report.issues) {
     std::cout << "  " << (issue.line > 0 ? "line " + std::to_string(issue.line) + ": " : "") << issue.message << "\n";
+  }
+}
+
+void print_library_drafts(const std::vector<PromptSet>& drafts) {
+  for (const auto& draft : drafts) {
+    std::cout << "  " << draft.category << ": prompt set v" << draft.version << " drafted from the installed library ("
+              << draft.prompts.size() << " prompts), to review and approve\n";
   }
 }
 
@@ -345,6 +353,7 @@ void add_project_command(CLI::App& app, int& exit_code) {
             ? import_catalog_csv(opened, import_arguments->csv, parse_columns(import_arguments->columns))
             : import_image_folder(opened, import_arguments->images, import_arguments->category);
     print_report(report);
+    print_library_drafts(add_library_drafts_for_new_categories(opened, kLibraryAuthor));
     if (!report.issues.empty()) exit_code = kExitPartialFailure;
   });
 

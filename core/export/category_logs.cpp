@@ -52,10 +52,10 @@ void keep_approved_rounds(const bandit::LoggedFeedback& feedback, ArmOf arm_of, 
 }
 
 // Serving logs: by arm id where the line has one, else by the index (logs written before ids).
-void read_serving_logs(Project& project, const std::vector<std::filesystem::path>& files, const ProgressSink& progress,
-                       const CancellationToken& cancel, CategoryLogs& logs) {
+void read_serving_logs(const bandit::FeatureSchema& schema, const std::vector<std::filesystem::path>& files,
+                       const ProgressSink& progress, const CancellationToken& cancel, CategoryLogs& logs) {
   bandit::ImpressionLogOptions options;
-  options.schema = category_feature_schema(project, logs.category);
+  options.schema = schema;
   options.progress = progress;
   options.cancel = cancel;
   const auto log = bandit::load_impression_logs(files, options);
@@ -126,15 +126,19 @@ int64_t CategoryLogs::clicks() const {
   return clicks;
 }
 
-CategoryLogs read_category_logs(Project& project, const std::string& category,
-                                const std::vector<std::filesystem::path>& files, const ProgressSink& progress,
-                                const CancellationToken& cancel) {
+CategoryArms category_arms(Project& project, const std::string& category) {
+  CategoryArms arms{category, approved_arms(project, category), category_feature_schema(project, category)};
+  if (arms.arms.empty()) throw BundleError("category '" + category + "' has no approved prompt set: no arms to count");
+  return arms;
+}
+
+CategoryLogs read_category_logs(const CategoryArms& arms, const std::vector<std::filesystem::path>& files,
+                                const ProgressSink& progress, const CancellationToken& cancel) {
   CategoryLogs logs;
-  logs.category = category;
+  logs.category = arms.category;
   logs.files = files;
-  logs.arms = approved_arms(project, category);
-  if (logs.arms.empty()) throw BundleError("category '" + category + "' has no approved prompt set: no arms to count");
-  if (files.empty()) throw BundleError("no click log given for '" + category + "'");
+  logs.arms = arms.arms;
+  if (files.empty()) throw BundleError("no click log given for '" + arms.category + "'");
   const auto obd = std::count_if(files.begin(), files.end(), is_obd_csv);
   if (obd != 0 && obd != static_cast<long>(files.size())) {
     throw BundleError("read serving logs (.jsonl) or an OBD CSV, not both at once");
@@ -142,10 +146,16 @@ CategoryLogs read_category_logs(Project& project, const std::string& category,
   if (obd != 0) {
     read_obd_logs(files, progress, cancel, logs);
   } else {
-    read_serving_logs(project, files, progress, cancel, logs);
+    read_serving_logs(arms.schema, files, progress, cancel, logs);
   }
   count_per_arm(logs);
   return logs;
+}
+
+CategoryLogs read_category_logs(Project& project, const std::string& category,
+                                const std::vector<std::filesystem::path>& files, const ProgressSink& progress,
+                                const CancellationToken& cancel) {
+  return read_category_logs(category_arms(project, category), files, progress, cancel);
 }
 
 PriorsVersion update_priors_from_logs(Project& project, const CategoryLogs& logs, const std::string& created_by) {

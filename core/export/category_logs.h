@@ -33,6 +33,16 @@ struct ArmTally {
   int64_t clicks = 0;
 };
 
+// What reading a category's logs needs from the project, read once on the thread that owns it.
+struct CategoryArms {
+  std::string category;
+  std::vector<BundleArm> arms;   // the approved prompts, in the set's order
+  bandit::FeatureSchema schema;  // category_feature_schema()
+};
+
+// Throws BundleError when the category has no approved prompt set.
+CategoryArms category_arms(Project& project, const std::string& category);
+
 struct CategoryLogs {
   std::string category;
   std::vector<BundleArm> arms;  // the approved prompts, in the set's order
@@ -47,8 +57,11 @@ struct CategoryLogs {
   int64_t clicks() const;
 };
 
-// Throws BundleError when the category has no approved prompt set or the files mix formats, and
-// bandit::LogError naming a file that cannot be read; bad lines land in `skipped`.
+// Touches no project, so it may run on a worker. Throws BundleError when the files mix formats,
+// and bandit::LogError naming a file that cannot be read; bad lines land in `skipped`.
+CategoryLogs read_category_logs(const CategoryArms& arms, const std::vector<std::filesystem::path>& files,
+                                const ProgressSink& progress = {}, const CancellationToken& cancel = {});
+// category_arms() and then the above.
 CategoryLogs read_category_logs(Project& project, const std::string& category,
                                 const std::vector<std::filesystem::path>& files, const ProgressSink& progress = {},
                                 const CancellationToken& cancel = {});

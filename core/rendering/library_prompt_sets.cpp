@@ -19,4 +19,14 @@ std::vector<PromptSet> add_library_prompt_sets(Project& project, const backgroun
   return added;
 }
 
+std::vector<PromptSet> add_library_drafts_for_new_categories(Project& project, const std::string& author) {
+  std::vector<std::string> without_sets;
+  for (const auto& category : project.products().categories()) {
+    if (project.prompts().versions(category).empty()) without_sets.push_back(category);
+  }
+  const auto installed = backgrounds::find_default_prompt_library();
+  if (without_sets.empty() || !installed) return {};
+  return add_library_prompt_sets(project, backgrounds::load_prompt_library(*installed), without_sets, author);
+}
+
 }  // namespace backdrop

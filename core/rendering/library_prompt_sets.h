@@ -18,4 +18,13 @@ class Project;
 std::vector<PromptSet> add_library_prompt_sets(Project& project, const backgrounds::PromptLibrary& library,
                                                std::vector<std::string> categories, const std::string& author);
 
+// The author the drafts below are recorded under.
+inline constexpr const char* kLibraryAuthor = "prompt library";
+
+// After a catalogue import: every category without any prompt set yet gets the installed library's
+// prompts as its first draft, so a new category starts from the library rather than from nothing.
+// Categories with a set (draft, approved or retired) are left as people made them. Nothing is
+// added when no library is installed. Returns the drafts added.
+std::vector<PromptSet> add_library_drafts_for_new_categories(Project& project, const std::string& author);
+
 }  // namespace backdrop

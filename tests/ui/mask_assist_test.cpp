@@ -16,6 +16,7 @@
 #include <QToolButton>
 #include <QUndoStack>
 
+#include "studio_test_project.h"
 #include "ui/catalogue_panel.h"
 #include "ui/main_window.h"
 #include "ui/mask_editor.h"
@@ -132,7 +133,7 @@ class MaskAssistTest : public QObject {
     QVERIFY2(agreement >= 0.9, qPrintable(QString("IoU with the true mask %1").arg(agreement)));
     QVERIFY(box.adjusted(-2, -2, 2, 2).contains(boundingRect(fromBox)));
     QVERIFY(window.findChild<QToolButton*>("brushTool")->isChecked());  // ready to refine
-    saveScreenshot(window);
+    backdrop::test::saveScreenshot(window, "mask-assist.png");
 
     // Brush: one far move with the smallest brush, across the empty area above the box.
     window.findChild<QSlider*>("brushSize")->setValue(2);
@@ -166,12 +167,6 @@ class MaskAssistTest : public QObject {
     QTest::keyClick(editor, Qt::Key_Z, Qt::ControlModifier);
     QCOMPARE(editor->mask(), other);
     QCOMPARE(window.undoStack().count(), stepsBefore + 1);
-  }
-
- private:
-  static void saveScreenshot(QWidget& window) {
-    const QString folder = qEnvironmentVariable("BACKDROP_SCREENSHOT_DIR");
-    if (!folder.isEmpty()) QVERIFY(window.grab().save(QDir(folder).filePath("mask-assist.png"), "PNG"));
   }
 };
 

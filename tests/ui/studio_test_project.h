@@ -6,6 +6,7 @@
 
 #include <QAbstractButton>
 #include <QApplication>
+#include <QDir>
 #include <QMessageBox>
 #include <QTimer>
 
@@ -39,6 +40,15 @@ inline std::shared_ptr<QString> answerNextMessageBox(QMessageBox::StandardButton
   });
   poll->start(10);
   return asked;
+}
+
+// Writes what `widget` shows to <BACKDROP_SCREENSHOT_DIR>/<name> when that variable is set, so that
+// people can look at what users see after a test run; nothing otherwise.
+inline void saveScreenshot(QWidget& widget, const QString& name) {
+  const QString folder = qEnvironmentVariable("BACKDROP_SCREENSHOT_DIR");
+  if (folder.isEmpty()) return;
+  QVERIFY(widget.grab().save(QDir(folder).filePath(name), "PNG"));
+  qInfo("screenshot: %s", qPrintable(QDir(folder).filePath(name)));
 }
 
 // Fails the calling test (check QTest::currentTestFailed()) when a step does not work.
