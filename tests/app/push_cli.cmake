@@ -23,8 +23,25 @@ if(EXISTS "${target}")
   message(FATAL_ERROR "--dry-run wrote ${target}")
 endif()
 
+# Click logs become the priors push ships: counted per approved prompt (by index, for lines
+# without an arm id), stored as version 1 and named in the plan and the bundle.
+run_backdrop(0 ARGS --project "${project}" --dry-run EXPECT "priors uninformed \\(no priors for 'bags'")
+file(WRITE "${WORK}/bags.jsonl" [[{"event":"impression","decision":"d1","arm":0,"propensity":0.5,"features":{"user":{"device":"mobile","segment":"new"},"placement":{"placement":"square"}}}
+{"event":"impression","decision":"d2","arm":1,"propensity":0.5,"features":{"user":{"device":"desktop","segment":"new"},"placement":{"placement":"wide"}}}
+{"event":"click","decision":"d2"}
+{"event":"impression","decision":"d3","arm":1,"propensity":0.5,"features":{"user":{"device":"tablet","segment":"returning"},"placement":{"placement":"square"}}}
+]])
+set(BACKDROP_SUBCOMMAND project)
+run_backdrop(0 ARGS priors list "${project}" bags EXPECT "bags: no priors")
+run_backdrop(1 ARGS priors update "${project}" shoes "${WORK}/bags.jsonl" EXPECT "'shoes' has no approved prompt set")
+run_backdrop(0 ARGS priors update "${project}" bags "${WORK}/bags.jsonl" --reviewer ana
+  EXPECT "bags: 3 impressions of 2 approved prompts" "a marble counter\n" " 2 impressions, 1 clicks \\(50.00% CTR\\)"
+         "priors of bags version 1: 3 impressions, 1 clicks, [0-9-]+, by ana")
+run_backdrop(0 ARGS priors list "${project}" bags EXPECT "bags version 1: 3 impressions, 1 clicks, .* \\(from 1 log files\\)")
+set(BACKDROP_SUBCOMMAND push)
+
 run_backdrop(0 ARGS --project "${project}" --target "${target}" --quality 80 --epsilon 0.2
-  EXPECT "published ([0-9]+T[0-9]+Z-[0-9a-f]+)")
+  EXPECT "published ([0-9]+T[0-9]+Z-[0-9a-f]+)" "priors version 1: 3 impressions, 1 clicks")
 string(REGEX MATCH "published ([0-9]+T[0-9]+Z-[0-9a-f]+)" _ "${output}")
 set(first "${CMAKE_MATCH_1}")
 file(READ "${target}/CURRENT" current)
@@ -32,6 +49,10 @@ if(NOT current STREQUAL "${first}\n")
   message(FATAL_ERROR "CURRENT holds '${current}', expected '${first}'")
 endif()
 file(READ "${target}/versions/${first}/categories/bags.json" category)
+string(JSON priors_source GET "${category}" priors_source)
+if(NOT priors_source MATCHES "^version 1: 3 impressions, 1 clicks, [0-9-]+, by ana$")
+  message(FATAL_ERROR "the bundle names its priors '${priors_source}'")
+endif()
 string(JSON epsilon GET "${category}" policy epsilon)
 if(NOT epsilon EQUAL 0.2)
   message(FATAL_ERROR "--epsilon 0.2 became ${epsilon}")
