@@ -62,8 +62,11 @@ QWidget* CataloguePanel::buildEmptyState() {
   auto* page = new QWidget;
   page->setObjectName("catalogueEmptyState");
   auto* title = new QLabel(tr("<h3>No products yet</h3>"));
-  auto* hint = new QLabel(tr("Create or open a project (File › New Project…), then import a catalogue: a CSV "
-                             "with one row per product (id, category, title, image) or a folder of photos."));
+  emptyHint_ =
+      new QLabel(tr("Create or open a project (File › New Project…), then import a catalogue: a CSV "
+                    "with one row per product (id, category, title, image) or a folder of photos."));
+  auto* hint = emptyHint_;
+  hint->setObjectName("catalogueEmptyHint");
   hint->setWordWrap(true);
   auto* open = new QPushButton(tr("Import Catalogue…"));
   open->setObjectName("openCatalogueButton");
@@ -161,6 +164,10 @@ void CataloguePanel::showProducts(const std::vector<StoredProduct>& products,
   applyCategoryFilter(0);
   updateStatuses(statuses);
   pages_->setCurrentIndex(products.empty() ? 0 : 1);
+  // Shown for an open project only: the hint speaks of the next step, not of creating one.
+  emptyHint_->setText(
+      tr("This project has no products yet. Import a catalogue: a CSV with one row per product "
+         "(id, category, title, image) or a folder of photos."));
   loadThumbnails();
 }
 

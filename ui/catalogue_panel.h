@@ -8,6 +8,7 @@
 
 class QComboBox;
 class QFutureWatcherBase;
+class QLabel;
 class QLineEdit;
 class QListView;
 class QSortFilterProxyModel;
@@ -57,6 +58,7 @@ class CataloguePanel : public QWidget {
   void loadThumbnails();
 
   QStackedWidget* pages_ = nullptr;
+  QLabel* emptyHint_ = nullptr;
   QComboBox* categoryFilter_ = nullptr;
   QLineEdit* search_ = nullptr;
   QComboBox* sortOrder_ = nullptr;

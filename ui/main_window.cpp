@@ -27,6 +27,7 @@
 #include "ui/bandit_panel.h"
 #include "ui/catalogue_panel.h"
 #include "ui/compare_view.h"
+#include "ui/count_text.h"
 #include "ui/experiments_panel.h"
 #include "ui/generation_panel.h"
 #include "ui/import_dialog.h"
@@ -271,8 +272,9 @@ void MainWindow::refreshCatalogue() {
   const auto products = session_->project().products().list();
   catalogue_->showProducts(products, productStatuses(*session_));
   product_->clear();
-  statusBar()->showMessage(tr("%1 · %n product(s)", nullptr, static_cast<int>(products.size()))
-                               .arg(QFileInfo(session_->file()).fileName()));
+  statusBar()->showMessage(
+      tr("%1 · %2").arg(QFileInfo(session_->file()).fileName(),
+                        countText(static_cast<qint64>(products.size()), tr("%1 product"), tr("%1 products"))));
 }
 
 bool MainWindow::requireProject() {
@@ -374,7 +376,8 @@ bool MainWindow::prepareProducts(const QStringList& productIds) {
     }
   }
   const std::filesystem::path cache = session_->cacheDir().toStdString();
-  statusBar()->showMessage(tr("Preparing %n product(s)…", nullptr, static_cast<int>(work.size())));
+  statusBar()->showMessage(
+      tr("Preparing %1…").arg(countText(static_cast<qint64>(work.size()), tr("%1 product"), tr("%1 products"))));
   auto* watcher = new ScopedFutureWatcher<WorkResult>(this);
   connect(watcher, &QFutureWatcher<WorkResult>::finished, this, [this, watcher] {
     watcher->deleteLater();

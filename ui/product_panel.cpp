@@ -243,17 +243,7 @@ void ProductPanel::onLoaded() {
   if (loaded.productId != productId_) return;  // the user moved on
   bgr_ = loaded.bgr;
   mask_ = loaded.mask.empty() && !bgr_.empty() ? cv::Mat(bgr_.size(), CV_8UC1, cv::Scalar(0)) : loaded.mask;
-  // A saved mask reads as hand-drawn (confidence 1); the verdict recorded when it was prepared is
-  // what the merchandiser needs to see.
-  const auto verdict = session_.project().masks().find(productId_.toStdString());
-  const double confidence = verdict ? verdict->confidence : loaded.confidence;
-  details_->setText(loaded.error.isEmpty()
-                        ? tr("%1 · %2 · %3×%4 · mask confidence %5")
-                              .arg(productId_, category_)
-                              .arg(bgr_.cols)
-                              .arg(bgr_.rows)
-                              .arg(confidence, 0, 'f', 2)
-                        : tr("%1 · %2 · needs attention: %3").arg(productId_, category_, loaded.error));
+  showDetails(loaded.confidence, loaded.error);
   maskEditor_->setImages(toQImage(bgr_), toQImage(mask_));
   maskStatus_->clear();
   pendingBox_.reset();  // drawn on the photo shown before
@@ -338,6 +328,19 @@ void ProductPanel::onEdgesReady() {
   }
 }
 
+void ProductPanel::showDetails(double segmentedConfidence, const QString& problem) {
+  // A saved mask reads as hand-drawn (confidence 1); the verdict recorded when it was prepared is
+  // what the merchandiser needs to see.
+  const auto verdict = session_.project().masks().find(productId_.toStdString());
+  const double confidence = verdict ? verdict->confidence : segmentedConfidence;
+  details_->setText(problem.isEmpty() ? tr("%1 · %2 · %3×%4 · mask confidence %5")
+                                            .arg(productId_, category_)
+                                            .arg(bgr_.cols)
+                                            .arg(bgr_.rows)
+                                            .arg(confidence, 0, 'f', 2)
+                                      : tr("%1 · %2 · needs attention: %3").arg(productId_, category_, problem));
+}
+
 void ProductPanel::saveThresholds() {
   if (productId_.isEmpty() || !session_.isOpen()) return;
   session_.project().edge_settings().save(productId_.toStdString(),
@@ -358,6 +361,7 @@ bool ProductPanel::saveMask() {
   maskEditor_->setModified(false);
   try {
     session_.project().masks().record_hand_drawn(productId_.toStdString(), currentReviewer());
+    showDetails(1.0, {});  // a person's mask: what the automatic cut-out lacked no longer matters
   } catch (const std::exception& error) {
     details_->setText(tr("Cannot record the mask: %1").arg(QString::fromStdString(error.what())));
   }

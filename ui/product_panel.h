@@ -73,6 +73,8 @@ class ProductPanel : public QWidget {
   QWidget* buildEdgeTab();
   QWidget* buildLayoutTab();
   void onLoaded();
+  // "<id> · <category> · WxH · mask confidence c", or what needs attention.
+  void showDetails(double segmentedConfidence, const QString& problem);
   void findProductInBox(const QRect& box);
   void onBoxMaskReady();
   void recomputeEdges();

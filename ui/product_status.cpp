@@ -3,8 +3,9 @@
 #include <QStringList>
 #include <filesystem>
 
-#include "core/store/project.h"
 #include "core/imaging/product_segmentation.h"
+#include "core/store/project.h"
+#include "ui/count_text.h"
 #include "ui/project_session.h"
 
 namespace backdrop::ui {
@@ -13,7 +14,7 @@ QString ProductStatus::badges() const {
   QStringList parts;
   parts << (prepared ? QObject::tr("prepared") : QObject::tr("not prepared"));
   if (maskNeedsAttention) parts << QObject::tr("mask needs attention");
-  if (generated > 0) parts << QObject::tr("%n variant(s)", nullptr, generated);
+  if (generated > 0) parts << countText(generated, QObject::tr("%1 variant"), QObject::tr("%1 variants"));
   if (flagged > 0) parts << QObject::tr("%1 flagged").arg(flagged);
   if (approved > 0) parts << QObject::tr("%1 approved").arg(approved);
   return parts.join(" · ");

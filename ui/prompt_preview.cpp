@@ -96,6 +96,13 @@ void PromptPreviewPanel::refreshBanner() {
 }
 
 void PromptPreviewPanel::setCategory(const QString& category) {
+  if (category != category_) {  // another category's picture would pass for this one's
+    category_ = category;
+    cancel();
+    image_ = QImage();
+    picture_->clear();
+    status_->clear();
+  }
   const QString current = product_->currentText();
   product_->clear();
   if (!session_.isOpen()) return;

@@ -73,6 +73,7 @@ class PromptPreviewPanel : public QWidget {
   CancellationToken cancel_;
   bool rendering_ = false;
   QImage image_;
+  QString category_;  // whose products are offered and whose picture is shown
   QString caption_;  // product and prompt of the preview being rendered
 };
 

@@ -3,8 +3,10 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
+#include <QStandardPaths>
 #include <QStatusBar>
 
+#include "support/test_data.h"
 #include "ui/main_window.h"
 
 using backdrop::ui::MainWindow;
@@ -13,6 +15,8 @@ class MainWindowTest : public QObject {
   Q_OBJECT
 
  private slots:
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }  // recent projects: not the user's
+
   void startsWithEmptyStatesThatSayWhatToDo() {
     MainWindow window;
     window.show();
@@ -24,6 +28,16 @@ class MainWindowTest : public QObject {
     QVERIFY(window.findChild<QLabel*>("productEmptyState")->isVisible());
     QVERIFY(window.findChild<QLabel*>("engineStatus")->text().contains("libtorch"));
     QVERIFY(window.statusBar()->currentMessage().contains("Create or open a project"));
+    auto* hint = window.findChild<QLabel*>("catalogueEmptyHint");
+    QVERIFY(hint->text().startsWith("Create or open a project"));
+
+    // A new project: the empty state speaks of the next step, and the count reads as English.
+    QVERIFY(window.createProject(
+        QString::fromStdString((backdrop::test::scratch_dir("main-window") / "p.backdrop").string())));
+    QVERIFY(window.findChild<QWidget*>("catalogueEmptyState")->isVisible());
+    QVERIFY2(hint->text().startsWith("This project has no products yet. Import a catalogue"), qPrintable(hint->text()));
+    QVERIFY2(window.statusBar()->currentMessage().endsWith("p.backdrop · 0 products"),
+             qPrintable(window.statusBar()->currentMessage()));
   }
 
   void everyViewCanBeShownWithoutAProject() {

@@ -83,6 +83,14 @@ class PromptPreviewTest : public QObject {
     QCOMPARE(window.findChild<QLabel*>("promptPreviewStatus")->text(), QString("cancelled"));
     QCOMPARE(preview->image(), before);
     QVERIFY(window.findChild<QPushButton*>("previewPrompt")->isEnabled());
+
+    // Another category: the last category's picture goes, its product list too.
+    auto* category = window.findChild<QComboBox*>("promptCategory");
+    const QString other = category->itemText(category->currentIndex() == 0 ? 1 : 0);
+    category->setCurrentText(other);
+    QVERIFY(preview->image().isNull());
+    QVERIFY(window.findChild<QLabel*>("promptPreviewImage")->pixmap().isNull());
+    QVERIFY(products->findText(productId) < 0);
   }
 };
 
