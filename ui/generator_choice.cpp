@@ -1,15 +1,23 @@
 #include "ui/generator_choice.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace backdrop::ui {
 namespace {
 
+bool sameLoras(const std::vector<models::LoraSpec>& a, const std::vector<models::LoraSpec>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const auto& x, const auto& y) { return x.path == y.path && x.multiplier == y.multiplier; });
+}
+
+// Whether the generator opened for `b` paints as `a` asks: other LoRAs mean other fused weights.
 bool sameChoice(const GeneratorChoice& a, const GeneratorChoice& b) {
   const auto& x = a.settings;
   const auto& y = b.settings;
   return a.diffusion == b.diffusion && x.model == y.model && x.controlnet == y.controlnet && x.device == y.device &&
-         x.steps == y.steps && x.scheduler == y.scheduler && x.guidance_scale == y.guidance_scale;
+         x.steps == y.steps && x.scheduler == y.scheduler && x.guidance_scale == y.guidance_scale &&
+         sameLoras(x.loras, y.loras);
 }
 
 }  // namespace
@@ -25,6 +33,7 @@ GeneratorChoice generatorChoice(const StudioSettings& settings) {
   choice.settings.scheduler = recipe.scheduler;
   choice.settings.guidance_scale = recipe.guidance_scale;
   choice.settings.steps = settings.steps;
+  choice.settings.loras = settings.loraSpecs();  // checked when the settings were saved
   return choice;
 }
 

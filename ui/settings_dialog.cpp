@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -102,6 +103,7 @@ SettingsDialog::SettingsDialog(QWidget* parent, Project* project) : QDialog(pare
   form->addRow(tr("Mask confidence threshold"), confidenceThreshold_);
   form->addRow(tr("Device"), device_);
   form->addRow(tr("Threads (from the next start)"), threads_);
+  form->addRow(tr("LoRAs (file:multiplier, fused in order)"), createLoraList(current));
   form->addRow(tr("Generation recipe"), recipe_);
   form->addRow(tr("Denoising steps"), steps_);
   row(tr("Output folder"), output_, true);
@@ -150,6 +152,41 @@ void SettingsDialog::createSegmentationFields(const StudioSettings& current) {
   showCustom();
 }
 
+QLayout* SettingsDialog::createLoraList(const StudioSettings& current) {
+  loras_ = new QListWidget;
+  loras_->setObjectName("loraList");
+  loras_->setMaximumHeight(90);
+  // Long paths keep their end in view: the file's name and its multiplier.
+  loras_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  loras_->setTextElideMode(Qt::ElideLeft);
+  loras_->setToolTip(
+      tr("Each LoRA as FILE:multiplier (double-click to change the multiplier). The LCM-LoRA "
+         "recipe needs an LCM-LoRA here."));
+  const auto addRow = [this](const QString& text) {
+    auto* item = new QListWidgetItem(text, loras_);
+    item->setFlags(item->flags() | Qt::ItemIsEditable);
+  };
+  for (const QString& lora : current.loras) addRow(lora);
+  auto* add = new QPushButton(tr("Add…"));
+  add->setObjectName("addLora");
+  connect(add, &QPushButton::clicked, this, [this, addRow] {
+    const QString file =
+        QFileDialog::getOpenFileName(this, tr("Choose LoRA"), QString(), tr("LoRA weights (*.safetensors)"));
+    if (!file.isEmpty()) addRow(file + ":1");
+  });
+  auto* remove = new QPushButton(tr("Remove"));
+  remove->setObjectName("removeLora");
+  connect(remove, &QPushButton::clicked, this, [this] { delete loras_->currentItem(); });
+  auto* buttons = new QVBoxLayout;
+  buttons->addWidget(add);
+  buttons->addWidget(remove);
+  buttons->addStretch(1);
+  auto* line = new QHBoxLayout;
+  line->addWidget(loras_, 1);
+  line->addLayout(buttons);
+  return line;
+}
+
 QLineEdit* SettingsDialog::pathField(const QString& name, bool) {
   auto* field = new QLineEdit;
   field->setObjectName(name);
@@ -172,6 +209,10 @@ StudioSettings SettingsDialog::settings() const {
   s.steps = steps_->value();
   s.outputFolder = output_->text().trimmed();
   s.yourName = yourName_->text().trimmed();
+  for (int row = 0; row < loras_->count(); ++row) {
+    const QString lora = loras_->item(row)->text().trimmed();
+    if (!lora.isEmpty()) s.loras << lora;
+  }
   return s;
 }
 

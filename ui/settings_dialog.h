@@ -11,6 +11,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
+class QListWidget;
 class QSpinBox;
 
 namespace backdrop {
@@ -32,6 +33,8 @@ class SettingsDialog : public QDialog {
   QLineEdit* pathField(const QString& name, bool folder);
   // The preset, custom size/mean/std and threshold fields, filled from `current`.
   void createSegmentationFields(const StudioSettings& current);
+  // The LoRA list ("FILE:multiplier" per row, editable) with Add… and Remove.
+  QLayout* createLoraList(const StudioSettings& current);
 
   Project* project_ = nullptr;
   QLineEdit* checkpoint_ = nullptr;
@@ -48,6 +51,7 @@ class SettingsDialog : public QDialog {
   QSpinBox* steps_ = nullptr;
   QLineEdit* output_ = nullptr;
   QLineEdit* yourName_ = nullptr;
+  QListWidget* loras_ = nullptr;
   QLabel* problems_ = nullptr;
 };
 

@@ -36,6 +36,15 @@ StudioSettings StudioSettings::load() {
   // A recipe this version does not know (a newer one wrote it) leaves the default.
   if (std::find(names.begin(), names.end(), recipe) != names.end()) s.recipe = QString::fromStdString(recipe);
   s.steps = settings.value("engine/steps", s.steps).toInt();
+  // An entry that does not parse (edited by hand) is dropped here, so that a run never meets it.
+  for (const QString& lora : settings.value("models/loras").toStringList()) {
+    try {
+      models::parse_lora_spec(lora.toStdString());
+      s.loras << lora;
+    } catch (const models::LoraError& error) {
+      qWarning("Settings: LoRA %s ignored: %s", qPrintable(lora), error.what());
+    }
+  }
   s.outputFolder = settings.value("output/folder").toString();
   s.yourName = settings.value("identity/name").toString();
   return s;
@@ -55,8 +64,15 @@ void StudioSettings::save() const {
   settings.setValue("engine/threads", threads);
   settings.setValue("engine/recipe", recipe);
   settings.setValue("engine/steps", steps);
+  settings.setValue("models/loras", loras);
   settings.setValue("output/folder", outputFolder);
   settings.setValue("identity/name", yourName.trimmed());
+}
+
+std::vector<models::LoraSpec> StudioSettings::loraSpecs() const {
+  std::vector<models::LoraSpec> specs;
+  for (const QString& lora : loras) specs.push_back(models::parse_lora_spec(lora.toStdString()));
+  return specs;
 }
 
 std::string StudioSettings::reviewer() const {
@@ -92,6 +108,17 @@ QStringList StudioSettings::problems() const {
     problems << QObject::tr("Recipe: %1.").arg(QString::fromStdString(error.what()));
   }
   if (steps < 1 || steps > kMaxSteps) problems << QObject::tr("Steps must be between 1 and %1.").arg(kMaxSteps);
+  for (const QString& lora : loras) {
+    try {
+      const auto spec = models::parse_lora_spec(lora.toStdString());
+      if (!QFileInfo::exists(QString::fromStdString(spec.path.string()))) {
+        problems << QObject::tr("LoRA %1 does not exist.").arg(QString::fromStdString(spec.path.string()));
+      }
+    } catch (const std::exception& error) {
+      problems << QObject::tr("LoRA %1: %2.").arg(lora, QString::fromStdString(error.what()));
+    }
+  }
+  if (!loras.isEmpty() && checkpoint.isEmpty()) problems << QObject::tr("LoRAs need a checkpoint to be fused into.");
   if (!outputFolder.isEmpty()) {
     const QFileInfo folder(outputFolder);
     if (!folder.isDir() || !folder.isWritable()) problems << QObject::tr("Output folder %1 is not a writable folder.").arg(outputFolder);

@@ -8,9 +8,11 @@
 #include <QString>
 #include <QStringList>
 #include <string>
+#include <vector>
 
 #include "core/backgrounds/generation_recipe.h"
 #include "core/imaging/segmenter_settings.h"
+#include "models/loaders/lora_spec.h"
 
 namespace backdrop {
 class Project;
@@ -30,6 +32,7 @@ struct StudioSettings {
   QString device = "cpu";  // "cpu" or "cuda:N"
   int threads = 0;         // 0: all cores
   QString recipe = "standard";  // a sampling recipe of core (scheduler, guidance; its steps preset `steps`)
+  QStringList loras;            // "FILE" or "FILE:multiplier", fused in order, as the CLI's --lora
   int steps = backgrounds::kDefaultSteps;  // denoising steps of a diffusion variant
   QString outputFolder;
   QString yourName;  // recorded with every review and approval; empty: the login name
@@ -41,6 +44,8 @@ struct StudioSettings {
   // Who reviews and approves in this Studio: `yourName`, else the login name (as the CLI's
   // --reviewer defaults to).
   std::string reviewer() const;
+  // The LoRAs as core takes them; throws models::LoraError for a malformed entry (load() drops those).
+  std::vector<models::LoraSpec> loraSpecs() const;
   // Diffusion needs both weights; without them the studio makes studio-backdrop variants.
   bool hasDiffusionWeights() const;
   // The segmentation choices as core takes them; throws ImageError for malformed values.

@@ -137,6 +137,45 @@ class DiffusionQueueTest : public QObject {
     checkProductPixelsKept(painted, placed);
   }
 
+  // The LCM-LoRA recipe with a LoRA from Settings' list: 4 LCM steps at guidance 1, the LoRA
+  // fused with the fixture's multiplier and keyed by its content hash in the variant's inputs.
+  void lcmLoraRecipeThroughTheQueue() {
+    const auto fixtures = backdrop::test::diffusion_fixtures();
+    const auto runs = nlohmann::json::parse(std::ifstream(fixtures / "lora.json")).at("runs");
+    double multiplier = 0;
+    for (const auto& run : runs) {
+      if (run.at("format") == "kohya" && run.at("multiplier").get<double>() != 1.0) {
+        multiplier = run.at("multiplier").get<double>();
+      }
+    }
+    QVERIFY(multiplier > 0);
+    saveWeights(models_, backdrop::test::fixture_controlnet_folder(models_), 4);
+    auto settings = StudioSettings::load();
+    settings.recipe = "lcm-lora";
+    settings.loras = {backdrop::test::qpath(fixtures / "lora_kohya.safetensors") + ":" + QString::number(multiplier)};
+    QVERIFY2(settings.problems().isEmpty(), qPrintable(settings.problems().join("; ")));
+    settings.save();
+
+    MainWindow window;
+    openProject(window, "studio-diffusion-lcm-lora");
+    if (QTest::currentTestFailed()) return;
+    const QString productId = window.catalogue().shownProductIds().front();
+    QSignalSpy finished(&window.generation(), &GenerationPanel::jobFinished);
+    QVERIFY(window.generation().start({productId}));
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(finished.back().front().toString().startsWith("finished: 1 rendered"),
+             qPrintable(finished.back().front().toString()));
+    auto& project = window.session().project();
+    const auto variant = project.variants().list_for_product(productId.toStdString()).front();
+    const auto inputs = backdrop::variant_inputs_from_json(nlohmann::json::parse(variant.inputs_json));
+    QCOMPARE(inputs.steps, 4);
+    QCOMPARE(inputs.scheduler, std::string("lcm"));
+    QCOMPARE(inputs.guidance_scale, 1.0);
+    QCOMPARE(inputs.loras.size(), std::size_t{1});
+    QCOMPARE(inputs.loras[0].multiplier, multiplier);
+    QCOMPARE(inputs.loras[0].sha256.size(), std::size_t{64});
+  }
+
   void jobRowCountsStepsAndCancelStopsWithinTheVariant() {
     saveWeights(models_, backdrop::test::fixture_controlnet_folder(models_), 150);  // long enough to watch
     MainWindow window;

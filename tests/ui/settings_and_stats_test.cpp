@@ -7,9 +7,11 @@
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QTemporaryDir>
 
 #include "core/common/login_name.h"
+#include "studio_test_project.h"
 #include "ui/bandit_panel.h"
 #include "ui/generator_choice.h"
 #include "ui/review_command.h"
@@ -132,6 +134,40 @@ class SettingsAndStatsTest : public QObject {
     emit recipe->activated(recipe->currentIndex());
     QCOMPARE(dialog.findChild<QSpinBox*>("steps")->value(), StudioSettings().steps);
     QVERIFY(dialog.trySave());
+  }
+
+  // LoRAs are listed as FILE:multiplier, checked on save, and fused by the generator in order.
+  void loraListReachesTheGenerator() {
+    QTemporaryDir dir;
+    const QString checkpoint = dir.filePath("model.safetensors"), controlnet = dir.filePath("controlnet.safetensors"),
+                  lora = dir.filePath("lcm-lora.safetensors");
+    for (const auto& path : {checkpoint, controlnet, lora}) {
+      QFile file(path);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+    }
+    backdrop::ui::SettingsDialog dialog;
+    dialog.findChild<QLineEdit*>("outputFolder")->clear();
+    dialog.findChild<QLineEdit*>("checkpointPath")->setText(checkpoint);
+    dialog.findChild<QLineEdit*>("controlnetPath")->setText(controlnet);
+    auto* list = dialog.findChild<QListWidget*>("loraList");
+    QVERIFY(list != nullptr);
+    list->addItem(dir.filePath("missing.safetensors") + ":1");
+    QVERIFY(!dialog.trySave());
+    QVERIFY2(dialog.findChild<QLabel*>("settingsProblems")->text().contains("missing.safetensors does not exist"),
+             qPrintable(dialog.findChild<QLabel*>("settingsProblems")->text()));
+    delete list->takeItem(0);
+    list->addItem(lora + ":0.6");
+    dialog.show();
+    backdrop::test::saveScreenshot(dialog, "settings-loras.png");
+    QVERIFY(dialog.trySave());
+
+    const auto settings = StudioSettings::load();
+    QCOMPARE(settings.loras, QStringList{lora + ":0.6"});
+    const auto choice = backdrop::ui::generatorChoice(settings);
+    QCOMPARE(choice.settings.loras.size(), std::size_t{1});
+    QCOMPARE(QString::fromStdString(choice.settings.loras[0].path.string()), lora);
+    QCOMPARE(choice.settings.loras[0].multiplier, 0.6);
+    StudioSettings().save();
   }
 
   void wilsonIntervalsMatchTheFormula() {
