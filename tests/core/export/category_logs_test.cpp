@@ -90,6 +90,24 @@ class CategoryLogsTest : public QObject {
     QCOMPARE(category_feature_schema(project, "bags").dimension(), shipped.schema.dimension());
   }
 
+  // An Open Bandit Dataset CSV has item indices only: item k is the approved set's k-th prompt.
+  void obdLogsCountByItemIndex() {
+    auto [dir, project, fixture] = test::make_export_project("export-category-obd");
+    const auto file = dir / "campaign.csv";
+    std::ofstream(file) << ",timestamp,item_id,position,click,propensity_score,user_feature_0\n"
+                        << "0,2019-11-24 00:00:01+00:00,0,1,0,0.3333,a\n"
+                        << "1,2019-11-24 00:00:02+00:00,1,1,1,0.3333,b\n"
+                        << "2,2019-11-24 00:00:03+00:00,2,1,1,0.3333,a\n"
+                        << "3,2019-11-24 00:00:04+00:00,1,1,0,0.3333,b\n";
+    const auto logs = read_category_logs(project, "bags", {file});
+    QCOMPARE(logs.impressions(), int64_t{3});
+    QCOMPARE(logs.other_arms_impressions, int64_t{1});  // item 2: the set has two prompts
+    QCOMPARE(logs.tallies[0].impressions, int64_t{1});
+    QCOMPARE(logs.tallies[1].impressions, int64_t{2});
+    QCOMPARE(logs.tallies[1].clicks, int64_t{1});
+    QCOMPARE(update_priors_from_logs(project, logs, "ana").impressions, int64_t{3});
+  }
+
   void logsWithoutApprovedArmsTeachNothing() {
     auto [dir, project, fixture] = test::make_export_project("export-category-none");
     const auto file = dir / "bags.jsonl";
