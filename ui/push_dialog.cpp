@@ -43,6 +43,7 @@ const QStringList kPlanColumns{
     QObject::tr("Category"), QObject::tr("Prompt set"),        QObject::tr("Arms"),
     QObject::tr("Products"), QObject::tr("Products left out"), QObject::tr("Images per placement"),
     QObject::tr("Priors"),   QObject::tr("Experiment")};
+constexpr int kPriorsColumn = 6;
 constexpr int kExperimentColumn = 7;
 
 QString perPlacement(const std::map<std::string, int64_t>& counts) {
@@ -78,7 +79,10 @@ PushDialog::PushDialog(ProjectSession& session, QWidget* parent) : QDialog(paren
   planTable_->setObjectName("pushPlanTable");
   planTable_->setHorizontalHeaderLabels(kPlanColumns);
   planTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  planTable_->horizontalHeader()->setStretchLastSection(true);
+  // The priors' origin is a sentence ("version 2: 12,400 impressions, ..."): it wraps in the room left.
+  planTable_->horizontalHeader()->setSectionResizeMode(kPriorsColumn, QHeaderView::Stretch);
+  planTable_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  planTable_->setWordWrap(true);
   planTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   exclusions_ = new QLabel;
   exclusions_->setObjectName("pushExclusions");
