@@ -161,31 +161,29 @@ void BanditPanel::setStatus(const QString& text) {
   source_->setText(text);
 }
 
-bool BanditPanel::importClickLogs(const QStringList& files) {
-  if (!session_.isOpen() || watcher_.isRunning() || category().isEmpty()) return false;
-  exporting::CategoryArms arms;
+std::optional<exporting::CategoryArms> BanditPanel::currentArms(const QString& failure) {
+  if (!session_.isOpen() || watcher_.isRunning() || category().isEmpty()) return std::nullopt;
   try {
-    arms = exporting::category_arms(session_.project(), category().toStdString());
+    return exporting::category_arms(session_.project(), category().toStdString());
   } catch (const std::exception& error) {
-    setStatus(tr("Cannot read the logs: %1").arg(QString::fromStdString(error.what())));
-    return false;
+    setStatus(failure.arg(QString::fromStdString(error.what())));
+    return std::nullopt;
   }
+}
+
+bool BanditPanel::importClickLogs(const QStringList& files) {
+  const auto arms = currentArms(tr("Cannot read the logs: %1"));
+  if (!arms) return false;
   files_ = files;
   setStatus(tr("Reading the click logs…"));
-  watcher_.setFuture(QtConcurrent::run([arms, files] { return curvesFromLogs(arms, files); }));
+  watcher_.setFuture(QtConcurrent::run([arms = *arms, files] { return curvesFromLogs(arms, files); }));
   return true;
 }
 
 bool BanditPanel::simulate() {
-  if (!session_.isOpen() || watcher_.isRunning() || category().isEmpty()) return false;
-  exporting::CategoryArms arms;
-  try {
-    arms = exporting::category_arms(session_.project(), category().toStdString());
-  } catch (const std::exception& error) {
-    setStatus(tr("Cannot simulate: %1").arg(QString::fromStdString(error.what())));
-    return false;
-  }
-  watcher_.setFuture(QtConcurrent::run([arms] { return whatIfSimulation(arms); }));
+  const auto arms = currentArms(tr("Cannot simulate: %1"));
+  if (!arms) return false;
+  watcher_.setFuture(QtConcurrent::run([arms = *arms] { return whatIfSimulation(arms); }));
   return true;
 }
 

@@ -11,6 +11,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 #include "core/export/category_logs.h"
 #include "ui/bandit_curves.h"
@@ -60,6 +61,9 @@ class BanditPanel : public QWidget {
   void showArmsTable(const BanditCurves& curves);
   void showPriors();
   void setStatus(const QString& text);
+  // The current category's arms (read here, on the GUI thread, for a worker); nothing when no
+  // category can be read now, with `failure` (holding %1 for the reason) shown when it has none.
+  std::optional<exporting::CategoryArms> currentArms(const QString& failure);
 
   ProjectSession& session_;
   QComboBox* category_ = nullptr;
