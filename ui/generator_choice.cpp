@@ -17,7 +17,7 @@ bool sameChoice(const GeneratorChoice& a, const GeneratorChoice& b) {
   const auto& y = b.settings;
   return a.diffusion == b.diffusion && x.model == y.model && x.controlnet == y.controlnet && x.device == y.device &&
          x.steps == y.steps && x.scheduler == y.scheduler && x.guidance_scale == y.guidance_scale &&
-         sameLoras(x.loras, y.loras);
+         x.dtype == y.dtype && sameLoras(x.loras, y.loras);
 }
 
 }  // namespace
@@ -29,6 +29,7 @@ GeneratorChoice generatorChoice(const StudioSettings& settings) {
   choice.settings.model = settings.checkpoint.toStdString();
   choice.settings.controlnet = settings.controlnet.toStdString();
   choice.settings.device = settings.device.toStdString();
+  choice.settings.dtype = settings.dtype.toStdString();
   const auto& recipe = backgrounds::find_generation_recipe(settings.recipe.toStdString());
   choice.settings.scheduler = recipe.scheduler;
   choice.settings.guidance_scale = recipe.guidance_scale;

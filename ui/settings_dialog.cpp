@@ -64,6 +64,12 @@ SettingsDialog::SettingsDialog(QWidget* parent, Project* project) : QDialog(pare
   connect(recipe_, &QComboBox::activated, this, [this] {
     steps_->setValue(backgrounds::find_generation_recipe(recipe_->currentData().toString().toStdString()).steps);
   });
+  dtype_ = new QComboBox;
+  dtype_->setObjectName("dtype");
+  dtype_->addItem(tr("fp32 (exact, slower)"), "fp32");
+  dtype_->addItem(tr("bf16 (about twice as fast on CPUs with AVX512-BF16 or AMX)"), "bf16");
+  dtype_->addItem(tr("Automatic (bf16 where the CPU computes it natively)"), "auto");
+  dtype_->setCurrentIndex(std::max(0, dtype_->findData(current.dtype)));
   yourName_ = new QLineEdit(current.yourName);
   yourName_->setObjectName("yourName");
   yourName_->setPlaceholderText(QString::fromStdString(login_name()));  // what is recorded when empty
@@ -103,6 +109,7 @@ SettingsDialog::SettingsDialog(QWidget* parent, Project* project) : QDialog(pare
   form->addRow(tr("Mask confidence threshold"), confidenceThreshold_);
   form->addRow(tr("Device"), device_);
   form->addRow(tr("Threads (from the next start)"), threads_);
+  form->addRow(tr("Diffusion precision"), dtype_);
   form->addRow(tr("LoRAs (file:multiplier, fused in order)"), createLoraList(current));
   form->addRow(tr("Generation recipe"), recipe_);
   form->addRow(tr("Denoising steps"), steps_);
@@ -205,6 +212,7 @@ StudioSettings SettingsDialog::settings() const {
   s.confidenceThreshold = confidenceThreshold_->value();
   s.device = device_->text().trimmed();
   s.threads = threads_->value();
+  s.dtype = dtype_->currentData().toString();
   s.recipe = recipe_->currentData().toString();
   s.steps = steps_->value();
   s.outputFolder = output_->text().trimmed();

@@ -48,6 +48,7 @@ class SettingsDialog : public QDialog {
   QLineEdit* device_ = nullptr;
   QSpinBox* threads_ = nullptr;
   QComboBox* recipe_ = nullptr;
+  QComboBox* dtype_ = nullptr;
   QSpinBox* steps_ = nullptr;
   QLineEdit* output_ = nullptr;
   QLineEdit* yourName_ = nullptr;

@@ -31,6 +31,7 @@ StudioSettings StudioSettings::load() {
   s.confidenceThreshold = settings.value("segmentation/confidenceThreshold", s.confidenceThreshold).toDouble();
   s.device = settings.value("engine/device", "cpu").toString();
   s.threads = settings.value("engine/threads", 0).toInt();
+  s.dtype = settings.value("engine/dtype", s.dtype).toString();
   const auto names = backgrounds::generation_recipe_names();
   const auto recipe = settings.value("engine/recipe", s.recipe).toString().toStdString();
   // A recipe this version does not know (a newer one wrote it) leaves the default.
@@ -62,6 +63,7 @@ void StudioSettings::save() const {
   settings.setValue("segmentation/confidenceThreshold", confidenceThreshold);
   settings.setValue("engine/device", device);
   settings.setValue("engine/threads", threads);
+  settings.setValue("engine/dtype", dtype);
   settings.setValue("engine/recipe", recipe);
   settings.setValue("engine/steps", steps);
   settings.setValue("models/loras", loras);
@@ -106,6 +108,9 @@ QStringList StudioSettings::problems() const {
     backgrounds::find_generation_recipe(recipe.toStdString());
   } catch (const std::exception& error) {
     problems << QObject::tr("Recipe: %1.").arg(QString::fromStdString(error.what()));
+  }
+  if (dtype != "fp32" && dtype != "bf16" && dtype != "auto") {
+    problems << QObject::tr("Precision must be fp32, bf16 or auto, not \"%1\".").arg(dtype);
   }
   if (steps < 1 || steps > kMaxSteps) problems << QObject::tr("Steps must be between 1 and %1.").arg(kMaxSteps);
   for (const QString& lora : loras) {

@@ -30,6 +30,7 @@ struct StudioSettings {
   QString segmenterStd = "0.229,0.224,0.225";
   double confidenceThreshold = imaging::kDefaultConfidenceThreshold;
   QString device = "cpu";  // "cpu" or "cuda:N"
+  QString dtype = "fp32";  // what diffusion computes in: "fp32", "bf16" or "auto" (core's resolved_dtype())
   int threads = 0;         // 0: all cores
   QString recipe = "standard";  // a sampling recipe of core (scheduler, guidance; its steps preset `steps`)
   QStringList loras;            // "FILE" or "FILE:multiplier", fused in order, as the CLI's --lora

@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/cli/commands.h"
+#include "app/cli/dtype_option.h"
 #include "app/cli/lora_options.h"
 #include "app/cli/recipe_option.h"
 #include "app/cli/segmenter_options.h"
@@ -170,6 +171,7 @@ void add_generate_command(CLI::App& app, int& exit_code) {
   command->add_option("--tokenizer", d.tokenizer, "tokenizer folder for single-file checkpoints");
   add_lora_option(*command, d.loras);
   command->add_option("--device", d.device, "cpu, cuda or cuda:N")->capture_default_str();
+  add_dtype_option(*command, d.dtype);
   command->add_option("--steps", d.steps, "denoising steps")->capture_default_str();
   command->add_option("--scheduler", d.scheduler, "sampler; default: the model's own")
       ->check(CLI::IsMember(models::scheduler_names()));

@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include "app/cli/commands.h"
+#include "app/cli/dtype_option.h"
 #include "app/cli/lora_options.h"
 #include "app/cli/recipe_option.h"
 #include "app/cli/terminal_progress.h"
@@ -37,6 +38,7 @@ struct Txt2ImgOptions {
   std::vector<models::LoraSpec> loras;
   std::string variant;
   std::string device = "auto";
+  std::string dtype = "fp32";  // fp32, bf16 or auto; the record holds the resolved one
   std::string out = "txt2img.png";
   std::string from_png;
   models::GenerationParameters parameters;
@@ -66,6 +68,7 @@ nlohmann::json parameters_record(const Txt2ImgOptions& options) {
   for (const auto& lora : options.loras) {
     record["loras"].push_back({{"file", lora.path.string()}, {"multiplier", lora.multiplier}});
   }
+  record["dtype"] = options.dtype;
   record["engine_version"] = kEngineVersion;
   return record;
 }
@@ -80,6 +83,7 @@ void read_parameters_from_png(Txt2ImgOptions& options, const CLI::App& command) 
   if (command.count("--model") == 0) options.model = record.value("model", "");
   if (command.count("--controlnet") == 0) options.controlnet = record.value("controlnet", "");
   if (command.count("--control-image") == 0) options.control_image = record.value("control_image", "");
+  if (command.count("--dtype") == 0) options.dtype = record.value("dtype", "fp32");
   if (command.count("--lora") == 0) {
     for (const auto& lora : record.value("loras", nlohmann::json::array())) {
       options.loras.push_back({lora.at("file").get<std::string>(), lora.at("multiplier").get<double>()});
@@ -103,11 +107,14 @@ void run_txt2img(Txt2ImgOptions& options, const CLI::App& command) {
 
   models::ModelLoadOptions load;
   load.device = models::parse_device(options.device);
+  load.dtype = models::parse_compute_dtype(options.dtype, load.device);
+  options.dtype = models::compute_dtype_name(load.dtype);  // what the record says: "auto" resolved
   load.variant = options.variant;
   if (!options.tokenizer.empty()) load.tokenizer = fs::path(options.tokenizer);
   load.loras = options.loras;
   load.bundled_tokenizer = backgrounds::bundled_clip_tokenizer();
-  std::cerr << "loading " << options.model << " on " << models::device_description(load.device) << "\n";
+  std::cerr << "loading " << options.model << " on " << models::device_description(load.device) << " in "
+            << options.dtype << "\n";
   auto components = models::load_stable_diffusion(options.model, load);
   models::ControlNetModel controlnet(nullptr);
   if (!options.controlnet.empty()) controlnet = models::load_controlnet(options.controlnet, load);
@@ -150,6 +157,7 @@ void add_txt2img_command(CLI::App& app, int& exit_code) {
       ->check(CLI::ExistingDirectory);
   add_lora_option(*command, options->loras);
   command->add_option("--variant", options->variant, "weights variant of a diffusers folder (fp16 ...)");
+  add_dtype_option(*command, options->dtype);
   command->add_option("--prompt", p.prompts, "prompt (repeat for a batch)");
   command->add_option("--negative-prompt", p.negative_prompts, "negative prompt, one per prompt");
   command->add_option("--steps", p.num_inference_steps, "denoising steps")->capture_default_str();

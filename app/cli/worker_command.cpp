@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "app/cli/commands.h"
+#include "app/cli/dtype_option.h"
 #include "app/cli/interrupt.h"
 #include "app/cli/lora_options.h"
 #include "app/cli/recipe_option.h"
@@ -64,6 +65,7 @@ void add_job_run_options(CLI::App& command, JobRunCliOptions& options) {
   command.add_option("--tokenizer", d.tokenizer, "diffusion: tokenizer folder for single-file checkpoints");
   add_lora_option(command, d.loras);
   command.add_option("--device", d.device, "diffusion: cpu, cuda or cuda:N")->capture_default_str();
+  add_dtype_option(command, d.dtype);
 }
 
 JobRunSummary run_job_from_cli(JobQueue& queue, const std::filesystem::path& cache_dir,

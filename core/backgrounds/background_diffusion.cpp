@@ -55,12 +55,13 @@ class DiffusionBackgroundGenerator : public BackgroundGenerator {
   DiffusionBackgroundGenerator(models::StableDiffusionComponents components, models::ControlNetModel controlnet,
                                const DiffusionSettings& settings)
       : settings_(settings),
+        dtype_(models::compute_dtype_name(components.dtype)),
         pipeline_(std::make_unique<models::ControlNetInpaintPipeline>(std::move(components), std::move(controlnet))) {}
 
   std::string name() const override { return "diffusion"; }
   bool uses_diffusion() const override { return true; }
   DenoisingParameters denoising() const override {
-    return {settings_.steps, settings_.scheduler, settings_.guidance_scale};
+    return {settings_.steps, settings_.scheduler, settings_.guidance_scale, dtype_};
   }
   std::vector<models::LoraSpec> loras() const override { return settings_.loras; }
 
@@ -110,6 +111,7 @@ class DiffusionBackgroundGenerator : public BackgroundGenerator {
 
  private:
   DiffusionSettings settings_;
+  std::string dtype_;  // what the loaded models compute in
   std::unique_ptr<models::ControlNetInpaintPipeline> pipeline_;
 };
 
@@ -127,9 +129,17 @@ std::optional<std::filesystem::path> bundled_clip_tokenizer() {
   return merges->parent_path();
 }
 
+std::string resolved_dtype(const DiffusionSettings& settings) {
+  // The planning machine may have no CUDA: a CUDA device is named, not opened, to resolve "auto".
+  const bool cuda = settings.device.starts_with("cuda") || (settings.device == "auto" && models::cuda_available());
+  const torch::Device device = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  return models::compute_dtype_name(models::parse_compute_dtype(settings.dtype, device));
+}
+
 std::unique_ptr<BackgroundGenerator> make_diffusion_generator(const DiffusionSettings& settings) {
   models::ModelLoadOptions load;
   load.device = models::parse_device(settings.device);
+  load.dtype = models::parse_compute_dtype(settings.dtype, load.device);
   if (!settings.tokenizer.empty()) load.tokenizer = settings.tokenizer;
   load.loras = settings.loras;
   load.bundled_tokenizer = bundled_clip_tokenizer();

@@ -54,6 +54,7 @@ struct DenoisingParameters {
   int steps = 0;
   std::string scheduler;  // empty: the model's own
   double guidance_scale = 0;
+  std::string dtype;  // what the models compute in: "fp32" or "bf16"
   bool operator==(const DenoisingParameters&) const = default;
 };
 
@@ -84,6 +85,9 @@ struct DiffusionSettings {
   std::filesystem::path tokenizer;   // optional, for single-file checkpoints
   std::vector<models::LoraSpec> loras;  // fused into the UNet and text encoder, in order
   std::string device = "cpu";
+  // What the models compute in: "fp32", "bf16" or "auto" (bf16 on a CPU with AVX512-BF16 or AMX,
+  // fp32 elsewhere); resolved_dtype() says which. Product pixels are pasted back either way.
+  std::string dtype = "fp32";
   int steps = kDefaultSteps;
   std::string scheduler;             // empty: the model's own
   double guidance_scale = kDefaultGuidanceScale;
@@ -97,6 +101,10 @@ struct DiffusionSettings {
 // The CLIP vocabulary Backdrop ships (share/backdrop/clip_tokenizer, or $BACKDROP_CLIP_MERGES
 // naming its merges.txt): the tokenizer of single-file checkpoints. Empty when not found.
 std::optional<std::filesystem::path> bundled_clip_tokenizer();
+
+// "fp32" or "bf16": what `settings.dtype` means on this machine for its device. Throws
+// std::invalid_argument naming a value other than fp32, bf16 or auto.
+std::string resolved_dtype(const DiffusionSettings& settings);
 
 // Opens the models once; generate() may be called for many variants (not concurrently).
 std::unique_ptr<BackgroundGenerator> make_diffusion_generator(const DiffusionSettings& settings);

@@ -38,6 +38,7 @@ nlohmann::json required_fields(const VariantProvenance& made) {
 
 nlohmann::json to_json(const VariantProvenance& made) {
   auto record = required_fields(made);
+  if (!made.dtype.empty()) record["dtype"] = made.dtype;
   for (const auto& lora : made.loras) {
     record["loras"].push_back({{"file", lora.file}, {"sha256", lora.sha256}, {"multiplier", lora.multiplier}});
   }

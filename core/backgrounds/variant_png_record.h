@@ -44,6 +44,7 @@ struct VariantProvenance {
   int steps = 0;  // the denoising parameters; 0, empty and 0 for a generator without diffusion
   std::string scheduler;
   double guidance_scale = 0;
+  std::string dtype;                // "fp32" or "bf16"; empty for a generator without diffusion
   std::vector<RecordedLora> loras;  // in the record only when there are some
   ArtifactScore artifacts;
 };

@@ -67,6 +67,7 @@ VariantInputs product_variant_inputs(Project& project, const StoredProduct& prod
   inputs.model_sha256 = settings.model_sha256;
   inputs.controlnet_sha256 = settings.controlnet_sha256;
   inputs.loras = settings.loras;
+  inputs.dtype = settings.dtype;
   const auto mask = imaging::product_mask_path(project.cache_dir(), product.external_id);
   std::error_code missing;
   if (std::filesystem::is_regular_file(mask, missing)) inputs.mask.method = saved_mask_method(mask);

@@ -32,6 +32,7 @@ struct GenerationSettings {
   std::string model_sha256;       // hashes of the weight files, part of every key
   std::string controlnet_sha256;
   std::vector<VariantLora> loras;  // the LoRAs fused into the weights, part of every key
+  std::string dtype = "fp32";      // resolved: "fp32" or "bf16"
   // Where products sit on the canvases; unset: the installed rules (imaging::installed_layout_rules()).
   std::optional<imaging::LayoutRules> layout;
   std::string default_prompt = "product photo on a clean studio backdrop, soft light";

@@ -56,6 +56,8 @@ nlohmann::json pixel_inputs_json(const VariantInputs& inputs) {
     json["loras"].push_back({{"sha256", lora.sha256}, {"multiplier", lora.multiplier}});
   }
   if (inputs.edge_thresholds) json["edge_thresholds"] = {inputs.edge_thresholds->first, inputs.edge_thresholds->second};
+  // bf16 paints other pixels than fp32; keys of fp32 variants stay what they were before dtypes.
+  if (inputs.dtype != "fp32") json["dtype"] = inputs.dtype;
   return json;
 }
 
@@ -126,6 +128,7 @@ VariantInputs variant_inputs_from_json(const nlohmann::json& json) {
   for (const auto& lora : json.value("loras", nlohmann::json::array())) {
     inputs.loras.push_back({lora.at("sha256").get<std::string>(), lora.at("multiplier").get<double>()});
   }
+  inputs.dtype = json.value("dtype", "fp32");
   inputs.engine_version = json.at("engine_version").get<std::string>();
   return inputs;
 }

@@ -82,6 +82,7 @@ struct VariantInputs {
   std::string model_sha256;
   std::string controlnet_sha256;
   std::vector<VariantLora> loras;  // in the order they are fused
+  std::string dtype = "fp32";      // what the models compute in; keyed only when not fp32
   std::string engine_version;  // kEngineVersion unless a test says otherwise
 };
 

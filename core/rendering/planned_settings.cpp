@@ -13,6 +13,7 @@ GenerationSettings diffusion_generation_settings(const backgrounds::DiffusionSet
   settings.model_sha256 = weights_fingerprint(diffusion.model);
   settings.controlnet_sha256 = weights_fingerprint(diffusion.controlnet);
   for (const auto& lora : diffusion.loras) settings.loras.push_back(variant_lora(lora.path, lora.multiplier));
+  settings.dtype = backgrounds::resolved_dtype(diffusion);
   return settings;
 }
 

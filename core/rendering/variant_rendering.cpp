@@ -57,7 +57,7 @@ imaging::Segmentation planned_segmentation(const VariantInputs& inputs, const im
 
 std::string describe(const backgrounds::DenoisingParameters& p) {
   std::ostringstream text;
-  text << p.steps << " steps, scheduler '" << p.scheduler << "', guidance " << p.guidance_scale;
+  text << p.steps << " steps, scheduler '" << p.scheduler << "', guidance " << p.guidance_scale << ", " << p.dtype;
   return text.str();
 }
 
@@ -81,7 +81,7 @@ std::vector<VariantLora> generator_loras(const backgrounds::BackgroundGenerator&
 // painting it with others would cache different pixels under that key.
 void require_planned_denoising(const backgrounds::BackgroundGenerator& generator, const VariantInputs& inputs) {
   if (!generator.uses_diffusion()) return;
-  const backgrounds::DenoisingParameters planned{inputs.steps, inputs.scheduler, inputs.guidance_scale};
+  const backgrounds::DenoisingParameters planned{inputs.steps, inputs.scheduler, inputs.guidance_scale, inputs.dtype};
   const auto painting = generator.denoising();
   if (planned != painting) {
     throw std::invalid_argument("variant of " + inputs.product_id + " was planned with " + describe(planned) +
@@ -120,6 +120,7 @@ backgrounds::VariantProvenance provenance(const backgrounds::BackgroundGenerator
   made.steps = denoising.steps;
   made.scheduler = denoising.scheduler;
   made.guidance_scale = denoising.guidance_scale;
+  made.dtype = denoising.dtype;
   made.loras = recorded_loras(generator);
   return made;
 }

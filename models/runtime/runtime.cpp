@@ -1,6 +1,9 @@
 #include "models/runtime/runtime.h"
 
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
 #include <ATen/Parallel.h>
@@ -38,6 +41,37 @@ torch::Device parse_device(const std::string& name) {
     throw std::invalid_argument("device '" + name + "' is not supported (use cpu or cuda)");
   }
   return device;
+}
+
+bool cpu_has_native_bf16() {
+  // The kernel lists what the CPU (and the hypervisor) expose; read once.
+  static const bool native = [] {
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(cpuinfo, line)) {
+      if (line.rfind("flags", 0) != 0) continue;
+      std::istringstream flags(line.substr(line.find(':') + 1));
+      for (std::string flag; flags >> flag;) {
+        if (flag == "avx512_bf16" || flag == "amx_bf16") return true;
+      }
+      return false;
+    }
+    return false;
+  }();
+  return native;
+}
+
+torch::ScalarType parse_compute_dtype(const std::string& name, const torch::Device& device) {
+  if (name == "fp32") return torch::kFloat32;
+  if (name == "bf16") return torch::kBFloat16;
+  if (name == "auto") return device.is_cpu() && cpu_has_native_bf16() ? torch::kBFloat16 : torch::kFloat32;
+  throw std::invalid_argument("dtype '" + name + "': expected fp32, bf16 or auto");
+}
+
+std::string compute_dtype_name(torch::ScalarType dtype) {
+  if (dtype == torch::kFloat32) return "fp32";
+  if (dtype == torch::kBFloat16) return "bf16";
+  return c10::toString(dtype);
 }
 
 std::string device_description(const torch::Device& device) {

@@ -90,8 +90,20 @@ run_backdrop(0 ARGS jobs run "${project}" --job planned --steps 3 --submit-only 
   EXPECT "job planned: 2 new variants queued")
 set(BACKDROP_SUBCOMMAND worker)
 run_backdrop(3 ARGS --db "${project}" --job planned --steps 2 ${diffusion}
-  EXPECT "planned with 3 steps, scheduler 'ddim', guidance 7.5, but this generator paints with 2 steps"
+  EXPECT "planned with 3 steps, scheduler 'ddim', guidance 7.5, fp32, but this generator paints with 2 steps"
          "2 failed")
+# The compute dtype is planned: variants planned in bf16 are refused by an fp32 worker, painted by
+# a bf16 one.
+set(BACKDROP_SUBCOMMAND project)
+run_backdrop(0 ARGS jobs run "${project}" --job bf16 --steps 2 --dtype bf16 --submit-only ${diffusion}
+  EXPECT "job bf16: 2 new variants queued")
+set(BACKDROP_SUBCOMMAND worker)
+run_backdrop(3 ARGS --db "${project}" --job bf16 --steps 2 ${diffusion}
+  EXPECT "guidance 7.5, bf16, but this generator paints with 2 steps, scheduler 'ddim', guidance 7.5, fp32")
+set(BACKDROP_SUBCOMMAND project)
+run_backdrop(0 ARGS jobs retry "${project}" --job bf16)
+set(BACKDROP_SUBCOMMAND worker)
+run_backdrop(0 ARGS --db "${project}" --job bf16 --steps 2 --dtype bf16 ${diffusion} EXPECT "rendered 2")
 # A LoRA is planned with its variants: their records name it, and a worker that fuses none refuses
 # the variants not yet in the cache, saying why.
 set(lora "${FIXTURES}/lora_kohya.safetensors")

@@ -54,6 +54,7 @@ class VariantKeyTest : public QObject {
         [](auto& v) { v.model_sha256 = "mn"; },
         [](auto& v) { v.controlnet_sha256 = "cd"; },
         [](auto& v) { v.engine_version = "9.9.9"; },
+        [](auto& v) { v.dtype = "bf16"; },
         [](auto& v) {
           v.loras = {{"l1", 1.0}};
         },
@@ -83,6 +84,19 @@ class VariantKeyTest : public QObject {
       keys.insert(variant_key(inputs));
     }
     QCOMPARE(keys.size(), changes.size() + 1);
+  }
+
+  // Keys made before dtypes existed (fp32) stay the same; bf16 is keyed and read back.
+  void anFp32KeyIsUnchangedByTheDtypeField() {
+    const auto inputs = example();
+    QVERIFY(variant_key_material(inputs).find("dtype") == std::string::npos);
+    auto json = to_json(inputs);
+    json.erase("dtype");
+    QCOMPARE(variant_inputs_from_json(json).dtype, std::string("fp32"));
+    auto bf16 = example();
+    bf16.dtype = "bf16";
+    QCOMPARE(variant_inputs_from_json(to_json(bf16)).dtype, std::string("bf16"));
+    QVERIFY(variant_key_material(bf16).find(R"("dtype":"bf16")") != std::string::npos);
   }
 
   void provenanceDoesNotChangeTheKey() {

@@ -59,7 +59,7 @@ class DiffusionLike : public backgrounds::StudioBackgroundGenerator {
  public:
   std::string name() const override { return "diffusion"; }
   bool uses_diffusion() const override { return true; }
-  backgrounds::DenoisingParameters denoising() const override { return {4, "lcm", 1.0}; }
+  backgrounds::DenoisingParameters denoising() const override { return {4, "lcm", 1.0, "fp32"}; }
 };
 
 // Claims diffusion with a LoRA fused; paints the studio backdrop.
@@ -241,6 +241,20 @@ class VariantRenderingTest : public QObject {
                    message.contains("4 steps") && message.contains("'lcm'"),
                error.what());
     }
+    // The compute dtype is planned too: a bf16 plan is not painted in fp32.
+    inputs.steps = 4;
+    inputs.scheduler = "lcm";
+    inputs.guidance_scale = 1.0;
+    inputs.dtype = "bf16";
+    try {
+      (void)render_variant(generator, inputs, cache, {}, {});
+      QFAIL("rendered a bf16 variant in fp32");
+    } catch (const std::invalid_argument& error) {
+      QVERIFY2(QString(error.what()).contains("guidance 1, bf16, but this generator paints with 4 steps"),
+               error.what());
+    }
+    inputs.dtype = "fp32";
+    QCOMPARE(backgrounds::to_json(render_variant(generator, inputs, cache, {}, {}).made).at("dtype"), "fp32");
   }
 };
 

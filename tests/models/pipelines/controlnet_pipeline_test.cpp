@@ -254,3 +254,24 @@ TEST_CASE("an LCM run (4 steps, guidance 1) returns the scheduler's last denoise
   check_close(result.latents, last.denoised, 1e-6, "pipeline result vs the scheduler's denoised");
   check_close(result.images, decode_latents(fixture.components, last.denoised), 1e-5, "images decode the result");
 }
+
+// bf16 on the CPU: the same run with every model in bfloat16 stays close to diffusers' fp32 image;
+// the difference is reported (the README's accuracy table takes it from here).
+TEST_CASE("bf16 models give the fp32 reference image within bf16's precision") {
+  PipelineFixture fixture;
+  auto controlnet = backdrop::test::fixture_controlnet(fixture.dir);
+  auto& components = fixture.components;
+  components.text_encoder->to(torch::kBFloat16);
+  components.unet->to(torch::kBFloat16);
+  components.vae->to(torch::kBFloat16);
+  controlnet->to(torch::kBFloat16);
+  components.dtype = torch::kBFloat16;
+  const ControlNetTextToImagePipeline pipeline(components, controlnet);
+  const auto image = pipeline(run_inputs(fixture, "run1")).images;
+  REQUIRE((image.scalar_type() == torch::kFloat32));
+  const auto difference = (image - fixture.reference.at("run1.image")).abs();
+  const double max = difference.max().item<double>(), mean = difference.mean().item<double>();
+  MESSAGE("bf16 vs fp32 reference image (values in [0, 1]): max abs difference " << max << ", mean " << mean);
+  CHECK(mean < 0.02);
+  CHECK(max < 0.15);
+}
