@@ -8,6 +8,7 @@
 
 #include <QDir>
 #include <QLabel>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -124,6 +125,8 @@ class JobsPanelTest : public QObject {
     QTest::mouseClick(pause, Qt::LeftButton);
     QVERIFY(finished.wait(30000));
     QVERIFY2(finished.back().front().toString().startsWith("paused"), qPrintable(finished.back().front().toString()));
+    resumeCountsOnFromTheStore(window);
+    if (QTest::currentTestFailed()) return;
     auto* cancel = button(window, "cancelGeneration");
     QVERIFY(cancel->isEnabled());  // a paused job can be cancelled
     QCOMPARE(pause->text(), QString("Resume"));
@@ -135,6 +138,27 @@ class JobsPanelTest : public QObject {
     QVERIFY(jobs[1].progress.state == backdrop::JobState::cancelled);
     QVERIFY2(jobs[1].progress.pending > 0, "the job was paused before its last variant");
     cancelledJob_ = jobs[1].name;
+  }
+
+  // Resume shows the job's counts from the store at once (not from zero), then Pause stops it again.
+  void resumeCountsOnFromTheStore(MainWindow& window) {
+    auto& generation = window.generation();
+    const auto atPause = backdrop::job_overviews(window.session().project()).back().progress;
+    QVERIFY(atPause.done > 0);
+    auto* pause = button(window, "pauseGeneration");
+    auto* overall = window.findChild<QProgressBar*>("overallProgress");
+    QSignalSpy finished(&generation, &GenerationPanel::jobFinished);
+    QTest::mouseClick(pause, Qt::LeftButton);  // Resume
+    QCOMPARE(pause->text(), QString("Pause"));
+    auto* jobs = window.findChild<QTableWidget*>("jobTable");
+    QVERIFY(text(jobs, jobs->rowCount() - 1, kDone).toLongLong() >= atPause.done);  // the row is the store's
+    QTRY_VERIFY_WITH_TIMEOUT(overall->maximum() > 1, 20000);  // the run has read the job from the store
+    QVERIFY2(overall->value() >= atPause.done * 100, qPrintable(QString::number(overall->value())));
+    QCOMPARE(overall->maximum(), static_cast<int>(atPause.total() * 100));
+    QTRY_VERIFY_WITH_TIMEOUT(pause->isEnabled(), 20000);
+    QTest::mouseClick(pause, Qt::LeftButton);
+    QVERIFY(finished.wait(30000));
+    QVERIFY2(finished.back().front().toString().startsWith("paused"), qPrintable(finished.back().front().toString()));
   }
 
   // A job queued by `backdrop project jobs run --submit-only` that nobody has run yet.
