@@ -13,6 +13,12 @@ void require(bool allowed, const std::string& action, JobQueue& queue, const Job
                            std::to_string(progress.failed) + " failed");
 }
 
+void change_state(JobQueue& queue, bool JobActions::*allowed, const std::string& action, JobState state) {
+  const auto progress = queue.progress();
+  require(job_actions(progress).*allowed, action, queue, progress);
+  queue.set_state(state);
+}
+
 }  // namespace
 
 JobActions job_actions(const JobProgress& progress) {
@@ -25,23 +31,11 @@ JobActions job_actions(const JobProgress& progress) {
   return actions;
 }
 
-void pause_job(JobQueue& queue) {
-  const auto progress = queue.progress();
-  require(job_actions(progress).pause, "pause", queue, progress);
-  queue.set_state(JobState::paused);
-}
+void pause_job(JobQueue& queue) { change_state(queue, &JobActions::pause, "pause", JobState::paused); }
 
-void resume_job(JobQueue& queue) {
-  const auto progress = queue.progress();
-  require(job_actions(progress).resume, "resume", queue, progress);
-  queue.set_state(JobState::active);
-}
+void resume_job(JobQueue& queue) { change_state(queue, &JobActions::resume, "resume", JobState::active); }
 
-void cancel_job(JobQueue& queue) {
-  const auto progress = queue.progress();
-  require(job_actions(progress).cancel, "cancel", queue, progress);
-  queue.set_state(JobState::cancelled);
-}
+void cancel_job(JobQueue& queue) { change_state(queue, &JobActions::cancel, "cancel", JobState::cancelled); }
 
 int64_t retry_failed_tasks(JobQueue& queue) {
   const auto progress = queue.progress();
