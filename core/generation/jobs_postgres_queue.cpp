@@ -12,9 +12,16 @@ CREATE TABLE IF NOT EXISTS backdrop_jobs (
   state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'paused', 'cancelled')),
   created_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
--- Queues created before jobs could be cancelled only allow 'active' and 'paused'.
-ALTER TABLE backdrop_jobs DROP CONSTRAINT IF EXISTS backdrop_jobs_state_check;
-ALTER TABLE backdrop_jobs ADD CONSTRAINT backdrop_jobs_state_check CHECK (state IN ('active', 'paused', 'cancelled'));
+-- Queues created before jobs could be cancelled allow only 'active' and 'paused'. Altered once: an
+-- ALTER TABLE at every worker's start would lock out (and deadlock with) the workers claiming.
+DO $$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'backdrop_jobs_state_check'
+             AND pg_get_constraintdef(oid) NOT LIKE '%cancelled%') THEN
+    ALTER TABLE backdrop_jobs DROP CONSTRAINT backdrop_jobs_state_check;
+    ALTER TABLE backdrop_jobs ADD CONSTRAINT backdrop_jobs_state_check
+      CHECK (state IN ('active', 'paused', 'cancelled'));
+  END IF;
+END $$;
 CREATE TABLE IF NOT EXISTS backdrop_job_tasks (
   id BIGSERIAL PRIMARY KEY,
   job_id BIGINT NOT NULL REFERENCES backdrop_jobs(id) ON DELETE CASCADE,
