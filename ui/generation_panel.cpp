@@ -23,8 +23,6 @@
 namespace backdrop::ui {
 namespace {
 
-constexpr int64_t kUnitsPerVariant = 100;
-
 // The stored job `job` of the open project; throws (naming the jobs there are) when it is gone.
 std::unique_ptr<JobQueue> storedJob(const QString& projectFile, const QString& job) {
   return open_existing_job_queue(projectFile.toStdString(), job.toStdString());
@@ -218,11 +216,10 @@ void GenerationPanel::retryFailed() {
 void GenerationPanel::poll() {
   const int64_t done = counters_->done.load(), total = counters_->total.load();
   if (total > 0 && doneAtStart_ < 0) doneAtStart_ = done;
-  // Bars count hundredths of a variant, so a diffusion variant's denoising steps move them.
   const int64_t step = counters_->step.load(), steps = counters_->steps.load();
   const bool painting = steps > 0 && step < steps && done < total;
-  const int64_t units = done * kUnitsPerVariant + (painting ? step * kUnitsPerVariant / steps : 0);
-  overall_->setMaximum(static_cast<int>(std::max<int64_t>(total * kUnitsPerVariant, 1)));
+  const int64_t units = done * kBarUnitsPerVariant + (painting ? step * kBarUnitsPerVariant / steps : 0);
+  overall_->setMaximum(static_cast<int>(std::max<int64_t>(total * kBarUnitsPerVariant, 1)));
   overall_->setValue(static_cast<int>(units));
   const int64_t doneHere = done - std::max<int64_t>(doneAtStart_, 0);
   if (doneHere > 0 && total > done) {
@@ -246,8 +243,8 @@ void GenerationPanel::refreshJobs() {
   LiveRun live{jobName_, status_, isRunning()};
   if (counters_) {
     const int64_t step = counters_->step.load(), steps = counters_->steps.load();
-    live.units = counters_->done.load() * kUnitsPerVariant + (steps > 0 ? step * kUnitsPerVariant / steps : 0);
-    live.maximum = counters_->total.load() * kUnitsPerVariant;
+    live.units = counters_->done.load() * kBarUnitsPerVariant + (steps > 0 ? step * kBarUnitsPerVariant / steps : 0);
+    live.maximum = counters_->total.load() * kBarUnitsPerVariant;
   }
   jobs_->refresh(live);
   updateControls();

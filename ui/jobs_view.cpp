@@ -13,8 +13,7 @@
 namespace backdrop::ui {
 namespace {
 
-enum Column { kName, kBar, kState, kDone, kFailed, kPending, kTotal, kColumns };
-constexpr int64_t kUnitsPerVariant = 100;
+enum Column { kName, kBar, kState, kDone, kFailed, kPending, kTotal };
 
 // The table's item at (row, column), made when missing: rows are updated in place on every poll.
 QTableWidgetItem* cell(QTableWidget* table, int row, int column, bool number = false) {
@@ -96,11 +95,11 @@ void JobsView::refresh(const LiveRun& live) {
     const auto& job = stored_[static_cast<std::size_t>(row)];
     const QString name = QString::fromStdString(job.name);
     const auto& counts = job.progress;
-    const int64_t units = (counts.done + counts.failed) * kUnitsPerVariant;
+    const int64_t units = (counts.done + counts.failed) * kBarUnitsPerVariant;
     if (name == live.job && live.running) {
-      showRow(row, name, live.status, counts, std::max(units, live.units), counts.total() * kUnitsPerVariant);
+      showRow(row, name, live.status, counts, std::max(units, live.units), counts.total() * kBarUnitsPerVariant);
     } else {
-      showRow(row, name, storedStatus(counts), counts, units, counts.total() * kUnitsPerVariant);
+      showRow(row, name, storedStatus(counts), counts, units, counts.total() * kBarUnitsPerVariant);
     }
   }
   if (!liveStored && !live.job.isEmpty()) showRow(rows - 1, live.job, live.status, {}, live.units, live.maximum);

@@ -17,6 +17,9 @@ namespace backdrop::ui {
 
 class ProjectSession;
 
+// Progress bars count hundredths of a variant, so a diffusion variant's denoising steps move them.
+constexpr int64_t kBarUnitsPerVariant = 100;
+
 // The run this Studio has in flight (or had last): while it runs its row shows the run's status;
 // it has a row of its own before the job reaches the store (while products are prepared) or when
 // it never did (its summary says why).
