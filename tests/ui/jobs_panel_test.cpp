@@ -1,8 +1,8 @@
 // The Generate tab's jobs list is the project's: after reopening, every job is listed with its
-// state and the counts in the store; a paused job can be cancelled (and its unmade variants are
-// then not taken up again); a job's failed variants are listed with their reasons, and Retry
-// Failed makes them. With BACKDROP_SCREENSHOT_DIR set, the list after reopening is saved there as
-// jobs-after-reopen.png.
+// state and the counts in the store (a job the closed Studio was running stays active, to be
+// resumed); a paused job can be cancelled (and its unmade variants are then not taken up again);
+// a job's failed variants are listed with their reasons, and Retry Failed makes them. With BACKDROP_SCREENSHOT_DIR set,
+// the list after reopening is saved there as jobs-after-reopen.png.
 
 #include <QtTest>
 
@@ -78,6 +78,8 @@ class JobsPanelTest : public QObject {
       runAndFailTwo(window);
       if (QTest::currentTestFailed()) return;
       pauseThenCancel(window);
+      if (QTest::currentTestFailed()) return;
+      startAndClose(window);
       if (QTest::currentTestFailed()) return;
       planWithoutRunning(window);
     }
@@ -161,6 +163,14 @@ class JobsPanelTest : public QObject {
     QVERIFY2(finished.back().front().toString().startsWith("paused"), qPrintable(finished.back().front().toString()));
   }
 
+  // A job still running when the Studio closes: its run stops, the job stays active to be resumed.
+  void startAndClose(MainWindow& window) {
+    auto& generation = window.generation();
+    QVERIFY(generation.start(window.catalogue().shownProductIds()));                  // 16 seeds, as before
+    QTRY_VERIFY_WITH_TIMEOUT(button(window, "pauseGeneration")->isEnabled(), 20000);  // it is in the store
+    interruptedJob_ = backdrop::job_overviews(window.session().project()).back().name;
+  }
+
   // A job queued by `backdrop project jobs run --submit-only` that nobody has run yet.
   void planWithoutRunning(MainWindow& window) {
     backdrop::GenerationSettings settings;
@@ -173,13 +183,15 @@ class JobsPanelTest : public QObject {
 
   void checkListAfterReopening(MainWindow& window) {
     auto* jobs = window.findChild<QTableWidget*>("jobTable");
-    QCOMPARE(jobs->rowCount(), 3);
+    QCOMPARE(jobs->rowCount(), 4);
     const auto stored = backdrop::job_overviews(window.session().project());
-    QCOMPARE(stored.size(), std::size_t{3});
+    QCOMPARE(stored.size(), std::size_t{4});
     expectRow(jobs, finishedJob_, "finished", stored[0].progress);
     QCOMPARE(text(jobs, rowOf(jobs, QString::fromStdString(finishedJob_)), kFailed), QString("2"));
     expectRow(jobs, cancelledJob_, "cancelled", stored[1].progress);
-    expectRow(jobs, plannedJob_, "active, not running here", stored[2].progress);
+    expectRow(jobs, interruptedJob_, "active, not running here", stored[2].progress);
+    QVERIFY(stored[2].progress.pending > 0);
+    expectRow(jobs, plannedJob_, "active, not running here", stored[3].progress);
     // The newest job is selected: it can be resumed here or cancelled.
     QCOMPARE(button(window, "pauseGeneration")->text(), QString("Resume"));
     QVERIFY(button(window, "pauseGeneration")->isEnabled());
@@ -223,13 +235,14 @@ class JobsPanelTest : public QObject {
     jobs->selectRow(rowOf(jobs, QString::fromStdString(plannedJob_)));
     QTest::mouseClick(button(window, "cancelGeneration"), Qt::LeftButton);
     const auto stored = backdrop::job_overviews(window.session().project());
-    QVERIFY(stored[2].progress.state == backdrop::JobState::cancelled);
-    expectRow(jobs, plannedJob_, "cancelled", stored[2].progress);
+    QVERIFY(stored[3].progress.state == backdrop::JobState::cancelled);
+    expectRow(jobs, plannedJob_, "cancelled", stored[3].progress);
   }
 
   std::filesystem::path file_;
   std::string finishedJob_;
   std::string cancelledJob_;
+  std::string interruptedJob_;
   const std::string plannedJob_ = "cli-planned";
 };
 
