@@ -51,6 +51,13 @@ GenerationPanel::GenerationPanel(ProjectSession& session, QWidget* parent) : QWi
   jobs_ = new JobsView(session_);
   timer_ = new QTimer(this);
   timer_->setInterval(250);
+  // While nothing runs here, the list still follows the store: jobs that CLI workers run or queue.
+  auto* idle = new QTimer(this);
+  idle->setInterval(2000);
+  connect(idle, &QTimer::timeout, this, [this] {
+    if (!isRunning() && isVisible()) refreshJobs();
+  });
+  idle->start();
 
   connect(startButton_, &QPushButton::clicked, this, &GenerationPanel::startRequested);
   connect(pauseButton_, &QPushButton::clicked, this, &GenerationPanel::togglePause);

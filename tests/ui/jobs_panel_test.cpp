@@ -95,6 +95,9 @@ class JobsPanelTest : public QObject {
     retryTheFailed(window);
     if (QTest::currentTestFailed()) return;
     cancelThePlanned(window);
+    // A job that a CLI queues while the Studio is open appears without any click.
+    backdrop::SqliteJobQueue(file_, "cli-later").submit({});
+    QTRY_COMPARE_WITH_TIMEOUT(window.findChild<QTableWidget*>("jobTable")->rowCount(), 5, 10000);
   }
 
  private:
