@@ -150,9 +150,10 @@ void JobsView::showFailures() {
   const QString job = selectedJob();
   const auto progress = selectedProgress();
   const int64_t failed = progress ? progress->failed : 0;
-  if (job == failuresOf_ && failed == failuresShown_) return;  // unchanged: keep the list as the user scrolled it
+  const std::pair<int64_t, int64_t> counts{failed, progress ? progress->done : 0};
+  if (job == failuresOf_ && counts == failuresCounts_) return;
   failuresOf_ = job;
-  failuresShown_ = failed;
+  failuresCounts_ = counts;
   const auto tasks =
       failed > 0 && session_.isOpen() ? failed_tasks(session_.project(), job.toStdString()) : std::vector<FailedTask>{};
   failures_->setRowCount(static_cast<int>(tasks.size()));
@@ -161,8 +162,9 @@ void JobsView::showFailures() {
       cell(failures_, row, column)->setText(failureText(tasks[static_cast<std::size_t>(row)], column));
     }
   }
-  failuresTitle_->setText(tasks.empty() ? tr("No failed variants in %1.").arg(job)
-                                        : tr("Failed variants of %1, with the reason each failed:").arg(job));
+  failuresTitle_->setText(job.isEmpty()   ? QString()
+                          : tasks.empty() ? tr("No failed variants in %1.").arg(job)
+                                          : tr("Failed variants of %1, with the reason each failed:").arg(job));
 }
 
 }  // namespace backdrop::ui

@@ -6,6 +6,7 @@
 
 #include <QWidget>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "core/generation/jobs_overview.h"
@@ -58,8 +59,10 @@ class JobsView : public QWidget {
   QLabel* failuresTitle_ = nullptr;
   QTableWidget* failures_ = nullptr;
   std::vector<JobOverview> stored_;
-  QString failuresOf_;  // the job whose failures are listed, so a refresh keeps the list's scroll
-  int64_t failuresShown_ = -1;
+  // The job whose failures are listed and its failed and done counts then: a refresh that changes
+  // neither keeps the list (and where the user scrolled it).
+  QString failuresOf_;
+  std::pair<int64_t, int64_t> failuresCounts_{-1, -1};
 };
 
 // What the state column says of a stored job that this Studio is not running.
