@@ -14,6 +14,7 @@
 
 #include "core/generation/jobs_control.h"
 #include "ui/banner.h"
+#include "ui/count_text.h"
 #include "ui/generation_choices.h"
 #include "ui/generation_run.h"
 #include "ui/jobs_view.h"
@@ -211,7 +212,9 @@ void GenerationPanel::retryFailed() {
   try {
     const auto queue = storedJob(session_.file(), job);
     const int64_t queued = retry_failed_tasks(*queue);
-    eta_->setText(tr("%n failed variant(s) of %1 queued again.", nullptr, static_cast<int>(queued)).arg(job));
+    eta_->setText(
+        countText(queued, tr("%1 failed variant of %2 queued again."), tr("%1 failed variants of %2 queued again."))
+            .arg(job));
     // A running job's runner takes them up; a paused one waits for Resume.
     if (!isRunning() && queue->progress().state == JobState::active) resume(job);
   } catch (const std::exception& error) {
