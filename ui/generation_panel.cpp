@@ -7,23 +7,27 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStringList>
-#include <QTableWidget>
 #include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
-#include "core/generation/jobs_sqlite_queue.h"
+#include "core/generation/jobs_control.h"
 #include "ui/banner.h"
+#include "ui/count_text.h"
 #include "ui/generation_choices.h"
 #include "ui/generation_run.h"
+#include "ui/jobs_view.h"
 #include "ui/project_session.h"
 #include "ui/studio_settings.h"
 
 namespace backdrop::ui {
 namespace {
 
-constexpr int64_t kUnitsPerVariant = 100;
+// The stored job `job` of the open project; throws (naming the jobs there are) when it is gone.
+std::unique_ptr<JobQueue> storedJob(const QString& projectFile, const QString& job) {
+  return open_existing_job_queue(projectFile.toStdString(), job.toStdString());
+}
 
 }  // namespace
 
@@ -37,29 +41,33 @@ GenerationPanel::GenerationPanel(ProjectSession& session, QWidget* parent) : QWi
   pauseButton_->setObjectName("pauseGeneration");
   cancelButton_ = new QPushButton(tr("Cancel"));
   cancelButton_->setObjectName("cancelGeneration");
-  pauseButton_->setEnabled(false);
-  cancelButton_->setEnabled(false);
+  retryButton_ = new QPushButton(tr("Retry Failed"));
+  retryButton_->setObjectName("retryFailed");
   overall_ = new QProgressBar;
   overall_->setObjectName("overallProgress");
   overall_->setValue(0);
   eta_ = new QLabel(tr("No job running."));
   eta_->setObjectName("generationEta");
   eta_->setWordWrap(true);  // a failed run's reason can be long
-  jobs_ = new QTableWidget(0, 3);
-  jobs_->setObjectName("jobTable");
-  jobs_->setHorizontalHeaderLabels({tr("Job"), tr("Progress"), tr("State")});
-  jobs_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-  jobs_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
-  jobs_->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
-  jobs_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  jobs_ = new JobsView(session_);
   timer_ = new QTimer(this);
   timer_->setInterval(250);
+  // While nothing runs here, the list still follows the store: jobs that CLI workers run or queue.
+  auto* idle = new QTimer(this);
+  idle->setInterval(2000);
+  connect(idle, &QTimer::timeout, this, [this] {
+    if (!isRunning() && isVisible()) refreshJobs();
+  });
+  idle->start();
 
   connect(startButton_, &QPushButton::clicked, this, &GenerationPanel::startRequested);
   connect(pauseButton_, &QPushButton::clicked, this, &GenerationPanel::togglePause);
   connect(cancelButton_, &QPushButton::clicked, this, &GenerationPanel::cancel);
+  connect(retryButton_, &QPushButton::clicked, this, &GenerationPanel::retryFailed);
   connect(timer_, &QTimer::timeout, this, &GenerationPanel::poll);
   connect(&watcher_, &QFutureWatcher<QString>::finished, this, &GenerationPanel::onFinished);
+  connect(jobs_, &JobsView::selectionChanged, this, &GenerationPanel::updateControls);
+  connect(&session_, &ProjectSession::projectOpened, this, &GenerationPanel::onProjectOpened);
 
   connect(choices_, &GenerationChoices::validityChanged, this,
           [this](bool plannable) { startButton_->setEnabled(plannable && !isRunning()); });
@@ -69,6 +77,7 @@ GenerationPanel::GenerationPanel(ProjectSession& session, QWidget* parent) : QWi
   controls->addWidget(startButton_);
   controls->addWidget(pauseButton_);
   controls->addWidget(cancelButton_);
+  controls->addWidget(retryButton_);
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(banner_);
   layout->addWidget(
@@ -81,10 +90,13 @@ GenerationPanel::GenerationPanel(ProjectSession& session, QWidget* parent) : QWi
   layout->addWidget(eta_);
   layout->addWidget(jobs_, 1);
   refreshBanner();
+  updateControls();
 }
 
 GenerationPanel::~GenerationPanel() {
-  cancel_.cancel();  // a generation in flight stops at its next variant; watcher_ waits for it
+  // A generation in flight stops at its next variant (watcher_ waits for it); its job stays active
+  // in the store, so reopening the project offers to resume it.
+  cancel_.cancel();
 }
 
 void GenerationPanel::refreshBanner() {
@@ -100,9 +112,17 @@ void GenerationPanel::setSelection(const QStringList& productIds) {
   choices_->setProducts(productIds);
 }
 
+void GenerationPanel::onProjectOpened() {
+  if (!isRunning()) {  // the last run's row belongs to the project it ran in
+    jobName_.clear();
+    status_.clear();
+  }
+  refreshJobs();
+}
+
 bool GenerationPanel::start(const QStringList& productIds) {
   if (isRunning() || !session_.isOpen()) return false;
-  RunRequest request;  // kept for the job: a resume plans the same variants
+  RunRequest request;
   QString why;
   if (!choices_->fillRequest(request, why)) {
     eta_->setText(why);
@@ -111,30 +131,18 @@ bool GenerationPanel::start(const QStringList& productIds) {
   for (const auto& id : productIds) request.choices.products.push_back(id.toStdString());
   jobChoices_ = std::move(request);
   jobName_ = QStringLiteral("studio-%1").arg(QDateTime::currentDateTimeUtc().toString("yyyyMMdd-hhmmsszzz"));
-  addJobRow();
-  launch();
+  launch(false);
+  jobs_->select(jobName_);
   return true;
 }
 
-void GenerationPanel::addJobRow() {
-  const auto products = static_cast<int>(jobChoices_.choices.products.size());
-  const int row = jobs_->rowCount();
-  jobs_->insertRow(row);
-  jobs_->setItem(row, 0,
-                 new QTableWidgetItem(tr("%1 (%2)").arg(jobName_).arg(
-                     products == 0 ? tr("all products") : tr("%n product(s)", nullptr, products))));
-  auto* bar = new QProgressBar;
-  bar->setObjectName("jobProgress");
-  jobs_->setCellWidget(row, 1, bar);
-  jobs_->setItem(row, 2, new QTableWidgetItem(tr("planning")));
-}
-
-void GenerationPanel::launch() {
-  paused_ = false;
-  pauseButton_->setText(tr("Pause"));
+void GenerationPanel::launch(bool planned) {
+  pausing_ = false;
+  status_ = planned ? tr("resuming") : tr("planning");
   cancel_ = CancellationToken();
   counters_ = std::make_shared<GenerationCounters>();
   lastDone_ = 0;
+  doneAtStart_ = -1;
   elapsed_.start();
   const StudioSettings settings = StudioSettings::load();
   RunRequest request = jobChoices_;
@@ -145,9 +153,9 @@ void GenerationPanel::launch() {
   auto counters = counters_;
   const CancellationToken cancel = cancel_;
   // `counters` is shared, so the worker's counters outlive a restarted panel state.
-  watcher_.setFuture(QtConcurrent::run([request, counters, cancel]() -> QString {
+  watcher_.setFuture(QtConcurrent::run([request, counters, cancel, planned]() -> QString {
     try {
-      return runGeneration(request, *counters, cancel);
+      return planned ? runQueuedJob(request, *counters, cancel) : runGeneration(request, *counters, cancel);
     } catch (const Cancelled&) {
       return tr("cancelled");  // while products were still being prepared, before the job started
     } catch (const std::exception& error) {
@@ -155,75 +163,133 @@ void GenerationPanel::launch() {
     }
   }));
   startButton_->setEnabled(false);
-  pauseButton_->setEnabled(false);  // until the job is in the queue: pausing earlier would be overwritten
-  cancelButton_->setEnabled(true);
   timer_->start();
+  refreshJobs();
 }
 
 void GenerationPanel::togglePause() {
-  if (jobName_.isEmpty()) return;
-  if (!paused_) {
-    // The runner finishes the tasks in flight and returns; Resume starts it again on the same job.
-    SqliteJobQueue(session_.file().toStdString(), jobName_.toStdString()).set_state(JobState::paused);
-    paused_ = true;
-    pauseButton_->setText(tr("Resume"));
-    pauseButton_->setEnabled(false);  // Resume once the tasks in flight are done
-    return;
+  const QString job = jobs_->selectedJob();
+  if (job.isEmpty()) return;
+  try {
+    if (isRunning() && job == jobName_) {
+      // The runner finishes the tasks in flight and returns; Resume starts it again on the same job.
+      if (!pausing_) pause_job(*storedJob(session_.file(), job));
+      pausing_ = true;
+    } else {
+      resume(job);
+    }
+  } catch (const std::exception& error) {
+    eta_->setText(QString::fromStdString(error.what()));
   }
-  if (isRunning()) return;
-  launch();  // the same job: its finished tasks stay done
+  refreshJobs();
 }
 
-void GenerationPanel::cancel() { cancel_.cancel(); }
+void GenerationPanel::resume(const QString& job) {
+  if (isRunning()) return;  // one run at a time
+  resume_job(*storedJob(session_.file(), job));
+  if (job != jobName_) jobChoices_ = RunRequest();  // a job of an earlier session: its tasks say what to make
+  jobName_ = job;
+  launch(true);  // the same job: its finished tasks stay done, the counts go on from the store
+}
+
+void GenerationPanel::cancel() {
+  const QString job = jobs_->selectedJob();
+  if (isRunning() && job == jobName_) {
+    counters_->cancelJob.store(true);  // the run cancels the job in the store once it has stopped
+    cancel_.cancel();
+    return;
+  }
+  try {
+    cancel_job(*storedJob(session_.file(), job));
+  } catch (const std::exception& error) {
+    eta_->setText(QString::fromStdString(error.what()));
+  }
+  refreshJobs();
+}
+
+void GenerationPanel::retryFailed() {
+  const QString job = jobs_->selectedJob();
+  try {
+    const auto queue = storedJob(session_.file(), job);
+    const int64_t queued = retry_failed_tasks(*queue);
+    eta_->setText(
+        countText(queued, tr("%1 failed variant of %2 queued again."), tr("%1 failed variants of %2 queued again."))
+            .arg(job));
+    // A running job's runner takes them up; a paused one waits for Resume.
+    if (!isRunning() && queue->progress().state == JobState::active) resume(job);
+  } catch (const std::exception& error) {
+    eta_->setText(QString::fromStdString(error.what()));
+  }
+  refreshJobs();
+}
 
 void GenerationPanel::poll() {
   const int64_t done = counters_->done.load(), total = counters_->total.load();
-  // Bars count hundredths of a variant, so a diffusion variant's denoising steps move them.
+  if (total > 0 && doneAtStart_ < 0) doneAtStart_ = done;
   const int64_t step = counters_->step.load(), steps = counters_->steps.load();
   const bool painting = steps > 0 && step < steps && done < total;
-  const int64_t units = done * kUnitsPerVariant + (painting ? step * kUnitsPerVariant / steps : 0);
-  overall_->setMaximum(static_cast<int>(std::max<int64_t>(total * kUnitsPerVariant, 1)));
+  const int64_t units = done * kBarUnitsPerVariant + (painting ? step * kBarUnitsPerVariant / steps : 0);
+  overall_->setMaximum(static_cast<int>(std::max<int64_t>(total * kBarUnitsPerVariant, 1)));
   overall_->setValue(static_cast<int>(units));
-  if (done > 0 && total > done) {
-    const double seconds = elapsed_.elapsed() / 1000.0 * static_cast<double>(total - done) / static_cast<double>(done);
+  const int64_t doneHere = done - std::max<int64_t>(doneAtStart_, 0);
+  if (doneHere > 0 && total > done) {
+    const double seconds =
+        elapsed_.elapsed() / 1000.0 * static_cast<double>(total - done) / static_cast<double>(doneHere);
     eta_->setText(tr("%1 of %2 variants · about %3 s left").arg(done).arg(total).arg(qRound(seconds)));
   } else {
     eta_->setText(tr("%1 of %2 variants").arg(done).arg(total));
   }
-  const QString state = paused_    ? tr("pausing")
-                        : painting ? tr("running · step %1 of %2").arg(step).arg(steps)
-                                   : tr("running");
-  updateJobRow(units, total * kUnitsPerVariant, state);
-  if (!paused_ && total > 0) pauseButton_->setEnabled(true);
+  if (total > 0) {
+    status_ = pausing_ ? tr("pausing") : painting ? tr("running · step %1 of %2").arg(step).arg(steps) : tr("running");
+  }
+  refreshJobs();
   if (done != lastDone_) {  // results appear while the job runs
     lastDone_ = done;
     emit session_.variantsChanged();
   }
 }
 
-void GenerationPanel::updateJobRow(int64_t value, int64_t maximum, const QString& state) {
-  const int row = jobs_->rowCount() - 1;
-  if (row < 0) return;
-  if (auto* bar = qobject_cast<QProgressBar*>(jobs_->cellWidget(row, 1))) {
-    bar->setMaximum(static_cast<int>(std::max<int64_t>(maximum, 1)));
-    bar->setValue(static_cast<int>(value));
+void GenerationPanel::refreshJobs() {
+  LiveRun live{jobName_, status_, isRunning()};
+  if (counters_) {
+    const int64_t step = counters_->step.load(), steps = counters_->steps.load();
+    live.units = counters_->done.load() * kBarUnitsPerVariant + (steps > 0 ? step * kBarUnitsPerVariant / steps : 0);
+    live.maximum = counters_->total.load() * kBarUnitsPerVariant;
   }
-  jobs_->item(row, 2)->setText(state);
+  jobs_->refresh(live);
+  updateControls();
+}
+
+// What the buttons offer follows the selected job's state in the store (core's job_actions) and
+// whether this Studio is running it.
+void GenerationPanel::updateControls() {
+  const QString job = jobs_->selectedJob();
+  const auto progress = jobs_->selectedProgress();
+  const JobActions actions = progress ? job_actions(*progress) : JobActions{};
+  const bool runningThis = isRunning() && !job.isEmpty() && job == jobName_;
+  if (runningThis) {
+    pauseButton_->setText(pausing_ ? tr("Resume") : tr("Pause"));
+    pauseButton_->setEnabled(!pausing_ && actions.pause);  // once the job is in the store
+  } else {
+    pauseButton_->setText(actions.resume ? tr("Resume") : tr("Pause"));
+    pauseButton_->setEnabled(actions.resume && !isRunning());
+  }
+  cancelButton_->setEnabled(runningThis || actions.cancel);
+  retryButton_->setEnabled(actions.retry_failed);
 }
 
 void GenerationPanel::onFinished() {
   timer_->stop();
   poll();
-  const QString summary = watcher_.result();
-  updateJobRow(counters_->done.load() * kUnitsPerVariant, counters_->total.load() * kUnitsPerVariant, summary);
-  eta_->setText(summary);
+  status_ = watcher_.result();
+  eta_->setText(status_);
+  pausing_ = false;
   RunRequest choices;
   QString why;
   startButton_->setEnabled(choices_->fillRequest(choices, why));  // the choices may have changed meanwhile
-  pauseButton_->setEnabled(paused_);
-  cancelButton_->setEnabled(false);
+  refreshJobs();
   emit session_.variantsChanged();
-  emit jobFinished(summary);
+  emit jobFinished(status_);
 }
 
 }  // namespace backdrop::ui

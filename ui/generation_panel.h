@@ -1,6 +1,8 @@
 #pragma once
 // The generation queue: start a job for the selected (or all) products x approved prompts x
-// colours x placements, watch per-job and overall progress with an ETA, pause, resume or cancel.
+// colours x placements, watch per-job and overall progress with an ETA. The project's jobs are
+// listed from its store (JobsView); pause, resume, cancel and retry failed act on the selected job
+// through core's job controls, which say what each state allows.
 // The job runs on a worker thread through core's job runner; finished variants appear in the
 // project (and the variants view) while it runs. Core's GeneratorVariantRenderer paints them: with
 // Stable Diffusion and the ControlNet when Settings name the weights (the models opened once per
@@ -18,12 +20,12 @@
 class QLabel;
 class QProgressBar;
 class QPushButton;
-class QTableWidget;
 class QTimer;
 
 namespace backdrop::ui {
 
 class GenerationChoices;
+class JobsView;
 class ProjectSession;
 
 class GenerationPanel : public QWidget {
@@ -38,8 +40,11 @@ class GenerationPanel : public QWidget {
   bool start(const QStringList& productIds);
   // The products the variant count is shown for: the catalogue's selection.
   void setSelection(const QStringList& productIds);
+  // Pauses the selected job while this Studio runs it; otherwise resumes it and runs it here.
   void togglePause();
   void cancel();
+  // Queues the selected job's failed variants again and runs them when nothing else runs.
+  void retryFailed();
   bool isRunning() const { return watcher_.isRunning(); }
   void refreshBanner();
 
@@ -48,11 +53,13 @@ class GenerationPanel : public QWidget {
   void jobFinished(const QString& summary);
 
  private:
-  void addJobRow();
-  void launch();
+  void launch(bool planned);  // planned: the job's tasks are in the store already
+  void resume(const QString& job);
   void poll();
   void onFinished();
-  void updateJobRow(int64_t value, int64_t maximum, const QString& state);  // bar units
+  void refreshJobs();
+  void updateControls();
+  void onProjectOpened();
 
   ProjectSession& session_;
   QLabel* banner_ = nullptr;
@@ -60,18 +67,21 @@ class GenerationPanel : public QWidget {
   QPushButton* startButton_ = nullptr;
   QPushButton* pauseButton_ = nullptr;
   QPushButton* cancelButton_ = nullptr;
+  QPushButton* retryButton_ = nullptr;
   QProgressBar* overall_ = nullptr;
   QLabel* eta_ = nullptr;
-  QTableWidget* jobs_ = nullptr;
+  JobsView* jobs_ = nullptr;
   QTimer* timer_ = nullptr;
   ScopedFutureWatcher<QString> watcher_;
   std::shared_ptr<GenerationCounters> counters_;
   CancellationToken cancel_;
-  QString jobName_;
+  QString jobName_;        // the job this panel runs, or ran last
+  QString status_;         // what its row says while it runs, then the run's summary
   RunRequest jobChoices_;  // the running job's products, placements, colours and seeds
   QElapsedTimer elapsed_;
   int64_t lastDone_ = 0;
-  bool paused_ = false;
+  int64_t doneAtStart_ = -1;  // the store's count when this run began: the ETA is this run's pace
+  bool pausing_ = false;
 };
 
 }  // namespace backdrop::ui

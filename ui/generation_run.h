@@ -34,6 +34,9 @@ struct GenerationCounters {
   std::atomic<int64_t> total{0};
   std::atomic<int64_t> step{0};  // denoising steps of the variant being painted (diffusion)
   std::atomic<int64_t> steps{0};
+  // Set by the panel's Cancel: the run then cancels the job in the store. A bare cancellation
+  // (the Studio closing) leaves the job active, to be resumed after reopening.
+  std::atomic<bool> cancelJob{false};
 };
 
 // The variants the request plans: core's plan of the requested products.
@@ -45,5 +48,9 @@ QString heldBackNote(Project& project, const std::vector<std::string>& productId
 
 // Plans, queues and renders; returns the summary line the panel shows. Throws what core throws.
 QString runGeneration(const RunRequest& request, GenerationCounters& counters, const CancellationToken& cancel);
+
+// Renders what the job `request.jobName` has left (its tasks are in the store already: a resumed
+// or retried job); the counters start from the store's. Returns the summary line.
+QString runQueuedJob(const RunRequest& request, GenerationCounters& counters, const CancellationToken& cancel);
 
 }  // namespace backdrop::ui

@@ -2,6 +2,7 @@
 // show its state, and run, pause or resume its generation jobs (locally, or through a PostgreSQL
 // queue for many machines).
 
+#include <functional>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "app/cli/recipe_option.h"
 #include "app/cli/segmenter_options.h"
 #include "core/backgrounds/generation_recipe.h"
+#include "core/generation/jobs_control.h"
 #include "core/generation/jobs_plan.h"
 #include "core/generation/jobs_postgres_queue.h"
 #include "core/generation/jobs_runner.h"
@@ -152,8 +154,23 @@ void add_database_options(CLI::App& command, JobsArguments& arguments) {
   command.add_option("--db", arguments.database, "Queue in PostgreSQL (postgresql://...) instead of the project file");
 }
 
+// A command that applies `action` to an existing job and prints the job's state after it.
+void add_job_control_command(CLI::App& jobs, const std::string& name, const std::string& description,
+                             std::function<void(JobQueue&)> action) {
+  auto arguments = std::make_shared<JobsArguments>();
+  auto* command = jobs.add_subcommand(name, description);
+  add_database_options(*command, *arguments);
+  command->add_option("--job", arguments->run.job, "Job name")->capture_default_str();
+  command->callback([arguments, action] {
+    Project::open(arguments->file);  // a typo in the file name is an error, not a new job
+    const auto queue = open_existing_job_queue(arguments->queue_database(), arguments->run.job);
+    action(*queue);
+    std::cout << "job " << arguments->run.job << ": " << to_string(queue->progress().state) << "\n";
+  });
+}
+
 void add_jobs_command(CLI::App& project, int& exit_code) {
-  auto* jobs = project.add_subcommand("jobs", "Run, pause and resume generation jobs");
+  auto* jobs = project.add_subcommand("jobs", "Run, pause, resume, cancel and retry generation jobs");
   jobs->require_subcommand(1);
 
   auto run_arguments = std::make_shared<JobsArguments>();
@@ -181,21 +198,15 @@ void add_jobs_command(CLI::App& project, int& exit_code) {
     run_jobs(a, exit_code);
   });
 
-  for (const auto state : {JobState::paused, JobState::active}) {
-    const bool pausing = state == JobState::paused;
-    auto arguments = std::make_shared<JobsArguments>();
-    auto* command = jobs->add_subcommand(pausing ? "pause" : "resume",
-                                         pausing ? "Pause a job: workers finish their current variant and stop"
-                                                 : "Let a paused job's workers continue (run `jobs run` or workers)");
-    add_database_options(*command, *arguments);
-    command->add_option("--job", arguments->run.job, "Job name")->capture_default_str();
-    command->callback([arguments, state] {
-      Project::open(arguments->file);  // a typo in the file name is an error, not a new job
-      const auto queue = open_existing_job_queue(arguments->queue_database(), arguments->run.job);
-      queue->set_state(state);
-      std::cout << "job " << arguments->run.job << ": " << to_string(state) << "\n";
-    });
-  }
+  add_job_control_command(*jobs, "pause", "Pause a job: workers finish their current variant and stop",
+                          [](JobQueue& queue) { pause_job(queue); });
+  add_job_control_command(*jobs, "resume", "Let a paused job's workers continue (run `jobs run` or workers)",
+                          [](JobQueue& queue) { resume_job(queue); });
+  add_job_control_command(*jobs, "cancel", "Cancel a job: its unmade variants stay listed, no worker takes them",
+                          [](JobQueue& queue) { cancel_job(queue); });
+  add_job_control_command(
+      *jobs, "retry", "Queue a job's failed variants again (then run `jobs run` or workers)",
+      [](JobQueue& queue) { std::cout << retry_failed_tasks(queue) << " failed variants queued again\n"; });
 }
 
 void print_segmentation(const imaging::SegmenterSettings& settings) {

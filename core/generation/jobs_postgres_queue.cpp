@@ -9,9 +9,19 @@ SELECT pg_advisory_xact_lock(727465);  -- serialises concurrent first starts
 CREATE TABLE IF NOT EXISTS backdrop_jobs (
   id BIGSERIAL PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
-  state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'paused')),
+  state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'paused', 'cancelled')),
   created_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+-- Queues created before jobs could be cancelled allow only 'active' and 'paused'. Altered once: an
+-- ALTER TABLE at every worker's start would lock out (and deadlock with) the workers claiming.
+DO $$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'backdrop_jobs_state_check'
+             AND pg_get_constraintdef(oid) NOT LIKE '%cancelled%') THEN
+    ALTER TABLE backdrop_jobs DROP CONSTRAINT backdrop_jobs_state_check;
+    ALTER TABLE backdrop_jobs ADD CONSTRAINT backdrop_jobs_state_check
+      CHECK (state IN ('active', 'paused', 'cancelled'));
+  END IF;
+END $$;
 CREATE TABLE IF NOT EXISTS backdrop_job_tasks (
   id BIGSERIAL PRIMARY KEY,
   job_id BIGINT NOT NULL REFERENCES backdrop_jobs(id) ON DELETE CASCADE,
@@ -142,7 +152,7 @@ JobProgress PostgresJobQueue::progress() {
   std::lock_guard lock(mutex_);
   JobProgress progress;
   const auto state = connection_.execute("SELECT state FROM backdrop_jobs WHERE id = $1", {job_id_}, "read job state");
-  progress.state = state.text(0, 0) == "paused" ? JobState::paused : JobState::active;
+  progress.state = job_state_from_string(state.text(0, 0));
   const auto counts = connection_.execute(
       "SELECT state, COUNT(*) FROM backdrop_job_tasks WHERE job_id = $1 GROUP BY state", {job_id_}, "count tasks");
   for (int row = 0; row < counts.rows(); ++row) progress.add(counts.text(row, 0), counts.int64(row, 1));

@@ -16,7 +16,24 @@ void JobProgress::add(const std::string& task_state, int64_t count) {
   if (task_state == "failed") failed += count;
 }
 
-std::string to_string(JobState state) { return state == JobState::paused ? "paused" : "active"; }
+std::string to_string(JobState state) {
+  switch (state) {
+    case JobState::active:
+      return "active";
+    case JobState::paused:
+      return "paused";
+    case JobState::cancelled:
+      return "cancelled";
+  }
+  return "active";
+}
+
+JobState job_state_from_string(const std::string& text) {
+  for (const auto state : {JobState::active, JobState::paused, JobState::cancelled}) {
+    if (to_string(state) == text) return state;
+  }
+  throw std::runtime_error("unknown job state '" + text + "'");
+}
 
 std::unique_ptr<JobQueue> open_job_queue(const std::string& database, const std::string& job_name) {
   if (is_postgres_url(database)) return std::make_unique<PostgresJobQueue>(database, job_name);

@@ -28,7 +28,8 @@ struct JobResult {
   std::string image_sha256;
 };
 
-enum class JobState { active, paused };
+// A cancelled job keeps its unmade tasks (they show what was left) but no worker claims them again.
+enum class JobState { active, paused, cancelled };
 
 struct JobProgress {
   int64_t pending = 0;
@@ -77,5 +78,7 @@ std::vector<std::string> job_names(const std::string& database);
 std::unique_ptr<JobQueue> open_existing_job_queue(const std::string& database, const std::string& job_name);
 
 std::string to_string(JobState state);
+// The state a queue stores as `text`; throws std::runtime_error naming an unknown one.
+JobState job_state_from_string(const std::string& text);
 
 }  // namespace backdrop

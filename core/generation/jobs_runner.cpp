@@ -56,7 +56,7 @@ class Run {
     heartbeat.join();
     if (error_) std::rethrow_exception(error_);
     summary_.progress = queue_.progress();
-    if (cancel_.cancelled()) {
+    if (cancel_.cancelled() || summary_.progress.state == JobState::cancelled) {
       summary_.outcome = JobRunOutcome::cancelled;
     } else if (summary_.progress.state == JobState::paused && !summary_.progress.finished()) {
       summary_.outcome = JobRunOutcome::paused;
@@ -77,7 +77,7 @@ class Run {
           continue;
         }
         const auto progress = queue_.progress();
-        if (progress.finished() || progress.state == JobState::paused) return;
+        if (progress.finished() || progress.state != JobState::active) return;
         // Other workers hold the last tasks: wait for them to finish or for their leases to expire.
         std::this_thread::sleep_for(options_.poll);
       }

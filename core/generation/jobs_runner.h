@@ -47,8 +47,8 @@ struct JobRunSummary {
   double render_seconds = 0;
 };
 
-// Returns when the job has no claimable or claimed tasks left, when it is paused (tasks in flight
-// are finished first), or when `cancel` fires (tasks in flight are released).
+// Returns when the job has no claimable or claimed tasks left, when it is paused or cancelled in the
+// queue (tasks in flight are finished first), or when `cancel` fires (tasks in flight are released).
 JobRunSummary run_job(JobQueue& queue, VariantRenderer& renderer, const CacheStore& cache,
                       const JobRunOptions& options, const ProgressSink& progress = {},
                       const CancellationToken& cancel = {});

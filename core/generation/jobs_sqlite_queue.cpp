@@ -133,7 +133,7 @@ JobProgress SqliteJobQueue::progress() {
   JobProgress progress;
   Statement state(database, "SELECT state FROM jobs WHERE id = ?");
   state.bind_all(job_id_).step();
-  progress.state = state.column_text(0) == "paused" ? JobState::paused : JobState::active;
+  progress.state = job_state_from_string(state.column_text(0));
   Statement counts(database, "SELECT state, COUNT(*) FROM job_tasks WHERE job_id = ? GROUP BY state");
   counts.bind_all(job_id_);
   while (counts.step()) progress.add(counts.column_text(0), counts.column_int64(1));

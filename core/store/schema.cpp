@@ -225,6 +225,38 @@ CREATE TRIGGER category_priors_are_kept_update BEFORE UPDATE ON category_priors
   BEGIN SELECT RAISE(ABORT, 'priors versions are never changed'); END;
 )sql";
 
+// Version 9: a job can be cancelled. Before, a cancelled job stayed 'active' with its unmade tasks,
+// so any worker took them up again. SQLite cannot change a CHECK in place, so both tables are
+// rebuilt; the tasks move first so that dropping the old jobs table cascades to nothing.
+const char* const kVersion9 = R"sql(
+CREATE TABLE jobs_v9 (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'paused', 'cancelled')),
+  created_at TEXT NOT NULL
+);
+INSERT INTO jobs_v9 (id, name, state, created_at) SELECT id, name, state, created_at FROM jobs;
+CREATE TABLE job_tasks_v9 (
+  id INTEGER PRIMARY KEY,
+  job_id INTEGER NOT NULL REFERENCES jobs_v9(id) ON DELETE CASCADE,
+  variant_key TEXT NOT NULL,
+  inputs_json TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'claimed', 'done', 'failed')),
+  lease_owner TEXT,
+  lease_expires_ms INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  UNIQUE (job_id, variant_key)
+);
+INSERT INTO job_tasks_v9 (id, job_id, variant_key, inputs_json, state, lease_owner, lease_expires_ms, attempts, error)
+  SELECT id, job_id, variant_key, inputs_json, state, lease_owner, lease_expires_ms, attempts, error FROM job_tasks;
+DROP TABLE job_tasks;
+DROP TABLE jobs;
+ALTER TABLE jobs_v9 RENAME TO jobs;
+ALTER TABLE job_tasks_v9 RENAME TO job_tasks;
+CREATE INDEX job_tasks_by_state ON job_tasks(job_id, state);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -237,6 +269,7 @@ const std::vector<Migration>& schema_migrations() {
       {6, "prompt set approvals: who and when", kVersion6},
       {7, "a placement's product position is optional: unset follows the layout rule", kVersion7},
       {8, "bandit priors are versioned per category, with the logs they were learnt from", kVersion8},
+      {9, "a job can be cancelled", kVersion9},
   };
   return migrations;
 }

@@ -127,10 +127,18 @@ set(BACKDROP_SUBCOMMAND worker)
 run_backdrop(3 ARGS --db "${project}" --job unstyled --steps 2 ${diffusion}
   EXPECT "was planned with LoRAs [0-9a-f]+:0.6, but this generator fuses no LoRA" "2 failed")
 
-# Pause and resume name an existing job; a misspelt one is an error, not a new job.
+# Retry, pause, resume and cancel name an existing job; a misspelt one is an error, not a new job.
+# A cancelled job keeps its unmade variants, and nothing resumes it.
 set(BACKDROP_SUBCOMMAND project)
-run_backdrop(0 ARGS jobs pause "${project}" --job painted EXPECT "^job painted: paused\n$")
-run_backdrop(0 ARGS jobs resume "${project}" --job painted EXPECT "^job painted: active\n$")
+run_backdrop(0 ARGS jobs retry "${project}" --job unstyled EXPECT "^2 failed variants queued again\njob unstyled: active\n$")
+run_backdrop(0 ARGS jobs pause "${project}" --job unstyled EXPECT "^job unstyled: paused\n$")
+run_backdrop(0 ARGS jobs resume "${project}" --job unstyled EXPECT "^job unstyled: active\n$")
+run_backdrop(0 ARGS jobs pause "${project}" --job unstyled EXPECT "^job unstyled: paused\n$")
+run_backdrop(0 ARGS jobs cancel "${project}" --job unstyled EXPECT "^job unstyled: cancelled\n$")
+run_backdrop(1 ARGS jobs resume "${project}" --job unstyled
+  EXPECT "cannot resume job 'unstyled': it is cancelled with 2 tasks left and 0 failed")
+run_backdrop(1 ARGS jobs pause "${project}" --job painted
+  EXPECT "cannot pause job 'painted': it is active with 0 tasks left")
 run_backdrop(1 ARGS jobs pause "${project}" --job paintd
   EXPECT "job 'paintd' does not exist in .*shop.backdrop \\(jobs: catalogue, painted, planned, styled, unstyled\\)")
 run_backdrop(0 ARGS status "${project}")

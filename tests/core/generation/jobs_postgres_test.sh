@@ -71,4 +71,18 @@ if message=$("$worker" pause "$url" catalogu 2>&1); then fail "pausing a job tha
 "$worker" pause "$url" catalogue || fail "pausing the job failed"
 [ "$(sql "SELECT state FROM backdrop_jobs WHERE name = 'catalogue'")" = paused ] || fail "the job is not paused"
 
+# A queue made before jobs could be cancelled gets the wider check when the next worker starts; a
+# cancelled job keeps its unmade tasks, and no worker claims them.
+sql "ALTER TABLE backdrop_jobs DROP CONSTRAINT backdrop_jobs_state_check;
+     ALTER TABLE backdrop_jobs ADD CONSTRAINT backdrop_jobs_state_check CHECK (state IN ('active', 'paused'))"
+"$worker" submit "$url" leftover 5 >/dev/null
+"$worker" cancel "$url" leftover || fail "cancelling the job failed"
+: >"$scratch/leftover.log"
+outcome=$("$worker" run "$url" "$scratch/cache" leftover 1 10 1000 "$scratch/leftover.log") || fail "run: $outcome"
+[[ "$outcome" == cancelled* ]] || fail "a cancelled job ran: $outcome"
+[ "$(sql "SELECT state FROM backdrop_jobs WHERE name = 'leftover'")" = cancelled ] || fail "the job is not cancelled"
+left=$(sql "SELECT count(*) FROM backdrop_job_tasks t JOIN backdrop_jobs j ON j.id = t.job_id
+            WHERE j.name = 'leftover' AND t.state = 'pending'")
+[ "$left" -eq 5 ] && [ ! -s "$scratch/leftover.log" ] || fail "$left of 5 tasks left pending after a run"
+
 echo "PASS: $variants variants committed exactly once by $committers workers; $renders renders; cache consistent"

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/generation/jobs_control.h"
 #include "core/generation/jobs_runner.h"
 
 using namespace backdrop;
@@ -84,9 +85,13 @@ int main(int argc, char** argv) {
       open_existing_job_queue(args[1], args[2])->set_state(JobState::paused);
       return 0;
     }
+    if (args.size() == 3 && args[0] == "cancel") {
+      cancel_job(*open_existing_job_queue(args[1], args[2]));
+      return 0;
+    }
     std::cerr << "usage: core_generation_jobs_worker run <db> <cache> <job> <threads> <render_ms> <lease_ms> <log>\n"
                  "       core_generation_jobs_worker submit <db> <job> <count>\n"
-                 "       core_generation_jobs_worker pause <db> <job>\n";
+                 "       core_generation_jobs_worker pause|cancel <db> <job>\n";
     return 2;
   } catch (const std::exception& error) {
     std::cerr << "core_generation_jobs_worker: " << error.what() << "\n";

@@ -150,6 +150,41 @@ class MigrationsTest : public QObject {
     QCOMPARE(project.priors().add({"bags", "{}", 5, 1, {}, "ana"}).version, 2);
   }
 
+  // Version 9 rebuilds the job tables so that a job can be cancelled; the tasks keep their rows and
+  // still go with their job.
+  void jobsCanBeCancelledAndKeepTheirTasks() {
+    const auto file = test::scratch_dir("store-migrations-jobs") / "v8.backdrop";
+    {
+      Database database(file, Database::Mode::create_new);
+      migrate_schema(database, 8);
+      database.exec(
+          "INSERT INTO jobs (id, name, state, created_at) VALUES (4, 'studio-1', 'paused', 't0'), (5, 'b', 'active', "
+          "'t1'); INSERT INTO job_tasks (job_id, variant_key, inputs_json, state, attempts, error) VALUES "
+          "(4, 'k1', '{}', 'failed', 2, 'out of memory'), (4, 'k2', '{}', 'pending', 0, NULL), "
+          "(5, 'k1', '{}', 'done', 1, NULL)",
+          "jobs at version 8");
+    }
+    auto project = Project::open(file);
+    auto& database = project.database();
+    database.exec("UPDATE jobs SET state = 'cancelled' WHERE name = 'studio-1'", "cancel a job");
+    Statement tasks(database,
+                    "SELECT j.state, t.variant_key, t.state, t.attempts, t.error FROM job_tasks t "
+                    "JOIN jobs j ON j.id = t.job_id WHERE j.name = 'studio-1' ORDER BY t.id");
+    QVERIFY(tasks.step());
+    QCOMPARE(tasks.column_text(0), std::string("cancelled"));
+    QCOMPARE(tasks.column_text(2), std::string("failed"));
+    QCOMPARE(tasks.column_int64(3), int64_t{2});
+    QCOMPARE(tasks.column_text(4), std::string("out of memory"));
+    QVERIFY(tasks.step());
+    QCOMPARE(tasks.column_text(1), std::string("k2"));
+    QVERIFY(!tasks.step());
+    QVERIFY_THROWS_EXCEPTION(StoreError, database.exec("UPDATE jobs SET state = 'gone'", "unknown state"));
+    database.exec("DELETE FROM jobs WHERE name = 'studio-1'", "delete a job");
+    Statement left(database, "SELECT COUNT(*) FROM job_tasks");
+    QVERIFY(left.step());
+    QCOMPARE(left.column_int64(0), int64_t{1});  // the job's tasks went with it, the other job's stayed
+  }
+
   void aFailedStepLeavesTheFileUnchanged() {
     const auto dir = test::scratch_dir("store-migrations-failed");
     const auto file = dir / "v1.backdrop";
