@@ -38,6 +38,7 @@ StudioSettings StudioSettings::load() {
   s.steps = settings.value("engine/steps", s.steps).toInt();
   s.outputFolder = settings.value("output/folder").toString();
   s.yourName = settings.value("identity/name").toString();
+  s.autoAdvance = settings.value("review/autoAdvance", s.autoAdvance).toBool();
   return s;
 }
 
@@ -57,6 +58,7 @@ void StudioSettings::save() const {
   settings.setValue("engine/steps", steps);
   settings.setValue("output/folder", outputFolder);
   settings.setValue("identity/name", yourName.trimmed());
+  settings.setValue("review/autoAdvance", autoAdvance);
 }
 
 std::string StudioSettings::reviewer() const {
