@@ -311,8 +311,10 @@ QList<ComparePane> VariantsPanel::wantedPanes() const {
   QList<ComparePane> panes;
   for (const int64_t id : ids) {
     const QModelIndex index = indexOf(id);
-    const QString caption =
-        index.data(Qt::DisplayRole).toString().section('\n', 0, 0) + " · " + index.data(kProductIdRole).toString();
+    // The state, the product and the placement line of the thumbnail's caption (variant_caption.h).
+    const QStringList lines = index.data(Qt::DisplayRole).toString().split('\n');
+    QString caption = lines.value(0) + " · " + index.data(kProductIdRole).toString();
+    if (lines.size() > 2) caption += " · " + lines[2];
     panes.append({id, caption, {}, id == current});
   }
   return panes;
