@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QListView>
 #include <QMenu>
+#include <QSet>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStandardItemModel>
@@ -183,9 +184,12 @@ void VariantsPanel::restoreSelection(int64_t current, const QList<int64_t>& sele
   QModelIndex currentIndex = indexOf(current);
   if (!currentIndex.isValid()) currentIndex = proxy_->index(0, 0);
   if (!currentIndex.isValid()) return;
+  // One pass over the grid: a queue's reloads keep a large selection without quadratic cost.
+  const QSet<int64_t> wanted(selected.begin(), selected.end());
   QItemSelection selection;
-  for (const int64_t id : selected) {
-    if (const QModelIndex index = indexOf(id); index.isValid()) selection.select(index, index);
+  for (int row = 0; row < proxy_->rowCount() && !wanted.isEmpty(); ++row) {
+    const QModelIndex index = proxy_->index(row, 0);
+    if (wanted.contains(index.data(kVariantIdRole).toLongLong())) selection.select(index, index);
   }
   if (selection.isEmpty()) selection.select(currentIndex, currentIndex);
   grid_->selectionModel()->setCurrentIndex(currentIndex, QItemSelectionModel::NoUpdate);
