@@ -302,6 +302,8 @@ QList<int64_t> VariantsPanel::selectedIds() const {
 void VariantsPanel::selectFirst(int count) {
   QItemSelection selection;
   for (int row = 0; row < std::min(count, proxy_->rowCount()); ++row) selection.select(proxy_->index(row, 0), proxy_->index(row, 0));
+  // The first is current: the compared variants are the selected ones, the keys act on the first.
+  grid_->selectionModel()->setCurrentIndex(proxy_->index(0, 0), QItemSelectionModel::NoUpdate);
   grid_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
 }
 
