@@ -80,35 +80,83 @@ void CompareView::setPanes(const QList<ComparePane>& panes) {
   pixmaps_.clear();
   captions_.clear();
   panes_ = panes;
-  for (int i = 0; i < panes_.size(); ++i) {
-    auto* scene = new QGraphicsScene(this);
-    auto* pixmap = scene->addPixmap(QPixmap());
-    pixmap->setTransformationMode(Qt::SmoothTransformation);
-    auto* view = new QGraphicsView(scene);
-    view->setObjectName("compareImage");
-    view->setDragMode(QGraphicsView::ScrollHandDrag);
-    view->setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
-    view->viewport()->installEventFilter(this);
-    view->installEventFilter(this);  // layer keys work while a pane has the focus
-    for (QScrollBar* bar : {view->horizontalScrollBar(), view->verticalScrollBar()}) {
-      connect(bar, &QScrollBar::valueChanged, this, [this, view] { syncFrom(view); });
-    }
-    auto* column = new QWidget;
-    auto* columnLayout = new QVBoxLayout(column);
-    columnLayout->setContentsMargins(0, 0, 0, 0);
-    columnLayout->addWidget(view, 1);
-    auto* caption = new QLabel;
-    caption->setObjectName("compareCaption");
-    caption->setAlignment(Qt::AlignCenter);
-    columnLayout->addWidget(caption);
-    paneLayout_->addWidget(column);
-    views_ << view;
-    pixmaps_ << pixmap;
-    captions_ << caption;
-  }
+  for (int i = 0; i < panes_.size(); ++i) addPane();
+  markCurrent();
   showLayer();
   // Fitted once the views have their final size, i.e. after this event-loop turn's layout.
+  fitted_ = true;
   QTimer::singleShot(0, this, &CompareView::fitAll);
+}
+
+bool CompareView::setLayers(const QList<ComparePane>& panes) {
+  if (!showsVariants(panes)) return false;
+  for (int i = 0; i < panes.size(); ++i) panes_[i].layers = panes[i].layers;
+  showLayer();
+  if (fitted_) fitAll();  // the first image of a pane: fitted, as a new selection is
+  return true;
+}
+
+bool CompareView::setCaptions(const QList<ComparePane>& panes) {
+  if (!showsVariants(panes)) return false;
+  for (int i = 0; i < panes.size(); ++i) {
+    panes_[i].caption = panes[i].caption;
+    panes_[i].current = panes[i].current;
+  }
+  markCurrent();
+  showLayer();
+  return true;
+}
+
+bool CompareView::showsVariants(const QList<ComparePane>& panes) const {
+  QList<int64_t> ids;
+  for (const ComparePane& pane : panes) ids << pane.variantId;
+  return ids == shownVariantIds();
+}
+
+void CompareView::markCurrent() {
+  for (int i = 0; i < captions_.size(); ++i) {
+    QFont font = captions_[i]->font();
+    font.setBold(panes_[i].current && panes_.size() > 1);  // which of the compared variants the keys act on
+    captions_[i]->setFont(font);
+  }
+}
+
+QList<int64_t> CompareView::shownVariantIds() const {
+  QList<int64_t> ids;
+  for (const ComparePane& pane : panes_) ids << pane.variantId;
+  return ids;
+}
+
+void CompareView::addPane() {
+  auto* scene = new QGraphicsScene(this);
+  auto* pixmap = scene->addPixmap(QPixmap());
+  pixmap->setTransformationMode(Qt::SmoothTransformation);
+  auto* view = new QGraphicsView(scene);
+  view->setObjectName("compareImage");
+  view->setDragMode(QGraphicsView::ScrollHandDrag);
+  view->setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
+  // Without scroll bars a fitted image fills its pane exactly (a bar appearing would crop it);
+  // dragging still pans a zoomed image.
+  view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  view->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  view->viewport()->installEventFilter(this);
+  view->installEventFilter(this);  // layer keys work while a pane has the focus
+  for (QScrollBar* bar : {view->horizontalScrollBar(), view->verticalScrollBar()}) {
+    connect(bar, &QScrollBar::valueChanged, this, [this, view] { syncFrom(view); });
+  }
+  auto* column = new QWidget;
+  auto* columnLayout = new QVBoxLayout(column);
+  columnLayout->setContentsMargins(0, 0, 0, 0);
+  columnLayout->addWidget(view, 1);
+  auto* caption = new QLabel;
+  caption->setObjectName("compareCaption");
+  caption->setAlignment(Qt::AlignCenter);
+  caption->setTextFormat(Qt::PlainText);  // prompts are the user's text
+  columnLayout->addWidget(caption);
+  paneLayout_->addWidget(column);
+  views_ << view;
+  pixmaps_ << pixmap;
+  captions_ << caption;
 }
 
 void CompareView::setLayer(CompareLayer layer) {
@@ -135,10 +183,17 @@ QImage CompareView::shownImage(int index) const {
 }
 
 void CompareView::fitAll() {
-  for (QGraphicsView* view : views_) view->fitInView(view->sceneRect(), Qt::KeepAspectRatio);
+  fitted_ = true;
+  for (QGraphicsView* view : views_) fit(view);
+}
+
+void CompareView::fit(QGraphicsView* view) {
+  const QRectF image = view->scene()->itemsBoundingRect();
+  if (!image.isEmpty()) view->fitInView(image, Qt::KeepAspectRatio);
 }
 
 void CompareView::zoomBy(double factor) {
+  fitted_ = false;
   for (QGraphicsView* view : views_) view->scale(factor, factor);
 }
 
@@ -159,6 +214,11 @@ void CompareView::resizeEvent(QResizeEvent* event) {
 }
 
 bool CompareView::eventFilter(QObject* watched, QEvent* event) {
+  // A pane gets its final size after this widget's resizeEvent (its layout runs later), and a tab
+  // shown for the first time sizes it only then: fitting on the pane's own resize never crops.
+  if (event->type() == QEvent::Resize && fitted_) {
+    if (auto* view = qobject_cast<QGraphicsView*>(watched)) fit(view);
+  }
   if (event->type() == QEvent::Wheel) {
     const auto* wheel = static_cast<QWheelEvent*>(event);
     zoomBy(wheel->angleDelta().y() > 0 ? 1.25 : 0.8);

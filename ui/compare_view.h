@@ -1,11 +1,14 @@
 #pragma once
-// Two to four variants side by side with synced zoom (mouse wheel) and pan (drag): what one view
-// shows, all show. A loupe is the same view with one variant. One toggle for all panes shows each
-// variant's output, its product mask over the output, or its ControlNet edge map (buttons, or the
-// keys O, M and E); switching keeps the zoom and pan.
+// Two to four variants side by side with synced zoom (mouse wheel, zoomBy) and pan (drag): what one
+// view shows, all show. A loupe is the same view with one variant. Each image is fitted into its
+// pane (whole, never cropped) until the user zooms, and again on fitAll(). One toggle for all panes
+// shows each variant's output, its product mask over the output, or its ControlNet edge map
+// (buttons, or the keys O, M and E); switching keeps the zoom and pan. The panes name their
+// variants at once; their layers, loaded on a worker, follow (setLayers).
 
 #include <QList>
 #include <QWidget>
+#include <cstdint>
 #include <optional>
 
 #include "ui/variant_layers.h"
@@ -21,8 +24,10 @@ class QResizeEvent;
 namespace backdrop::ui {
 
 struct ComparePane {
+  int64_t variantId = 0;
   QString caption;
   VariantLayers layers;
+  bool current = false;  // the variant the review actions apply to (marked when several are shown)
 };
 
 class CompareView : public QWidget {
@@ -32,9 +37,17 @@ class CompareView : public QWidget {
   explicit CompareView(QWidget* parent = nullptr);
   ~CompareView() override;
   void setPanes(const QList<ComparePane>& panes);
+  // The loaded layers of the variants shown now (same ids, same order); keeps the zoom and pan.
+  // False, changing nothing, when other variants are shown.
+  bool setLayers(const QList<ComparePane>& panes);
+  // New captions (and which pane is current) for the variants shown now; false as setLayers.
+  bool setCaptions(const QList<ComparePane>& panes);
+  QList<int64_t> shownVariantIds() const;
   int viewCount() const { return views_.size(); }
+  QGraphicsView* view(int index) const { return views_.value(index); }
   void zoomBy(double factor);  // all views together
   void fitAll();
+  bool isFitted() const { return fitted_; }
 
   void setLayer(CompareLayer layer);
   CompareLayer layer() const { return layer_; }
@@ -53,7 +66,11 @@ class CompareView : public QWidget {
 
  private:
   static std::optional<CompareLayer> layerForKey(int key);
+  void addPane();
+  bool showsVariants(const QList<ComparePane>& panes) const;
+  void markCurrent();
   void showLayer();
+  void fit(QGraphicsView* view);
   void syncFrom(QGraphicsView* source);
 
   QHBoxLayout* paneLayout_ = nullptr;
@@ -64,6 +81,7 @@ class CompareView : public QWidget {
   QList<QLabel*> captions_;
   CompareLayer layer_ = CompareLayer::output;
   bool syncing_ = false;
+  bool fitted_ = true;  // the images are fitted to their panes (no zoom chosen): a resize refits
 };
 
 }  // namespace backdrop::ui

@@ -1,5 +1,7 @@
 #include "ui/main_window.h"
 
+#include <algorithm>
+
 #include <QApplication>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -37,6 +39,7 @@
 #include "ui/prompt_editor.h"
 #include "ui/prompt_preview.h"
 #include "ui/push_dialog.h"
+#include "ui/review_actions.h"
 #include "ui/scoped_future_watcher.h"
 #include "ui/settings_dialog.h"
 #include "ui/studio_settings.h"
@@ -109,6 +112,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setCentralWidget(tabs_);
 
   buildMenus();
+  connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::onTabChanged);
+  onTabChanged();
   connect(catalogue_, &CataloguePanel::openCatalogueRequested, this, [this] { chooseImport(false); });
   connect(catalogue_, &CataloguePanel::currentProductChanged, this, &MainWindow::showProduct);
   connect(catalogue_, &CataloguePanel::productActivated, this, [this](const QString& id) {
@@ -173,6 +178,18 @@ void MainWindow::buildMenus() {
     view->addAction(tr("Show %1").arg(kViews[i]), QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)), this,
                     [this, i] { tabs_->setCurrentIndex(i); });
   }
+
+  view->addSeparator();
+  reviewActions_ = addLoupeViewActions(*view, *variants_);
+
+  QMenu* review = menuBar()->addMenu(tr("&Review"));
+  review->setObjectName("reviewMenu");
+  reviewActions_ << addReviewActions(*review, *variants_);
+  review->addSeparator();
+  review->addAction(tr("&Next Product"), QKeySequence(Qt::CTRL | Qt::Key_Right), this, [this] { stepProduct(1); })
+      ->setObjectName("reviewNextProduct");
+  review->addAction(tr("&Previous Product"), QKeySequence(Qt::CTRL | Qt::Key_Left), this, [this] { stepProduct(-1); })
+      ->setObjectName("reviewPreviousProduct");
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Backdrop Studio"), this, &MainWindow::showAbout);
@@ -425,6 +442,26 @@ bool MainWindow::selectProduct(const QString& productId) { return catalogue_->se
 void MainWindow::showProduct(const QString& productId) {
   product_->showProduct(productId);
   variants_->showProduct(productId);
+}
+
+void MainWindow::stepProduct(int delta) {
+  const QStringList ids = catalogue_->shownProductIds();
+  if (ids.isEmpty()) return;
+  const int at = ids.indexOf(variants_->productId());
+  const int next = at < 0 ? (delta > 0 ? 0 : ids.size() - 1) : std::clamp(at + delta, 0, int(ids.size()) - 1);
+  if (next == at) return;
+  // Selecting the product the catalogue has current already changes nothing there: show it directly.
+  if (catalogue_->currentProductId() == ids[next]) {
+    showProduct(ids[next]);
+  } else {
+    selectProduct(ids[next]);
+  }
+}
+
+void MainWindow::onTabChanged() {
+  const bool reviewing = tabs_->currentWidget() == variants_;
+  for (QAction* action : reviewActions_) action->setEnabled(reviewing);
+  if (reviewing) variants_->grid()->setFocus();  // the review keys work at once
 }
 
 PushDialog* MainWindow::showPushDialog() {

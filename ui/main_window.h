@@ -77,6 +77,10 @@ class MainWindow : public QMainWindow {
   // stored value is malformed.
   std::optional<imaging::SegmenterSettings> segmentationOrMessage();
   void showProduct(const QString& productId);
+  // The review moves to the next (+1) or previous (-1) product of the catalogue as shown.
+  void stepProduct(int delta);
+  // The review's actions work while the Variants tab is shown, whose grid then has the focus.
+  void onTabChanged();
   void showImportReport(const QString& summary, const QStringList& issues);
   void showAbout();
   bool requireProject();
@@ -92,6 +96,7 @@ class MainWindow : public QMainWindow {
   BanditPanel* bandit_ = nullptr;
   ExperimentsPanel* experiments_ = nullptr;
   QMenu* recentMenu_ = nullptr;
+  QList<QAction*> reviewActions_;  // enabled while the Variants tab is shown
   QPointer<PushDialog> push_;
   bool busy_ = false;  // an import or preparation is running
 };

@@ -48,6 +48,7 @@ StudioSettings StudioSettings::load() {
   }
   s.outputFolder = settings.value("output/folder").toString();
   s.yourName = settings.value("identity/name").toString();
+  s.autoAdvance = settings.value("review/autoAdvance", s.autoAdvance).toBool();
   return s;
 }
 
@@ -69,6 +70,7 @@ void StudioSettings::save() const {
   settings.setValue("models/loras", loras);
   settings.setValue("output/folder", outputFolder);
   settings.setValue("identity/name", yourName.trimmed());
+  settings.setValue("review/autoAdvance", autoAdvance);
 }
 
 std::vector<models::LoraSpec> StudioSettings::loraSpecs() const {

@@ -37,6 +37,7 @@ struct StudioSettings {
   int steps = backgrounds::kDefaultSteps;  // denoising steps of a diffusion variant
   QString outputFolder;
   QString yourName;  // recorded with every review and approval; empty: the login name
+  bool autoAdvance = true;  // the review moves to the next variant after a decision (View menu)
 
   static StudioSettings load();
   void save() const;

@@ -8,7 +8,7 @@
 #include <QLabel>
 #include <QListView>
 #include <QMenu>
-#include <QPushButton>
+#include <QSet>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStandardItemModel>
@@ -22,15 +22,16 @@
 #include "ui/project_session.h"
 #include "ui/review_command.h"
 #include "ui/roles.h"
+#include "ui/studio_settings.h"
 #include "ui/thumbnail_grid.h"
+#include "ui/variant_caption.h"
 
 namespace backdrop::ui {
 namespace {
 
 constexpr int kThumbnail = 160;
+constexpr int kCaptionHeight = 76;  // four caption lines under the thumbnail
 constexpr int kMaxCompared = 4;
-
-QString stars(int count) { return count > 0 ? QString(count, QChar(0x2605)) : QString(); }
 
 // The worst automatic artifact score of a variant, or -1 when it was not scored (sorted last).
 double artifactScore(const StoredVariant& variant) {
@@ -55,7 +56,7 @@ const QStringList& VariantsPanel::flagReasons() {
 }
 
 VariantsPanel::VariantsPanel(ProjectSession& session, QUndoStack& undoStack, QWidget* parent)
-    : QWidget(parent), session_(session), undoStack_(undoStack) {
+    : QWidget(parent), session_(session), undoStack_(undoStack), autoAdvance_(StudioSettings::load().autoAdvance) {
   setObjectName("variantsPanel");
   heading_ = new QLabel;
   heading_->setObjectName("variantsHeading");
@@ -66,29 +67,15 @@ VariantsPanel::VariantsPanel(ProjectSession& session, QUndoStack& undoStack, QWi
   proxy_ = new QSortFilterProxyModel(this);
   proxy_->setSourceModel(model_);
   proxy_->setSortRole(kSortKeyRole);
-  grid_ = makeThumbnailGrid("variantGrid", kThumbnail, 56);
+  grid_ = makeThumbnailGrid("variantGrid", kThumbnail, kCaptionHeight);
   grid_->setModel(proxy_);
   grid_->installEventFilter(this);
   compare_ = new CompareView;
+  buildFlagMenu();
 
-  flagMenu_ = new QMenu(this);
-  flagMenu_->setObjectName("flagReasonMenu");
-  for (const QString& reason : flagReasons()) {
-    flagMenu_->addAction(reason, this, [this, reason] {
-      review("flag", tr("Flag: %1").arg(reason),
-             [reason](ReviewState& state) {
-               state.status = VariantStatus::flagged;
-               if (std::find(state.flagReasons.begin(), state.flagReasons.end(), reason.toStdString()) ==
-                   state.flagReasons.end()) {
-                 state.flagReasons.push_back(reason.toStdString());
-               }
-             },
-             true);
-    });
-  }
-
-  auto* help = new QLabel(tr("P approve · X reject · U clear · 1-5 stars · A flag artifact · Ctrl+Z undo · "
-                             "O/M/E output, mask, edges"));
+  auto* help =
+      new QLabel(tr("Review menu: P approve · X reject · U unflag · 1-5 stars · A flag artifact · "
+                    "C compare · O/M/E output, mask, edges"));
   help->setObjectName("reviewKeysHelp");
   auto* top = new QHBoxLayout;
   top->addWidget(heading_, 1);
@@ -106,8 +93,28 @@ VariantsPanel::VariantsPanel(ProjectSession& session, QUndoStack& undoStack, QWi
 
   connect(sortOrder_, &QComboBox::currentIndexChanged, this, &VariantsPanel::reload);
   connect(grid_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &VariantsPanel::updateCompare);
+  connect(grid_->selectionModel(), &QItemSelectionModel::currentChanged, this, &VariantsPanel::updateCompare);
   connect(&compareWork_, &QFutureWatcher<QList<ComparePane>>::finished, this, &VariantsPanel::onCompareLoaded);
   connect(&session_, &ProjectSession::variantsChanged, this, &VariantsPanel::reload);
+}
+
+void VariantsPanel::buildFlagMenu() {
+  flagMenu_ = new QMenu(this);
+  flagMenu_->setObjectName("flagReasonMenu");
+  for (const QString& reason : flagReasons()) {
+    flagMenu_->addAction(reason, this, [this, reason] {
+      review(
+          "flag", tr("Flag: %1").arg(reason),
+          [reason](ReviewState& state) {
+            state.status = VariantStatus::flagged;
+            if (std::find(state.flagReasons.begin(), state.flagReasons.end(), reason.toStdString()) ==
+                state.flagReasons.end()) {
+              state.flagReasons.push_back(reason.toStdString());
+            }
+          },
+          true);
+    });
+  }
 }
 
 void VariantsPanel::showProduct(const QString& productId) {
@@ -119,9 +126,22 @@ int VariantsPanel::variantCount() const { return model_->rowCount(); }
 
 void VariantsPanel::reload() {
   if (!session_.isOpen()) return;
-  const int64_t current = grid_->currentIndex().data(kVariantIdRole).toLongLong();
+  const int64_t current = currentVariantId();
+  const QList<int64_t> selected = selectedIds();
   const auto variants = productId_.isEmpty() ? session_.project().variants().list()
                                              : session_.project().variants().list_for_product(productId_.toStdString());
+  reloading_ = true;
+  fillModel(variants);
+  proxy_->sort(0);
+  const int count = static_cast<int>(variants.size());
+  heading_->setText(productId_.isEmpty() ? tr("<b>%n variant(s)</b> of all products", nullptr, count)
+                                         : tr("<b>%n variant(s)</b> of %1", nullptr, count).arg(productId_));
+  restoreSelection(current, selected);
+  reloading_ = false;
+  updateCompare();
+}
+
+void VariantsPanel::fillModel(const std::vector<StoredVariant>& variants) {
   const std::filesystem::path cache = session_.cacheDir().toStdString();
   // A variant's image path is named by its content's key, so the icons shown now stay valid: a
   // reload (one per finished variant while a queue runs) decodes only the images that are new.
@@ -131,13 +151,11 @@ void VariantsPanel::reload() {
     shownIcons.insert(item->data(kImagePathRole).toString(), item->icon());
   }
   model_->clear();
+  const int captionWidth = grid_->gridSize().width() - 8;
   for (const auto& variant : variants) {
     const double score = artifactScore(variant);
-    QString text = QString::fromStdString(to_string(variant.status));
-    if (variant.stars.value_or(0) > 0) text += " " + stars(*variant.stars);
-    if (!variant.flag_reasons.empty()) text += "\n" + QString::fromStdString(variant.flag_reasons.front());
-    text += score >= 0 ? tr("\nartifact %1").arg(score, 0, 'f', 2) : QString();
-    auto* item = new QStandardItem(text);
+    const VariantCaption caption = variantCaption(variant, grid_->fontMetrics(), captionWidth);
+    auto* item = new QStandardItem(caption.text);
     item->setEditable(false);
     const QString image = QString::fromStdString((cache / variant.image_path).string());
     const QIcon shown = shownIcons.value(image);
@@ -150,7 +168,7 @@ void VariantsPanel::reload() {
     item->setData(score, kArtifactScoreRole);
     item->setData(QString::fromStdString(variant.product_external_id), kProductIdRole);
     item->setForeground(statusColour(variant.status));
-    item->setToolTip(QString::fromStdString(variant.product_external_id + " · " + variant.variant_key.substr(0, 12)));
+    item->setToolTip(caption.toolTip);
     switch (sortOrder_->currentIndex()) {
       case 1: item->setData(-score, kSortKeyRole); break;
       case 2: item->setData(QString::fromStdString(to_string(variant.status)), kSortKeyRole); break;
@@ -158,123 +176,191 @@ void VariantsPanel::reload() {
     }
     model_->appendRow(item);
   }
-  proxy_->sort(0);
-  const int count = static_cast<int>(variants.size());
-  heading_->setText(productId_.isEmpty() ? tr("<b>%n variant(s)</b> of all products", nullptr, count)
-                                         : tr("<b>%n variant(s)</b> of %1", nullptr, count).arg(productId_));
-  for (int row = 0; row < proxy_->rowCount(); ++row) {
-    if (proxy_->index(row, 0).data(kVariantIdRole).toLongLong() == current) {
-      grid_->setCurrentIndex(proxy_->index(row, 0));
-      return;
-    }
+}
+
+// The current variant and the selection as they were before a reload, where they are still shown;
+// else the first variant.
+void VariantsPanel::restoreSelection(int64_t current, const QList<int64_t>& selected) {
+  QModelIndex currentIndex = indexOf(current);
+  if (!currentIndex.isValid()) currentIndex = proxy_->index(0, 0);
+  if (!currentIndex.isValid()) return;
+  // One pass over the grid: a queue's reloads keep a large selection without quadratic cost.
+  const QSet<int64_t> wanted(selected.begin(), selected.end());
+  QItemSelection selection;
+  for (int row = 0; row < proxy_->rowCount() && !wanted.isEmpty(); ++row) {
+    const QModelIndex index = proxy_->index(row, 0);
+    if (wanted.contains(index.data(kVariantIdRole).toLongLong())) selection.select(index, index);
   }
-  if (proxy_->rowCount() > 0) grid_->setCurrentIndex(proxy_->index(0, 0));
+  if (selection.isEmpty()) selection.select(currentIndex, currentIndex);
+  grid_->selectionModel()->setCurrentIndex(currentIndex, QItemSelectionModel::NoUpdate);
+  grid_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
 }
 
 bool VariantsPanel::eventFilter(QObject* watched, QEvent* event) {
-  if (watched == grid_ && event->type() == QEvent::KeyPress) {
-    const auto* key = static_cast<QKeyEvent*>(event);
-    if (key->modifiers() == Qt::NoModifier && handleReviewKey(key->key())) return true;
-    if (compare_->handleLayerKey(key)) return true;
+  // The review keys are the Review menu's actions; the layer keys belong to the compare view.
+  if (watched == grid_ && event->type() == QEvent::KeyPress &&
+      compare_->handleLayerKey(static_cast<QKeyEvent*>(event))) {
+    return true;
   }
   return QWidget::eventFilter(watched, event);
 }
 
-bool VariantsPanel::handleReviewKey(int key) {
-  if (selectedIds().empty()) return false;
-  switch (key) {
-    case Qt::Key_P:
-      review("approve", tr("Approve"), [](ReviewState& s) { s.status = VariantStatus::approved; s.flagReasons.clear(); }, true);
-      return true;
-    case Qt::Key_X:
-      review("reject", tr("Reject"), [](ReviewState& s) { s.status = VariantStatus::rejected; }, true);
-      return true;
-    case Qt::Key_U:
-      review("clear", tr("Clear"), [](ReviewState& s) { s.status = VariantStatus::generated; s.flagReasons.clear(); }, false);
-      return true;
-    case Qt::Key_A:
-      showFlagMenu();
-      return true;
-    default:
-      if (key >= Qt::Key_1 && key <= Qt::Key_5) {
-        const int count = key - Qt::Key_0;
-        review("rate", tr("%1 stars").arg(count), [count](ReviewState& s) { s.stars = count; }, true);
-        return true;
-      }
-      return false;
-  }
+void VariantsPanel::approve() {
+  review(
+      "approve", tr("Approve"),
+      [](ReviewState& s) {
+        s.status = VariantStatus::approved;
+        s.flagReasons.clear();
+      },
+      true);
 }
 
-void VariantsPanel::review(const std::string& action, const QString& text,
-                           const std::function<void(ReviewState&)>& change, bool advanceAfter) {
-  const auto ids = selectedIds();
-  if (ids.empty()) return;
-  const bool single = ids.size() == 1;
-  undoStack_.push(new ReviewCommand(session_, ids, action, change,
-                                    single ? text : tr("%1 (%2 variants)").arg(text).arg(ids.size())));
-  if (advanceAfter && single) advance();
+void VariantsPanel::reject() {
+  review(
+      "reject", tr("Reject"), [](ReviewState& s) { s.status = VariantStatus::rejected; }, true);
 }
 
-void VariantsPanel::showFlagMenu() {
+void VariantsPanel::unflag() {
+  review(
+      "clear", tr("Clear"),
+      [](ReviewState& s) {
+        s.status = VariantStatus::generated;
+        s.flagReasons.clear();
+      },
+      false);
+}
+
+void VariantsPanel::rate(int stars) {
+  review(
+      "rate", tr("%n star(s)", nullptr, stars), [stars](ReviewState& s) { s.stars = stars; }, true);
+}
+
+void VariantsPanel::flagArtifact() {
+  if (currentVariantId() == 0) return;
   // Non-modal, so the grid keeps working and tests can pick a reason.
   flagMenu_->popup(grid_->viewport()->mapToGlobal(grid_->visualRect(grid_->currentIndex()).center()));
 }
 
-void VariantsPanel::advance() {
-  const int next = grid_->currentIndex().row() + 1;
-  if (next < proxy_->rowCount()) grid_->setCurrentIndex(proxy_->index(next, 0));
+void VariantsPanel::review(const std::string& action, const QString& text,
+                           const std::function<void(ReviewState&)>& change, bool advanceAfter) {
+  const int64_t id = currentVariantId();
+  if (id == 0) return;
+  // The next variant in the order the reviewer saw: the change may re-sort the grid.
+  const int64_t next = advanceAfter && autoAdvance_ ? neighbourId(1) : 0;
+  undoStack_.push(new ReviewCommand(session_, {id}, action, change, text));  // its reload keeps `id` current
+  if (next != 0) setCurrentVariant(next);
 }
 
-std::vector<int64_t> VariantsPanel::selectedIds() const {
-  std::vector<int64_t> ids;
-  for (const QModelIndex& index : grid_->selectionModel()->selectedIndexes()) {
-    ids.push_back(index.data(kVariantIdRole).toLongLong());
+void VariantsPanel::compareCurrent() {
+  if (currentVariantId() == 0 || selectedIds().size() > 1) return;  // compared already
+  const int64_t other = neighbourId(1) != 0 ? neighbourId(1) : neighbourId(-1);
+  if (other != 0) grid_->selectionModel()->select(indexOf(other), QItemSelectionModel::Select);
+}
+
+void VariantsPanel::setAutoAdvance(bool on) {
+  autoAdvance_ = on;
+  StudioSettings settings = StudioSettings::load();
+  settings.autoAdvance = on;
+  settings.save();
+}
+
+int64_t VariantsPanel::currentVariantId() const {
+  return grid_->currentIndex().isValid() ? grid_->currentIndex().data(kVariantIdRole).toLongLong() : 0;
+}
+
+bool VariantsPanel::setCurrentVariant(int64_t id) {
+  const QModelIndex index = indexOf(id);
+  if (!index.isValid()) return false;
+  grid_->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect);
+  grid_->scrollTo(index);
+  return true;
+}
+
+QModelIndex VariantsPanel::indexOf(int64_t id) const {
+  for (int row = 0; row < proxy_->rowCount(); ++row) {
+    if (proxy_->index(row, 0).data(kVariantIdRole).toLongLong() == id) return proxy_->index(row, 0);
   }
-  if (ids.empty() && grid_->currentIndex().isValid()) ids.push_back(grid_->currentIndex().data(kVariantIdRole).toLongLong());
+  return {};
+}
+
+int64_t VariantsPanel::neighbourId(int offset) const {
+  if (!grid_->currentIndex().isValid()) return 0;
+  const QModelIndex index = proxy_->index(grid_->currentIndex().row() + offset, 0);
+  return index.isValid() ? index.data(kVariantIdRole).toLongLong() : 0;
+}
+
+QList<int64_t> VariantsPanel::selectedIds() const {
+  QList<int64_t> ids;  // in the grid's order
+  for (int row = 0; row < proxy_->rowCount(); ++row) {
+    if (grid_->selectionModel()->isSelected(proxy_->index(row, 0))) {
+      ids << proxy_->index(row, 0).data(kVariantIdRole).toLongLong();
+    }
+  }
   return ids;
 }
 
 void VariantsPanel::selectFirst(int count) {
   QItemSelection selection;
   for (int row = 0; row < std::min(count, proxy_->rowCount()); ++row) selection.select(proxy_->index(row, 0), proxy_->index(row, 0));
+  // The first is current: the compared variants are the selected ones, the keys act on the first.
+  grid_->selectionModel()->setCurrentIndex(proxy_->index(0, 0), QItemSelectionModel::NoUpdate);
   grid_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
 }
 
+// The current variant alone (the loupe), or the selected ones with it (compare), captioned.
+QList<ComparePane> VariantsPanel::wantedPanes() const {
+  const int64_t current = currentVariantId();
+  QList<int64_t> ids = selectedIds();
+  if (ids.size() <= 1) ids = current != 0 ? QList<int64_t>{current} : QList<int64_t>{};
+  if (ids.size() > kMaxCompared) ids.resize(kMaxCompared);
+  if (current != 0 && !ids.contains(current)) ids.back() = current;  // the acted-on variant is always seen
+  QList<ComparePane> panes;
+  for (const int64_t id : ids) {
+    const QModelIndex index = indexOf(id);
+    // The state, the product and the placement line of the thumbnail's caption (variant_caption.h).
+    const QStringList lines = index.data(Qt::DisplayRole).toString().split('\n');
+    QString caption = lines.value(0) + " · " + index.data(kProductIdRole).toString();
+    if (lines.size() > 2) caption += " · " + lines[2];
+    panes.append({id, caption, {}, id == current});
+  }
+  return panes;
+}
+
 void VariantsPanel::updateCompare() {
-  if (!session_.isOpen()) return;
-  if (compareWork_.isRunning()) {
-    comparePending_ = true;
-    return;
-  }
-  struct Wanted {
-    QString caption;
-    StoredVariant variant;
-  };
-  QList<Wanted> wanted;
-  auto& project = session_.project();
-  for (const QModelIndex& index : grid_->selectionModel()->selectedIndexes()) {
-    if (wanted.size() == kMaxCompared) break;
-    const auto variant = project.variants().find(index.data(kVariantIdRole).toLongLong());
-    if (!variant) continue;
-    wanted.append({index.data(Qt::DisplayRole).toString().section('\n', 0, 0) + " · " +
-                       QString::fromStdString(variant->product_external_id),
-                   *variant});
-  }
+  if (reloading_ || !session_.isOpen()) return;
+  const QList<ComparePane> wanted = wantedPanes();
+  if (compare_->setCaptions(wanted)) return;  // the same variants: shown, or their layers loading
+  QList<ComparePane> loading = wanted;
+  for (ComparePane& pane : loading) pane.layers.problem = tr("loading…");
+  compare_->setPanes(loading);  // at once: the loupe never shows another variant than the current one
+  loadLayers(wanted);
+}
+
+void VariantsPanel::loadLayers(const QList<ComparePane>& panes) {
+  if (compareWork_.isRunning()) return;  // onCompareLoaded loads what is shown by then
+  std::vector<std::pair<int64_t, std::optional<StoredVariant>>> variants;  // every pane, found or not
+  for (const ComparePane& pane : panes)
+    variants.emplace_back(pane.variantId, session_.project().variants().find(pane.variantId));
   const std::filesystem::path cache = session_.cacheDir().toStdString();
-  compareWork_.setFuture(QtConcurrent::run([wanted, cache] {
-    QList<ComparePane> panes;
-    for (const auto& [caption, variant] : wanted) panes.append({caption, load_variant_layers(variant, cache)});
-    return panes;
+  compareWork_.setFuture(QtConcurrent::run([variants, cache] {
+    QList<ComparePane> loaded;
+    for (const auto& [id, variant] : variants) {
+      VariantLayers layers;
+      if (variant)
+        layers = load_variant_layers(*variant, cache);
+      else
+        layers.problem = QObject::tr("variant %1 is no longer in the project").arg(id);
+      loaded.append({id, {}, layers, false});
+    }
+    return loaded;
   }));
 }
 
 void VariantsPanel::onCompareLoaded() {
-  if (comparePending_) {  // a newer selection: show that one instead
-    comparePending_ = false;
-    updateCompare();
+  if (!compare_->setLayers(compareWork_.result())) {  // the selection changed meanwhile: load that one
+    loadLayers(wantedPanes());
     return;
   }
-  compare_->setPanes(compareWork_.result());
   emit compareShown();
 }
 

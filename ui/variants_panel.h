@@ -1,9 +1,11 @@
 #pragma once
 // The variants of the selected product (or of every product) as a grid, sortable by artifact
-// score, with a loupe / compare view (2-4 selected, synced zoom and pan). Culling keys on the grid:
-// P approve, X reject, U clear, 1-5 stars, A flag an artifact (reason from a menu); the selection
-// moves to the next variant after each key. Every action is an undoable ReviewCommand. O, M and E
-// switch the compare view between outputs, masks and edge maps; its layers load on a worker.
+// score, with a loupe / compare view (synced zoom and pan). One variant is current: the grid's
+// current item, the loupe shows it, and the review actions (the main window's Review menu: P
+// approve, X reject, U unflag, 1-5 stars, A flag an artifact, C compare) apply to it, then move on
+// to the next variant when auto-advance is on. Several selected variants are compared side by
+// side, the current one marked. Every action is an undoable ReviewCommand. O, M and E switch the
+// compare view between outputs, masks and edge maps; its layers load on a worker.
 
 #include <QWidget>
 #include <functional>
@@ -31,6 +33,7 @@ class VariantsPanel : public QWidget {
   VariantsPanel(ProjectSession& session, QUndoStack& undoStack, QWidget* parent = nullptr);
 
   void showProduct(const QString& productId);  // empty: all products
+  const QString& productId() const { return productId_; }
   void reload();
   int variantCount() const;
   QListView* grid() const { return grid_; }
@@ -38,23 +41,45 @@ class VariantsPanel : public QWidget {
   // Selects the first `count` variants of the grid, so the compare view shows them side by side.
   void selectFirst(int count);
 
+  // The variant the loupe shows and the review actions apply to; 0 when the grid is empty.
+  int64_t currentVariantId() const;
+  // Makes `id` current, alone in the selection (the loupe shows it); false when it is not shown.
+  bool setCurrentVariant(int64_t id);
+  bool autoAdvance() const { return autoAdvance_; }
+  void setAutoAdvance(bool on);  // remembered in StudioSettings
+
+  // The Review menu's actions, on the current variant.
+  void approve();
+  void reject();
+  void unflag();
+  void rate(int stars);
+  void flagArtifact();  // asks for the reason (flagReasonMenu)
+  // C: the current variant beside the other selected ones, or beside the next variant when it is
+  // the only one selected.
+  void compareCurrent();
+
   static const QStringList& flagReasons();
 
  signals:
-  void compareShown();  // the compare view shows the current selection
+  void compareShown();  // the compare view shows the current selection, its layers loaded
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
-  bool handleReviewKey(int key);
+  void buildFlagMenu();
+  void fillModel(const std::vector<StoredVariant>& variants);
+  void restoreSelection(int64_t current, const QList<int64_t>& selected);
   void review(const std::string& action, const QString& text, const std::function<void(ReviewState&)>& change,
               bool advance);
-  void showFlagMenu();
+  QModelIndex indexOf(int64_t id) const;
+  // The variant `offset` places from the current one in the grid's order; 0 when there is none.
+  int64_t neighbourId(int offset) const;
+  QList<int64_t> selectedIds() const;
+  QList<ComparePane> wantedPanes() const;
   void updateCompare();
+  void loadLayers(const QList<ComparePane>& panes);
   void onCompareLoaded();
-  std::vector<int64_t> selectedIds() const;
-  void advance();
 
   ProjectSession& session_;
   QUndoStack& undoStack_;
@@ -67,7 +92,8 @@ class VariantsPanel : public QWidget {
   CompareView* compare_ = nullptr;
   QMenu* flagMenu_ = nullptr;
   ScopedFutureWatcher<QList<ComparePane>> compareWork_;
-  bool comparePending_ = false;  // the selection changed while layers were loading
+  bool reloading_ = false;  // the model is rebuilt: its selection changes are not the user's
+  bool autoAdvance_ = true;
 };
 
 }  // namespace backdrop::ui

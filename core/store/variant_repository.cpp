@@ -128,7 +128,7 @@ void VariantRepository::review(int64_t id, const ReviewChange& change) {
   const auto before = review_state(*variant);
   if (change.status) variant->status = *change.status;
   if (change.flag_reasons) variant->flag_reasons = *change.flag_reasons;
-  if (change.stars) variant->stars = *change.stars;
+  if (change.stars) variant->stars = *change.stars > 0 ? change.stars : std::nullopt;
   Statement update(database_, "UPDATE variants SET status = ?, flag_reasons_json = ?, stars = ? WHERE id = ?");
   update.bind_all(to_string(variant->status), nlohmann::json(variant->flag_reasons).dump(), variant->stars, id);
   update.run();

@@ -40,7 +40,7 @@ struct ReviewChange {
   std::string action;  // "approve", "reject", "flag", "rate" ...
   std::optional<VariantStatus> status;
   std::optional<std::vector<std::string>> flag_reasons;
-  std::optional<int> stars;
+  std::optional<int> stars;  // 1-5; 0 clears the rating (stored as none: never rated reads unrated)
 };
 
 class VariantRepository {

@@ -82,6 +82,8 @@ class PushDialogTest : public QObject {
     variants->showProduct({});
     auto* grid = variants->grid();
     QTRY_COMPARE(grid->model()->rowCount(), 4);
+    window.activateWindow();  // the keys are the Review menu's shortcuts; the approval's message box was active
+    QVERIFY(QTest::qWaitForWindowActive(&window));
     grid->setFocus();
     grid->setCurrentIndex(grid->model()->index(0, 0));
     QTest::keyClick(grid, Qt::Key_P);

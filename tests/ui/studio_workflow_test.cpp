@@ -160,7 +160,11 @@ class StudioWorkflowTest : public QObject {
     auto* variants = window.findChild<QListView*>("variantGrid");
     QTRY_COMPARE(variants->model()->rowCount(), 2 * placements);
 
-    // Review keys: P approves and advances, X rejects, undo restores, stars, A + reason flags.
+    // Review keys (the Review menu's shortcuts, which need the window active as a person's typing
+    // has it; the approval's message box took the activation): P approves and advances, X rejects,
+    // undo restores, stars, A + reason flags.
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
     variants->setFocus();
     variants->setCurrentIndex(variants->model()->index(0, 0));
     // A selected thumbnail keeps its colours (no highlight tint over the image being judged).

@@ -222,10 +222,14 @@ class ProjectTest : public QObject {
     QCOMPARE(log[1].action, std::string("approve"));
     QVERIFY(log[1].before_json.find("\"flagged\"") != std::string::npos);
     QVERIFY(log[1].after_json.find("\"stars\":4") != std::string::npos);
+    // 0 stars clears the rating: stored as none (unrated), as before any rating.
+    variants.review(id, {"ben", "undo rate", std::nullopt, std::nullopt, 0});
+    QVERIFY(!variants.find(id)->stars.has_value());
+    QVERIFY(project.review_log().entries_for(id)[2].after_json.find("\"stars\":null") != std::string::npos);
 
     QVERIFY_THROWS_EXCEPTION(StoreError, project.database().exec("UPDATE review_log SET reviewer = 'eve'", "tamper"));
     QVERIFY_THROWS_EXCEPTION(StoreError, project.database().exec("DELETE FROM review_log", "tamper"));
-    QCOMPARE(project.review_log().all().size(), std::size_t{2});
+    QCOMPARE(project.review_log().all().size(), std::size_t{3});
     QCOMPARE(variants.count_by_status().at(VariantStatus::approved), int64_t{1});
   }
 
