@@ -1,11 +1,13 @@
 # backdrop_add_test(NAME <area_name> SOURCES ... LIBRARIES ... LABELS unit|parity|gui|slow ...
-#                   [FRAMEWORK doctest|qttest] [TIMEOUT seconds])
+#                   [FRAMEWORK doctest|qttest] [TIMEOUT seconds] [XVFB])
 #
 # Test names start with their area (models_, core_imaging_, core_bandit_, ui_ ...). Every test
 # runs from the repository root so that the `../shared` defaults of the data folders hold, and
-# parity tests read their folders from environment variables (BACKDROP_FIXTURES ...).
+# parity tests read their folders from environment variables (BACKDROP_FIXTURES ...). GUI tests
+# run offscreen, except XVFB ones: those run in a real X window system (xvfb-run), where window
+# activation, focus and shortcuts behave as on a desktop.
 function(backdrop_add_test)
-  cmake_parse_arguments(ARG "" "NAME;FRAMEWORK;TIMEOUT" "SOURCES;LIBRARIES;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "XVFB" "NAME;FRAMEWORK;TIMEOUT" "SOURCES;LIBRARIES;LABELS" ${ARGN})
   if(NOT ARG_NAME MATCHES "^(models|core|ui|app)_")
     message(FATAL_ERROR "test ${ARG_NAME}: names start with their area (models_, core_, ui_, app_)")
   endif()
@@ -30,10 +32,18 @@ function(backdrop_add_test)
     message(FATAL_ERROR "test ${ARG_NAME}: unknown FRAMEWORK ${ARG_FRAMEWORK}")
   endif()
 
-  add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME} WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+  if(ARG_XVFB)
+    find_program(XVFB_RUN xvfb-run REQUIRED)
+    add_test(NAME ${ARG_NAME} COMMAND ${XVFB_RUN} --auto-servernum --server-args=-screen\ 0\ 1600x1000x24
+                                      $<TARGET_FILE:${ARG_NAME}> WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+  else()
+    add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME} WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+  endif()
   set_tests_properties(${ARG_NAME} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
   backdrop_use_test_user_cache(${ARG_NAME})
-  if("gui" IN_LIST ARG_LABELS)
+  if(ARG_XVFB)
+    set_property(TEST ${ARG_NAME} APPEND PROPERTY ENVIRONMENT "QT_QPA_PLATFORM=xcb")
+  elseif("gui" IN_LIST ARG_LABELS)
     set_property(TEST ${ARG_NAME} APPEND PROPERTY ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
   endif()
 endfunction()

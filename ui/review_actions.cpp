@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "ui/compare_view.h"
+#include "ui/count_text.h"
 #include "ui/variants_panel.h"
 
 namespace backdrop::ui {
@@ -31,8 +32,8 @@ QList<QAction*> addReviewActions(QMenu& menu, VariantsPanel& panel) {
       addPanelAction(menu, panel, QObject::tr("&Unflag"), {Qt::Key_U}, "reviewUnflag", [p] { p->unflag(); })};
   menu.addSeparator();
   for (int stars = 1; stars <= 5; ++stars) {
-    actions << addPanelAction(menu, panel, QObject::tr("%n Star(s)", nullptr, stars), {Qt::Key_0 + stars},
-                              QString("reviewStars%1").arg(stars), [p, stars] { p->rate(stars); });
+    actions << addPanelAction(menu, panel, countText(stars, QObject::tr("%1 Star"), QObject::tr("%1 Stars")),
+                              {Qt::Key_0 + stars}, QString("reviewStars%1").arg(stars), [p, stars] { p->rate(stars); });
   }
   menu.addSeparator();
   actions << addPanelAction(menu, panel, QObject::tr("Flag an &Artifact…"), {Qt::Key_A}, "reviewFlag",

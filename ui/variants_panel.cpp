@@ -19,6 +19,7 @@
 
 #include "core/store/project.h"
 #include "ui/compare_view.h"
+#include "ui/count_text.h"
 #include "ui/project_session.h"
 #include "ui/review_command.h"
 #include "ui/roles.h"
@@ -134,8 +135,9 @@ void VariantsPanel::reload() {
   fillModel(variants);
   proxy_->sort(0);
   const int count = static_cast<int>(variants.size());
-  heading_->setText(productId_.isEmpty() ? tr("<b>%n variant(s)</b> of all products", nullptr, count)
-                                         : tr("<b>%n variant(s)</b> of %1", nullptr, count).arg(productId_));
+  const QString shown = countText(count, tr("%1 variant"), tr("%1 variants"));
+  heading_->setText(productId_.isEmpty() ? tr("<b>%1</b> of all products").arg(shown)
+                                         : tr("<b>%1</b> of %2").arg(shown, productId_));
   restoreSelection(current, selected);
   reloading_ = false;
   updateCompare();
@@ -232,7 +234,7 @@ void VariantsPanel::unflag() {
 
 void VariantsPanel::rate(int stars) {
   review(
-      "rate", tr("%n star(s)", nullptr, stars), [stars](ReviewState& s) { s.stars = stars; }, true);
+      "rate", countText(stars, tr("%1 star"), tr("%1 stars")), [stars](ReviewState& s) { s.stars = stars; }, true);
 }
 
 void VariantsPanel::flagArtifact() {

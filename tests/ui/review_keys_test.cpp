@@ -70,8 +70,8 @@ class ReviewKeysTest : public QObject {
     for (QAction* entry : menu->actions()) {
       if (!entry->isSeparator()) keys << entry->text() + "=" + entry->shortcut().toString();
     }
-    QCOMPARE(keys, (QStringList{"&Approve (Pick)=P", "&Reject=X", "&Unflag=U", "1 Star(s)=1", "2 Star(s)=2",
-                                "3 Star(s)=3", "4 Star(s)=4", "5 Star(s)=5", "Flag an &Artifact…=A", "&Compare=C",
+    QCOMPARE(keys, (QStringList{"&Approve (Pick)=P", "&Reject=X", "&Unflag=U", "1 Star=1", "2 Stars=2", "3 Stars=3",
+                                "4 Stars=4", "5 Stars=5", "Flag an &Artifact…=A", "&Compare=C",
                                 "&Next Product=Ctrl+Right", "&Previous Product=Ctrl+Left"}));
     QVERIFY(action(window, "reviewAutoAdvance")->isCheckable());
     QCOMPARE(action(window, "loupeZoomIn")->shortcut().toString(), QString("Ctrl+="));
