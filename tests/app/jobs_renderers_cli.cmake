@@ -140,7 +140,7 @@ run_backdrop(1 ARGS jobs resume "${project}" --job unstyled
 run_backdrop(1 ARGS jobs pause "${project}" --job painted
   EXPECT "cannot pause job 'painted': it is active with 0 tasks left")
 run_backdrop(1 ARGS jobs pause "${project}" --job paintd
-  EXPECT "job 'paintd' does not exist in .*shop.backdrop \\(jobs: catalogue, painted, planned, styled, unstyled\\)")
+  EXPECT "job 'paintd' does not exist in .*shop.backdrop \\(jobs: catalogue, painted, planned, bf16, styled, unstyled\\)")
 run_backdrop(0 ARGS status "${project}")
 if(output MATCHES "paintd")
   message(FATAL_ERROR "pausing a misspelt job created it:\n${output}")
