@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/generation/variant_description.h"
+#include "core/rendering/variant_rendering.h"
 #include "core/store/variant_repository.h"
 
 namespace backdrop::ui {
@@ -46,11 +47,13 @@ VariantCaption variantCaption(const StoredVariant& variant, const QFontMetrics& 
   try {
     const auto inputs = variant_inputs_from_json(nlohmann::json::parse(variant.inputs_json));
     const QString colour = inputs.colour.empty() ? QObject::tr("no colour") : QString::fromStdString(inputs.colour);
-    caption.text =
-        QStringList{caption.state, metrics.elidedText(QString::fromStdString(inputs.prompt), Qt::ElideRight, width),
-                    QString::fromStdString(inputs.placement.name) + " · " + colour,
-                    QObject::tr("seed %1 · %2").arg(inputs.seed).arg(scoreText(variant))}
-            .join('\n');
+    // The prompt as it was painted ("a Red clogs on ..."), not its template ("a {product} on ...").
+    const QString prompt = QString::fromStdString(painted_prompts(inputs).prompt);
+    tip << QObject::tr("painted prompt: %1").arg(prompt);
+    caption.text = QStringList{caption.state, metrics.elidedText(prompt, Qt::ElideRight, width),
+                               QString::fromStdString(inputs.placement.name) + " · " + colour,
+                               QObject::tr("seed %1 · %2").arg(inputs.seed).arg(scoreText(variant))}
+                       .join('\n');
     for (const auto& [label, value] : describe_variant_inputs(inputs)) {
       tip << QString::fromStdString(label) + ": " + QString::fromStdString(value);
     }

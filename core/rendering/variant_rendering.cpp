@@ -137,17 +137,20 @@ imaging::PlacedProduct place_variant_product(const VariantInputs& inputs, const 
   return imaging::place_product(image.bgr, segmentation, layout_placement(inputs.placement), inputs.layout);
 }
 
+PaintedPrompts painted_prompts(const VariantInputs& inputs) {
+  const auto colour = variant_colour(inputs.colour);
+  const backgrounds::PromptValues values{inputs.product_title, inputs.product_category, colour ? colour->name : ""};
+  return {backgrounds::fill_prompt(inputs.prompt, values), backgrounds::fill_prompt(inputs.negative_prompt, values)};
+}
+
 RenderedVariant paint_variant(const backgrounds::BackgroundGenerator& generator, const VariantInputs& inputs,
                               const imaging::PlacedProduct& placed, const StepSink& on_step,
                               const CancellationToken& cancel) {
   const auto colour = variant_colour(inputs.colour);
-  const backgrounds::PromptValues values{inputs.product_title, inputs.product_category, colour ? colour->name : ""};
-  const backgrounds::BackgroundRequest request{&placed,
-                                               backgrounds::fill_prompt(inputs.prompt, values),
-                                               backgrounds::fill_prompt(inputs.negative_prompt, values),
-                                               colour,
-                                               inputs.seed,
-                                               inputs.edge_thresholds};
+  auto prompts = painted_prompts(inputs);
+  const backgrounds::BackgroundRequest request{
+      &placed,     std::move(prompts.prompt), std::move(prompts.negative_prompt), colour,
+      inputs.seed, inputs.edge_thresholds};
   cancel.throw_if_cancelled();
   // Thrown from the step callback, Cancelled stops the denoising loop after the step in progress.
   const auto generated = generator.generate(request, [&](int64_t step, int64_t total) {

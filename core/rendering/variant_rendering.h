@@ -37,6 +37,14 @@ struct RenderedVariant {
   backgrounds::StageTimes times;
 };
 
+// The variant's prompt and negative prompt as the generator is asked to paint them: the
+// placeholders filled with the product's title and category and the colour's name. Throws
+// std::invalid_argument for an unknown placeholder or a malformed colour.
+struct PaintedPrompts {
+  std::string prompt, negative_prompt;
+};
+PaintedPrompts painted_prompts(const VariantInputs& inputs);
+
 // (step, total) after every denoising step of the variant being rendered.
 using StepSink = std::function<void(int64_t, int64_t)>;
 

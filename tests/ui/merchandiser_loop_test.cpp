@@ -263,6 +263,9 @@ void MerchandiserLoopTest::reviewWithKeys(MainWindow& window) {
   QTRY_COMPARE(panel->productId(), QString("p006"));
   QTRY_COMPARE(panel->variantCount(), 2);
   const int64_t third = idAt(0), fourth = idAt(1);
+  // Captions say what was painted: the library prompt with the product's title in it.
+  const QString caption = panel->grid()->model()->index(0, 0).data().toString();
+  QVERIFY2(caption.contains("a Women's red") && !caption.contains("{product}"), qPrintable(caption));
   QVERIFY(panel->setCurrentVariant(third));
   press(window, Qt::Key_X);
   QCOMPARE(project.variants().find(third)->status, VariantStatus::rejected);
