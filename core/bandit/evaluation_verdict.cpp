@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <numeric>
+#include <vector>
 
 #include "core/bandit/priors.h"
 
@@ -19,16 +21,9 @@ const char* const kWhyEstimatorsDisagree =
 namespace {
 
 LoggedFeedback rounds_of(const LoggedFeedback& logs, int64_t first, int64_t count) {
-  LoggedFeedback part;
-  part.n_arms = logs.n_arms;
-  part.len_list = logs.len_list;
-  part.context = logs.context.middleRows(first, count);
-  const auto from = static_cast<std::ptrdiff_t>(first), to = static_cast<std::ptrdiff_t>(first + count);
-  part.action.assign(logs.action.begin() + from, logs.action.begin() + to);
-  part.position.assign(logs.position.begin() + from, logs.position.begin() + to);
-  part.reward.assign(logs.reward.begin() + from, logs.reward.begin() + to);
-  part.pscore.assign(logs.pscore.begin() + from, logs.pscore.begin() + to);
-  return part;
+  std::vector<int64_t> rounds(static_cast<std::size_t>(count));
+  std::iota(rounds.begin(), rounds.end(), first);
+  return select_rounds(logs, rounds);
 }
 
 const EstimateSummary* find_estimate(const PolicyEvaluation& policy, Estimator estimator) {

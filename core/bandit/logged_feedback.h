@@ -3,6 +3,7 @@
 // round per row with its context, the arm shown, its slot, the reward and the logging propensity.
 
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -30,6 +31,10 @@ struct LoggedFeedback {
   int dimension() const { return static_cast<int>(context.cols()); }
   double mean_reward() const;
 };
+
+// The given rounds of `logs`, in that order, with their contexts, arms, slots, rewards and
+// propensities as they are (n_arms and len_list too): a hold-out half, or the rounds of some arms.
+LoggedFeedback select_rounds(const LoggedFeedback& logs, std::span<const int64_t> rounds);
 
 // A log that cannot be read at all (missing file or column); bad rows are LogIssues instead.
 class LogError : public std::runtime_error {

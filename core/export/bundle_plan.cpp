@@ -32,6 +32,11 @@ std::optional<std::string> placement_of(const StoredVariant& variant) {
   }
 }
 
+// A stored priors version's priors; throws naming the category when they do not load.
+bandit::BanditPriors stored_priors(const PriorsVersion& version) {
+  return bandit::priors_from_json(nlohmann::json::parse(version.priors_json), "priors of '" + version.category + "'");
+}
+
 // The category's newest priors version when it fits the arms (same ids in any order, or the same
 // count, taken in order); otherwise uninformed priors over `schema`.
 std::pair<bandit::BanditPriors, std::string> choose_priors(Project& project, const std::string& category,
@@ -46,7 +51,7 @@ std::pair<bandit::BanditPriors, std::string> choose_priors(Project& project, con
   if (!version) return uninformed("no priors for '" + category + "' in the project");
   bandit::BanditPriors stored;
   try {
-    stored = bandit::priors_from_json(nlohmann::json::parse(version->priors_json), "priors of '" + category + "'");
+    stored = stored_priors(*version);
   } catch (const std::exception& error) {
     return uninformed(std::string("the project's priors do not load: ") + error.what());
   }
@@ -208,8 +213,7 @@ std::vector<BundleArm> approved_arms(Project& project, const std::string& catego
 bandit::FeatureSchema category_feature_schema(Project& project, const std::string& category) {
   if (const auto version = project.priors().latest(category)) {
     try {
-      return bandit::priors_from_json(nlohmann::json::parse(version->priors_json), "priors of '" + category + "'")
-          .schema;
+      return stored_priors(*version).schema;
     } catch (const std::exception&) {
       // Push ships uninformed priors over the default schema then (choose_priors says why).
     }

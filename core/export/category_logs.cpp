@@ -26,7 +26,7 @@ bool is_obd_csv(const std::filesystem::path& file) {
 // renumbered to the approved arms' indices.
 template <typename ArmOf>
 void keep_approved_rounds(const bandit::LoggedFeedback& feedback, ArmOf arm_of, CategoryLogs& logs) {
-  std::vector<Eigen::Index> rows;
+  std::vector<int64_t> rounds;
   std::vector<int> arms;
   for (int64_t round = 0; round < feedback.size(); ++round) {
     const int arm = arm_of(round);
@@ -34,21 +34,12 @@ void keep_approved_rounds(const bandit::LoggedFeedback& feedback, ArmOf arm_of, 
       ++logs.other_arms_impressions;
       continue;
     }
-    rows.push_back(static_cast<Eigen::Index>(round));
+    rounds.push_back(round);
     arms.push_back(arm);
   }
-  auto& kept = logs.feedback;
-  kept.n_arms = static_cast<int>(logs.arms.size());
-  kept.len_list = feedback.len_list;
-  kept.context.resize(static_cast<Eigen::Index>(rows.size()), feedback.context.cols());
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    const auto row = rows[k];
-    kept.context.row(static_cast<Eigen::Index>(k)) = feedback.context.row(row);
-    kept.action.push_back(arms[k]);
-    kept.position.push_back(feedback.position[static_cast<std::size_t>(row)]);
-    kept.reward.push_back(feedback.reward[static_cast<std::size_t>(row)]);
-    kept.pscore.push_back(feedback.pscore[static_cast<std::size_t>(row)]);
-  }
+  logs.feedback = bandit::select_rounds(feedback, rounds);
+  logs.feedback.action = std::move(arms);
+  logs.feedback.n_arms = static_cast<int>(logs.arms.size());
 }
 
 // Serving logs: by arm id where the line has one, else by the index (logs written before ids).
