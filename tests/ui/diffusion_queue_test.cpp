@@ -142,17 +142,19 @@ class DiffusionQueueTest : public QObject {
   void lcmLoraRecipeThroughTheQueue() {
     const auto fixtures = backdrop::test::diffusion_fixtures();
     const auto runs = nlohmann::json::parse(std::ifstream(fixtures / "lora.json")).at("runs");
+    // A kohya run's multiplier, one other than 1 where the fixture set has one (it scales the LoRA).
     double multiplier = 0;
     for (const auto& run : runs) {
-      if (run.at("format") == "kohya" && run.at("multiplier").get<double>() != 1.0) {
-        multiplier = run.at("multiplier").get<double>();
-      }
+      if (run.at("format") != "kohya") continue;
+      const double candidate = run.at("multiplier").get<double>();
+      if (multiplier == 0 || (multiplier == 1.0 && candidate != 1.0)) multiplier = candidate;
     }
     QVERIFY(multiplier > 0);
     saveWeights(models_, backdrop::test::fixture_controlnet_folder(models_), 4);
     auto settings = StudioSettings::load();
     settings.recipe = "lcm-lora";
-    settings.loras = {backdrop::test::qpath(fixtures / "lora_kohya.safetensors") + ":" + QString::number(multiplier)};
+    settings.loras = {backdrop::test::qpath(fixtures / "lora_kohya.safetensors") + ":" +
+                      QString::number(multiplier, 'g', 17)};
     QVERIFY2(settings.problems().isEmpty(), qPrintable(settings.problems().join("; ")));
     settings.save();
 
